@@ -1,0 +1,29 @@
+"""The base of our aggregates: every event carries a Stamp."""
+
+from typing import get_args
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidValue
+from domain.stamp import Stamp
+
+MAX_REASON_LENGTH = 2000
+
+
+class KeyworkAggregate(Aggregate):
+    class Event(Aggregate.Event):
+        stamp: Stamp
+
+
+def require_choice(field: str, value: str, choices: object) -> None:
+    """Refuse a value outside a Literal's choices."""
+    if value not in get_args(choices):
+        allowed = ", ".join(get_args(choices))
+        raise InvalidValue(field, "one_of", f"{field} must be one of {allowed}")
+
+
+def require_text(field: str, value: str, max_length: int = MAX_REASON_LENGTH) -> None:
+    if not value.strip():
+        raise InvalidValue(field, "required", f"{field} must not be blank")
+    if len(value) > max_length:
+        raise InvalidValue(field, "max_length", f"{field} must be at most {max_length} characters")

@@ -1,0 +1,19 @@
+"""Errors the domain raises when a command breaks one of its rules."""
+
+
+class DomainError(Exception):
+    """A command the domain refuses. `field` and `rule` name what was wrong."""
+
+    def __init__(self, field: str, rule: str, detail: str) -> None:
+        super().__init__(detail)
+        self.field = field
+        self.rule = rule
+        self.detail = detail
+
+
+class InvalidValue(DomainError):
+    """A value in the command is not acceptable, whatever the case's state."""
+
+
+class NotAllowedNow(DomainError):
+    """The command is well formed but the case's current state forbids it."""

@@ -1,0 +1,130 @@
+"""The application layer's common part: load, decide in the domain, save — once for all commands.
+
+Actor and times (the Stamp), If-Match, idempotent retries and version clashes are handled here,
+so each command method is only what is particular to it.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.aggregate import KeyworkAggregate
+from domain.errors import InvalidValue
+from domain.stamp import Stamp, event_id
+from services import transcodings
+from services.areas import Areas
+from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
+from services.recorder import KeyworkRecorder, Receipt
+
+A = TypeVar("A", bound=KeyworkAggregate)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class KeyworkApplication(Application[UUID]):
+    name = "keywork"
+
+    def __init__(self, env: dict[str, str], areas: Areas, clock: Clock = utc_now) -> None:
+        super().__init__(env)
+        self.areas = areas
+        self.clock = clock
+
+    @property
+    def store(self) -> KeyworkRecorder:
+        assert isinstance(self.recorder, KeyworkRecorder)
+        return self.recorder
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)
+
+    def load(self, kind: type[A], aggregate_id: UUID) -> A:
+        try:
+            aggregate: KeyworkAggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(kind.__name__.lower()) from None
+        if not isinstance(aggregate, kind):
+            raise NotFound(kind.__name__.lower())
+        return aggregate
+
+    def require_known(self, kind: type[A], aggregate_id: UUID, field: str) -> A:
+        """The aggregate a command refers to by id, or a validation error on that field."""
+        try:
+            return self.load(kind, aggregate_id)
+        except NotFound:
+            name = kind.__name__.lower()
+            raise InvalidValue(field, f"known_{name}", f"{field} names no known {name}") from None
+
+    def create(self, command: Command, make: Callable[[Stamp], KeyworkAggregate]) -> Outcome:
+        return self._replay(command) or self._commit(command, make(self._stamp(command)))
+
+    def change(
+        self,
+        command: Command,
+        kind: type[A],
+        aggregate_id: UUID,
+        decide: Callable[[A, Stamp], Any],
+    ) -> Outcome:
+        replayed = self._replay(command)
+        if replayed:
+            return replayed
+        aggregate = self.load(kind, aggregate_id)
+        expected = command.expected_version
+        if expected is not None and expected != aggregate.version:
+            raise VersionConflict(aggregate.version)
+        decide(aggregate, self._stamp(command))
+        return self._commit(command, aggregate)
+
+    def _stamp(self, command: Command) -> Stamp:
+        recorded_at = self.clock()
+        return Stamp(command.actor, command.occurred_at or recorded_at, recorded_at)
+
+    def _commit(self, command: Command, aggregate: KeyworkAggregate) -> Outcome:
+        first_version = aggregate.version - len(aggregate.pending_events) + 1
+        receipt = None
+        if command.idempotency_key is not None:
+            receipt = Receipt(
+                command.actor,
+                command.idempotency_key,
+                command.fingerprint,
+                aggregate.id,
+                first_version,
+                aggregate.version,
+            )
+        try:
+            recordings = self.save(aggregate, receipt=receipt)
+        except IntegrityError:
+            # Either a retry with the same key won the race, or another writer moved the record on.
+            replayed = self._replay(command)
+            if replayed:
+                return replayed
+            current: int = self.repository.get(aggregate.id).version
+            raise VersionConflict(current) from None
+        return self._outcome(
+            aggregate.id, first_version, aggregate.version, recordings[-1].notification.id
+        )
+
+    def _replay(self, command: Command) -> Outcome | None:
+        if command.idempotency_key is None:
+            return None
+        receipt = self.store.find_receipt(command.actor, command.idempotency_key)
+        if receipt is None:
+            return None
+        if receipt.fingerprint != command.fingerprint:
+            raise IdempotencyKeyReused
+        position = self.store.position_of(receipt.aggregate_id, receipt.last_version)
+        return self._outcome(
+            receipt.aggregate_id, receipt.first_version, receipt.last_version, position
+        )
+
+    @staticmethod
+    def _outcome(aggregate_id: UUID, first: int, last: int, position: int) -> Outcome:
+        ids = [event_id(aggregate_id, version) for version in range(first, last + 1)]
+        return Outcome(aggregate_id, last, ids, position)

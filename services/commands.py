@@ -1,0 +1,38 @@
+"""What every command carries besides its own fields, what it returns, and how it can fail."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Command:
+    actor: str
+    occurred_at: datetime | None = None  # None: it happened as we record it
+    idempotency_key: str | None = None
+    fingerprint: str = ""  # identifies the request, to tell a retry from a reuse of its key
+    expected_version: int | None = None  # from If-Match
+
+
+@dataclass(frozen=True)
+class Outcome:
+    aggregate_id: UUID
+    version: int
+    event_ids: list[UUID]
+    position: int  # the last event's position in the store
+
+
+class NotFound(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"no such {kind}")
+        self.kind = kind
+
+
+class VersionConflict(Exception):
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"the record is at version {current_version}")
+        self.current_version = current_version
+
+
+class IdempotencyKeyReused(Exception):
+    """The same Idempotency-Key came with a different request."""

@@ -1,0 +1,58 @@
+"""Where the event store lives: connection parameters for eventsourcing and psycopg."""
+
+from dataclasses import dataclass
+
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from services.settings import Settings
+
+
+@dataclass(frozen=True)
+class Database:
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Database":
+        if settings.database_url is not None:
+            parts = conninfo_to_dict(settings.database_url.get_secret_value())
+            return cls(
+                host=str(parts.get("host", "127.0.0.1")),
+                port=int(parts.get("port", 5432) or 5432),
+                user=str(parts.get("user", "postgres")),
+                password=str(parts.get("password", "")),
+                dbname=str(parts.get("dbname", "postgres")),
+            )
+        assert settings.postgres_host is not None
+        return cls(
+            host=settings.postgres_host,
+            port=settings.postgres_port,
+            user=settings.postgres_user,
+            password=settings.postgres_password.get_secret_value(),
+            dbname=settings.postgres_dbname,
+        )
+
+    @property
+    def conninfo(self) -> str:
+        return make_conninfo(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            dbname=self.dbname,
+        )
+
+    def eventsourcing_env(self, pool_size: int) -> dict[str, str]:
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port),
+            "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_DBNAME": self.dbname,
+            "POSTGRES_POOL_SIZE": str(pool_size),
+            "APPLICATION_RECORDER_TOPIC": "services.recorder:KeyworkRecorder",
+        }

@@ -1,0 +1,45 @@
+"""Commands and reads for agencies and practitioners."""
+
+from uuid import UUID
+
+from domain.directory import Agency, Practitioner, Sector
+from services.application import KeyworkApplication
+from services.commands import Command, Outcome
+
+
+class DirectoryCommands(KeyworkApplication):
+    def register_agency(self, command: Command, *, name: str, sector: Sector) -> Outcome:
+        return self.create(command, lambda stamp: Agency.register(stamp, name, sector))
+
+    def register_practitioner(
+        self,
+        command: Command,
+        *,
+        name: str,
+        role_title: str,
+        agency_id: UUID,
+        email: str | None = None,
+        phone: str | None = None,
+        postal_address: str | None = None,
+        team_id: str | None = None,
+    ) -> Outcome:
+        self.require_known(Agency, agency_id, "agency_id")
+        return self.create(
+            command,
+            lambda stamp: Practitioner.register(
+                stamp,
+                name=name,
+                role_title=role_title,
+                agency_id=agency_id,
+                email=email,
+                phone=phone,
+                postal_address=postal_address,
+                team_id=team_id,
+            ),
+        )
+
+    def practitioner(self, practitioner_id: UUID) -> Practitioner:
+        return self.load(Practitioner, practitioner_id)
+
+    def agency(self, agency_id: UUID) -> Agency:
+        return self.load(Agency, agency_id)

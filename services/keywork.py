@@ -1,0 +1,16 @@
+"""The keywork application, and the one place where it is wired to its database."""
+
+from services.areas import Areas
+from services.cases import CaseCommands
+from services.database import Database
+from services.directory import DirectoryCommands
+from services.settings import Settings
+
+
+class Keywork(CaseCommands, DirectoryCommands):
+    """Every command and read of the service, over one event store and one sequence."""
+
+
+def open_keywork(settings: Settings, database: Database) -> Keywork:
+    env = database.eventsourcing_env(settings.postgres_pool_size)
+    return Keywork(env, Areas.load(settings.areas_file))

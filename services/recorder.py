@@ -1,0 +1,88 @@
+"""The event recorder, extended with command receipts for idempotent retries.
+
+A receipt (who, their Idempotency-Key, a fingerprint of the request, and the versions it wrote)
+is inserted in the same transaction as the command's events, so a command is either recorded
+with its receipt or not at all, and a concurrent retry with the same key fails as a whole.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+
+@dataclass(frozen=True)
+class Receipt:
+    actor: str
+    idempotency_key: str
+    fingerprint: str
+    aggregate_id: UUID
+    first_version: int
+    last_version: int
+
+
+class KeyworkRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        table = Identifier(datastore.schema, "command_receipts")
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {table} ("
+                "actor text NOT NULL, idempotency_key text NOT NULL, fingerprint text NOT NULL, "
+                "aggregate_id uuid NOT NULL, first_version bigint NOT NULL, "
+                "last_version bigint NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), "
+                "PRIMARY KEY (actor, idempotency_key))"
+            ).format(table=table)
+        )
+        self._insert_receipt = SQL(
+            "INSERT INTO {table} (actor, idempotency_key, fingerprint, aggregate_id, "
+            "first_version, last_version) VALUES (%s, %s, %s, %s, %s, %s)"
+        ).format(table=table)
+        self._select_receipt = SQL(
+            "SELECT actor, idempotency_key, fingerprint, aggregate_id, first_version, last_version "
+            "FROM {table} WHERE actor = %s AND idempotency_key = %s"
+        ).format(table=table)
+        self._select_position = SQL(
+            "SELECT notification_id FROM {table} "
+            "WHERE originator_id = %s AND originator_version = %s"
+        ).format(table=Identifier(datastore.schema, events_table_name))
+
+    def _insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Any,
+        *,
+        receipt: Receipt | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if receipt is not None:
+            curs.execute(
+                self._insert_receipt,
+                (
+                    receipt.actor,
+                    receipt.idempotency_key,
+                    receipt.fingerprint,
+                    receipt.aggregate_id,
+                    receipt.first_version,
+                    receipt.last_version,
+                ),
+                prepare=True,
+            )
+        super()._insert_events(curs, stored_events, **kwargs)
+
+    def find_receipt(self, actor: str, idempotency_key: str) -> Receipt | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_receipt, (actor, idempotency_key), prepare=True)
+            row = curs.fetchone()
+        return Receipt(**row) if row else None
+
+    def position_of(self, originator_id: UUID, version: int) -> int:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_position, (originator_id, version), prepare=True)
+            row = curs.fetchone()
+        assert row is not None, "a receipt always points at recorded events"
+        return int(row["notification_id"])

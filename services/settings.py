@@ -1,0 +1,46 @@
+"""The one settings object, read from the environment, with safe embedded defaults."""
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KEYWORK_", extra="ignore")
+
+    # A server to use instead of the embedded PostgreSQL: a URL, or the POSTGRES_* variables.
+    database_url: SecretStr | None = None
+    postgres_host: str | None = Field(None, validation_alias=AliasChoices("POSTGRES_HOST"))
+    postgres_port: int = Field(5432, validation_alias=AliasChoices("POSTGRES_PORT"))
+    postgres_user: str = Field("postgres", validation_alias=AliasChoices("POSTGRES_USER"))
+    postgres_password: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("POSTGRES_PASSWORD")
+    )
+    postgres_dbname: str = Field("postgres", validation_alias=AliasChoices("POSTGRES_DBNAME"))
+    postgres_pool_size: int = Field(10, validation_alias=AliasChoices("POSTGRES_POOL_SIZE"))
+
+    data_dir: Path = Path(".keywork")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Unset: a random secret is made once and kept in the data folder, readable by its owner only.
+    jwt_secret: SecretStr | None = None
+    token_hours: int = 12
+    areas_file: Path | None = None
+
+    @property
+    def uses_embedded_postgres(self) -> bool:
+        return self.database_url is None and self.postgres_host is None
+
+    @cached_property
+    def signing_secret(self) -> str:
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
