@@ -108,7 +108,7 @@ class Case(KeyworkAggregate):
         self,
         stamp: Stamp,
         area: str,
-        route: str,
+        route: Route,
         referrer: Referrer,
         child: Child,
         family: list[FamilyMember],
@@ -129,7 +129,7 @@ class Case(KeyworkAggregate):
         self.contact_every_days: int | None = None
         self.agreement_signed_on: date | None = None
         self.last_contact_at: datetime | None = None
-        self.closure_reason: str | None = None
+        self.closure_reason: ClosureReason | None = None
 
     def decide_eligibility(self, stamp: Stamp, rules: RuleSet, facts: EligibilityFacts) -> None:
         self._require_undecided_allocation()
@@ -269,7 +269,7 @@ class Case(KeyworkAggregate):
         self._closed(stamp, reason=reason, final_plan_version=final_plan_version)
 
     @event("Closed")
-    def _closed(self, stamp: Stamp, reason: str, final_plan_version: int | None) -> None:
+    def _closed(self, stamp: Stamp, reason: ClosureReason, final_plan_version: int | None) -> None:
         self.status = "closed"
         self.closure_reason = reason
         self.key_worker = None
@@ -292,6 +292,10 @@ class Case(KeyworkAggregate):
             return None
         last = self.last_contact_at.date() if self.last_contact_at else None
         return next_contact_due(last, self.agreement_signed_on, self.contact_every_days)
+
+    def is_contact_overdue(self, today: date) -> bool:
+        due = self.next_contact_due()
+        return due is not None and due < today
 
     def _set_eligibility(self, accepted: bool) -> None:
         self.eligible = accepted

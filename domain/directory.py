@@ -19,7 +19,7 @@ class Agency(KeyworkAggregate):
         return cls(stamp, name, sector)
 
     @event("Registered")
-    def __init__(self, stamp: Stamp, name: str, sector: str) -> None:
+    def __init__(self, stamp: Stamp, name: str, sector: Sector) -> None:
         self.name = name
         self.sector = sector
 

@@ -1,6 +1,6 @@
 """What every command carries besides its own fields, what it returns, and how it can fail."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -12,6 +12,9 @@ class Command:
     idempotency_key: str | None = None
     fingerprint: str = ""  # identifies the request, to tell a retry from a reuse of its key
     expected_version: int | None = None  # from If-Match
+
+    def at(self, occurred_at: datetime | None) -> "Command":
+        return replace(self, occurred_at=occurred_at)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+import eventsourcing.persistence
+import psycopg
+import psycopg_pool
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from services.settings import Settings
@@ -56,3 +59,12 @@ class Database:
             "POSTGRES_POOL_SIZE": str(pool_size),
             "APPLICATION_RECORDER_TOPIC": "services.recorder:KeyworkRecorder",
         }
+
+
+# What the store raises when PostgreSQL cannot be reached: the API answers 503 for these.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    eventsourcing.persistence.OperationalError,
+    eventsourcing.persistence.InterfaceError,
+    psycopg.OperationalError,
+    psycopg_pool.PoolTimeout,
+)

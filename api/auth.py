@@ -1,0 +1,57 @@
+"""Bearer tokens (HS256): who the caller is, and their role, team and area."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal, get_args
+
+import jwt
+
+Role = Literal[
+    "coordinator",
+    "key_worker",
+    "business_support",
+    "manager",
+    "commissioner",
+    "admin",
+    "downstream",
+]
+ROLES: tuple[str, ...] = get_args(Role)
+ALGORITHM = "HS256"
+DEFAULT_AREA = "norfolk"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: str
+    role: Role
+    team: str | None = None
+    area: str | None = None
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def issue_token(principal: Principal, secret: str, hours: int, now: datetime | None = None) -> str:
+    issued = now or datetime.now(UTC)
+    claims = {
+        "sub": principal.user,
+        "role": principal.role,
+        "team": principal.team,
+        "area": principal.area,
+        "iat": issued,
+        "exp": issued + timedelta(hours=hours),
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read_token(token: str, secret: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "role", "exp"]}
+        )
+    except jwt.PyJWTError as error:
+        raise InvalidToken(str(error)) from None
+    if claims["role"] not in ROLES or not isinstance(claims["sub"], str):
+        raise InvalidToken("unknown role")
+    return Principal(claims["sub"], claims["role"], claims.get("team"), claims.get("area"))

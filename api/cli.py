@@ -1,0 +1,91 @@
+"""The `keywork` command line: run the service, or print a token for it."""
+
+import argparse
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+import uvicorn
+
+from api.app import create_app
+from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
+from services.database import Database
+from services.embedded_postgres import EmbeddedPostgres
+from services.keywork import open_keywork
+from services.settings import Settings
+
+DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Database]:
+    """The configured server, or an embedded one that lives as long as this context."""
+    if not settings.uses_embedded_postgres:
+        yield Database.from_settings(settings)
+        return
+    embedded = EmbeddedPostgres(settings.data_dir / "postgres")
+    print(f"Starting the embedded PostgreSQL in {embedded.folder} ...", flush=True)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+        print("Stopped the embedded PostgreSQL.", flush=True)
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # uvicorn re-raises the signal once it has shut down; exiting through Python (rather than
+    # the default handler) lets the `finally` blocks stop what this process started.
+    raise SystemExit(128 + signum)
+
+
+def run(settings: Settings) -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    with database(settings) as db:
+        keywork = open_keywork(settings, db)
+        try:
+            app = create_app(keywork, settings)
+            base = f"http://{settings.host}:{settings.port}"
+            token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
+            print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
+            print(f"  Demo token (coordinator, area {DEFAULT_AREA}):\n    {token}\n", flush=True)
+            server = uvicorn.Server(
+                uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
+            )
+            server.run()
+        finally:
+            keywork.close()
+
+
+def token(settings: Settings, role: str, user: str, team: str | None, area: str) -> None:
+    principal = Principal(user=user, role=role, team=team, area=area)  # type: ignore[arg-type]
+    print(issue_token(principal, settings.signing_secret, settings.token_hours))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="keywork", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="run the API (and the embedded PostgreSQL)")
+    run_parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8000)")
+    token_parser = commands.add_parser("token", help="print a bearer token")
+    token_parser.add_argument("--role", required=True, choices=ROLES)
+    token_parser.add_argument("--user", required=True, help="user id; a practitioner_id for staff")
+    token_parser.add_argument("--team")
+    token_parser.add_argument("--area", default=DEFAULT_AREA)
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    if args.command == "run":
+        if args.port:
+            settings.port = args.port
+        try:
+            run(settings)
+        except KeyboardInterrupt:
+            sys.exit(130)
+    else:
+        token(settings, args.role, args.user, args.team, args.area)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Who may do what: the one table of roles per action, enforced by one dependency."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import InvalidToken, Principal, read_token
+
+COORDINATION = frozenset({"coordinator", "manager"})
+CASE_STAFF = frozenset({"coordinator", "key_worker", "business_support", "manager"})
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "refer": CASE_STAFF,
+    "decide_eligibility": COORDINATION,
+    "override_eligibility": frozenset({"coordinator"}),
+    "allocate_key_worker": COORDINATION,
+    "sign_service_agreement": COORDINATION | {"key_worker"},
+    "record_contact": CASE_STAFF,
+    "close_case": COORDINATION | {"key_worker"},
+    "reopen_case": COORDINATION,
+    "read_case": CASE_STAFF,
+    "manage_directory": frozenset({"admin", "coordinator", "business_support"}),
+    "read_directory": CASE_STAFF | {"admin"},
+}
+
+
+class NotAuthenticated(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise NotAuthenticated("a bearer token is required")
+    try:
+        return read_token(credentials.credentials, request.app.state.settings.signing_secret)
+    except InvalidToken:
+        raise NotAuthenticated("the bearer token is not valid") from None
+
+
+def require(caller: Principal, action: str) -> None:
+    if caller.role not in ALLOWED[action]:
+        raise Forbidden(f"the {caller.role} role may not {action.replace('_', ' ')}")
+
+
+def allowed(action: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets through only the roles allowed `action`."""
+
+    def check(caller: Annotated[Principal, Depends(principal)]) -> Principal:
+        require(caller, action)
+        return caller
+
+    return check

@@ -1,0 +1,139 @@
+"""The one error mapper: every failure becomes application/problem+json (RFC 9457).
+
+Problems name the field and the rule, never the submitted value: the values are personal data.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from api.policy import Forbidden, NotAuthenticated
+from domain.errors import InvalidValue, NotAllowedNow
+from services.commands import IdempotencyKeyReused, NotFound, VersionConflict
+from services.database import UNAVAILABLE
+
+log = logging.getLogger("keywork.api")
+
+MEDIA_TYPE = "application/problem+json"
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": f"urn:keywork:problem:{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _field_of(location: tuple[Any, ...]) -> str:
+    parts = [part for part in location if part not in ("body", "query", "path", "header")]
+    field = ""
+    for part in parts:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    return field or "body"
+
+
+def request_invalid(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {"field": _field_of(tuple(item["loc"])), "rule": item["type"]} for item in error.errors()
+    ]
+    fields = ", ".join(sorted({item["field"] for item in errors}))
+    return problem(422, "validation", "Invalid request", f"Check: {fields}", errors=errors)
+
+
+def value_invalid(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InvalidValue)
+    errors = [{"field": error.field, "rule": error.rule}]
+    return problem(422, "validation", "Invalid request", error.detail, errors=errors)
+
+
+def not_allowed_now(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, NotAllowedNow)
+    errors = [{"field": error.field, "rule": error.rule}]
+    return problem(
+        409, "not-allowed-now", "Not allowed in the case's state", error.detail, errors=errors
+    )
+
+
+def not_found(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, NotFound)
+    return problem(404, "not-found", "Not found", f"There is no such {error.kind}.")
+
+
+def version_conflict(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, VersionConflict)
+    version = error.current_version
+    return problem(
+        409,
+        "version-conflict",
+        "The record has moved on",
+        f"The record is now at version {version}; reload it and try again.",
+        headers={"ETag": f'"{version}"'},
+        current_version=version,
+    )
+
+
+def key_reused(_: Request, error: Exception) -> JSONResponse:
+    errors = [{"field": "Idempotency-Key", "rule": "same_request"}]
+    detail = "This Idempotency-Key was used for a different request."
+    return problem(422, "validation", "Invalid request", detail, errors=errors)
+
+
+def not_authenticated(_: Request, error: Exception) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"}
+    return problem(401, "not-authenticated", "Not authenticated", str(error), headers=headers)
+
+
+def forbidden(_: Request, error: Exception) -> JSONResponse:
+    return problem(403, "forbidden", "Forbidden", str(error))
+
+
+def http_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    slug = "not-found" if error.status_code == 404 else "http"
+    return problem(error.status_code, slug, str(error.detail), str(error.detail))
+
+
+def unavailable(_: Request, error: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", type(error).__name__)
+    detail = "The service cannot reach its database; try again shortly."
+    return problem(503, "unavailable", "Service unavailable", detail, headers={"Retry-After": "5"})
+
+
+def unexpected(_: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=error)
+    return problem(500, "internal", "Internal error", "Something went wrong on our side.")
+
+
+def install(app: FastAPI) -> None:
+    handlers = {
+        RequestValidationError: request_invalid,
+        InvalidValue: value_invalid,
+        NotAllowedNow: not_allowed_now,
+        NotFound: not_found,
+        VersionConflict: version_conflict,
+        IdempotencyKeyReused: key_reused,
+        NotAuthenticated: not_authenticated,
+        Forbidden: forbidden,
+        HTTPException: http_error,
+        Exception: unexpected,
+    }
+    for exception_type in UNAVAILABLE:
+        handlers[exception_type] = unavailable
+    for exception_type, handler in handlers.items():
+        app.add_exception_handler(exception_type, handler)

@@ -1,0 +1,63 @@
+"""Agencies and practitioners."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from api.command_context import accepted, command_for
+from api.dependencies import Service
+from api.policy import allowed
+from api.schemas.directory import (
+    AgencyAccepted,
+    AgencyIn,
+    AgencyOut,
+    PractitionerAccepted,
+    PractitionerIn,
+    PractitionerOut,
+)
+from services.commands import Command
+
+router = APIRouter(tags=["practitioners and agencies"])
+Manage = Annotated[Command, Depends(command_for("manage_directory"))]
+Read = Depends(allowed("read_directory"))
+
+
+@router.post("/agencies", status_code=201, response_model=AgencyAccepted)
+def register_agency(body: AgencyIn, command: Manage, keywork: Service) -> JSONResponse:
+    outcome = keywork.register_agency(
+        command.at(body.occurred_at), name=body.name, sector=body.sector
+    )
+    return accepted(outcome, "agency_id", 201)
+
+
+@router.get("/agencies/{agency_id}", response_model=AgencyOut, dependencies=[Read])
+def agency(agency_id: UUID, keywork: Service) -> AgencyOut:
+    found = keywork.agency(agency_id)
+    return AgencyOut(
+        agency_id=found.id, version=found.version, name=found.name, sector=found.sector
+    )
+
+
+@router.post("/practitioners", status_code=201, response_model=PractitionerAccepted)
+def register_practitioner(body: PractitionerIn, command: Manage, keywork: Service) -> JSONResponse:
+    fields = body.model_dump(exclude={"occurred_at"})
+    outcome = keywork.register_practitioner(command.at(body.occurred_at), **fields)
+    return accepted(outcome, "practitioner_id", 201)
+
+
+@router.get("/practitioners/{practitioner_id}", response_model=PractitionerOut, dependencies=[Read])
+def practitioner(practitioner_id: UUID, keywork: Service) -> PractitionerOut:
+    found = keywork.practitioner(practitioner_id)
+    return PractitionerOut(
+        practitioner_id=found.id,
+        version=found.version,
+        name=found.name,
+        role_title=found.role_title,
+        agency_id=found.agency_id,
+        email=found.email,
+        phone=found.phone,
+        postal_address=found.postal_address,
+        team_id=found.team_id,
+    )

@@ -1,0 +1,50 @@
+"""Request and response bodies for agencies and practitioners."""
+
+from uuid import UUID
+
+from pydantic import BaseModel, EmailStr
+
+from api.schemas.common import Accepted, CommandBody
+from domain.directory import Sector
+
+
+class AgencyIn(CommandBody):
+    name: str
+    sector: Sector
+
+
+class PractitionerIn(CommandBody):
+    name: str
+    role_title: str
+    agency_id: UUID
+    email: EmailStr | None = None
+    phone: str | None = None
+    postal_address: str | None = None
+    team_id: str | None = None
+
+
+class AgencyAccepted(Accepted):
+    agency_id: UUID
+
+
+class PractitionerAccepted(Accepted):
+    practitioner_id: UUID
+
+
+class AgencyOut(BaseModel):
+    agency_id: UUID
+    version: int
+    name: str
+    sector: Sector
+
+
+class PractitionerOut(BaseModel):
+    practitioner_id: UUID
+    version: int
+    name: str
+    role_title: str
+    agency_id: UUID
+    email: str | None
+    phone: str | None
+    postal_address: str | None
+    team_id: str | None
