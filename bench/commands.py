@@ -1,0 +1,402 @@
+"""How many commands/s the real service records, beside PostgreSQL's raw single-row insert rate.
+
+Starts a PostgreSQL (embedded in a temporary folder, unless the settings name a server) and the
+service as a subprocess on loopback, then, at each concurrency, has N threads POST contacts to
+their own case for a fixed time, and N threads insert one row per transaction into the same
+PostgreSQL for the same time. Prints a table and writes the figures to bench/results/.
+
+    .venv/bin/python bench/commands.py [--clients 1,4,16] [--seconds 20]
+
+Against a configured server this writes benchmark events into its event store, and creates (then
+drops) a table `bench_raw`.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from api.auth import Principal, issue_token
+from services.database import Database
+from services.embedded_postgres import EmbeddedPostgres, free_port
+from services.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+HEALTH_WAIT_SECONDS = 30.0
+STOP_WAIT_SECONDS = 15.0
+REQUEST_TIMEOUT_SECONDS = 10.0
+CONTACT = {"kind": "phone", "with": ["Alex Parent"]}
+REFERRAL = {
+    "route": "professional",
+    "referrer": {"name": "Dr Bench"},
+    "child": {
+        "given_name": "Sam",
+        "family_name": "Bench",
+        "date_of_birth": "2016-05-01",
+        "nhs_number": "9434765919",
+    },
+    "family": [
+        {
+            "name": "Alex Parent",
+            "relationship": "mother",
+            "preferred_channel": "email",
+            "email": "a@example.org",
+            "has_parental_responsibility": True,
+        }
+    ],
+    "needs": ["x"],
+    "consent_to_share": True,
+    "area": "norfolk",
+}
+ELIGIBILITY = {
+    "facts": {
+        "gp_in_area": True,
+        "complex_health_needs": True,
+        "specialist_count": 3,
+        "agency_count": 2,
+    }
+}
+
+
+@dataclass
+class Service:
+    base_url: str
+    token: str
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)  # seconds, successes only
+    errors: Counter[str] = field(default_factory=Counter)  # by HTTP status or exception name
+
+
+# A worker: given its index, a deadline (perf_counter) and a stop flag, returns its tally.
+Worker = Callable[[int, float, threading.Event], Tally]
+
+
+@dataclass
+class Sample:
+    """What N workers did together in `elapsed` seconds."""
+
+    elapsed: float
+    latencies: list[float]
+    errors: Counter[str]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def percentile_ms(self, percent: int) -> float:
+        if len(self.latencies) < 2:
+            return 1000 * self.latencies[0] if self.latencies else float("nan")
+        return 1000 * statistics.quantiles(self.latencies, n=100)[percent - 1]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", default="1,4,16", help="concurrencies, comma-separated")
+    parser.add_argument("--seconds", type=float, default=20.0, help="duration of each run")
+    args = parser.parse_args(argv)
+    args.clients = [int(part) for part in args.clients.split(",")]
+    if min(args.clients) < 1 or args.seconds <= 0:
+        parser.error("clients must be at least 1 and seconds positive")
+    return args
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+@contextmanager
+def postgres(settings: Settings, folder: Path) -> Iterator[Database]:
+    """The configured server, or an embedded one in `folder` for as long as this context."""
+    if not settings.uses_embedded_postgres:
+        progress("using the configured PostgreSQL server")
+        yield Database.from_settings(settings)
+        return
+    embedded = EmbeddedPostgres(folder)
+    progress(f"starting an embedded PostgreSQL in {embedded.folder}")
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+        progress("stopped the embedded PostgreSQL")
+
+
+@contextmanager
+def service(database: Database, folder: Path) -> Iterator[Service]:
+    """The keywork service as a subprocess on a free loopback port, stopped by SIGTERM."""
+    port = free_port()
+    secret = secrets.token_urlsafe(32)
+    environment = {
+        **os.environ,
+        "KEYWORK_DATABASE_URL": database.conninfo,
+        "KEYWORK_JWT_SECRET": secret,
+        "KEYWORK_DATA_DIR": str(folder / "data"),
+        "KEYWORK_HOST": "127.0.0.1",
+    }
+    log_path = folder / "service.log"
+    progress(f"starting the service on port {port} (log: {log_path})")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
+            cwd=REPO,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches only us; we stop it, before PostgreSQL.
+        )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(base_url, process, log_path)
+        bench_user = Principal(user="bench-coordinator", role="coordinator", area="norfolk")
+        yield Service(base_url, issue_token(bench_user, secret, hours=1))
+    finally:
+        stop_process(process)
+        progress("stopped the service")
+
+
+def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + HEALTH_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the service exited ({process.returncode}):\n{tail(log_path)}")
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the service was not healthy within {HEALTH_WAIT_SECONDS:.0f} s")
+
+
+def tail(path: Path, lines: int = 20) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_WAIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def post(client: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(path, json=body)
+    if not response.is_success:
+        raise RuntimeError(f"POST {path} answered {response.status_code}: {response.text}")
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def api_client(svc: Service) -> httpx.Client:
+    return httpx.Client(
+        base_url=svc.base_url,
+        headers={"Authorization": f"Bearer {svc.token}"},
+        timeout=REQUEST_TIMEOUT_SECONDS,
+    )
+
+
+def register_key_worker(svc: Service) -> str:
+    with api_client(svc) as client:
+        agency = post(client, "/agencies", {"name": "Bench Agency", "sector": "health"})
+        practitioner = post(
+            client,
+            "/practitioners",
+            {"name": "Kim Worker", "role_title": "Key worker", "agency_id": agency["agency_id"]},
+        )
+    return str(practitioner["practitioner_id"])
+
+
+def open_cases(svc: Service, practitioner_id: str, count: int) -> list[str]:
+    """`count` referred, eligible cases with a designated key worker."""
+    allocation = {
+        "kind": "designated",
+        "from": date.today().isoformat(),
+        "practitioner_id": practitioner_id,
+    }
+    case_ids = []
+    with api_client(svc) as client:
+        for _ in range(count):
+            case_id = post(client, "/referrals", REFERRAL)["case_id"]
+            post(client, f"/cases/{case_id}/eligibility", ELIGIBILITY)
+            post(client, f"/cases/{case_id}/key-worker", allocation)
+            case_ids.append(case_id)
+    return case_ids
+
+
+def contact_worker(svc: Service, case_ids: list[str]) -> Worker:
+    """Each worker records contacts on its own case, one request at a time."""
+
+    def work(index: int, deadline: float, stop: threading.Event) -> Tally:
+        tally = Tally()
+        path = f"/cases/{case_ids[index]}/contacts"
+        with api_client(svc) as client:
+            while time.perf_counter() < deadline and not stop.is_set():
+                started = time.perf_counter()
+                try:
+                    response = client.post(path, json=CONTACT)
+                except httpx.HTTPError as error:
+                    tally.errors[type(error).__name__] += 1
+                    continue
+                if response.is_success:
+                    tally.latencies.append(time.perf_counter() - started)
+                else:
+                    tally.errors[str(response.status_code)] += 1
+        return tally
+
+    return work
+
+
+def raw_insert_worker(database: Database) -> Worker:
+    """Each worker inserts one ~300-byte row per (autocommitted, synchronous) transaction."""
+
+    def work(index: int, deadline: float, stop: threading.Event) -> Tally:
+        tally = Tally()
+        payload = secrets.token_hex(150)
+        with psycopg.connect(database.conninfo, autocommit=True) as connection:
+            while time.perf_counter() < deadline and not stop.is_set():
+                started = time.perf_counter()
+                connection.execute("INSERT INTO bench_raw (payload) VALUES (%s)", (payload,))
+                tally.latencies.append(time.perf_counter() - started)
+        return tally
+
+    return work
+
+
+def measure(clients: int, seconds: float, work: Worker) -> Sample:
+    """Runs `clients` workers in threads for `seconds`; Ctrl-C stops them all."""
+    stop = threading.Event()
+    started = time.perf_counter()
+    deadline = started + seconds
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        try:
+            futures = [pool.submit(work, index, deadline, stop) for index in range(clients)]
+            tallies = [future.result() for future in futures]
+        finally:
+            stop.set()
+    elapsed = time.perf_counter() - started
+    latencies = [latency for tally in tallies for latency in tally.latencies]
+    errors = sum((tally.errors for tally in tallies), Counter[str]())
+    return Sample(elapsed, latencies, errors)
+
+
+@contextmanager
+def raw_table(database: Database) -> Iterator[None]:
+    with psycopg.connect(database.conninfo, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS bench_raw")
+        connection.execute("CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload text)")
+    try:
+        yield
+    finally:
+        with psycopg.connect(database.conninfo, autocommit=True) as connection:
+            connection.execute("DROP TABLE IF EXISTS bench_raw")
+
+
+def row(clients: int, api: Sample, raw: Sample) -> dict[str, Any]:
+    return {
+        "clients": clients,
+        "api_commands_per_s": round(api.rate, 1),
+        "api_p50_ms": round(api.percentile_ms(50), 2),
+        "api_p99_ms": round(api.percentile_ms(99), 2),
+        "raw_inserts_per_s": round(raw.rate, 1),
+        "raw_p50_ms": round(raw.percentile_ms(50), 2),
+        "raw_p99_ms": round(raw.percentile_ms(99), 2),
+        "ratio_percent": round(100 * api.rate / raw.rate, 1) if raw.rate else None,
+        "api_errors": dict(api.errors),
+    }
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    header = (
+        "clients | API commands/s | API p50 ms | API p99 ms | "
+        "raw inserts/s | raw p50 ms | raw p99 ms | ratio"
+    )
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        lines.append(
+            f"{r['clients']:>7} | {r['api_commands_per_s']:>14,.1f} | {r['api_p50_ms']:>10.2f}"
+            f" | {r['api_p99_ms']:>10.2f} | {r['raw_inserts_per_s']:>13,.1f}"
+            f" | {r['raw_p50_ms']:>10.2f} | {r['raw_p99_ms']:>10.2f}"
+            f" | {r['ratio_percent']:>4.1f} %"
+        )
+    errors = sum((Counter(r["api_errors"]) for r in rows), Counter[str]())
+    lines.append(f"API errors (non-2xx or failed requests): {errors.total()} {dict(errors)}")
+    return "\n".join(lines)
+
+
+def save(rows: list[dict[str, Any]], seconds: float, embedded: bool) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    path = RESULTS / f"commands-{now:%Y%m%dT%H%M%SZ}.json"
+    figures = {
+        "benchmark": "commands",
+        "finished_at": now.isoformat(),
+        "seconds_per_run": seconds,
+        "postgres": "embedded" if embedded else "configured server",
+        "rows": rows,
+    }
+    path.write_text(json.dumps(figures, indent=2) + "\n")
+    return path
+
+
+def run(settings: Settings, clients: list[int], seconds: float) -> list[dict[str, Any]]:
+    rows = []
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
+        folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
+        database = stack.enter_context(postgres(settings, folder / "postgres"))
+        svc = stack.enter_context(service(database, folder))
+        stack.enter_context(raw_table(database))
+        practitioner_id = register_key_worker(svc)
+        for count in clients:
+            # Fresh cases at each concurrency: a case's history (replayed on every command)
+            # grows with each contact, so reusing them would slow the later runs.
+            progress(f"{count} client(s): opening {count} case(s)")
+            case_ids = open_cases(svc, practitioner_id, count)
+            progress(f"{count} client(s): recording contacts for {seconds:g} s")
+            api = measure(count, seconds, contact_worker(svc, case_ids))
+            progress(f"{count} client(s): raw inserts for {seconds:g} s")
+            raw = measure(count, seconds, raw_insert_worker(database))
+            rows.append(row(count, api, raw))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    settings = Settings()
+    try:
+        rows = run(settings, args.clients, args.seconds)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    print()
+    print(table(rows))
+    path = save(rows, args.seconds, settings.uses_embedded_postgres)
+    print(f"\nFigures written to {path.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The test harness: a real PostgreSQL for the whole session.
+
+Set KEYWORK_TEST_DATABASE_URL to use a server of your own (its tables are created if missing);
+otherwise an embedded PostgreSQL starts in a temporary folder and stops at the end.
+"""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from services.database import Database
+from services.embedded_postgres import EmbeddedPostgres
+from services.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def database() -> Iterator[Database]:
+    url = os.environ.get("KEYWORK_TEST_DATABASE_URL")
+    if url:
+        yield Database.from_settings(Settings(database_url=SecretStr(url)))
+        return
+    folder = Path(tempfile.mkdtemp(prefix="keywork-test-"))
+    folder.chmod(0o755)  # the server runs as its own user when we are root
+    server = EmbeddedPostgres(folder / "postgres")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,63 @@
+from collections.abc import Iterator
+from datetime import date
+from uuid import UUID
+
+import pytest
+
+from domain.case import Child, FamilyMember, Referrer
+from domain.eligibility import EligibilityFacts
+from services.areas import Areas
+from services.commands import Command
+from services.database import Database
+from services.keywork import Keywork
+
+MEETS_NORFOLK = EligibilityFacts(True, True, 3, 2)
+
+
+@pytest.fixture(scope="session")
+def keywork(database: Database) -> Iterator[Keywork]:
+    app = Keywork(database.eventsourcing_env(pool_size=8), Areas.load(None))
+    yield app
+    app.close()
+
+
+def as_(actor: str = "coordinator-1", **fields: object) -> Command:
+    return Command(actor=actor, **fields)  # type: ignore[arg-type]
+
+
+def refer(keywork: Keywork, command: Command | None = None) -> UUID:
+    outcome = keywork.refer(
+        command or as_(),
+        area="norfolk",
+        route="single_point",
+        referrer=Referrer("Single point of referral"),
+        child=Child("Sam", "Parent", date(2016, 5, 1), "9434765919"),
+        family=[FamilyMember("Alex Parent", "mother", True, "email", "alex@example.org")],
+        needs=["co-ordination of appointments"],
+        consent_to_share=True,
+    )
+    return outcome.aggregate_id
+
+
+def practitioner(keywork: Keywork) -> UUID:
+    agency = keywork.register_agency(as_("admin-1"), name="NHS community team", sector="health")
+    return keywork.register_practitioner(
+        as_("admin-1"),
+        name="Jo Worker",
+        role_title="Key worker",
+        agency_id=agency.aggregate_id,
+        email="jo@example.org",
+    ).aggregate_id
+
+
+def active_case(keywork: Keywork) -> UUID:
+    case_id = refer(keywork)
+    keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
+    keywork.allocate_key_worker(
+        as_(),
+        case_id,
+        kind="designated",
+        from_date=keywork.clock().date(),
+        practitioner_id=practitioner(keywork),
+    )
+    return case_id

@@ -1,0 +1,251 @@
+"""The application layer on a real PostgreSQL: load, decide, save, and what can go wrong."""
+
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from domain.case import Case, Child, Referrer
+from domain.eligibility import EligibilityFacts
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.stamp import Stamp
+from services.areas import Areas
+from services.commands import IdempotencyKeyReused, NotFound, VersionConflict
+from services.database import Database
+from services.keywork import Keywork
+from tests.integration.conftest import MEETS_NORFOLK, active_case, as_, practitioner, refer
+
+
+def test_a_case_reads_back_the_same_from_a_new_application(
+    keywork: Keywork, database: Database
+) -> None:
+    case_id = active_case(keywork)
+    keywork.sign_service_agreement(
+        as_(),
+        case_id,
+        contact_every_days=28,
+        signed_by="Alex Parent",
+        signed_on=keywork.clock().date(),
+    )
+    original = keywork.case(case_id)
+    fresh = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(None))
+    try:
+        reloaded = fresh.case(case_id)
+    finally:
+        fresh.close()
+    assert reloaded.version == original.version == 4
+    assert reloaded.child == original.child
+    assert reloaded.family == original.family
+    assert reloaded.key_worker == original.key_worker
+    assert reloaded.next_contact_due() == original.next_contact_due()
+
+
+def test_the_decision_is_stored_with_the_rule_set_that_made_it(keywork: Keywork) -> None:
+    case_id = refer(keywork)
+    keywork.decide_eligibility(as_(), case_id, EligibilityFacts(True, True, 2, 2))
+    decided = keywork.timeline(case_id)[-1]
+    assert type(decided).__name__ == "EligibilityDecided"
+    assert vars(decided)["rule_set_id"] == "norfolk-key-worker-service"
+    assert vars(decided)["rule_set_version"] == 1
+    assert vars(decided)["unmet_criteria"] == ["too_few_specialists"]
+
+
+def test_an_area_file_sets_the_rule_set_used_for_its_cases(
+    database: Database, tmp_path: Any
+) -> None:
+    rules = tmp_path / "areas.json"
+    rules.write_text(
+        '{"norfolk": {"id": "norfolk-2027", "version": 2, "max_age": 25,'
+        ' "max_age_in_complex_needs_school": 25, "requires_gp_in_area": false,'
+        ' "requires_complex_health_needs": true, "min_specialists": 2, "min_agencies": 1}}'
+    )
+    app = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(rules))
+    try:
+        case_id = refer(app)
+        app.decide_eligibility(as_(), case_id, EligibilityFacts(False, True, 2, 1))
+        decided = vars(app.timeline(case_id)[-1])
+    finally:
+        app.close()
+    assert (decided["accepted"], decided["rule_set_id"], decided["rule_set_version"]) == (
+        True,
+        "norfolk-2027",
+        2,
+    )
+
+
+def test_every_event_records_the_actor_and_both_times(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    occurred = keywork.clock() - timedelta(days=2)
+    keywork.record_contact(
+        as_("key-worker-9", occurred_at=occurred), case_id, kind="home_visit", participants=[]
+    )
+    stamp: Stamp = keywork.timeline(case_id)[-1].stamp
+    assert stamp.actor == "key-worker-9"
+    assert stamp.occurred_at == occurred
+    assert stamp.recorded_at > occurred
+
+
+def test_a_retry_with_the_same_idempotency_key_writes_nothing(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    retry = as_(idempotency_key="contact-1", fingerprint="request-a")
+    first = keywork.record_contact(retry, case_id, kind="phone", participants=[])
+    second = keywork.record_contact(retry, case_id, kind="phone", participants=[])
+    assert second == first
+    assert keywork.case(case_id).version == first.version
+
+
+def test_the_same_key_with_a_different_request_is_refused(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    keywork.record_contact(
+        as_(idempotency_key="k", fingerprint="a"), case_id, kind="phone", participants=[]
+    )
+    with pytest.raises(IdempotencyKeyReused):
+        keywork.record_contact(
+            as_(idempotency_key="k", fingerprint="b"), case_id, kind="text", participants=[]
+        )
+
+
+def test_keys_belong_to_their_user(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    mine = keywork.record_contact(
+        as_("user-a", idempotency_key="same", fingerprint="x"),
+        case_id,
+        kind="phone",
+        participants=[],
+    )
+    theirs = keywork.record_contact(
+        as_("user-b", idempotency_key="same", fingerprint="x"),
+        case_id,
+        kind="phone",
+        participants=[],
+    )
+    assert theirs.version == mine.version + 1
+
+
+def test_a_refused_command_leaves_no_receipt_behind(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    keywork.close_case(as_(), case_id, reason="needs_met")
+    refused = as_(idempotency_key="after-close", fingerprint="contact")
+    with pytest.raises(NotAllowedNow):
+        keywork.record_contact(refused, case_id, kind="phone", participants=[])
+    assert keywork.store.find_receipt("coordinator-1", "after-close") is None
+
+
+def test_if_match_with_an_old_version_is_refused_with_the_current_version(
+    keywork: Keywork,
+) -> None:
+    case_id = active_case(keywork)
+    with pytest.raises(VersionConflict) as clash:
+        keywork.record_contact(as_(expected_version=1), case_id, kind="phone", participants=[])
+    assert clash.value.current_version == 3
+    assert keywork.case(case_id).version == 3
+
+
+def run_together(*attempts: Callable[[], Any]) -> list[Any]:
+    """Runs each attempt in its own thread and returns what each returned or raised."""
+    results: list[Any] = [None] * len(attempts)
+
+    def run(index: int) -> None:
+        try:
+            results[index] = attempts[index]()
+        except Exception as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(attempts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_two_writers_on_one_case_at_once_exactly_one_wins(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    both_loaded = threading.Barrier(2, timeout=10)
+
+    def contact(kind: str) -> Callable[[], Any]:
+        def decide(case: Case, stamp: Stamp) -> None:
+            both_loaded.wait()  # both writers hold version 3 before either saves
+            case.record_contact(stamp, kind=kind, participants=[], note=None)  # type: ignore[arg-type]
+
+        return lambda: keywork.change(as_(), Case, case_id, decide)
+
+    results = run_together(contact("phone"), contact("email"))
+    winners = [r for r in results if not isinstance(r, Exception)]
+    losers = [r for r in results if isinstance(r, VersionConflict)]
+    assert len(winners) == 1 and len(losers) == 1
+    assert losers[0].current_version == 4
+    assert keywork.case(case_id).version == 4
+
+
+def test_concurrent_retries_with_one_key_write_once(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    both_loaded = threading.Barrier(2, timeout=10)
+    retry = as_(idempotency_key="double-click", fingerprint="same")
+
+    def decide(case: Case, stamp: Stamp) -> None:
+        both_loaded.wait()
+        case.record_contact(stamp, kind="phone", participants=[], note=None)
+
+    first, second = run_together(
+        lambda: keywork.change(retry, Case, case_id, decide),
+        lambda: keywork.change(retry, Case, case_id, decide),
+    )
+    assert first == second
+    assert keywork.case(case_id).version == 4
+
+
+def test_a_key_worker_must_be_a_known_practitioner(keywork: Keywork) -> None:
+    case_id = refer(keywork)
+    keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
+    agency_id = keywork.register_agency(as_(), name="School", sector="education").aggregate_id
+    with pytest.raises(InvalidValue) as refused:
+        keywork.allocate_key_worker(
+            as_(),
+            case_id,
+            kind="designated",
+            from_date=keywork.clock().date(),
+            practitioner_id=agency_id,
+        )
+    assert (refused.value.field, refused.value.rule) == ("practitioner_id", "known_practitioner")
+
+
+def test_a_practitioner_belongs_to_a_known_agency(keywork: Keywork) -> None:
+    unknown = practitioner(keywork)  # a practitioner's id is not an agency's
+    with pytest.raises(InvalidValue) as refused:
+        keywork.register_practitioner(as_(), name="X", role_title="Y", agency_id=unknown)
+    assert refused.value.field == "agency_id"
+
+
+def test_a_referral_for_an_area_we_do_not_cover_is_refused(keywork: Keywork) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        keywork.refer(
+            as_(),
+            area="atlantis",
+            route="self",
+            referrer=Referrer("Alex Parent"),
+            child=Child("Sam", "Parent", date(2016, 5, 1)),
+            family=[],
+            needs=[],
+            consent_to_share=False,
+        )
+    assert (refused.value.field, refused.value.rule) == ("area", "known_area")
+
+
+def test_an_unknown_case_is_not_found(keywork: Keywork) -> None:
+    agency_id = keywork.register_agency(as_(), name="Housing", sector="housing").aggregate_id
+    with pytest.raises(NotFound):
+        keywork.case(agency_id)
+    with pytest.raises(NotFound):
+        keywork.record_contact(as_(), agency_id, kind="phone", participants=[])
+
+
+def test_each_outcome_gives_the_position_of_its_last_event(keywork: Keywork) -> None:
+    case_id = active_case(keywork)
+    outcome = keywork.record_contact(as_(), case_id, kind="phone", participants=[])
+    assert outcome.position == keywork.store.position_of(case_id, outcome.version)
+    later = keywork.record_contact(as_(), case_id, kind="text", participants=[])
+    assert later.position > outcome.position
+    assert len(set(outcome.event_ids + later.event_ids)) == 2

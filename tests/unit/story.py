@@ -1,0 +1,92 @@
+"""Given/when/then for the Case aggregate: commands in, events out, no I/O."""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from domain.case import Case, Child, FamilyMember, Referrer
+from domain.eligibility import NORFOLK_RULES, EligibilityFacts
+from domain.stamp import Stamp
+
+NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+TODAY = NOW.date()
+PRACTITIONER = uuid4()
+MEETS_NORFOLK = EligibilityFacts(
+    gp_in_area=True, complex_health_needs=True, specialist_count=3, agency_count=2
+)
+
+
+def stamp(days_ago: int = 0, actor: str = "coordinator-1") -> Stamp:
+    return Stamp(actor, NOW - timedelta(days=days_ago), NOW)
+
+
+def mother(**changes: Any) -> FamilyMember:
+    fields: dict[str, Any] = {
+        "name": "Alex Parent",
+        "relationship": "mother",
+        "has_parental_responsibility": True,
+        "preferred_channel": "email",
+        "email": "alex@example.org",
+    }
+    return FamilyMember(**(fields | changes))
+
+
+def child(**changes: Any) -> Child:
+    fields: dict[str, Any] = {
+        "given_name": "Sam",
+        "family_name": "Parent",
+        "date_of_birth": date(2016, 5, 1),
+        "nhs_number": "9434765919",
+    }
+    return Child(**(fields | changes))
+
+
+def refer(**changes: Any) -> Case:
+    fields: dict[str, Any] = {
+        "area": "norfolk",
+        "route": "professional",
+        "referrer": Referrer("Dr Who"),
+        "child": child(),
+        "family": [mother()],
+        "needs": ["help with co-ordinating appointments"],
+        "consent_to_share": True,
+    }
+    return Case.refer(stamp(days_ago=30), **(fields | changes))
+
+
+def given_referred() -> Case:
+    case = refer()
+    case.collect_events()
+    return case
+
+
+def given_eligible() -> Case:
+    case = given_referred()
+    case.decide_eligibility(stamp(days_ago=20), NORFOLK_RULES, MEETS_NORFOLK)
+    case.collect_events()
+    return case
+
+
+def given_active(practitioner_id: UUID = PRACTITIONER) -> Case:
+    case = given_eligible()
+    case.allocate_key_worker(
+        stamp(days_ago=10), kind="designated", from_date=TODAY, practitioner_id=practitioner_id
+    )
+    case.collect_events()
+    return case
+
+
+def given_closed() -> Case:
+    case = given_active()
+    case.close(stamp(), reason="needs_met")
+    case.collect_events()
+    return case
+
+
+def then(case: Case) -> list[tuple[str, dict[str, Any]]]:
+    """The events the last command emitted: their names and their own fields."""
+    envelope = {"originator_id", "originator_version", "originator_topic", "timestamp", "stamp"}
+    return [
+        (type(event).__name__, {k: v for k, v in vars(event).items() if k not in envelope})
+        for event in case.collect_events()
+    ]

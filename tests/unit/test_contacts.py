@@ -1,0 +1,97 @@
+from datetime import timedelta
+
+import pytest
+
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.schedule import next_contact_due
+from tests.unit.story import NOW, TODAY, given_active, given_closed, given_eligible, stamp, then
+
+
+def test_a_service_agreement_sets_the_agreed_contact_frequency() -> None:
+    case = given_active()
+    case.sign_service_agreement(
+        stamp(), contact_every_days=28, signed_by="Alex Parent", signed_on=TODAY
+    )
+    assert then(case) == [
+        (
+            "ServiceAgreementSigned",
+            {"contact_every_days": 28, "signed_by": "Alex Parent", "signed_on": TODAY},
+        )
+    ]
+    assert case.next_contact_due() == TODAY + timedelta(days=28)
+
+
+def test_the_agreement_is_signed_by_someone_in_the_family() -> None:
+    case = given_active()
+    with pytest.raises(InvalidValue) as refused:
+        case.sign_service_agreement(
+            stamp(), contact_every_days=28, signed_by="Dr Who", signed_on=TODAY
+        )
+    assert (refused.value.field, refused.value.rule) == ("signed_by", "family_member")
+
+
+def test_the_agreement_needs_a_key_worker_first() -> None:
+    case = given_eligible()
+    with pytest.raises(NotAllowedNow):
+        case.sign_service_agreement(
+            stamp(), contact_every_days=28, signed_by="Alex Parent", signed_on=TODAY
+        )
+
+
+@pytest.mark.parametrize("days", [0, 366, -5])
+def test_the_contact_frequency_is_between_a_day_and_a_year(days: int) -> None:
+    case = given_active()
+    with pytest.raises(InvalidValue) as refused:
+        case.sign_service_agreement(
+            stamp(), contact_every_days=days, signed_by="Alex Parent", signed_on=TODAY
+        )
+    assert refused.value.field == "contact_every_days"
+
+
+def test_a_contact_recorded_late_keeps_when_it_occurred() -> None:
+    case = given_active()
+    case.record_contact(
+        stamp(days_ago=3), kind="home_visit", participants=["Alex Parent"], note=None
+    )
+    assert then(case)[0][0] == "ContactRecorded"
+    assert case.last_contact_at == NOW - timedelta(days=3)
+
+
+def test_an_older_contact_recorded_later_does_not_move_the_last_contact_back() -> None:
+    case = given_active()
+    case.record_contact(stamp(days_ago=1), kind="phone", participants=[], note=None)
+    case.record_contact(stamp(days_ago=5), kind="email", participants=[], note=None)
+    assert case.last_contact_at == NOW - timedelta(days=1)
+
+
+def test_the_next_contact_is_due_from_the_last_contact_and_is_overdue_after() -> None:
+    case = given_active()
+    case.sign_service_agreement(
+        stamp(),
+        contact_every_days=14,
+        signed_by="Alex Parent",
+        signed_on=TODAY - timedelta(days=30),
+    )
+    case.record_contact(stamp(days_ago=20), kind="phone", participants=[], note=None)
+    assert case.next_contact_due() == TODAY - timedelta(days=6)
+    assert case.is_contact_overdue(TODAY)
+    assert not case.is_contact_overdue(TODAY - timedelta(days=6))
+
+
+def test_with_no_contact_yet_the_first_is_due_from_the_agreement() -> None:
+    assert next_contact_due(None, TODAY, 7) == TODAY + timedelta(days=7)
+
+
+def test_a_contact_on_a_closed_case_is_refused() -> None:
+    case = given_closed()
+    with pytest.raises(NotAllowedNow) as refused:
+        case.record_contact(stamp(), kind="phone", participants=[], note=None)
+    assert refused.value.rule == "case_open"
+    assert then(case) == []
+
+
+def test_an_unknown_kind_of_contact_is_refused() -> None:
+    case = given_active()
+    with pytest.raises(InvalidValue) as refused:
+        case.record_contact(stamp(), kind="carrier_pigeon", participants=[], note=None)  # type: ignore[arg-type]
+    assert refused.value.field == "kind"
