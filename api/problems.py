@@ -50,7 +50,12 @@ def _field_of(location: tuple[Any, ...]) -> str:
 def request_invalid(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     errors = [
-        {"field": _field_of(tuple(item["loc"])), "rule": item["type"]} for item in error.errors()
+        # A JSON syntax error's location is a character offset, not a field.
+        {
+            "field": "body" if item["type"] == "json_invalid" else _field_of(tuple(item["loc"])),
+            "rule": item["type"],
+        }
+        for item in error.errors()
     ]
     fields = ", ".join(sorted({item["field"] for item in errors}))
     return problem(422, "validation", "Invalid request", f"Check: {fields}", errors=errors)

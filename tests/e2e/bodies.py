@@ -1,0 +1,85 @@
+"""Request bodies and short stories shared by the end-to-end tests."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.e2e.conftest import RunningService
+
+CHILD_NAME = "Zebedee Quillfeather"
+NHS_NUMBER = "9434765919"
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def referral(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "route": "professional",
+        "referrer": {"name": "Dr Ada Health", "email": "ada@example.org"},
+        "child": {
+            "given_name": CHILD_NAME.split()[0],
+            "family_name": CHILD_NAME.split()[1],
+            "date_of_birth": "2016-05-01",
+            "nhs_number": NHS_NUMBER,
+            "postcode": "NR1 1AA",
+        },
+        "family": [
+            {
+                "name": "Alex Quillfeather",
+                "relationship": "mother",
+                "email": "alex@example.org",
+                "preferred_channel": "email",
+                "has_parental_responsibility": True,
+            }
+        ],
+        "needs": ["co-ordinating hospital and therapy appointments"],
+        "consent_to_share": True,
+        "area": "norfolk",
+    }
+    return body | changes
+
+
+MEETS_NORFOLK = {
+    "facts": {
+        "gp_in_area": True,
+        "complex_health_needs": True,
+        "specialist_count": 4,
+        "agency_count": 3,
+    }
+}
+
+
+def new_practitioner(service: RunningService) -> str:
+    agency = service.post("/agencies", {"name": "Children's community nursing", "sector": "health"})
+    assert agency.status_code == 201, agency.text
+    created = service.post(
+        "/practitioners",
+        {
+            "name": "Jo Keyworker",
+            "role_title": "Designated key worker",
+            "agency_id": agency.json()["agency_id"],
+            "email": "jo@example.org",
+            "phone": "01603 000000",
+        },
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["practitioner_id"])
+
+
+def new_case(service: RunningService) -> str:
+    created = service.post("/referrals", referral())
+    assert created.status_code == 201, created.text
+    return str(created.json()["case_id"])
+
+
+def new_active_case(service: RunningService) -> str:
+    case_id = new_case(service)
+    assert service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK).status_code == 200
+    allocation = {
+        "kind": "designated",
+        "from": today(),
+        "practitioner_id": new_practitioner(service),
+    }
+    assert service.post(f"/cases/{case_id}/key-worker", allocation).status_code == 200
+    return case_id

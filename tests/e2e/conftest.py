@@ -1,0 +1,97 @@
+"""The real service, started as `keywork run` on a free port against the session's PostgreSQL."""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.auth import Principal, issue_token
+from services.database import Database
+from services.embedded_postgres import free_port
+
+START_TIMEOUT_SECONDS = 30
+
+
+@dataclass
+class RunningService:
+    base_url: str
+    secret: str
+    http: httpx.Client
+
+    def token(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
+        return issue_token(Principal(user=user, role=role, area="norfolk"), self.secret, 1)  # type: ignore[arg-type]
+
+    def as_(self, role: str = "coordinator", user: str = "coordinator-1") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, user)}"}
+
+    def post(
+        self,
+        path: str,
+        body: Any,
+        role: str = "coordinator",
+        user: str = "coordinator-1",
+        **headers: str,
+    ) -> httpx.Response:
+        """POST as `role`; extra headers by keyword, with `_` for `-` (If_Match=...)."""
+        return self.http.post(
+            path, json=body, headers=self.as_(role, user) | _header_names(headers)
+        )
+
+    def get(self, path: str, role: str = "coordinator") -> httpx.Response:
+        return self.http.get(path, headers=self.as_(role))
+
+
+def _header_names(headers: dict[str, str]) -> dict[str, str]:
+    return {name.replace("_", "-"): value for name, value in headers.items()}
+
+
+@pytest.fixture(scope="session")
+def service(database: Database) -> Iterator[RunningService]:
+    port = free_port()
+    secret = secrets.token_urlsafe(32)
+    data_dir = tempfile.mkdtemp(prefix="keywork-e2e-")
+    env = os.environ | {
+        "KEYWORK_DATABASE_URL": database.conninfo,
+        "KEYWORK_JWT_SECRET": secret,
+        "KEYWORK_DATA_DIR": data_dir,
+    }
+    log = Path(data_dir) / "service.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            _wait_until_up(http, process, log)
+            yield RunningService(base_url, secret, http)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _wait_until_up(http: httpx.Client, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the service exited:\n{log.read_text()}")
+        try:
+            if http.get("/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the service did not start in time:\n{log.read_text()}")
