@@ -4,6 +4,8 @@ Starts a PostgreSQL (embedded in a temporary folder, unless the settings name a 
 service as a subprocess on loopback, then, at each concurrency, has N threads POST contacts to
 their own case for a fixed time, and N threads insert one row per transaction into the same
 PostgreSQL for the same time. Prints a table and writes the figures to bench/results/.
+Each command replays its case's whole history, which grows by one event per contact, so the API
+figures fall as --seconds grows.
 
     .venv/bin/python bench/commands.py [--clients 1,4,16] [--seconds 20]
 
