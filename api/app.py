@@ -3,7 +3,8 @@
 from fastapi import FastAPI
 
 from api import problems
-from api.routers import case_reads, cases, directory, health
+from api.routers import case_reads, caseloads, cases, directory, health
+from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from services.settings import Settings
 
@@ -11,11 +12,12 @@ DESCRIPTION = """The back office of a key working service for disabled children 
 and their families. Every change is an event; see the HTTP contract for conventions."""
 
 
-def create_app(keywork: Keywork, settings: Settings) -> FastAPI:
+def create_app(keywork: Keywork, runner: ProjectionRunner, settings: Settings) -> FastAPI:
     app = FastAPI(title="keywork", version="0.1.0", description=DESCRIPTION)
     app.state.keywork = keywork
+    app.state.runner = runner
     app.state.settings = settings
     problems.install(app)
-    for module in (cases, case_reads, directory, health):
+    for module in (cases, case_reads, caseloads, directory, health):
         app.include_router(module.router)
     return app

@@ -11,6 +11,7 @@ import uvicorn
 
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
+from projections.registry import projection_runner
 from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
 from services.keywork import open_keywork
@@ -44,8 +45,10 @@ def run(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with database(settings) as db:
         keywork = open_keywork(settings, db)
+        runner = projection_runner(keywork, db)
         try:
-            app = create_app(keywork, settings)
+            runner.start()
+            app = create_app(keywork, runner, settings)
             base = f"http://{settings.host}:{settings.port}"
             token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
             print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
@@ -55,6 +58,7 @@ def run(settings: Settings) -> None:
             )
             server.run()
         finally:
+            runner.stop()
             keywork.close()
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 
 
@@ -13,3 +14,11 @@ def keywork(request: Request) -> Keywork:
 
 
 Service = Annotated[Keywork, Depends(keywork)]
+
+
+def projection_runner(request: Request) -> ProjectionRunner:
+    runner: ProjectionRunner = request.app.state.runner
+    return runner
+
+
+Runner = Annotated[ProjectionRunner, Depends(projection_runner)]

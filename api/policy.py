@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -21,6 +22,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "close_case": COORDINATION | {"key_worker"},
     "reopen_case": COORDINATION,
     "read_case": CASE_STAFF,
+    "read_caseload": CASE_STAFF,
     "manage_directory": frozenset({"admin", "coordinator", "business_support"}),
     "read_directory": CASE_STAFF | {"admin"},
 }
@@ -52,6 +54,12 @@ def principal(
 def require(caller: Principal, action: str) -> None:
     if caller.role not in ALLOWED[action]:
         raise Forbidden(f"the {caller.role} role may not {action.replace('_', ' ')}")
+
+
+def require_own_caseload(caller: Principal, practitioner_id: UUID) -> None:
+    """A key worker sees their own caseload; managers and coordinators see anyone's."""
+    if caller.role == "key_worker" and caller.user != str(practitioner_id):
+        raise Forbidden("a key worker may read only their own caseload")
 
 
 def allowed(action: str) -> Callable[[Principal], Principal]:

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from api.policy import Forbidden, NotAuthenticated
 from domain.errors import InvalidValue, NotAllowedNow
-from services.commands import IdempotencyKeyReused, NotFound, VersionConflict
+from services.commands import IdempotencyKeyReused, NotCaughtUp, NotFound, VersionConflict
 from services.database import UNAVAILABLE
 
 log = logging.getLogger("keywork.api")
@@ -99,6 +99,11 @@ def key_reused(_: Request, error: Exception) -> JSONResponse:
     return problem(422, "validation", "Invalid request", detail, errors=errors)
 
 
+def not_caught_up(_: Request, error: Exception) -> JSONResponse:
+    detail = f"{error}; try again shortly."
+    return problem(503, "not-caught-up", "Read model behind", detail, headers={"Retry-After": "1"})
+
+
 def not_authenticated(_: Request, error: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"}
     return problem(401, "not-authenticated", "Not authenticated", str(error), headers=headers)
@@ -133,6 +138,7 @@ def install(app: FastAPI) -> None:
         NotFound: not_found,
         VersionConflict: version_conflict,
         IdempotencyKeyReused: key_reused,
+        NotCaughtUp: not_caught_up,
         NotAuthenticated: not_authenticated,
         Forbidden: forbidden,
         HTTPException: http_error,

@@ -11,7 +11,7 @@ from domain.aggregate import KeyworkAggregate, require_choice, require_text
 from domain.eligibility import EligibilityFacts, RuleSet, age_on, unmet_criteria
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.nhs_number import is_valid_nhs_number
-from domain.schedule import next_contact_due
+from domain.schedule import is_overdue, next_contact_due
 from domain.stamp import Stamp
 
 Route = Literal["professional", "single_point", "self"]
@@ -294,8 +294,7 @@ class Case(KeyworkAggregate):
         return next_contact_due(last, self.agreement_signed_on, self.contact_every_days)
 
     def is_contact_overdue(self, today: date) -> bool:
-        due = self.next_contact_due()
-        return due is not None and due < today
+        return is_overdue(self.next_contact_due(), today)
 
     def _set_eligibility(self, accepted: bool) -> None:
         self.eligible = accepted

@@ -6,3 +6,7 @@ from datetime import date, timedelta
 def next_contact_due(last_contact: date | None, agreed_on: date, every_days: int) -> date:
     """Due `every_days` after the last contact, or after the agreement if none yet."""
     return (last_contact or agreed_on) + timedelta(days=every_days)
+
+
+def is_overdue(due: date | None, today: date) -> bool:
+    return due is not None and due < today

@@ -39,3 +39,11 @@ class VersionConflict(Exception):
 
 class IdempotencyKeyReused(Exception):
     """The same Idempotency-Key came with a different request."""
+
+
+class NotCaughtUp(Exception):
+    """A read asked for a position its read model has not reached in the time allowed."""
+
+    def __init__(self, read_model: str) -> None:
+        super().__init__(f"the {read_model} read model has not caught up yet")
+        self.read_model = read_model

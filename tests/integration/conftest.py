@@ -50,7 +50,7 @@ def practitioner(keywork: Keywork) -> UUID:
     ).aggregate_id
 
 
-def active_case(keywork: Keywork) -> UUID:
+def active_case(keywork: Keywork, key_worker: UUID | None = None) -> UUID:
     case_id = refer(keywork)
     keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
     keywork.allocate_key_worker(
@@ -58,6 +58,6 @@ def active_case(keywork: Keywork) -> UUID:
         case_id,
         kind="designated",
         from_date=keywork.clock().date(),
-        practitioner_id=practitioner(keywork),
+        practitioner_id=key_worker or practitioner(keywork),
     )
     return case_id
