@@ -183,7 +183,7 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log_path
         if process.poll() is not None:
             raise RuntimeError(f"the service exited ({process.returncode}):\n{tail(log_path)}")
         try:
-            if httpx.get(f"{base_url}/health", timeout=1.0).status_code == 200:
+            if httpx.get(f"{base_url}/health", timeout=1.0, trust_env=False).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -219,6 +219,7 @@ def api_client(svc: Service) -> httpx.Client:
         base_url=svc.base_url,
         headers={"Authorization": f"Bearer {svc.token}"},
         timeout=REQUEST_TIMEOUT_SECONDS,
+        trust_env=False,  # loopback only: never through a proxy from the environment
     )
 
 

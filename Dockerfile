@@ -1,0 +1,32 @@
+# The keywork API, for docker-compose.yml: it uses the `postgres` service, not the embedded one.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY services ./services
+COPY projections ./projections
+COPY api ./api
+COPY consumers ./consumers
+RUN pip install .
+
+RUN useradd --system --create-home --home-dir /home/keywork keywork
+USER keywork
+WORKDIR /home/keywork
+
+# Reachable from outside the container; the port is the one docker-compose.yml publishes.
+ENV KEYWORK_HOST=0.0.0.0 \
+    KEYWORK_PORT=8000 \
+    KEYWORK_DATA_DIR=/home/keywork/.keywork
+EXPOSE 8000
+
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
+
+# Exec form: keywork is PID 1 and gets the SIGTERM of `docker stop` itself.
+CMD ["keywork", "run"]
