@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="keywork", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="run the API (and the embedded PostgreSQL)")
-    run_parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8000)")
+    run_parser.add_argument("--port", type=int, help="port to listen on (default KEYWORK_PORT)")
     token_parser = commands.add_parser("token", help="print a bearer token")
     token_parser.add_argument("--role", required=True, choices=ROLES)
     token_parser.add_argument("--user", required=True, help="user id; a practitioner_id for staff")
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = Settings()
     if args.command == "run":
-        if args.port:
+        if args.port is not None:
             settings.port = args.port
         try:
             run(settings)

@@ -9,6 +9,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from services.settings import Settings
 
+SUPPORTED_URL_PARTS = {"host", "port", "user", "password", "dbname"}
+
 
 @dataclass(frozen=True)
 class Database:
@@ -22,6 +24,13 @@ class Database:
     def from_settings(cls, settings: Settings) -> "Database":
         if settings.database_url is not None:
             parts = conninfo_to_dict(settings.database_url.get_secret_value())
+            unsupported = set(parts) - SUPPORTED_URL_PARTS
+            if unsupported:
+                # eventsourcing connects by these parts only; anything else would be dropped.
+                raise ValueError(
+                    f"KEYWORK_DATABASE_URL: {', '.join(sorted(unsupported))} not supported here; "
+                    "set libpq's environment variables instead (e.g. PGSSLMODE=require)"
+                )
             return cls(
                 host=str(parts.get("host", "127.0.0.1")),
                 port=int(parts.get("port", 5432) or 5432),
@@ -48,8 +57,10 @@ class Database:
             dbname=self.dbname,
         )
 
-    def eventsourcing_env(self, pool_size: int) -> dict[str, str]:
+    def eventsourcing_env(self, pool_size: int, cache_size: int = 0) -> dict[str, str]:
+        """Settings for eventsourcing; a cache keeps recent aggregates and reads only new events."""
         return {
+            "AGGREGATE_CACHE_MAXSIZE": str(cache_size) if cache_size else "",
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port),

@@ -14,10 +14,6 @@ from pathlib import Path
 
 from services.database import Database
 
-# Found without importing pgserver, whose import warns about and creates runtime folders.
-_PGSERVER = find_spec("pgserver")
-assert _PGSERVER is not None and _PGSERVER.origin is not None
-BIN = Path(_PGSERVER.origin).parent / "pginstall" / "bin"
 # PostgreSQL refuses to run as root; as root we run it as this system user.
 SERVER_USER = "keywork-postgres"
 
@@ -79,7 +75,15 @@ class EmbeddedPostgres:
             raise RuntimeError(f"{program} failed in {self.folder}: {done.stderr.strip()}")
 
     def _command(self, program: str, *args: str) -> list[str]:
-        return [str(BIN / program), *args]
+        return [str(_binaries() / program), *args]
+
+
+def _binaries() -> Path:
+    # Found without importing pgserver, whose import warns about and creates runtime folders.
+    spec = find_spec("pgserver")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the embedded PostgreSQL needs the pgserver package")
+    return Path(spec.origin).parent / "pginstall" / "bin"
 
 
 def _server_user_when_root() -> str | None:

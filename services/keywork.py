@@ -12,5 +12,5 @@ class Keywork(CaseCommands, DirectoryCommands):
 
 
 def open_keywork(settings: Settings, database: Database) -> Keywork:
-    env = database.eventsourcing_env(settings.postgres_pool_size)
+    env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
     return Keywork(env, Areas.load(settings.areas_file))

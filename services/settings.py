@@ -21,12 +21,14 @@ class Settings(BaseSettings):
     )
     postgres_dbname: str = Field("postgres", validation_alias=AliasChoices("POSTGRES_DBNAME"))
     postgres_pool_size: int = Field(10, validation_alias=AliasChoices("POSTGRES_POOL_SIZE"))
+    # Aggregates kept in memory between commands; each load then reads only newer events.
+    aggregate_cache_size: int = Field(5000, ge=0)
 
     data_dir: Path = Path(".keywork")
     host: str = "127.0.0.1"
     port: int = 8000
     # Unset: a random secret is made once and kept in the data folder, readable by its owner only.
-    jwt_secret: SecretStr | None = None
+    jwt_secret: SecretStr | None = Field(None, min_length=32)
     token_hours: int = 12
     areas_file: Path | None = None
 

@@ -1,0 +1,42 @@
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from services.database import Database
+from services.settings import Settings
+
+
+def test_a_database_url_gives_every_part() -> None:
+    settings = Settings(
+        database_url=SecretStr("postgresql://keywork:s3cret@db.internal:6543/cases")
+    )
+    assert Database.from_settings(settings) == Database(
+        "db.internal", 6543, "keywork", "s3cret", "cases"
+    )
+
+
+def test_a_database_url_with_options_we_would_drop_is_refused() -> None:
+    settings = Settings(database_url=SecretStr("postgresql://u@h/db?sslmode=require"))
+    with pytest.raises(ValueError, match="sslmode"):
+        Database.from_settings(settings)
+
+
+def test_without_a_url_or_host_the_embedded_server_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("KEYWORK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("POSTGRES_HOST", raising=False)
+    assert Settings().uses_embedded_postgres
+    assert not Settings(postgres_host="db").uses_embedded_postgres
+
+
+def test_a_short_token_secret_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Settings(jwt_secret=SecretStr(""))
+
+
+def test_a_generated_secret_is_kept_for_its_owner_only(tmp_path: object) -> None:
+    settings = Settings(data_dir=tmp_path)  # type: ignore[arg-type]
+    secret = settings.signing_secret
+    assert len(secret) >= 32
+    assert Settings(data_dir=tmp_path).signing_secret == secret  # type: ignore[arg-type]
+    assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0  # type: ignore[operator]
