@@ -8,8 +8,10 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+import psycopg
 import pytest
 from pydantic import SecretStr
 
@@ -32,3 +34,11 @@ def database() -> Iterator[Database]:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_database(server: Database, name: str) -> Database:
+    """A new, empty database on the same server, so a suite's processes do not see each other."""
+    with psycopg.connect(server.conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return replace(server, dbname=name)

@@ -18,6 +18,7 @@ import pytest
 from api.auth import Principal, issue_token
 from services.database import Database
 from services.embedded_postgres import free_port
+from tests.conftest import fresh_database
 
 START_TIMEOUT_SECONDS = 30
 
@@ -57,6 +58,7 @@ def _header_names(headers: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def service(database: Database) -> Iterator[RunningService]:
+    database = fresh_database(database, "keywork_e2e")
     port = free_port()
     secret = secrets.token_urlsafe(32)
     data_dir = tempfile.mkdtemp(prefix="keywork-e2e-")
