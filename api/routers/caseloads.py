@@ -1,6 +1,5 @@
 """Caseloads: a key worker's active cases, from the caseload read model."""
 
-from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -10,26 +9,17 @@ from pydantic import BaseModel
 from api.auth import Principal
 from api.dependencies import Runner, Service
 from api.policy import allowed, require_own_caseload
-from projections.caseload import Caseload
+from projections.caseload import Caseload, CaseloadEntry
 from services.commands import NotCaughtUp
 
 router = APIRouter(tags=["read models"])
 MIN_POSITION_WAIT_SECONDS = 5.0
 
 
-class CaseloadEntryOut(BaseModel):
-    case_id: UUID
-    allocated_from: date
-    contact_every_days: int | None
-    last_contact_at: datetime | None
-    next_contact_due: date | None
-    contact_overdue: bool
-
-
 class CaseloadOut(BaseModel):
     practitioner_id: UUID
     position: int
-    cases: list[CaseloadEntryOut]
+    cases: list[CaseloadEntry]
 
 
 @router.get("/caseloads/{practitioner_id}", response_model=CaseloadOut)
@@ -50,5 +40,5 @@ def caseload(
     return CaseloadOut(
         practitioner_id=practitioner_id,
         position=read_model.position(keywork.name),
-        cases=[CaseloadEntryOut.model_validate(e, from_attributes=True) for e in entries],
+        cases=entries,
     )
