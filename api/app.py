@@ -3,7 +3,16 @@
 from fastapi import FastAPI
 
 from api import problems
-from api.routers import case_reads, caseloads, cases, directory, health
+from api.routers import (
+    case_reads,
+    caseloads,
+    cases,
+    directory,
+    health,
+    key_working,
+    plans,
+    reviews,
+)
 from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from services.settings import Settings
@@ -18,6 +27,6 @@ def create_app(keywork: Keywork, runner: ProjectionRunner, settings: Settings) -
     app.state.runner = runner
     app.state.settings = settings
     problems.install(app)
-    for module in (cases, case_reads, caseloads, directory, health):
+    for module in (cases, key_working, reviews, plans, case_reads, caseloads, directory, health):
         app.include_router(module.router)
     return app

@@ -60,11 +60,12 @@ def command_for(action: str) -> Callable[..., Awaitable[Command]]:
     return envelope
 
 
-def accepted(outcome: Outcome, id_field: str, status: int = 200) -> JSONResponse:
+def accepted(outcome: Outcome, id_field: str, status: int = 200, **more: object) -> JSONResponse:
     body = {
         id_field: str(outcome.aggregate_id),
         "version": outcome.version,
         "event_ids": [str(event_id) for event_id in outcome.event_ids],
+        **more,
     }
     headers = {"ETag": f'"{outcome.version}"', "X-Event-Position": str(outcome.position)}
     return JSONResponse(body, status_code=status, headers=headers)

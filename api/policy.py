@@ -12,15 +12,28 @@ from api.auth import InvalidToken, Principal, read_token
 COORDINATION = frozenset({"coordinator", "manager"})
 CASE_STAFF = frozenset({"coordinator", "key_worker", "business_support", "manager"})
 
+KEY_WORKING = COORDINATION | {"key_worker"}
+
 ALLOWED: dict[str, frozenset[str]] = {
     "refer": CASE_STAFF,
     "decide_eligibility": COORDINATION,
     "override_eligibility": frozenset({"coordinator"}),
     "allocate_key_worker": COORDINATION,
-    "sign_service_agreement": COORDINATION | {"key_worker"},
+    "hand_over": COORDINATION,
+    "arrange_cover": COORDINATION,
+    "sign_service_agreement": KEY_WORKING,
     "record_contact": CASE_STAFF,
-    "close_case": COORDINATION | {"key_worker"},
+    "manage_team_around_the_child": CASE_STAFF,
+    "schedule_review": CASE_STAFF,
+    "record_review": CASE_STAFF,
+    "draft_plan": KEY_WORKING,
+    "sign_plan": CASE_STAFF,
+    "distribute_plan": CASE_STAFF,
+    "agree_transfer": KEY_WORKING,
+    "close_case": KEY_WORKING,
+    "audit_closure": frozenset({"manager"}),
     "reopen_case": COORDINATION,
+    "correct": CASE_STAFF,
     "read_case": CASE_STAFF,
     "read_caseload": CASE_STAFF,
     "manage_directory": frozenset({"admin", "coordinator", "business_support"}),

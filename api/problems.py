@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.policy import Forbidden, NotAuthenticated
+from domain.case_base import UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
 from services.commands import IdempotencyKeyReused, NotCaughtUp, NotFound, VersionConflict
 from services.database import UNAVAILABLE
@@ -75,6 +76,12 @@ def not_allowed_now(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+def unknown_part(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, UnknownPart)
+    errors = [{"field": error.field, "rule": error.rule}]
+    return problem(404, "not-found", "Not found", error.detail, errors=errors)
+
+
 def not_found(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, NotFound)
     return problem(404, "not-found", "Not found", f"There is no such {error.kind}.")
@@ -136,6 +143,7 @@ def install(app: FastAPI) -> None:
         InvalidValue: value_invalid,
         NotAllowedNow: not_allowed_now,
         NotFound: not_found,
+        UnknownPart: unknown_part,
         VersionConflict: version_conflict,
         IdempotencyKeyReused: key_reused,
         NotCaughtUp: not_caught_up,

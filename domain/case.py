@@ -1,35 +1,29 @@
-"""A child's episode of key working, from referral to closure (and reopening)."""
+"""A child's episode of key working, from referral to closure (and reopening).
+
+The Case is one aggregate assembled from parts (see `domain/case_base.py`); this module holds the
+referral, which sets up the case's state, and the eligibility decision.
+"""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.aggregate import KeyworkAggregate, require_choice, require_text
+from domain.aggregate import require_choice, require_text
+from domain.case_base import MAX_NAME_LENGTH, Channel, FamilyMember
+from domain.closure import ClosurePart
+from domain.corrections import CorrectionsPart
 from domain.eligibility import EligibilityFacts, RuleSet, age_on, unmet_criteria
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.nhs_number import is_valid_nhs_number
-from domain.schedule import is_overdue, next_contact_due
+from domain.plans import PlansPart
+from domain.reviews import ReviewsPart
 from domain.stamp import Stamp
+from domain.transfers import TransferPart
 
 Route = Literal["professional", "single_point", "self"]
-Channel = Literal["email", "letter"]
-KeyWorkerKind = Literal["designated", "non_designated", "parent_carer"]
-ContactKind = Literal["home_visit", "phone", "text", "email", "meeting", "school_visit", "other"]
-ClosureReason = Literal[
-    "needs_met",
-    "age_limit",
-    "adult_services",
-    "moved_out_of_area",
-    "family_withdrew",
-    "not_eligible",
-]
-Status = Literal["referred", "eligible", "not_eligible", "active", "closed"]
-
-MAX_NAME_LENGTH = 200
-MAX_CONTACT_EVERY_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -50,26 +44,7 @@ class Child:
     in_complex_needs_school: bool = False
 
 
-@dataclass(frozen=True)
-class FamilyMember:
-    name: str
-    relationship: str
-    has_parental_responsibility: bool
-    preferred_channel: Channel
-    email: str | None = None
-    phone: str | None = None
-    postal_address: str | None = None
-
-
-@dataclass(frozen=True)
-class KeyWorker:
-    kind: KeyWorkerKind
-    from_date: date
-    practitioner_id: UUID | None = None
-    parent_carer_name: str | None = None
-
-
-class Case(KeyworkAggregate):
+class Case(CorrectionsPart, ReviewsPart, PlansPart, TransferPart, ClosurePart):
     @classmethod
     def refer(
         cls,
@@ -82,6 +57,7 @@ class Case(KeyworkAggregate):
         family: list[FamilyMember],
         needs: list[str],
         consent_to_share: bool,
+        previous_case_id: UUID | None = None,
     ) -> "Case":
         require_choice("route", route, Route)
         require_text("referrer.name", referrer.name, MAX_NAME_LENGTH)
@@ -101,6 +77,7 @@ class Case(KeyworkAggregate):
             family=family,
             needs=needs,
             consent_to_share=consent_to_share,
+            previous_case_id=previous_case_id,
         )
 
     @event("Referred")
@@ -114,22 +91,35 @@ class Case(KeyworkAggregate):
         family: list[FamilyMember],
         needs: list[str],
         consent_to_share: bool,
+        previous_case_id: UUID | None = None,
     ) -> None:
         self.area = area
+        self.team = None
         self.route = route
         self.referrer = referrer
         self.child = child
         self.family = list(family)
         self.needs = list(needs)
         self.consent_to_share = consent_to_share
-        self.referred_at: datetime = stamp.occurred_at
-        self.status: Status = "referred"
-        self.eligible: bool | None = None
-        self.key_worker: KeyWorker | None = None
-        self.contact_every_days: int | None = None
-        self.agreement_signed_on: date | None = None
-        self.last_contact_at: datetime | None = None
-        self.closure_reason: ClosureReason | None = None
+        self.previous_case_id = previous_case_id
+        self.referred_at = stamp.occurred_at
+        self.status = "referred"
+        self.eligible = None
+        self.key_workers = []
+        self.covers = []
+        self.contact_every_days = None
+        self.agreement_signed_on = None
+        self.contacts = {}
+        self.tac = {}
+        self.tac_events = {}
+        self.reviews = {}
+        self.next_review_on = None
+        self.plans = {}
+        self.transfer = None
+        self.closure_reason = None
+        self.closed_on = None
+        self.closure_audited = False
+        self.corrected_by = {}
 
     def decide_eligibility(self, stamp: Stamp, rules: RuleSet, facts: EligibilityFacts) -> None:
         self._require_undecided_allocation()
@@ -165,155 +155,16 @@ class Case(KeyworkAggregate):
     def _eligibility_overridden(self, stamp: Stamp, accepted: bool, reason: str) -> None:
         self._set_eligibility(accepted)
 
-    def allocate_key_worker(
-        self,
-        stamp: Stamp,
-        *,
-        kind: KeyWorkerKind,
-        from_date: date,
-        practitioner_id: UUID | None = None,
-        parent_carer_name: str | None = None,
-    ) -> None:
-        self._require_open()
-        if self.key_worker is not None:
-            raise NotAllowedNow(
-                "kind", "one_key_worker", "a key worker is already in place: use a handover"
-            )
-        if self.status != "eligible":
-            raise NotAllowedNow("status", "eligible_first", "the case has not been accepted")
-        require_choice("kind", kind, KeyWorkerKind)
-        if kind == "parent_carer":
-            if practitioner_id is not None or parent_carer_name is None:
-                raise InvalidValue(
-                    "parent_carer_name", "required_for_parent_carer", "name the parent/carer"
-                )
-            self._require_family_member("parent_carer_name", parent_carer_name)
-        elif practitioner_id is None or parent_carer_name is not None:
-            raise InvalidValue(
-                "practitioner_id", "required_for_practitioner", "name the practitioner"
-            )
-        if from_date < self.referred_at.date():
-            raise InvalidValue("from", "not_before_referral", "from is before the referral")
-        self._key_worker_allocated(
-            stamp,
-            kind=kind,
-            from_date=from_date,
-            practitioner_id=practitioner_id,
-            parent_carer_name=parent_carer_name,
-        )
-
-    @event("KeyWorkerAllocated")
-    def _key_worker_allocated(
-        self,
-        stamp: Stamp,
-        kind: KeyWorkerKind,
-        from_date: date,
-        practitioner_id: UUID | None,
-        parent_carer_name: str | None,
-    ) -> None:
-        self.key_worker = KeyWorker(kind, from_date, practitioner_id, parent_carer_name)
-        self.status = "active"
-
-    def sign_service_agreement(
-        self, stamp: Stamp, *, contact_every_days: int, signed_by: str, signed_on: date
-    ) -> None:
-        self._require_open()
-        if self.key_worker is None:
-            raise NotAllowedNow("status", "key_worker_first", "allocate a key worker first")
-        if not 1 <= contact_every_days <= MAX_CONTACT_EVERY_DAYS:
-            raise InvalidValue(
-                "contact_every_days", "between_1_and_365", "contact_every_days must be 1-365"
-            )
-        self._require_family_member("signed_by", signed_by)
-        if signed_on > stamp.recorded_at.date():
-            raise InvalidValue("signed_on", "not_in_future", "signed_on is in the future")
-        self._service_agreement_signed(
-            stamp, contact_every_days=contact_every_days, signed_by=signed_by, signed_on=signed_on
-        )
-
-    @event("ServiceAgreementSigned")
-    def _service_agreement_signed(
-        self, stamp: Stamp, contact_every_days: int, signed_by: str, signed_on: date
-    ) -> None:
-        self.contact_every_days = contact_every_days
-        self.agreement_signed_on = signed_on
-
-    def record_contact(
-        self, stamp: Stamp, *, kind: ContactKind, participants: list[str], note: str | None
-    ) -> None:
-        self._require_open()
-        require_choice("kind", kind, ContactKind)
-        for index, participant in enumerate(participants):
-            require_text(f"with[{index}]", participant, MAX_NAME_LENGTH)
-        if note is not None:
-            require_text("note", note)
-        self._contact_recorded(stamp, kind=kind, participants=participants, note=note)
-
-    @event("ContactRecorded")
-    def _contact_recorded(
-        self, stamp: Stamp, kind: str, participants: list[str], note: str | None
-    ) -> None:
-        # Contacts are often recorded days later and out of order.
-        if self.last_contact_at is None or stamp.occurred_at > self.last_contact_at:
-            self.last_contact_at = stamp.occurred_at
-
-    def close(
-        self, stamp: Stamp, *, reason: ClosureReason, final_plan_version: int | None = None
-    ) -> None:
-        self._require_open()
-        require_choice("reason", reason, ClosureReason)
-        if reason == "not_eligible" and self.status != "not_eligible":
-            raise NotAllowedNow(
-                "reason", "declined_decision_first", "the case has no declined eligibility decision"
-            )
-        self._closed(stamp, reason=reason, final_plan_version=final_plan_version)
-
-    @event("Closed")
-    def _closed(self, stamp: Stamp, reason: ClosureReason, final_plan_version: int | None) -> None:
-        self.status = "closed"
-        self.closure_reason = reason
-        self.key_worker = None
-        self.contact_every_days = None
-        self.agreement_signed_on = None
-
-    def reopen(self, stamp: Stamp, *, reason: str) -> None:
-        if self.status != "closed":
-            raise NotAllowedNow("status", "closed_first", "only a closed case can be reopened")
-        require_text("reason", reason)
-        self._reopened(stamp, reason=reason)
-
-    @event("Reopened")
-    def _reopened(self, stamp: Stamp, reason: str) -> None:
-        self.status = "eligible" if self.eligible else "referred"
-        self.closure_reason = None
-
-    def next_contact_due(self) -> date | None:
-        if self.contact_every_days is None or self.agreement_signed_on is None:
-            return None
-        last = self.last_contact_at.date() if self.last_contact_at else None
-        return next_contact_due(last, self.agreement_signed_on, self.contact_every_days)
-
-    def is_contact_overdue(self, today: date) -> bool:
-        return is_overdue(self.next_contact_due(), today)
-
     def _set_eligibility(self, accepted: bool) -> None:
         self.eligible = accepted
         self.status = "eligible" if accepted else "not_eligible"
 
-    def _require_open(self) -> None:
-        if self.status == "closed":
-            raise NotAllowedNow("status", "case_open", "the case is closed")
-
     def _require_undecided_allocation(self) -> None:
         self._require_open()
-        if self.key_worker is not None:
+        if self.current_key_worker() is not None:
             raise NotAllowedNow(
                 "status", "before_allocation", "eligibility is settled once a key worker is in"
             )
-
-    def _require_family_member(self, field: str, name: str) -> None:
-        if name not in {member.name for member in self.family}:
-            raise InvalidValue(field, "family_member", f"{field} must name a family member")
 
 
 def _check_child(child: Child, today: date) -> None:

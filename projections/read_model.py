@@ -13,7 +13,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 Handler = Callable[[Cursor[DictRow], Any], None]
 
@@ -25,19 +25,21 @@ class ReadModel(PostgresTrackingRecorder):
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
-        schema = Identifier(datastore.schema)
-        for statement in self.tables:
-            self.sql_create_statements.append(SQL(statement).format(schema=schema))
+        self.sql_create_statements.extend(self.sql(statement) for statement in self.tables)
         self.handlers: dict[str, Handler] = self.handles()
 
+    def sql(self, statement: str) -> Composed:
+        """A statement with {schema} filled in."""
+        return SQL(statement).format(schema=Identifier(self.datastore.schema))
+
     def handles(self) -> dict[str, Handler]:
-        """The events this read model applies, by qualified name ("Case.Closed"), to their apply."""
+        """The events this read model applies, by class name ("Closed"), to their apply."""
         raise NotImplementedError
 
     def apply_batch(self, events: Sequence[DomainEventProtocol[Any]], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             for event in events:
-                handler = self.handlers.get(type(event).__qualname__)
+                handler = self.handlers.get(type(event).__name__)
                 if handler is not None:
                     handler(cursor, event)
             self._insert_tracking(cursor, tracking)

@@ -1,26 +1,38 @@
-"""Commands and reads for a child's case: one method per use case."""
+"""Commands and reads for a child's case.
 
-from collections.abc import Sequence
-from datetime import date
+Most commands need nothing from the application but load, decide and save: they go through
+`update_case` with the domain method to call. The methods here are the ones that also consult
+something beyond the case: the area's rule set, the practitioners, earlier cases, settings.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-from domain.case import (
-    Case,
-    Child,
-    ClosureReason,
-    ContactKind,
-    FamilyMember,
-    KeyWorkerKind,
-    Referrer,
-    Route,
-)
+from domain.aggregate import KeyworkAggregate
+from domain.case import Case, Child, Referrer, Route
+from domain.case_base import FamilyMember
 from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.key_workers import KeyWorkerKind
+from domain.plans import PlanAction
+from domain.reviews import RequestedBy
+from domain.stamp import Stamp, event_id
+from domain.transfers import Transfer
 from services.application import KeyworkApplication
 from services.commands import Command, Outcome
 
 
 class CaseCommands(KeyworkApplication):
+    reopen_window_days: int = 180
+
+    def update_case(
+        self, command: Command, case_id: UUID, decide: Callable[[Case, Stamp], Any]
+    ) -> Outcome:
+        return self.change(command, Case, case_id, decide)
+
     def refer(
         self,
         command: Command,
@@ -32,10 +44,13 @@ class CaseCommands(KeyworkApplication):
         family: list[FamilyMember],
         needs: list[str],
         consent_to_share: bool,
+        previous_case_id: UUID | None = None,
     ) -> Outcome:
         self.areas.rules_for(area)
         if referrer.practitioner_id is not None:
             self.require_known(Practitioner, referrer.practitioner_id, "referrer.practitioner_id")
+        if previous_case_id is not None:
+            self._require_past_reopening(previous_case_id)
         return self.create(
             command,
             lambda stamp: Case.refer(
@@ -47,29 +62,19 @@ class CaseCommands(KeyworkApplication):
                 family=family,
                 needs=needs,
                 consent_to_share=consent_to_share,
+                previous_case_id=previous_case_id,
             ),
         )
 
     def decide_eligibility(
         self, command: Command, case_id: UUID, facts: EligibilityFacts
     ) -> Outcome:
-        return self.change(
+        return self.update_case(
             command,
-            Case,
             case_id,
             lambda case, stamp: case.decide_eligibility(
                 stamp, self.areas.rules_for(case.area), facts
             ),
-        )
-
-    def override_eligibility(
-        self, command: Command, case_id: UUID, *, accepted: bool, reason: str
-    ) -> Outcome:
-        return self.change(
-            command,
-            Case,
-            case_id,
-            lambda case, stamp: case.override_eligibility(stamp, accepted, reason),
         )
 
     def allocate_key_worker(
@@ -82,11 +87,9 @@ class CaseCommands(KeyworkApplication):
         practitioner_id: UUID | None = None,
         parent_carer_name: str | None = None,
     ) -> Outcome:
-        if practitioner_id is not None:
-            self.require_known(Practitioner, practitioner_id, "practitioner_id")
-        return self.change(
+        self.require_in_post(practitioner_id, "practitioner_id")
+        return self.update_case(
             command,
-            Case,
             case_id,
             lambda case, stamp: case.allocate_key_worker(
                 stamp,
@@ -97,70 +100,156 @@ class CaseCommands(KeyworkApplication):
             ),
         )
 
-    def sign_service_agreement(
+    def hand_over(
         self,
         command: Command,
         case_id: UUID,
         *,
-        contact_every_days: int,
-        signed_by: str,
-        signed_on: date,
+        kind: KeyWorkerKind,
+        on: date,
+        reason: str,
+        to_practitioner_id: UUID | None = None,
+        parent_carer_name: str | None = None,
+        overlap_until: date | None = None,
     ) -> Outcome:
-        return self.change(
+        self.require_in_post(to_practitioner_id, "to_practitioner_id")
+        return self.update_case(
             command,
-            Case,
             case_id,
-            lambda case, stamp: case.sign_service_agreement(
+            lambda case, stamp: case.hand_over(
                 stamp,
-                contact_every_days=contact_every_days,
-                signed_by=signed_by,
-                signed_on=signed_on,
+                kind=kind,
+                on=on,
+                reason=reason,
+                to_practitioner_id=to_practitioner_id,
+                parent_carer_name=parent_carer_name,
+                overlap_until=overlap_until,
             ),
         )
 
-    def record_contact(
+    def arrange_cover(
         self,
         command: Command,
         case_id: UUID,
         *,
-        kind: ContactKind,
-        participants: list[str],
-        note: str | None = None,
+        practitioner_id: UUID,
+        from_date: date,
+        until: date,
+        reason: str,
     ) -> Outcome:
-        return self.change(
+        self.require_in_post(practitioner_id, "practitioner_id")
+        return self.update_case(
             command,
-            Case,
             case_id,
-            lambda case, stamp: case.record_contact(
-                stamp, kind=kind, participants=participants, note=note
+            lambda case, stamp: case.arrange_cover(
+                stamp,
+                practitioner_id=practitioner_id,
+                from_date=from_date,
+                until=until,
+                reason=reason,
             ),
         )
 
-    def close_case(
+    def add_tac_member(
         self,
         command: Command,
         case_id: UUID,
         *,
-        reason: ClosureReason,
-        final_plan_version: int | None = None,
+        practitioner_id: UUID,
+        role: str,
+        receives_plans: bool,
+        channel: Any,
     ) -> Outcome:
-        return self.change(
+        self.require_in_post(practitioner_id, "practitioner_id")
+        return self.update_case(
             command,
-            Case,
             case_id,
-            lambda case, stamp: case.close(
-                stamp, reason=reason, final_plan_version=final_plan_version
+            lambda case, stamp: case.add_tac_member(
+                stamp,
+                practitioner_id=practitioner_id,
+                role=role,
+                receives_plans=receives_plans,
+                channel=channel,
             ),
+        )
+
+    def schedule_review(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        at: datetime,
+        location: str,
+        requested_by: RequestedBy,
+    ) -> tuple[UUID, Outcome]:
+        """Schedules a review whose id is that of the event scheduling it, so a replay finds it."""
+        outcome = self.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.schedule_review(
+                stamp,
+                review_id=event_id(case.id, case.version + 1),
+                at=at,
+                location=location,
+                requested_by=requested_by,
+            ),
+        )
+        return outcome.event_ids[0], outcome
+
+    def draft_plan(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        summary: str,
+        outcomes: list[str],
+        actions: list[PlanAction],
+    ) -> tuple[int, Outcome]:
+        outcome = self.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.draft_plan(
+                stamp, summary=summary, outcomes=outcomes, actions=actions
+            ),
+        )
+        [drafted] = self.events.get(case_id, gt=outcome.version - 1, lte=outcome.version)
+        return int(vars(drafted)["plan_version"]), outcome
+
+    def agree_transfer(self, command: Command, case_id: UUID, *, transfer: Transfer) -> Outcome:
+        if not transfer.out_of_area:
+            self.areas.rules_for(transfer.to_area)
+        return self.update_case(
+            command, case_id, lambda case, stamp: case.agree_transfer(stamp, transfer=transfer)
         )
 
     def reopen_case(self, command: Command, case_id: UUID, *, reason: str) -> Outcome:
-        return self.change(
-            command, Case, case_id, lambda case, stamp: case.reopen(stamp, reason=reason)
+        return self.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.reopen(
+                stamp, reason=reason, window_days=self.reopen_window_days
+            ),
         )
 
     def case(self, case_id: UUID) -> Case:
         return self.load(Case, case_id)
 
-    def timeline(self, case_id: UUID) -> Sequence[Case.Event]:
+    def timeline(self, case_id: UUID) -> Sequence[KeyworkAggregate.Event]:
         self.load(Case, case_id)
-        return [event for event in self.events.get(case_id) if isinstance(event, Case.Event)]
+        return [e for e in self.events.get(case_id) if isinstance(e, KeyworkAggregate.Event)]
+
+    def require_in_post(self, practitioner_id: UUID | None, field: str) -> None:
+        if practitioner_id is None:
+            return
+        practitioner = self.require_known(Practitioner, practitioner_id, field)
+        if practitioner.left_on is not None:
+            raise InvalidValue(field, "in_post", f"{field} names a practitioner who has left")
+
+    def _require_past_reopening(self, previous_case_id: UUID) -> None:
+        previous = self.require_known(Case, previous_case_id, "previous_case_id")
+        if previous.status != "closed":
+            raise NotAllowedNow("previous_case_id", "closed_case", "the earlier case is open")
+        if previous.may_reopen(self.clock().date(), self.reopen_window_days):
+            raise NotAllowedNow(
+                "previous_case_id", "reopen_instead", "the earlier case can still be reopened"
+            )

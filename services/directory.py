@@ -1,8 +1,11 @@
 """Commands and reads for agencies and practitioners."""
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from domain.directory import Agency, Practitioner, Sector
+from domain.stamp import Stamp
 from services.application import KeyworkApplication
 from services.commands import Command, Outcome
 
@@ -37,6 +40,11 @@ class DirectoryCommands(KeyworkApplication):
                 team_id=team_id,
             ),
         )
+
+    def update_practitioner(
+        self, command: Command, practitioner_id: UUID, decide: Callable[[Practitioner, Stamp], Any]
+    ) -> Outcome:
+        return self.change(command, Practitioner, practitioner_id, decide)
 
     def practitioner(self, practitioner_id: UUID) -> Practitioner:
         return self.load(Practitioner, practitioner_id)

@@ -13,4 +13,6 @@ class Keywork(CaseCommands, DirectoryCommands):
 
 def open_keywork(settings: Settings, database: Database) -> Keywork:
     env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
-    return Keywork(env, Areas.load(settings.areas_file))
+    keywork = Keywork(env, Areas.load(settings.areas_file))
+    keywork.reopen_window_days = settings.reopen_window_days
+    return keywork

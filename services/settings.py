@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = Field(None, min_length=32)
     token_hours: int = 12
     areas_file: Path | None = None
+    # A closed case can be reopened for this long; after it, a new referral links to it.
+    reopen_window_days: int = Field(180, ge=0)
 
     @property
     def uses_embedded_postgres(self) -> bool:

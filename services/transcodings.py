@@ -6,9 +6,16 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain.case import Child, FamilyMember, KeyWorker, Referrer
+from domain.case import Child, Referrer
+from domain.case_base import FamilyMember
+from domain.contacts import Contact
 from domain.eligibility import EligibilityFacts
+from domain.key_workers import Cover, KeyWorker
+from domain.plans import PlanAction, PlanCopy, PlanVersion
+from domain.reviews import Review, ReviewReport
 from domain.stamp import Stamp
+from domain.tac import TacMember
+from domain.transfers import Transfer
 
 
 class DateAsISO(Transcoding):
@@ -36,7 +43,24 @@ class DataclassAsDict(Transcoding):
         return self.type(**data)
 
 
-VALUE_OBJECTS = (Stamp, Referrer, Child, FamilyMember, KeyWorker, EligibilityFacts)
+# Every value object an event or a snapshot of a case can hold.
+VALUE_OBJECTS = (
+    Stamp,
+    Referrer,
+    Child,
+    FamilyMember,
+    EligibilityFacts,
+    KeyWorker,
+    Cover,
+    Contact,
+    TacMember,
+    Review,
+    ReviewReport,
+    PlanAction,
+    PlanCopy,
+    PlanVersion,
+    Transfer,
+)
 
 
 def register(transcoder: JSONTranscoder) -> None:

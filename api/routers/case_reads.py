@@ -1,5 +1,6 @@
 """Reads of one case: its summary and its timeline, straight from its events."""
 
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
@@ -11,12 +12,18 @@ from api.policy import allowed
 from api.schemas.cases import (
     CaseOut,
     ChildIn,
+    CoverOut,
     FamilyMemberIn,
     KeyWorkerOut,
+    PlanOut,
+    TacMemberOut,
     TimelineEntry,
     TimelineOut,
+    TransferOut,
 )
+from domain.aggregate import KeyworkAggregate
 from domain.case import Case
+from domain.key_workers import KeyWorker
 from domain.stamp import event_id
 from services.keywork import Keywork
 
@@ -38,37 +45,53 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
     case = keywork.case(case_id)
     response.headers["ETag"] = f'"{case.version}"'
     today = keywork.clock().date()
+    cover = case.cover_on(today)
     return CaseOut(
         case_id=case.id,
         version=case.version,
         status=case.status,
         area=case.area,
+        team=case.team_on(today),
         route=case.route,
         referred_at=case.referred_at,
+        previous_case_id=case.previous_case_id,
         consent_to_share=case.consent_to_share,
         child=ChildIn.model_validate(case.child, from_attributes=True),
         family=[FamilyMemberIn.model_validate(m, from_attributes=True) for m in case.family],
         needs=case.needs,
         eligible=case.eligible,
-        key_worker=_key_worker(keywork, case),
+        key_workers=[_key_worker(keywork, worker) for worker in case.key_workers_on(today)],
+        cover=CoverOut(**asdict(cover)) if cover else None,
+        team_around_the_child=[TacMemberOut(**asdict(member)) for member in case.tac.values()],
         contact_every_days=case.contact_every_days,
         last_contact_at=case.last_contact_at,
         next_contact_due=case.next_contact_due(),
         contact_overdue=case.is_contact_overdue(today),
+        next_review=case.next_review(),
+        plans=[
+            PlanOut(
+                plan_version=version,
+                status=plan.status,
+                signed_by=plan.signed_by,
+                signed_on=plan.signed_on,
+            )
+            for version, plan in case.plans.items()
+        ],
+        transfer=TransferOut(**asdict(case.transfer)) if case.transfer else None,
         closure_reason=case.closure_reason,
+        closed_on=case.closed_on,
+        closure_audit_overdue=case.is_closure_audit_overdue(today),
     )
 
 
 @router.get("/cases/{case_id}/timeline", response_model=TimelineOut)
 def timeline(case_id: UUID, keywork: Service) -> TimelineOut:
-    entries = [_entry(case_id, event) for event in keywork.timeline(case_id)]
+    case = keywork.case(case_id)
+    entries = [_entry(case, event) for event in keywork.timeline(case_id)]
     return TimelineOut(case_id=case_id, events=entries)
 
 
-def _key_worker(keywork: Keywork, case: Case) -> KeyWorkerOut | None:
-    worker = case.key_worker
-    if worker is None:
-        return None
+def _key_worker(keywork: Keywork, worker: KeyWorker) -> KeyWorkerOut:
     name, email, phone = worker.parent_carer_name, None, None
     if worker.practitioner_id is not None:
         practitioner = keywork.practitioner(worker.practitioner_id)
@@ -76,6 +99,7 @@ def _key_worker(keywork: Keywork, case: Case) -> KeyWorkerOut | None:
     return KeyWorkerOut(
         kind=worker.kind,
         from_date=worker.from_date,
+        until=worker.until,
         practitioner_id=worker.practitioner_id,
         parent_carer_name=worker.parent_carer_name,
         name=name,
@@ -84,16 +108,18 @@ def _key_worker(keywork: Keywork, case: Case) -> KeyWorkerOut | None:
     )
 
 
-def _entry(case_id: UUID, event: Case.Event) -> TimelineEntry:
+def _entry(case: Case, event: KeyworkAggregate.Event) -> TimelineEntry:
     fields: dict[str, Any] = vars(event)
     details = {name: value for name, value in fields.items() if name not in ENVELOPE}
+    this_event = event_id(case.id, event.originator_version)
     return TimelineEntry(
-        event_id=event_id(case_id, event.originator_version),
+        event_id=this_event,
         version=event.originator_version,
         type=type(event).__name__,
         actor=event.stamp.actor,
         occurred_at=event.stamp.occurred_at,
         recorded_at=event.stamp.recorded_at,
         reason=fields.get("reason"),
+        corrected_by=case.corrected_by.get(this_event),
         details=jsonable_encoder(details),
     )

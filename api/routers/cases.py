@@ -1,4 +1,4 @@
-"""Commands on a case, from referral to closure and reopening."""
+"""Commands on a case: referral to closure, with contacts, transfer and corrections."""
 
 from typing import Annotated
 from uuid import UUID
@@ -11,30 +11,36 @@ from api.command_context import accepted, command_for
 from api.dependencies import Service
 from api.policy import principal, require
 from api.schemas.cases import (
+    ClosureAuditIn,
     ClosureIn,
     ContactIn,
+    CorrectionIn,
     EligibilityIn,
-    KeyWorkerIn,
+    ReasonIn,
     ReferralIn,
-    ReopenIn,
     ServiceAgreementIn,
+    TransferIn,
 )
 from api.schemas.common import CaseAccepted
-from domain.case import Child, FamilyMember, Referrer
+from domain.case import Child, Referrer
+from domain.case_base import FamilyMember
+from domain.corrections import Replacement
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue
+from domain.transfers import Transfer
 from services.commands import Command
 
 router = APIRouter(tags=["cases"])
 
-
 Refer = Annotated[Command, Depends(command_for("refer"))]
 DecideEligibility = Annotated[Command, Depends(command_for("decide_eligibility"))]
-AllocateKeyWorker = Annotated[Command, Depends(command_for("allocate_key_worker"))]
 SignServiceAgreement = Annotated[Command, Depends(command_for("sign_service_agreement"))]
 RecordContact = Annotated[Command, Depends(command_for("record_contact"))]
+AgreeTransfer = Annotated[Command, Depends(command_for("agree_transfer"))]
 CloseCase = Annotated[Command, Depends(command_for("close_case"))]
+AuditClosure = Annotated[Command, Depends(command_for("audit_closure"))]
 ReopenCase = Annotated[Command, Depends(command_for("reopen_case"))]
+Correct = Annotated[Command, Depends(command_for("correct"))]
 Caller = Annotated[Principal, Depends(principal)]
 
 
@@ -49,6 +55,7 @@ def refer(body: ReferralIn, command: Refer, keywork: Service) -> JSONResponse:
         family=[FamilyMember(**member.model_dump()) for member in body.family],
         needs=body.needs,
         consent_to_share=body.consent_to_share,
+        previous_case_id=body.previous_case_id,
     )
     return accepted(outcome, "case_id", 201)
 
@@ -70,40 +77,26 @@ def eligibility(
     require(caller, "override_eligibility")
     if body.reason is None:
         raise InvalidValue("reason", "required_for_override", "an override needs a reason")
-    outcome = keywork.override_eligibility(
-        command, case_id, accepted=body.override == "accepted", reason=body.reason
-    )
-    return accepted(outcome, "case_id")
-
-
-@router.post("/cases/{case_id}/key-worker", response_model=CaseAccepted)
-def allocate_key_worker(
-    case_id: UUID, body: KeyWorkerIn, command: AllocateKeyWorker, keywork: Service
-) -> JSONResponse:
-    outcome = keywork.allocate_key_worker(
-        command.at(body.occurred_at),
-        case_id,
-        kind=body.kind,
-        from_date=body.from_date,
-        practitioner_id=body.practitioner_id,
-        parent_carer_name=body.parent_carer_name,
+    accept, reason = body.override == "accepted", body.reason
+    outcome = keywork.update_case(
+        command, case_id, lambda case, stamp: case.override_eligibility(stamp, accept, reason)
     )
     return accepted(outcome, "case_id")
 
 
 @router.post("/cases/{case_id}/service-agreement", response_model=CaseAccepted)
 def sign_service_agreement(
-    case_id: UUID,
-    body: ServiceAgreementIn,
-    command: SignServiceAgreement,
-    keywork: Service,
+    case_id: UUID, body: ServiceAgreementIn, command: SignServiceAgreement, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.sign_service_agreement(
+    outcome = keywork.update_case(
         command.at(body.occurred_at),
         case_id,
-        contact_every_days=body.contact_every_days,
-        signed_by=body.signed_by,
-        signed_on=body.signed_on,
+        lambda case, stamp: case.sign_service_agreement(
+            stamp,
+            contact_every_days=body.contact_every_days,
+            signed_by=body.signed_by,
+            signed_on=body.signed_on,
+        ),
     )
     return accepted(outcome, "case_id")
 
@@ -112,13 +105,22 @@ def sign_service_agreement(
 def record_contact(
     case_id: UUID, body: ContactIn, command: RecordContact, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.record_contact(
+    outcome = keywork.update_case(
         command.at(body.occurred_at),
         case_id,
-        kind=body.kind,
-        participants=body.participants,
-        note=body.note,
+        lambda case, stamp: case.record_contact(
+            stamp, kind=body.kind, participants=body.participants, note=body.note
+        ),
     )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/transfer", response_model=CaseAccepted)
+def agree_transfer(
+    case_id: UUID, body: TransferIn, command: AgreeTransfer, keywork: Service
+) -> JSONResponse:
+    transfer = Transfer(**body.model_dump(exclude={"occurred_at"}))
+    outcome = keywork.agree_transfer(command.at(body.occurred_at), case_id, transfer=transfer)
     return accepted(outcome, "case_id")
 
 
@@ -126,18 +128,47 @@ def record_contact(
 def close_case(
     case_id: UUID, body: ClosureIn, command: CloseCase, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.close_case(
+    outcome = keywork.update_case(
         command.at(body.occurred_at),
         case_id,
-        reason=body.reason,
-        final_plan_version=body.final_plan_version,
+        lambda case, stamp: case.close(
+            stamp, reason=body.reason, final_plan_version=body.final_plan_version
+        ),
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/closure-audit", response_model=CaseAccepted)
+def audit_closure(
+    case_id: UUID, body: ClosureAuditIn, command: AuditClosure, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.audit_closure(stamp, outcome=body.outcome, findings=body.findings),
     )
     return accepted(outcome, "case_id")
 
 
 @router.post("/cases/{case_id}/reopen", response_model=CaseAccepted)
 def reopen_case(
-    case_id: UUID, body: ReopenIn, command: ReopenCase, keywork: Service
+    case_id: UUID, body: ReasonIn, command: ReopenCase, keywork: Service
 ) -> JSONResponse:
     outcome = keywork.reopen_case(command.at(body.occurred_at), case_id, reason=body.reason)
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/corrections", response_model=CaseAccepted)
+def correct(case_id: UUID, body: CorrectionIn, command: Correct, keywork: Service) -> JSONResponse:
+    replacement = Replacement(**body.replacement.model_dump())
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.correct(
+            stamp,
+            corrects_event_id=body.corrects_event_id,
+            reason=body.reason,
+            replacement=replacement,
+        ),
+    )
     return accepted(outcome, "case_id")

@@ -13,6 +13,8 @@ from api.schemas.directory import (
     AgencyAccepted,
     AgencyIn,
     AgencyOut,
+    ContactDetailsIn,
+    LeavingIn,
     PractitionerAccepted,
     PractitionerIn,
     PractitionerOut,
@@ -47,6 +49,34 @@ def register_practitioner(body: PractitionerIn, command: Manage, keywork: Servic
     return accepted(outcome, "practitioner_id", 201)
 
 
+@router.put("/practitioners/{practitioner_id}/contact-details", response_model=PractitionerAccepted)
+def change_contact_details(
+    practitioner_id: UUID, body: ContactDetailsIn, command: Manage, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_practitioner(
+        command.at(body.occurred_at),
+        practitioner_id,
+        lambda practitioner, stamp: practitioner.change_contact_details(
+            stamp, email=body.email, phone=body.phone, postal_address=body.postal_address
+        ),
+    )
+    return accepted(outcome, "practitioner_id")
+
+
+@router.post("/practitioners/{practitioner_id}/leaving", response_model=PractitionerAccepted)
+def leave_agency(
+    practitioner_id: UUID, body: LeavingIn, command: Manage, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_practitioner(
+        command.at(body.occurred_at),
+        practitioner_id,
+        lambda practitioner, stamp: practitioner.leave_agency(
+            stamp, on=body.on, reason=body.reason
+        ),
+    )
+    return accepted(outcome, "practitioner_id")
+
+
 @router.get("/practitioners/{practitioner_id}", response_model=PractitionerOut, dependencies=[Read])
 def practitioner(practitioner_id: UUID, keywork: Service) -> PractitionerOut:
     found = keywork.practitioner(practitioner_id)
@@ -60,4 +90,5 @@ def practitioner(practitioner_id: UUID, keywork: Service) -> PractitionerOut:
         phone=found.phone,
         postal_address=found.postal_address,
         team_id=found.team_id,
+        left_on=found.left_on,
     )

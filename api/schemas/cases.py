@@ -4,10 +4,15 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from api.schemas.common import Body, CommandBody
-from domain.case import Channel, ClosureReason, ContactKind, KeyWorkerKind, Route, Status
+from domain.case import Route
+from domain.case_base import Channel, ClosureReason, Status
+from domain.closure import AuditOutcome
+from domain.contacts import ContactKind
+from domain.key_workers import KeyWorkerKind
+from domain.reviews import RequestedBy
 
 
 class ReferrerIn(Body):
@@ -44,6 +49,7 @@ class ReferralIn(CommandBody):
     needs: list[str] = []
     consent_to_share: bool
     area: str
+    previous_case_id: UUID | None = None
 
 
 class FactsIn(Body):
@@ -68,6 +74,27 @@ class KeyWorkerIn(CommandBody):
     parent_carer_name: str | None = None
 
 
+class HandoverIn(CommandBody):
+    kind: KeyWorkerKind
+    on: date
+    reason: str
+    to_practitioner_id: UUID | None = None
+    parent_carer_name: str | None = None
+    overlap_until: date | None = None
+
+
+class CoverIn(CommandBody):
+    practitioner_id: UUID
+    from_date: date = Field(alias="from")
+    until: date
+    reason: str
+
+
+class CoverEndIn(CommandBody):
+    on: date | None = None  # default: the day it is recorded
+    reason: str | None = None
+
+
 class ServiceAgreementIn(CommandBody):
     contact_every_days: int
     signed_by: str
@@ -80,18 +107,123 @@ class ContactIn(CommandBody):
     note: str | None = None
 
 
+class TacMemberIn(CommandBody):
+    practitioner_id: UUID
+    role: str
+    receives_plans: bool
+    channel: Channel
+
+
+class TacMemberChangeIn(CommandBody):
+    role: str | None = None
+    receives_plans: bool | None = None
+    channel: Channel | None = None
+
+
+class ReasonIn(CommandBody):
+    reason: str
+
+
+class ReviewIn(CommandBody):
+    at: AwareDatetime
+    location: str
+    requested_by: RequestedBy | None = None  # default: the caller's own role
+
+
+class RescheduleIn(CommandBody):
+    at: AwareDatetime
+    reason: str
+
+
+class ReviewReportIn(CommandBody):
+    from_practitioner_id: UUID
+    title: str
+
+
+class ReviewOutcomeIn(CommandBody):
+    attendees: list[str]
+    child_views: str
+    decisions: list[str]
+    next_review_on: date
+    key_worker_confirmed: bool
+
+
+class PlanActionIn(Body):
+    who: str
+    what: str
+    by: date
+
+
+class PlanIn(CommandBody):
+    summary: str
+    outcomes: list[str]
+    actions: list[PlanActionIn] = []
+
+
+class SignatureIn(CommandBody):
+    signed_by: str
+    signed_on: date
+
+
+class PlanCopyIn(CommandBody):
+    recipient: str
+    channel: Channel
+    outcome: Literal["sent", "failed"]
+    reason: str | None = None
+
+
+class TransferIn(CommandBody):
+    to_area: str
+    move_on: date
+    out_of_area: bool
+    receiving_contact: str | None = None
+    to_team: str | None = None
+
+
 class ClosureIn(CommandBody):
     reason: ClosureReason
     final_plan_version: int | None = Field(default=None, ge=1)
 
 
-class ReopenIn(CommandBody):
+class ClosureAuditIn(CommandBody):
+    outcome: AuditOutcome
+    findings: str
+
+
+class ReplacementIn(Body):
+    occurred_at: AwareDatetime | None = None
+    kind: ContactKind | None = None
+    participants: list[str] | None = Field(default=None, alias="with")
+    note: str | None = None
+    role: str | None = None
+    receives_plans: bool | None = None
+    channel: Channel | None = None
+
+
+class CorrectionIn(CommandBody):
+    corrects_event_id: UUID
     reason: str
+    replacement: ReplacementIn
+
+
+class ReviewAccepted(BaseModel):
+    case_id: UUID
+    version: int
+    event_ids: list[UUID]
+    review_id: UUID
+
+
+class PlanAccepted(BaseModel):
+    case_id: UUID
+    version: int
+    event_ids: list[UUID]
+    plan_version: int
 
 
 class KeyWorkerOut(BaseModel):
     kind: KeyWorkerKind
     from_date: date = Field(serialization_alias="from")
+    until: date | None
     practitioner_id: UUID | None
     parent_carer_name: str | None
     name: str | None
@@ -99,24 +231,62 @@ class KeyWorkerOut(BaseModel):
     phone: str | None
 
 
+class CoverOut(BaseModel):
+    practitioner_id: UUID
+    from_date: date = Field(serialization_alias="from")
+    until: date
+    reason: str
+
+
+class TacMemberOut(BaseModel):
+    practitioner_id: UUID
+    role: str
+    receives_plans: bool
+    channel: Channel
+
+
+class PlanOut(BaseModel):
+    plan_version: int
+    status: str
+    signed_by: str | None
+    signed_on: date | None
+
+
+class TransferOut(BaseModel):
+    to_area: str
+    move_on: date
+    out_of_area: bool
+    to_team: str | None
+    receiving_contact: str | None
+
+
 class CaseOut(BaseModel):
     case_id: UUID
     version: int
     status: Status
     area: str
+    team: str | None
     route: Route
     referred_at: datetime
+    previous_case_id: UUID | None
     consent_to_share: bool
     child: ChildIn
     family: list[FamilyMemberIn]
     needs: list[str]
     eligible: bool | None
-    key_worker: KeyWorkerOut | None
+    key_workers: list[KeyWorkerOut]
+    cover: CoverOut | None
+    team_around_the_child: list[TacMemberOut]
     contact_every_days: int | None
     last_contact_at: datetime | None
     next_contact_due: date | None
     contact_overdue: bool
+    next_review: datetime | date | None
+    plans: list[PlanOut]
+    transfer: TransferOut | None
     closure_reason: ClosureReason | None
+    closed_on: date | None
+    closure_audit_overdue: bool
 
 
 class TimelineEntry(BaseModel):
@@ -127,9 +297,25 @@ class TimelineEntry(BaseModel):
     occurred_at: datetime
     recorded_at: datetime
     reason: str | None
+    corrected_by: UUID | None
     details: dict[str, Any]
 
 
 class TimelineOut(BaseModel):
     case_id: UUID
     events: list[TimelineEntry]
+
+
+class PlanCopyOut(BaseModel):
+    recipient: str
+    channel: Channel
+    status: Literal["sent", "failed"]
+    at: datetime
+    reason: str | None
+
+
+class DistributionOut(BaseModel):
+    case_id: UUID
+    plan_version: int
+    status: str
+    recipients: list[PlanCopyOut]

@@ -1,5 +1,6 @@
 """Request and response bodies for agencies and practitioners."""
 
+from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, EmailStr
@@ -21,6 +22,19 @@ class PractitionerIn(CommandBody):
     phone: str | None = None
     postal_address: str | None = None
     team_id: str | None = None
+
+
+class ContactDetailsIn(CommandBody):
+    """The new details, all of them: a detail left out is removed."""
+
+    email: EmailStr | None = None
+    phone: str | None = None
+    postal_address: str | None = None
+
+
+class LeavingIn(CommandBody):
+    on: date
+    reason: str
 
 
 class AgencyAccepted(Accepted):
@@ -48,3 +62,4 @@ class PractitionerOut(BaseModel):
     phone: str | None
     postal_address: str | None
     team_id: str | None
+    left_on: date | None

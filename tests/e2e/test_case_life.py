@@ -36,9 +36,11 @@ def test_a_case_from_referral_to_closure_and_reopening(service: RunningService) 
     assert summary.headers["ETag"] == '"5"'
     active = summary.json()
     assert active["status"] == "active"
-    assert active["key_worker"]["practitioner_id"] == practitioner_id
-    assert active["key_worker"]["name"] == "Jo Keyworker"
-    assert active["key_worker"]["email"] == "jo@example.org"
+    [key_worker] = active["key_workers"]
+    assert key_worker["practitioner_id"] == practitioner_id
+    assert key_worker["name"] == "Jo Keyworker"
+    assert key_worker["email"] == "jo@example.org"
+    assert key_worker["until"] is None
     assert active["contact_every_days"] == 28
     assert active["last_contact_at"] is not None
     assert active["contact_overdue"] is False
@@ -52,7 +54,8 @@ def test_a_case_from_referral_to_closure_and_reopening(service: RunningService) 
     assert reopened.json()["version"] == 7
     after = service.get(f"/cases/{case_id}").json()
     assert after["status"] == "eligible"
-    assert after["key_worker"] is None
+    # The key worker held the role up to the day the case closed, and no longer.
+    assert [k["until"] for k in after["key_workers"]] == [today()]
 
     events = service.get(f"/cases/{case_id}/timeline").json()["events"]
     assert [e["type"] for e in events] == [
@@ -98,7 +101,7 @@ def test_a_parent_carer_can_be_the_key_worker(service: RunningService) -> None:
     service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
     allocation = {"kind": "parent_carer", "from": today(), "parent_carer_name": "Alex Quillfeather"}
     assert service.post(f"/cases/{case_id}/key-worker", allocation).status_code == 200
-    key_worker = service.get(f"/cases/{case_id}").json()["key_worker"]
+    [key_worker] = service.get(f"/cases/{case_id}").json()["key_workers"]
     assert key_worker["kind"] == "parent_carer"
     assert key_worker["name"] == "Alex Quillfeather"
 

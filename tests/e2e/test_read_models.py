@@ -6,7 +6,7 @@ from tests.e2e.conftest import RunningService
 
 def test_a_read_with_min_position_sees_the_command_just_made(service: RunningService) -> None:
     case_id = new_active_case(service)
-    worker = service.get(f"/cases/{case_id}").json()["key_worker"]["practitioner_id"]
+    worker = service.get(f"/cases/{case_id}").json()["key_workers"][0]["practitioner_id"]
     contact = service.post(
         f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user=worker
     )

@@ -61,3 +61,29 @@ def active_case(keywork: Keywork, key_worker: UUID | None = None) -> UUID:
         practitioner_id=key_worker or practitioner(keywork),
     )
     return case_id
+
+
+def contact(keywork: Keywork, case_id: UUID, command: Command | None = None, kind: str = "phone"):  # type: ignore[no-untyped-def]
+    """Records a contact, as the key worker's everyday command."""
+    return keywork.update_case(
+        command or as_(),
+        case_id,
+        lambda case, stamp: case.record_contact(stamp, kind=kind, participants=[], note=None),  # type: ignore[arg-type]
+    )
+
+
+def sign_agreement(keywork: Keywork, case_id: UUID, every_days: int = 28) -> None:
+    keywork.update_case(
+        as_(),
+        case_id,
+        lambda case, stamp: case.sign_service_agreement(
+            stamp,
+            contact_every_days=every_days,
+            signed_by="Alex Parent",
+            signed_on=stamp.occurred_at.date(),
+        ),
+    )
+
+
+def close(keywork: Keywork, case_id: UUID, reason: str = "needs_met") -> None:
+    keywork.update_case(as_(), case_id, lambda case, stamp: case.close(stamp, reason=reason))  # type: ignore[arg-type]

@@ -11,7 +11,14 @@ from projections.caseload import Caseload
 from projections.runner import ProjectionRunner
 from services.database import Database
 from services.keywork import Keywork
-from tests.integration.conftest import active_case, as_, practitioner
+from tests.integration.conftest import (
+    active_case,
+    as_,
+    close,
+    contact,
+    practitioner,
+    sign_agreement,
+)
 from tests.integration.test_case_service import run_together
 
 
@@ -36,13 +43,9 @@ def test_a_key_workers_caseload_lists_their_active_cases(
     worker = practitioner(keywork)
     first, second, closed = (active_case(keywork, worker) for _ in range(3))
     today = keywork.clock().date()
-    keywork.sign_service_agreement(
-        as_(), first, contact_every_days=14, signed_by="Alex Parent", signed_on=today
-    )
-    keywork.record_contact(
-        as_(occurred_at=keywork.clock() - timedelta(days=20)), first, kind="phone", participants=[]
-    )
-    keywork.close_case(as_(), closed, reason="needs_met")
+    sign_agreement(keywork, first, every_days=14)
+    contact(keywork, first, as_(occurred_at=keywork.clock() - timedelta(days=20)), "phone")
+    close(keywork, closed)
 
     entries = {e.case_id: e for e in caught_up(runner, keywork).of(worker, today)}
     assert set(entries) == {first, second}
@@ -63,9 +66,7 @@ def test_it_agrees_with_the_aggregates_under_concurrent_writers(
         def write() -> None:
             for days_ago in (9, 3, 6):
                 occurred = keywork.clock() - timedelta(days=days_ago)
-                keywork.record_contact(
-                    as_(occurred_at=occurred), case_id, kind="phone", participants=[]
-                )
+                contact(keywork, case_id, as_(occurred_at=occurred), "phone")
 
         return write
 
@@ -88,7 +89,7 @@ def test_a_batch_that_fails_leaves_neither_rows_nor_position(
     def broken(cursor: Any, event: Any) -> None:
         raise RuntimeError("the read model's code failed half-way")
 
-    caseload.handlers["Case.KeyWorkerAllocated"] = broken
+    caseload.handlers["KeyWorkerAllocated"] = broken
     with pytest.raises(RuntimeError):
         caseload.apply_batch(events, Tracking(keywork.name, before + 1))
     assert caseload.position(keywork.name) == before

@@ -1,16 +1,20 @@
+from datetime import timedelta
+
 import pytest
 
 from domain.eligibility import NORFOLK_RULES, EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
-from tests.unit.story import given_active, given_closed, given_referred, stamp, then
+from tests.unit.story import TODAY, given_active, given_closed, given_referred, stamp, then
 
 
 def test_closing_a_case_records_the_reason_and_ends_the_allocation() -> None:
     case = given_active()
-    case.close(stamp(), reason="moved_out_of_area")
-    assert then(case) == [("Closed", {"reason": "moved_out_of_area", "final_plan_version": None})]
+    case.close(stamp(), reason="family_withdrew")
+    assert then(case) == [("Closed", {"reason": "family_withdrew", "final_plan_version": None})]
     assert case.status == "closed"
-    assert case.key_worker is None
+    assert case.current_key_worker() is None
+    assert case.key_workers_on(TODAY) != []  # the key worker held the role up to the closing day
+    assert case.key_workers_on(TODAY + timedelta(days=1)) == []
 
 
 def test_a_closed_case_cannot_be_closed_again() -> None:
@@ -35,25 +39,25 @@ def test_not_eligible_closures_need_a_declined_decision() -> None:
 
 def test_a_reopened_case_that_was_accepted_awaits_a_new_key_worker() -> None:
     case = given_closed()
-    case.reopen(stamp(), reason="new needs after moving school")
+    case.reopen(stamp(), reason="new needs after moving school", window_days=90)
     assert then(case) == [("Reopened", {"reason": "new needs after moving school"})]
     assert case.status == "eligible"
-    assert case.key_worker is None
+    assert case.current_key_worker() is None
 
 
 def test_a_case_closed_as_not_eligible_reopens_for_a_new_decision() -> None:
     case = given_referred()
     case.decide_eligibility(stamp(), NORFOLK_RULES, EligibilityFacts(False, False, 0, 0))
     case.close(stamp(), reason="not_eligible")
-    case.reopen(stamp(), reason="new diagnosis")
+    case.reopen(stamp(), reason="new diagnosis", window_days=90)
     assert case.status == "referred"
 
 
 def test_only_a_closed_case_can_be_reopened() -> None:
     with pytest.raises(NotAllowedNow):
-        given_active().reopen(stamp(), reason="why not")
+        given_active().reopen(stamp(), reason="why not", window_days=90)
 
 
 def test_reopening_needs_a_reason() -> None:
     with pytest.raises(InvalidValue):
-        given_closed().reopen(stamp(), reason="  ")
+        given_closed().reopen(stamp(), reason="  ", window_days=90)

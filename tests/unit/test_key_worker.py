@@ -4,6 +4,7 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.key_workers import KeyWorker
 from tests.unit.story import (
     PRACTITIONER,
     TODAY,
@@ -21,18 +22,10 @@ def test_a_designated_key_worker_is_allocated_by_practitioner_id() -> None:
         stamp(), kind="designated", from_date=TODAY, practitioner_id=PRACTITIONER
     )
     assert then(case) == [
-        (
-            "KeyWorkerAllocated",
-            {
-                "kind": "designated",
-                "from_date": TODAY,
-                "practitioner_id": PRACTITIONER,
-                "parent_carer_name": None,
-            },
-        )
+        ("KeyWorkerAllocated", {"key_worker": KeyWorker("designated", TODAY, PRACTITIONER)})
     ]
     assert case.status == "active"
-    assert case.key_worker is not None and case.key_worker.practitioner_id == PRACTITIONER
+    assert case.key_workers_on(TODAY) == [KeyWorker("designated", TODAY, PRACTITIONER)]
 
 
 def test_a_parent_carer_on_the_case_can_be_the_key_worker() -> None:
@@ -40,7 +33,8 @@ def test_a_parent_carer_on_the_case_can_be_the_key_worker() -> None:
     case.allocate_key_worker(
         stamp(), kind="parent_carer", from_date=TODAY, parent_carer_name="Alex Parent"
     )
-    assert case.key_worker is not None and case.key_worker.parent_carer_name == "Alex Parent"
+    [worker] = case.key_workers_on(TODAY)
+    assert worker.parent_carer_name == "Alex Parent"
 
 
 def test_a_parent_carer_key_worker_must_be_in_the_family() -> None:

@@ -1,0 +1,122 @@
+"""Who works with the family: the key worker (allocation, handover, cover) and the TAC."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from api.command_context import accepted, command_for
+from api.dependencies import Service
+from api.schemas.cases import (
+    CoverEndIn,
+    CoverIn,
+    HandoverIn,
+    KeyWorkerIn,
+    ReasonIn,
+    TacMemberChangeIn,
+    TacMemberIn,
+)
+from api.schemas.common import CaseAccepted
+from services.commands import Command
+
+router = APIRouter(tags=["key working"])
+
+AllocateKeyWorker = Annotated[Command, Depends(command_for("allocate_key_worker"))]
+HandOver = Annotated[Command, Depends(command_for("hand_over"))]
+ArrangeCover = Annotated[Command, Depends(command_for("arrange_cover"))]
+ManageTac = Annotated[Command, Depends(command_for("manage_team_around_the_child"))]
+
+
+@router.post("/cases/{case_id}/key-worker", response_model=CaseAccepted)
+def allocate_key_worker(
+    case_id: UUID, body: KeyWorkerIn, command: AllocateKeyWorker, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.allocate_key_worker(
+        command.at(body.occurred_at),
+        case_id,
+        kind=body.kind,
+        from_date=body.from_date,
+        practitioner_id=body.practitioner_id,
+        parent_carer_name=body.parent_carer_name,
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/handover", response_model=CaseAccepted)
+def hand_over(case_id: UUID, body: HandoverIn, command: HandOver, keywork: Service) -> JSONResponse:
+    outcome = keywork.hand_over(
+        command.at(body.occurred_at), case_id, **body.model_dump(exclude={"occurred_at"})
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/cover", response_model=CaseAccepted)
+def arrange_cover(
+    case_id: UUID, body: CoverIn, command: ArrangeCover, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.arrange_cover(
+        command.at(body.occurred_at), case_id, **body.model_dump(exclude={"occurred_at"})
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.delete("/cases/{case_id}/cover", response_model=CaseAccepted)
+def end_cover(
+    case_id: UUID, command: ArrangeCover, keywork: Service, body: CoverEndIn | None = None
+) -> JSONResponse:
+    body = body or CoverEndIn()
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.end_cover(
+            stamp, on=body.on or stamp.occurred_at.date(), reason=body.reason
+        ),
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/tac-members", response_model=CaseAccepted)
+def add_tac_member(
+    case_id: UUID, body: TacMemberIn, command: ManageTac, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.add_tac_member(
+        command.at(body.occurred_at), case_id, **body.model_dump(exclude={"occurred_at"})
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.put("/cases/{case_id}/tac-members/{practitioner_id}", response_model=CaseAccepted)
+def change_tac_member(
+    case_id: UUID,
+    practitioner_id: UUID,
+    body: TacMemberChangeIn,
+    command: ManageTac,
+    keywork: Service,
+) -> JSONResponse:
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.change_tac_member(
+            stamp,
+            practitioner_id=practitioner_id,
+            role=body.role,
+            receives_plans=body.receives_plans,
+            channel=body.channel,
+        ),
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.delete("/cases/{case_id}/tac-members/{practitioner_id}", response_model=CaseAccepted)
+def remove_tac_member(
+    case_id: UUID, practitioner_id: UUID, body: ReasonIn, command: ManageTac, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.remove_tac_member(
+            stamp, practitioner_id=practitioner_id, reason=body.reason
+        ),
+    )
+    return accepted(outcome, "case_id")

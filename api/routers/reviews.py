@@ -1,0 +1,103 @@
+"""Review meetings: scheduling, reports received before the meeting, and what it decided."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from api.auth import Principal
+from api.command_context import accepted, command_for
+from api.dependencies import Service
+from api.policy import principal
+from api.schemas.cases import (
+    ReasonIn,
+    RescheduleIn,
+    ReviewAccepted,
+    ReviewIn,
+    ReviewOutcomeIn,
+    ReviewReportIn,
+)
+from api.schemas.common import CaseAccepted
+from domain.reviews import RequestedBy
+from services.commands import Command
+
+router = APIRouter(tags=["reviews"])
+
+ScheduleReview = Annotated[Command, Depends(command_for("schedule_review"))]
+RecordReview = Annotated[Command, Depends(command_for("record_review"))]
+Caller = Annotated[Principal, Depends(principal)]
+
+
+@router.post("/cases/{case_id}/reviews", status_code=201, response_model=ReviewAccepted)
+def schedule_review(
+    case_id: UUID, body: ReviewIn, command: ScheduleReview, caller: Caller, keywork: Service
+) -> JSONResponse:
+    requested_by: RequestedBy = body.requested_by or (
+        "key_worker" if caller.role == "key_worker" else "coordinator"
+    )
+    review_id, outcome = keywork.schedule_review(
+        command.at(body.occurred_at),
+        case_id,
+        at=body.at,
+        location=body.location,
+        requested_by=requested_by,
+    )
+    return accepted(outcome, "case_id", 201, review_id=str(review_id))
+
+
+@router.post("/cases/{case_id}/reviews/{review_id}/reschedule", response_model=CaseAccepted)
+def reschedule_review(
+    case_id: UUID, review_id: UUID, body: RescheduleIn, command: RecordReview, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.reschedule_review(
+            stamp, review_id=review_id, at=body.at, reason=body.reason
+        ),
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/reviews/{review_id}/cancellation", response_model=CaseAccepted)
+def cancel_review(
+    case_id: UUID, review_id: UUID, body: ReasonIn, command: RecordReview, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.cancel_review(stamp, review_id=review_id, reason=body.reason),
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/reviews/{review_id}/reports", response_model=CaseAccepted)
+def receive_report(
+    case_id: UUID, review_id: UUID, body: ReviewReportIn, command: RecordReview, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.receive_review_report(
+            stamp,
+            review_id=review_id,
+            from_practitioner_id=body.from_practitioner_id,
+            title=body.title,
+        ),
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/reviews/{review_id}/outcome", response_model=CaseAccepted)
+def record_outcome(
+    case_id: UUID, review_id: UUID, body: ReviewOutcomeIn, command: RecordReview, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_case(
+        command.at(body.occurred_at),
+        case_id,
+        lambda case, stamp: case.record_review_outcome(
+            stamp, review_id=review_id, **body.model_dump(exclude={"occurred_at"})
+        ),
+    )
+    return accepted(outcome, "case_id")

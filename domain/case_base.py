@@ -1,0 +1,91 @@
+"""What every part of a Case shares: the state it keeps and the checks the parts make.
+
+A Case is one aggregate (one stream of events per child's episode) assembled from parts, each in
+its own module: contacts, key workers, the Team Around the Child, reviews, plans, transfers,
+closure and corrections. The state is set up when the case is referred (`Case.__init__`).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal
+from uuid import UUID
+
+from domain.aggregate import KeyworkAggregate
+from domain.errors import DomainError, InvalidValue, NotAllowedNow
+from domain.stamp import event_id
+
+if TYPE_CHECKING:
+    from domain.contacts import Contact
+    from domain.key_workers import Cover, KeyWorker
+    from domain.plans import PlanVersion
+    from domain.reviews import Review
+    from domain.tac import TacMember
+    from domain.transfers import Transfer
+
+Channel = Literal["email", "letter"]
+Status = Literal["referred", "eligible", "not_eligible", "active", "closed"]
+ClosureReason = Literal[
+    "needs_met",
+    "age_limit",
+    "adult_services",
+    "moved_out_of_area",
+    "family_withdrew",
+    "not_eligible",
+]
+MAX_NAME_LENGTH = 200
+
+
+class UnknownPart(DomainError):
+    """A command names a part of the case (a review, a plan version) that it does not have."""
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    name: str
+    relationship: str
+    has_parental_responsibility: bool
+    preferred_channel: Channel
+    email: str | None = None
+    phone: str | None = None
+    postal_address: str | None = None
+
+
+class CaseBase(KeyworkAggregate):
+    # The state every part reads, set up by `Case.__init__`. Declared for type checkers only:
+    # annotations in an aggregate's body would become fields of its created event.
+    if TYPE_CHECKING:
+        area: str
+        team: str | None
+        family: list[FamilyMember]
+        referred_at: datetime
+        status: Status
+        eligible: bool | None
+        key_workers: list["KeyWorker"]
+        covers: list["Cover"]
+        contact_every_days: int | None
+        agreement_signed_on: date | None
+        contacts: dict[UUID, "Contact"]
+        tac: dict[UUID, "TacMember"]
+        tac_events: dict[UUID, UUID]  # the event that set a TAC member's details → practitioner
+        reviews: dict[UUID, "Review"]
+        next_review_on: date | None
+        plans: dict[int, "PlanVersion"]
+        transfer: "Transfer | None"
+        closure_reason: ClosureReason | None
+        closed_on: date | None
+        closure_audited: bool
+        corrected_by: dict[UUID, UUID]  # corrected event → the correction
+
+    def _require_open(self) -> None:
+        if self.status == "closed":
+            raise NotAllowedNow("status", "case_open", "the case is closed")
+
+    def _require_family_member(self, field: str, name: str) -> FamilyMember:
+        for member in self.family:
+            if member.name == name:
+                return member
+        raise InvalidValue(field, "family_member", f"{field} must name a family member")
+
+    def _applying_event_id(self) -> UUID:
+        """The id of the event being applied (its version is one past the aggregate's)."""
+        return event_id(self.id, self.version + 1)

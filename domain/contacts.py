@@ -1,0 +1,90 @@
+"""The service agreement's contact frequency, and the contacts made with the family."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from eventsourcing.domain import event
+
+from domain.aggregate import require_choice, require_text
+from domain.case_base import MAX_NAME_LENGTH, CaseBase
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.schedule import is_overdue, next_contact_due
+from domain.stamp import Stamp
+
+ContactKind = Literal["home_visit", "phone", "text", "email", "meeting", "school_visit", "other"]
+MAX_CONTACT_EVERY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Contact:
+    occurred_at: datetime
+    kind: ContactKind
+    participants: list[str]
+    note: str | None
+
+
+def check_contact(contact: Contact, recorded_at: datetime) -> None:
+    require_choice("kind", contact.kind, ContactKind)
+    if contact.occurred_at > recorded_at:
+        raise InvalidValue("occurred_at", "not_in_future", "occurred_at is in the future")
+    for index, participant in enumerate(contact.participants):
+        require_text(f"with[{index}]", participant, MAX_NAME_LENGTH)
+    if contact.note is not None:
+        require_text("note", contact.note)
+
+
+class ContactsPart(CaseBase):
+    def sign_service_agreement(
+        self, stamp: Stamp, *, contact_every_days: int, signed_by: str, signed_on: date
+    ) -> None:
+        self._require_open()
+        if not self.key_workers:
+            raise NotAllowedNow("status", "key_worker_first", "allocate a key worker first")
+        if not 1 <= contact_every_days <= MAX_CONTACT_EVERY_DAYS:
+            raise InvalidValue(
+                "contact_every_days", "between_1_and_365", "contact_every_days must be 1-365"
+            )
+        self._require_family_member("signed_by", signed_by)
+        if signed_on > stamp.recorded_at.date():
+            raise InvalidValue("signed_on", "not_in_future", "signed_on is in the future")
+        self._service_agreement_signed(
+            stamp, contact_every_days=contact_every_days, signed_by=signed_by, signed_on=signed_on
+        )
+
+    @event("ServiceAgreementSigned")
+    def _service_agreement_signed(
+        self, stamp: Stamp, contact_every_days: int, signed_by: str, signed_on: date
+    ) -> None:
+        self.contact_every_days = contact_every_days
+        self.agreement_signed_on = signed_on
+
+    def record_contact(
+        self, stamp: Stamp, *, kind: ContactKind, participants: list[str], note: str | None
+    ) -> None:
+        self._require_open()
+        check_contact(Contact(stamp.occurred_at, kind, participants, note), stamp.recorded_at)
+        self._contact_recorded(stamp, kind=kind, participants=participants, note=note)
+
+    @event("ContactRecorded")
+    def _contact_recorded(
+        self, stamp: Stamp, kind: ContactKind, participants: list[str], note: str | None
+    ) -> None:
+        contact = Contact(stamp.occurred_at, kind, participants, note)
+        self.contacts[self._applying_event_id()] = contact
+
+    @property
+    def last_contact_at(self) -> datetime | None:
+        # Contacts are often recorded days later and out of order: the latest by when it occurred.
+        return max((c.occurred_at for c in self.contacts.values()), default=None)
+
+    def next_contact_due(self) -> date | None:
+        if self.contact_every_days is None or self.agreement_signed_on is None:
+            return None
+        last = self.last_contact_at
+        return next_contact_due(
+            last.date() if last else None, self.agreement_signed_on, self.contact_every_days
+        )
+
+    def is_contact_overdue(self, today: date) -> bool:
+        return is_overdue(self.next_contact_due(), today)

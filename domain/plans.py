@@ -1,0 +1,165 @@
+"""Family Support Plans: versions drafted, signed by a parent/carer, then distributed.
+
+A signed version is never edited: a change is a new version, which supersedes the older ones.
+Each copy sent (or not) to a recipient is a fact of its own.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Literal
+
+from eventsourcing.domain import event
+
+from domain.aggregate import require_choice, require_text
+from domain.case_base import MAX_NAME_LENGTH, CaseBase, Channel, UnknownPart
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.stamp import Stamp
+
+PlanStatus = Literal["draft", "signed", "superseded"]
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    who: str
+    what: str
+    by: date
+
+
+@dataclass(frozen=True)
+class PlanCopy:
+    recipient: str
+    channel: Channel
+    sent: bool
+    at: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    summary: str
+    outcomes: list[str]
+    actions: list[PlanAction]
+    status: PlanStatus = "draft"
+    signed_by: str | None = None
+    signed_on: date | None = None
+    copies: list[PlanCopy] = field(default_factory=list)
+
+    def distribution(self) -> dict[str, PlanCopy]:
+        """Each recipient's latest copy: a failed send followed by a good one counts as sent."""
+        return {copy.recipient: copy for copy in self.copies}
+
+
+class PlansPart(CaseBase):
+    def draft_plan(
+        self, stamp: Stamp, *, summary: str, outcomes: list[str], actions: list[PlanAction]
+    ) -> int:
+        self._require_open()
+        require_text("summary", summary)
+        for index, outcome in enumerate(outcomes):
+            require_text(f"outcomes[{index}]", outcome)
+        for index, action in enumerate(actions):
+            require_text(f"actions[{index}].who", action.who, MAX_NAME_LENGTH)
+            require_text(f"actions[{index}].what", action.what)
+        version = len(self.plans) + 1
+        self._plan_drafted(
+            stamp, plan_version=version, summary=summary, outcomes=outcomes, actions=actions
+        )
+        return version
+
+    @event("PlanDrafted")
+    def _plan_drafted(
+        self,
+        stamp: Stamp,
+        plan_version: int,
+        summary: str,
+        outcomes: list[str],
+        actions: list[PlanAction],
+    ) -> None:
+        self._supersede("draft")
+        self.plans[plan_version] = PlanVersion(summary, outcomes, actions)
+
+    def sign_plan(
+        self, stamp: Stamp, *, plan_version: int, signed_by: str, signed_on: date
+    ) -> None:
+        self._require_open()
+        plan = self._plan(plan_version)
+        if plan.status != "draft":
+            raise NotAllowedNow("plan_version", "draft_plan", f"that version is {plan.status}")
+        signer = self._require_family_member("signed_by", signed_by)
+        if not signer.has_parental_responsibility:
+            raise InvalidValue(
+                "signed_by", "parental_responsibility", "the signer needs parental responsibility"
+            )
+        if signed_on > stamp.recorded_at.date():
+            raise InvalidValue("signed_on", "not_in_future", "signed_on is in the future")
+        self._plan_signed(
+            stamp, plan_version=plan_version, signed_by=signed_by, signed_on=signed_on
+        )
+
+    @event("PlanSigned")
+    def _plan_signed(
+        self, stamp: Stamp, plan_version: int, signed_by: str, signed_on: date
+    ) -> None:
+        self._supersede("signed")
+        self.plans[plan_version] = replace(
+            self.plans[plan_version], status="signed", signed_by=signed_by, signed_on=signed_on
+        )
+
+    def record_plan_copy(
+        self,
+        stamp: Stamp,
+        *,
+        plan_version: int,
+        recipient: str,
+        channel: Channel,
+        sent: bool,
+        reason: str | None = None,
+    ) -> None:
+        plan = self._plan(plan_version)
+        if plan.signed_by is None:
+            raise NotAllowedNow("plan_version", "signed_plan", "only a signed plan is distributed")
+        require_text("recipient", recipient, MAX_NAME_LENGTH)
+        require_choice("channel", channel, Channel)
+        if sent:
+            self._plan_copy_sent(
+                stamp, plan_version=plan_version, recipient=recipient, channel=channel
+            )
+            return
+        if reason is None:
+            raise InvalidValue("reason", "required_for_failure", "say why the copy failed")
+        require_text("reason", reason)
+        self._plan_copy_failed(
+            stamp, plan_version=plan_version, recipient=recipient, channel=channel, reason=reason
+        )
+
+    @event("PlanCopySent")
+    def _plan_copy_sent(
+        self, stamp: Stamp, plan_version: int, recipient: str, channel: Channel
+    ) -> None:
+        self._add_copy(plan_version, PlanCopy(recipient, channel, True, stamp.occurred_at))
+
+    @event("PlanCopyFailed")
+    def _plan_copy_failed(
+        self, stamp: Stamp, plan_version: int, recipient: str, channel: Channel, reason: str
+    ) -> None:
+        self._add_copy(plan_version, PlanCopy(recipient, channel, False, stamp.occurred_at, reason))
+
+    def plan(self, plan_version: int) -> PlanVersion:
+        return self._plan(plan_version)
+
+    def _plan(self, plan_version: int) -> PlanVersion:
+        try:
+            return self.plans[plan_version]
+        except KeyError:
+            raise UnknownPart(
+                "plan_version", "known_plan_version", "no such plan version"
+            ) from None
+
+    def _add_copy(self, plan_version: int, copy: PlanCopy) -> None:
+        plan = self.plans[plan_version]
+        self.plans[plan_version] = replace(plan, copies=[*plan.copies, copy])
+
+    def _supersede(self, status: PlanStatus) -> None:
+        for version, plan in self.plans.items():
+            if plan.status == status:
+                self.plans[version] = replace(plan, status="superseded")

@@ -1,0 +1,156 @@
+"""Review meetings: scheduled (by whom, or at the family's request), reports received, held."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.aggregate import require_choice, require_text
+from domain.case_base import MAX_NAME_LENGTH, CaseBase, UnknownPart
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.stamp import Stamp
+
+RequestedBy = Literal["key_worker", "coordinator", "family"]
+ReviewStatus = Literal["scheduled", "held", "cancelled"]
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    from_practitioner_id: UUID
+    title: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class Review:
+    at: datetime
+    location: str
+    requested_by: RequestedBy
+    status: ReviewStatus = "scheduled"
+    reports: list[ReviewReport] = field(default_factory=list)
+
+
+class ReviewsPart(CaseBase):
+    def schedule_review(
+        self,
+        stamp: Stamp,
+        *,
+        review_id: UUID,
+        at: datetime,
+        location: str,
+        requested_by: RequestedBy,
+    ) -> None:
+        self._require_open()
+        require_text("location", location, MAX_NAME_LENGTH)
+        require_choice("requested_by", requested_by, RequestedBy)
+        self._review_scheduled(
+            stamp, review_id=review_id, at=at, location=location, requested_by=requested_by
+        )
+
+    @event("ReviewScheduled")
+    def _review_scheduled(
+        self, stamp: Stamp, review_id: UUID, at: datetime, location: str, requested_by: RequestedBy
+    ) -> None:
+        self.reviews[review_id] = Review(at, location, requested_by)
+
+    def reschedule_review(
+        self, stamp: Stamp, *, review_id: UUID, at: datetime, reason: str
+    ) -> None:
+        self._require_scheduled(review_id)
+        require_text("reason", reason)
+        self._review_rescheduled(stamp, review_id=review_id, at=at, reason=reason)
+
+    @event("ReviewRescheduled")
+    def _review_rescheduled(self, stamp: Stamp, review_id: UUID, at: datetime, reason: str) -> None:
+        self.reviews[review_id] = replace(self.reviews[review_id], at=at)
+
+    def cancel_review(self, stamp: Stamp, *, review_id: UUID, reason: str) -> None:
+        self._require_scheduled(review_id)
+        require_text("reason", reason)
+        self._review_cancelled(stamp, review_id=review_id, reason=reason)
+
+    @event("ReviewCancelled")
+    def _review_cancelled(self, stamp: Stamp, review_id: UUID, reason: str) -> None:
+        self.reviews[review_id] = replace(self.reviews[review_id], status="cancelled")
+
+    def receive_review_report(
+        self, stamp: Stamp, *, review_id: UUID, from_practitioner_id: UUID, title: str
+    ) -> None:
+        self._require_scheduled(review_id)
+        if from_practitioner_id not in self.tac:
+            raise InvalidValue(
+                "from_practitioner_id",
+                "tac_member",
+                "reports come from Team Around the Child members",
+            )
+        require_text("title", title, MAX_NAME_LENGTH)
+        self._review_report_received(
+            stamp, review_id=review_id, from_practitioner_id=from_practitioner_id, title=title
+        )
+
+    @event("ReviewReportReceived")
+    def _review_report_received(
+        self, stamp: Stamp, review_id: UUID, from_practitioner_id: UUID, title: str
+    ) -> None:
+        review = self.reviews[review_id]
+        report = ReviewReport(from_practitioner_id, title, stamp.occurred_at)
+        self.reviews[review_id] = replace(review, reports=[*review.reports, report])
+
+    def record_review_outcome(
+        self,
+        stamp: Stamp,
+        *,
+        review_id: UUID,
+        attendees: list[str],
+        child_views: str,
+        decisions: list[str],
+        next_review_on: date,
+        key_worker_confirmed: bool,
+    ) -> None:
+        self._require_scheduled(review_id)
+        for index, attendee in enumerate(attendees):
+            require_text(f"attendees[{index}]", attendee, MAX_NAME_LENGTH)
+        require_text("child_views", child_views)
+        for index, decision in enumerate(decisions):
+            require_text(f"decisions[{index}]", decision)
+        if next_review_on <= stamp.occurred_at.date():
+            raise InvalidValue("next_review_on", "after_this_review", "the next review is later")
+        self._review_held(
+            stamp,
+            review_id=review_id,
+            attendees=attendees,
+            child_views=child_views,
+            decisions=decisions,
+            next_review_on=next_review_on,
+            key_worker_confirmed=key_worker_confirmed,
+        )
+
+    @event("ReviewHeld")
+    def _review_held(
+        self,
+        stamp: Stamp,
+        review_id: UUID,
+        attendees: list[str],
+        child_views: str,
+        decisions: list[str],
+        next_review_on: date,
+        key_worker_confirmed: bool,
+    ) -> None:
+        self.reviews[review_id] = replace(self.reviews[review_id], status="held")
+        self.next_review_on = next_review_on
+
+    def next_review(self) -> datetime | date | None:
+        """The next scheduled meeting, or else the date the last review set."""
+        scheduled = [r.at for r in self.reviews.values() if r.status == "scheduled"]
+        return min(scheduled) if scheduled else self.next_review_on
+
+    def _require_scheduled(self, review_id: UUID) -> Review:
+        self._require_open()
+        review = self.reviews.get(review_id)
+        if review is None:
+            raise UnknownPart("review_id", "known_review", "the case has no such review")
+        if review.status != "scheduled":
+            raise NotAllowedNow("review_id", "scheduled_review", f"the review is {review.status}")
+        return review
