@@ -21,6 +21,7 @@ from services.embedded_postgres import free_port
 from tests.conftest import fresh_database
 
 START_TIMEOUT_SECONDS = 30
+REOPEN_WINDOW_DAYS = 30
 
 
 @dataclass
@@ -66,6 +67,7 @@ def service(database: Database) -> Iterator[RunningService]:
         "KEYWORK_DATABASE_URL": database.conninfo,
         "KEYWORK_JWT_SECRET": secret,
         "KEYWORK_DATA_DIR": data_dir,
+        "KEYWORK_REOPEN_WINDOW_DAYS": str(REOPEN_WINDOW_DAYS),
     }
     log = Path(data_dir) / "service.log"
     with log.open("w") as output:
