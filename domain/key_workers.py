@@ -69,6 +69,12 @@ class KeyWorkerPart(CaseBase):
         worker = self._check_key_worker(kind, from_date, practitioner_id, parent_carer_name)
         if from_date < self.referred_at.date():
             raise InvalidValue("from", "not_before_referral", "from is before the referral")
+        # After a reopening, the earlier key working (ended at the closure) is history: a new
+        # allocation cannot start inside it.
+        if any(k.until is not None and k.until >= from_date for k in self.key_workers):
+            raise InvalidValue(
+                "from", "after_earlier_key_working", "from is within an earlier key worker's period"
+            )
         self._key_worker_allocated(stamp, key_worker=worker)
 
     @event("KeyWorkerAllocated")
@@ -151,6 +157,7 @@ class KeyWorkerPart(CaseBase):
 
     def end_cover(self, stamp: Stamp, *, on: date, reason: str | None = None) -> None:
         """Ends early the cover in place on `on`: from that day there is none."""
+        self._require_open()
         cover = self.cover_on(on)
         if cover is None:
             raise NotAllowedNow("on", "cover_in_place", "there is no cover on that day")

@@ -1,9 +1,10 @@
 """Given/when/then for the Case aggregate: commands in, events out, no I/O."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, FamilyMember, Referrer
 from domain.eligibility import NORFOLK_RULES, EligibilityFacts
 from domain.stamp import Stamp
@@ -18,6 +19,12 @@ MEETS_NORFOLK = EligibilityFacts(
 
 def stamp(days_ago: int = 0, actor: str = "coordinator-1") -> Stamp:
     return Stamp(actor, NOW - timedelta(days=days_ago), NOW)
+
+
+def stamp_on(day: date, actor: str = "coordinator-1") -> Stamp:
+    """Something that happened on `day` at 10:00 UTC and was recorded an hour later."""
+    occurred_at = datetime.combine(day, time(10, 0), tzinfo=UTC)
+    return Stamp(actor, occurred_at, occurred_at + timedelta(hours=1))
 
 
 def mother(**changes: Any) -> FamilyMember:
@@ -83,7 +90,7 @@ def given_closed() -> Case:
     return case
 
 
-def then(case: Case) -> list[tuple[str, dict[str, Any]]]:
+def then(case: KeyworkAggregate) -> list[tuple[str, dict[str, Any]]]:
     """The events the last command emitted: their names and their own fields."""
     envelope = {"originator_id", "originator_version", "originator_topic", "timestamp", "stamp"}
     return [

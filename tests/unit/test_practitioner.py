@@ -1,0 +1,93 @@
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+
+from domain.directory import Agency, Practitioner
+from domain.errors import InvalidValue, NotAllowedNow
+from tests.unit.story import TODAY, stamp, then
+
+
+def given_practitioner() -> Practitioner:
+    practitioner = Practitioner.register(
+        stamp(),
+        name="Jo Physio",
+        role_title="Physiotherapist",
+        agency_id=uuid4(),
+        email="jo@nhs.example",
+        phone="01603 000000",
+    )
+    practitioner.collect_events()
+    return practitioner
+
+
+def test_an_agency_is_registered_in_a_known_sector() -> None:
+    agency = Agency.register(stamp(), "Norfolk Community Health", "health")
+    assert (agency.name, agency.sector) == ("Norfolk Community Health", "health")
+    with pytest.raises(InvalidValue) as refused:
+        Agency.register(stamp(), "Somewhere", "retail")  # type: ignore[arg-type]
+    assert refused.value.field == "sector"
+
+
+def test_a_practitioner_needs_a_name_and_a_role_title() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        Practitioner.register(stamp(), name=" ", role_title="Physio", agency_id=uuid4())
+    assert refused.value.field == "name"
+
+
+def test_a_practitioner_changes_their_contact_details() -> None:
+    practitioner = given_practitioner()
+    practitioner.change_contact_details(
+        stamp(), email="jo.physio@nhs.example", phone=None, postal_address="1 High St"
+    )
+    assert then(practitioner) == [
+        (
+            "PractitionerContactDetailsChanged",
+            {"email": "jo.physio@nhs.example", "phone": None, "postal_address": "1 High St"},
+        )
+    ]
+    assert (practitioner.email, practitioner.phone, practitioner.postal_address) == (
+        "jo.physio@nhs.example",
+        None,
+        "1 High St",
+    )
+
+
+def test_unchanged_contact_details_are_refused() -> None:
+    practitioner = given_practitioner()
+    with pytest.raises(InvalidValue) as refused:
+        practitioner.change_contact_details(
+            stamp(), email="jo@nhs.example", phone="01603 000000", postal_address=None
+        )
+    assert (refused.value.field, refused.value.rule) == ("email", "a_change")
+    assert then(practitioner) == []
+
+
+def test_a_practitioner_leaves_their_agency_on_a_day_with_a_reason() -> None:
+    practitioner = given_practitioner()
+    leaving = TODAY + timedelta(days=14)
+    practitioner.leave_agency(stamp(), on=leaving, reason="retiring")
+    assert then(practitioner) == [("PractitionerLeftAgency", {"on": leaving, "reason": "retiring"})]
+    assert practitioner.left_on == leaving
+
+
+def test_leaving_needs_a_reason() -> None:
+    practitioner = given_practitioner()
+    with pytest.raises(InvalidValue):
+        practitioner.leave_agency(stamp(), on=TODAY, reason="")
+    assert practitioner.left_on is None
+
+
+def test_nothing_changes_after_a_practitioner_has_left() -> None:
+    practitioner = given_practitioner()
+    practitioner.leave_agency(stamp(), on=TODAY, reason="moved away")
+    practitioner.collect_events()
+    with pytest.raises(NotAllowedNow) as refused:
+        practitioner.change_contact_details(
+            stamp(), email="new@example.org", phone=None, postal_address=None
+        )
+    assert (refused.value.field, refused.value.rule) == ("practitioner_id", "in_post")
+    with pytest.raises(NotAllowedNow):
+        practitioner.leave_agency(stamp(), on=TODAY, reason="again")
+    assert then(practitioner) == []
+    assert practitioner.email == "jo@nhs.example"
