@@ -41,9 +41,11 @@ class ClosurePart(KeyWorkerPart, CaseBase):
                 )
         if final_plan_version is not None:
             plan = self.plans.get(final_plan_version)
-            if plan is None or plan.signed_by is None:
+            if plan is None or plan.status != "signed":
                 raise InvalidValue(
-                    "final_plan_version", "signed_plan_version", "the final plan must be signed"
+                    "final_plan_version",
+                    "current_signed_plan",
+                    "the final plan is the signed version in force",
                 )
         self._closed(stamp, reason=reason, final_plan_version=final_plan_version)
 

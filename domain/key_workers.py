@@ -139,7 +139,15 @@ class KeyWorkerPart(CaseBase):
             raise NotAllowedNow("practitioner_id", "key_worker_first", "there is no key worker")
         if until < from_date:
             raise InvalidValue("until", "not_before_from", "the cover ends before it starts")
-        if any(k.practitioner_id == practitioner_id for k in self.key_workers_on(from_date)):
+        current = self.current_key_worker()
+        if current is None or from_date < current.from_date:
+            raise InvalidValue("from", "within_key_working", "cover starts before the key worker")
+        if any(
+            k.practitioner_id == practitioner_id
+            and k.from_date <= until
+            and (k.until is None or from_date <= k.until)
+            for k in self.key_workers
+        ):
             raise InvalidValue("practitioner_id", "not_the_key_worker", "covers someone else")
         if any(c.from_date <= until and from_date <= c.until for c in self.covers):
             raise NotAllowedNow("from", "one_cover_at_a_time", "another cover overlaps this one")

@@ -141,9 +141,9 @@ class ReviewsPart(CaseBase):
         self.reviews[review_id] = replace(self.reviews[review_id], status="held")
         self.next_review_on = next_review_on
 
-    def next_review(self) -> datetime | date | None:
-        """The next scheduled meeting, or else the date the last review set."""
-        scheduled = [r.at for r in self.reviews.values() if r.status == "scheduled"]
+    def next_review(self) -> date | None:
+        """The day of the next scheduled meeting, or else the date the last review set."""
+        scheduled = [r.at.date() for r in self.reviews.values() if r.status == "scheduled"]
         return min(scheduled) if scheduled else self.next_review_on
 
     def _require_scheduled(self, review_id: UUID) -> Review:

@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.aggregate import require_choice, require_text
-from domain.case_base import MAX_NAME_LENGTH, CaseBase, Channel
+from domain.case_base import MAX_NAME_LENGTH, CaseBase, Channel, UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
 
@@ -80,7 +80,11 @@ class TacPart(CaseBase):
 
     def remove_tac_member(self, stamp: Stamp, *, practitioner_id: UUID, reason: str) -> None:
         self._require_tac_member(practitioner_id)
-        if any(k.practitioner_id == practitioner_id for k in self.key_workers if k.until is None):
+        today = stamp.occurred_at.date()
+        if any(
+            k.practitioner_id == practitioner_id and (k.until is None or k.until >= today)
+            for k in self.key_workers
+        ):
             raise NotAllowedNow("practitioner_id", "key_worker_stays", "the key worker stays on")
         require_text("reason", reason)
         self._tac_member_removed(stamp, practitioner_id=practitioner_id, reason=reason)
@@ -98,6 +102,6 @@ class TacPart(CaseBase):
         try:
             return self.tac[practitioner_id]
         except KeyError:
-            raise NotAllowedNow(
+            raise UnknownPart(
                 "practitioner_id", "on_tac", "not in the Team Around the Child"
             ) from None

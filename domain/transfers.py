@@ -40,6 +40,8 @@ class TransferPart(CaseBase):
             require_text("receiving_contact", transfer.receiving_contact, MAX_NAME_LENGTH)
         elif not transfer.to_team:
             raise InvalidValue("to_team", "required_within_area", "name the receiving team")
+        elif transfer.to_area != self.area:
+            raise InvalidValue("to_area", "same_area_within", "a move within the area keeps it")
         self._transfer_agreed(stamp, transfer=transfer)
 
     @event("TransferAgreed")

@@ -281,7 +281,7 @@ class CaseOut(BaseModel):
     last_contact_at: datetime | None
     next_contact_due: date | None
     contact_overdue: bool
-    next_review: datetime | date | None
+    next_review: date | None
     plans: list[PlanOut]
     transfer: TransferOut | None
     closure_reason: ClosureReason | None

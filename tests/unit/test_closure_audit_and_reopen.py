@@ -130,10 +130,25 @@ def test_the_final_plan_must_be_a_signed_version(final_plan_version: int) -> Non
         case.close(stamp_on(CLOSED_ON), reason="needs_met", final_plan_version=final_plan_version)
     assert (refused.value.field, refused.value.rule) == (
         "final_plan_version",
-        "signed_plan_version",
+        "current_signed_plan",
     )
     assert case.status == "active"
     assert then(case) == []
+
+
+def test_the_final_plan_is_the_signed_version_in_force_not_a_superseded_one() -> None:
+    case = given_active()
+    for summary in ("First plan", "Second plan"):
+        version = case.draft_plan(stamp_on(TODAY), summary=summary, outcomes=[], actions=[])
+        case.sign_plan(
+            stamp_on(TODAY), plan_version=version, signed_by="Alex Parent", signed_on=TODAY
+        )
+    case.collect_events()
+    with pytest.raises(InvalidValue) as refused:
+        case.close(stamp_on(CLOSED_ON), reason="needs_met", final_plan_version=1)
+    assert refused.value.rule == "current_signed_plan"
+    case.close(stamp_on(CLOSED_ON), reason="needs_met", final_plan_version=2)
+    assert then(case) == [("Closed", {"reason": "needs_met", "final_plan_version": 2})]
 
 
 def test_closing_clears_the_agreement_and_the_transfer() -> None:

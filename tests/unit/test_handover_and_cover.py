@@ -326,7 +326,7 @@ def test_ending_cover_with_a_blank_reason_is_refused() -> None:
 
 def test_ending_cover_on_a_closed_case_is_refused() -> None:
     case = given_active()
-    arrange_cover(case, day(-5), day(30))
+    arrange_cover(case, TODAY, day(30))
     case.close(stamp_on(TODAY), reason="needs_met")
     case.collect_events()
     with pytest.raises(NotAllowedNow) as refused:
@@ -409,3 +409,18 @@ def test_a_reopened_case_cannot_be_given_a_key_worker_from_before_it_closed() ->
     assert (refused.value.field, refused.value.rule) == ("from", "after_earlier_key_working")
     assert then(case) == []
     assert ids_on(case, day(10)) == [PRACTITIONER]
+
+
+def test_cover_cannot_start_before_the_key_worker_it_covers() -> None:
+    case = given_active()
+    with pytest.raises(InvalidValue) as refused:
+        arrange_cover(case, day(-1), day(10))
+    assert (refused.value.field, refused.value.rule) == ("from", "within_key_working")
+
+
+def test_the_incoming_key_worker_cannot_cover_during_their_own_period() -> None:
+    case = given_active()
+    hand_over(case, day(10), to_practitioner_id=COVER)
+    with pytest.raises(InvalidValue) as refused:
+        arrange_cover(case, day(12), day(20))
+    assert refused.value.rule == "not_the_key_worker"

@@ -5,6 +5,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.case import Case
+from domain.case_base import UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.tac import TacMember
 from tests.unit.story import PRACTITIONER, TODAY, given_active, given_closed, stamp, stamp_on, then
@@ -153,11 +154,33 @@ def test_a_former_key_worker_can_leave_the_team_after_a_handover() -> None:
     assert PRACTITIONER not in case.tac
 
 
+def test_an_outgoing_key_worker_stays_in_the_team_until_their_overlap_ends() -> None:
+    case = given_active()
+    add(case, PRACTITIONER, role="key worker")
+    case.hand_over(
+        stamp_on(TODAY),
+        kind="designated",
+        on=TODAY + timedelta(days=1),
+        overlap_until=TODAY + timedelta(days=10),
+        reason="moving job",
+        to_practitioner_id=uuid4(),
+    )
+    with pytest.raises(NotAllowedNow) as refused:
+        case.remove_tac_member(
+            stamp_on(TODAY + timedelta(days=5)), practitioner_id=PRACTITIONER, reason="left"
+        )
+    assert refused.value.rule == "key_worker_stays"
+    case.remove_tac_member(
+        stamp_on(TODAY + timedelta(days=11)), practitioner_id=PRACTITIONER, reason="left"
+    )
+    assert PRACTITIONER not in case.tac
+
+
 @pytest.mark.parametrize("command", ["change", "remove"])
 def test_an_unknown_member_cannot_be_changed_or_removed(command: str) -> None:
     case = given_team()
     stranger = uuid4()
-    with pytest.raises(NotAllowedNow) as refused:
+    with pytest.raises(UnknownPart) as refused:
         if command == "change":
             case.change_tac_member(stamp(), practitioner_id=stranger, role="teacher")
         else:

@@ -142,3 +142,10 @@ def test_a_case_without_an_out_of_area_move_cannot_be_closed_as_moved() -> None:
     with pytest.raises(NotAllowedNow) as refused:
         case.close(stamp_on(MOVE_ON), reason="moved_out_of_area")
     assert refused.value.rule == "out_of_area_move_first"
+
+
+def test_a_move_within_the_area_stays_in_the_cases_area() -> None:
+    case = given_active()
+    with pytest.raises(InvalidValue) as refused:
+        case.agree_transfer(stamp_on(TODAY), transfer=within_area(to_area="suffolk"))
+    assert (refused.value.field, refused.value.rule) == ("to_area", "same_area_within")
