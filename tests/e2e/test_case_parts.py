@@ -285,3 +285,26 @@ def test_a_closure_audit_is_the_managers_and_comes_once(service: RunningService)
     assert service.post(f"/cases/{case_id}/closure-audit", audit, role="manager").status_code == 200
     twice = service.post(f"/cases/{case_id}/closure-audit", audit, role="manager")
     assert rules(assert_problem(twice, 409)) == {("status", "audited_once")}
+
+
+def test_a_wrong_tac_role_is_corrected_and_reads_show_the_correction(
+    service: RunningService,
+) -> None:
+    case_id = new_active_case(service)
+    member = new_practitioner(service)
+    added = service.post(
+        f"/cases/{case_id}/tac-members",
+        {"practitioner_id": member, "role": "Dentist", "receives_plans": True, "channel": "email"},
+    )
+    [added_id] = added.json()["event_ids"]
+    correction = {
+        "corrects_event_id": added_id,
+        "reason": "Picked the wrong role",
+        "replacement": {"role": "Dietitian"},
+    }
+    assert service.post(f"/cases/{case_id}/corrections", correction).status_code == 200
+    [tac] = service.get(f"/cases/{case_id}").json()["team_around_the_child"]
+    assert tac["role"] == "Dietitian"
+    unknown = correction | {"corrects_event_id": case_id}
+    refused = service.post(f"/cases/{case_id}/corrections", unknown)
+    assert rules(assert_problem(refused, 404)) == {("corrects_event_id", "correctable_event")}
