@@ -6,6 +6,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -184,18 +185,69 @@ def test_two_writers_on_one_case_at_once_exactly_one_wins(service: RunningServic
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
     ),
     max_leaves=10,
 )
 
+# A valid body for each command; the fuzz test spoils one field at a time.
+COMMANDS: dict[str, dict[str, Any]] = {
+    "/referrals": referral(),
+    "/cases/{case}/contacts": {"kind": "phone", "with": ["Alex"], "note": "n"},
+    "/cases/{case}/tac-members": {
+        "practitioner_id": str(uuid4()),
+        "role": "r",
+        "receives_plans": True,
+        "channel": "email",
+    },
+    "/cases/{case}/reviews": {"at": "2030-01-01T10:00:00+00:00", "location": "Home"},
+    "/cases/{case}/plans": {"summary": "s", "outcomes": ["o"], "actions": []},
+    "/cases/{case}/plans/1/signature": {
+        "signed_by": "Alex Quillfeather",
+        "signed_on": "2026-01-01",
+    },
+    "/cases/{case}/handover": {"kind": "designated", "on": "2030-01-01", "reason": "r"},
+    "/cases/{case}/cover": {
+        "practitioner_id": str(uuid4()),
+        "from": "2030-01-01",
+        "until": "2030-02-01",
+        "reason": "r",
+    },
+    "/cases/{case}/transfer": {"to_area": "norfolk", "move_on": "2030-01-01", "out_of_area": False},
+    "/cases/{case}/corrections": {
+        "corrects_event_id": str(uuid4()),
+        "reason": "r",
+        "replacement": {"note": "x"},
+    },
+    "/cases/{case}/service-agreement": {
+        "contact_every_days": 28,
+        "signed_by": "Alex Quillfeather",
+        "signed_on": "2026-01-01",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def fuzzed_case(service: RunningService) -> str:
+    return new_active_case(service)
+
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(field=st.sampled_from(sorted(referral())), value=json_values)
-def test_no_referral_body_gets_a_500(service: RunningService, field: str, value: Any) -> None:
-    response = service.post("/referrals", referral() | {field: value})
-    assert response.status_code in (201, 409, 422), response.text
+@given(data=st.data())
+def test_no_command_body_gets_a_500(
+    service: RunningService, fuzzed_case: str, data: st.DataObject
+) -> None:
+    path = data.draw(st.sampled_from(sorted(COMMANDS)))
+    body = COMMANDS[path]
+    field = data.draw(st.sampled_from(sorted(body)))
+    spoiled = body | {field: data.draw(json_values)}
+    response = service.post(path.format(case=fuzzed_case), spoiled)
+    assert response.status_code in (200, 201, 404, 409, 422), response.text
