@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.e2e.bodies import new_active_case, new_practitioner, referral, today
+from tests.e2e.bodies import MEETS_NORFOLK, new_active_case, new_practitioner, referral, today
 from tests.e2e.conftest import RunningService
 from tests.e2e.test_errors import assert_problem, rules
 
@@ -189,14 +189,7 @@ def test_a_handover_cannot_start_while_an_overlap_goes_on(service: RunningServic
     case_id = service.post("/referrals", referral(occurred_at=days_ago(30))).json()["case_id"]
     service.post(
         f"/cases/{case_id}/eligibility",
-        {
-            "facts": {
-                "gp_in_area": True,
-                "complex_health_needs": True,
-                "specialist_count": 3,
-                "agency_count": 2,
-            }
-        },
+        MEETS_NORFOLK,
     )
     service.post(
         f"/cases/{case_id}/key-worker",
@@ -244,14 +237,7 @@ def test_a_practitioner_who_left_cannot_take_a_case(service: RunningService) -> 
     case_id = service.post("/referrals", referral()).json()["case_id"]
     service.post(
         f"/cases/{case_id}/eligibility",
-        {
-            "facts": {
-                "gp_in_area": True,
-                "complex_health_needs": True,
-                "specialist_count": 3,
-                "agency_count": 2,
-            }
-        },
+        MEETS_NORFOLK,
     )
     allocation = {"kind": "designated", "from": today(), "practitioner_id": leaver}
     refused = service.post(f"/cases/{case_id}/key-worker", allocation)

@@ -10,7 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.bodies import CHILD_NAME, NHS_NUMBER, new_active_case, new_case, referral, today
+from tests.e2e.bodies import (
+    CHILD_NAME,
+    MEETS_NORFOLK,
+    NHS_NUMBER,
+    new_active_case,
+    new_case,
+    referral,
+    today,
+)
 from tests.e2e.conftest import RunningService
 
 
@@ -151,14 +159,7 @@ def test_an_unknown_practitioner_cannot_be_key_worker(service: RunningService) -
     case_id = new_case(service)
     service.post(
         f"/cases/{case_id}/eligibility",
-        {
-            "facts": {
-                "gp_in_area": True,
-                "complex_health_needs": True,
-                "specialist_count": 3,
-                "agency_count": 2,
-            }
-        },
+        MEETS_NORFOLK,
     )
     allocation = {"kind": "designated", "from": today(), "practitioner_id": str(uuid4())}
     problem = assert_problem(service.post(f"/cases/{case_id}/key-worker", allocation), 422)
