@@ -14,6 +14,7 @@ from api.routers import (
     reviews,
 )
 from projections.runner import ProjectionRunner
+from services.access import AccessLog
 from services.keywork import Keywork
 from services.settings import Settings
 
@@ -21,9 +22,12 @@ DESCRIPTION = """The back office of a key working service for disabled children 
 and their families. Every change is an event; see the HTTP contract for conventions."""
 
 
-def create_app(keywork: Keywork, runner: ProjectionRunner, settings: Settings) -> FastAPI:
+def create_app(
+    keywork: Keywork, access: AccessLog, runner: ProjectionRunner, settings: Settings
+) -> FastAPI:
     app = FastAPI(title="keywork", version="0.1.0", description=DESCRIPTION)
     app.state.keywork = keywork
+    app.state.access = access
     app.state.runner = runner
     app.state.settings = settings
     problems.install(app)

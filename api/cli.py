@@ -3,18 +3,20 @@
 import argparse
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 import uvicorn
+from tqdm import tqdm
 
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
-from projections.registry import projection_runner
+from projections.rebuild import rebuild
+from projections.registry import READ_MODELS, projection_runner, read_model_named
 from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
-from services.keywork import open_keywork
+from services.keywork import open_access_log, open_keywork
 from services.settings import Settings
 
 DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
@@ -45,10 +47,11 @@ def run(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with database(settings) as db:
         keywork = open_keywork(settings, db)
-        runner = projection_runner(keywork, db)
+        access = open_access_log(settings, db)
+        runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         try:
             runner.start()
-            app = create_app(keywork, runner, settings)
+            app = create_app(keywork, access, runner, settings)
             base = f"http://{settings.host}:{settings.port}"
             token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
             print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
@@ -59,7 +62,51 @@ def run(settings: Settings) -> None:
             server.run()
         finally:
             runner.stop()
+            access.close()
             keywork.close()
+
+
+def projections_status(settings: Settings) -> None:
+    with database(settings) as db:
+        keywork, access = open_keywork(settings, db), open_access_log(settings, db)
+        try:
+            runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+            print(
+                f"{'read model':<20} {'generation':>10} {'position':>10} {'head':>10} {'behind':>8}"
+            )
+            for kind in READ_MODELS:
+                model = runner.get(kind)
+                position, head = runner.positions()[kind.name]
+                print(
+                    f"{kind.name:<20} {model.generation:>10} {position:>10} {head:>10} "
+                    f"{head - position:>8}"
+                )
+        finally:
+            access.close()
+            keywork.close()
+
+
+def projections_rebuild(settings: Settings, names: list[str]) -> None:
+    with database(settings) as db:
+        keywork, access = open_keywork(settings, db), open_access_log(settings, db)
+        apps = {keywork.name: keywork, access.name: access}
+        try:
+            for kind in [read_model_named(name) for name in names] or list(READ_MODELS):
+                app = apps[kind.follows]
+                head = app.recorder.max_notification_id() or 0
+                with tqdm(total=head, desc=kind.name, unit="event") as bar:
+                    fresh = rebuild(app, keywork.store.datastore, kind, progress=_advance(bar))
+                print(f"{kind.name}: generation {fresh.generation} is live at {fresh.position()}")
+        finally:
+            access.close()
+            keywork.close()
+
+
+def _advance(bar: tqdm) -> Callable[[int], None]:
+    def advance(position: int) -> None:
+        bar.update(position - bar.n)
+
+    return advance
 
 
 def token(settings: Settings, role: str, user: str, team: str | None, area: str) -> None:
@@ -77,7 +124,18 @@ def main(argv: list[str] | None = None) -> None:
     token_parser.add_argument("--user", required=True, help="user id; a practitioner_id for staff")
     token_parser.add_argument("--team")
     token_parser.add_argument("--area", default=DEFAULT_AREA)
+    projections_parser = commands.add_parser("projections", help="read models: status, rebuild")
+    projections_commands = projections_parser.add_subparsers(dest="projections", required=True)
+    projections_commands.add_parser("status", help="each read model's position against the store")
+    rebuild_parser = projections_commands.add_parser(
+        "rebuild", help="rebuild beside the live tables, then switch"
+    )
+    names = ", ".join(kind.name for kind in READ_MODELS)
+    rebuild_parser.add_argument("names", nargs="*", help=f"any of: {names} (default: all)")
     args = parser.parse_args(argv)
+    unknown = set(getattr(args, "names", [])) - {kind.name for kind in READ_MODELS}
+    if unknown:
+        parser.error(f"no read model named {', '.join(sorted(unknown))}; choose from {names}")
 
     settings = Settings()
     if args.command == "run":
@@ -87,6 +145,10 @@ def main(argv: list[str] | None = None) -> None:
             run(settings)
         except KeyboardInterrupt:
             sys.exit(130)
+    elif args.command == "projections" and args.projections == "status":
+        projections_status(settings)
+    elif args.command == "projections":
+        projections_rebuild(settings, args.names)
     else:
         token(settings, args.role, args.user, args.team, args.area)
 

@@ -36,6 +36,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "correct": CASE_STAFF,
     "read_case": CASE_STAFF,
     "read_caseload": CASE_STAFF,
+    "read_trail": COORDINATION,
+    "read_team_caseloads": COORDINATION,
     "manage_directory": frozenset({"admin", "coordinator", "business_support"}),
     "read_directory": CASE_STAFF | {"admin"},
 }

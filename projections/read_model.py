@@ -19,30 +19,52 @@ Handler = Callable[[Cursor[DictRow], Any], None]
 
 
 class ReadModel(PostgresTrackingRecorder):
+    """One generation of a read model: its tables are named `<name>_g<generation>_<table>`.
+
+    A rebuild fills the next generation beside the live one, then switches to it.
+    """
+
     name: ClassVar[str]
-    # CREATE statements for the tables the read model owns; {schema} is filled in.
+    # The application whose events it follows.
+    follows: ClassVar[str] = "keywork"
+    # CREATE statements for the tables it owns; {schema} and the table prefix {p} are filled in.
     tables: ClassVar[Sequence[str]]
 
-    def __init__(self, datastore: PostgresDatastore) -> None:
-        super().__init__(datastore, tracking_table_name=f"{self.name}_tracking")
+    def __init__(self, datastore: PostgresDatastore, generation: int = 1) -> None:
+        self.generation = generation
+        self.prefix = f"{self.name}_g{generation}_"
+        super().__init__(datastore, tracking_table_name=f"{self.prefix}tracking")
         self.sql_create_statements.extend(self.sql(statement) for statement in self.tables)
         self.handlers: dict[str, Handler] = self.handles()
 
     def sql(self, statement: str) -> Composed:
-        """A statement with {schema} filled in."""
-        return SQL(statement).format(schema=Identifier(self.datastore.schema))
+        """A statement with {schema} and the table prefix {p} filled in."""
+        return SQL(statement).format(schema=Identifier(self.datastore.schema), p=SQL(self.prefix))
+
+    def drop_tables(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
+                (self.datastore.schema, self.prefix.replace("_", "\\_") + "%"),
+            )
+            for row in cursor.fetchall():
+                table = Identifier(self.datastore.schema, row["tablename"])
+                cursor.execute(SQL("DROP TABLE {table}").format(table=table))
 
     def handles(self) -> dict[str, Handler]:
-        """The events this read model applies, by class name ("Closed"), to their apply."""
+        """The events this read model applies, by class name ("Closed"), to their apply.
+
+        The name "*" stands for every event without a handler of its own.
+        """
         raise NotImplementedError
 
-    def apply_batch(self, events: Sequence[DomainEventProtocol[Any]], tracking: Tracking) -> None:
+    def apply_batch(self, events: Sequence[DomainEventProtocol[Any]], position: int) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             for event in events:
-                handler = self.handlers.get(type(event).__name__)
+                handler = self.handlers.get(type(event).__name__) or self.handlers.get("*")
                 if handler is not None:
                     handler(cursor, event)
-            self._insert_tracking(cursor, tracking)
+            self._insert_tracking(cursor, Tracking(self.follows, position))
 
-    def position(self, application_name: str) -> int:
-        return self.max_tracking_id(application_name) or 0
+    def position(self) -> int:
+        return self.max_tracking_id(self.follows) or 0

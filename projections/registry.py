@@ -1,15 +1,26 @@
-"""Every read model the service keeps, built on the application's own connection pool."""
+"""Every read model the service keeps, and the runner that keeps them."""
 
-from projections.caseload import Caseload
+from collections.abc import Mapping
+from typing import Any
+
+from eventsourcing.application import Application
+
+from projections.distribution_list import DistributionList
+from projections.key_working import KeyWorking
 from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
+from projections.trail import Actions, Views
 from services.database import Database
-from services.keywork import Keywork
+
+READ_MODELS: tuple[type[ReadModel], ...] = (KeyWorking, DistributionList, Actions, Views)
 
 
-def read_models(keywork: Keywork) -> list[ReadModel]:
-    return [Caseload(keywork.store.datastore)]
+def projection_runner(apps: Mapping[str, Application[Any]], database: Database) -> ProjectionRunner:
+    return ProjectionRunner(apps, database, READ_MODELS)
 
 
-def projection_runner(keywork: Keywork, database: Database) -> ProjectionRunner:
-    return ProjectionRunner(keywork, database, read_models(keywork))
+def read_model_named(name: str) -> type[ReadModel]:
+    for kind in READ_MODELS:
+        if kind.name == name:
+            return kind
+    raise KeyError(name)

@@ -2,19 +2,22 @@
 
 Commit order equals position order in the store (each insert takes a table lock), so reading
 `position > last applied` never skips an event; a failed transaction's gap is simply passed over.
+Each loop also looks up which generation of the read model is live, so a rebuild done elsewhere
+(`keywork projections rebuild`) is taken up without a restart.
 """
 
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
 
+from projections.generations import ensure_generation, live_generation
 from projections.read_model import ReadModel
-from services.application import KeyworkApplication
 from services.database import UNAVAILABLE, Database
 
 log = logging.getLogger("keywork.projections")
@@ -23,28 +26,40 @@ R = TypeVar("R", bound=ReadModel)
 BATCH_SIZE = 500
 IDLE_WAIT_SECONDS = 1.0  # a safety net: NOTIFY normally wakes the runner at once
 RETRY_WAIT_SECONDS = 2.0
+GENERATION_CHECK_SECONDS = 1.0
+
+
+def catch_up(app: Application[Any], read_model: ReadModel, batch_size: int = BATCH_SIZE) -> int:
+    """Applies the events after the read model's position, one batch; returns how many."""
+    start = read_model.position() + 1
+    notifications = app.recorder.select_notifications(start=start, limit=batch_size)
+    if notifications:
+        events = [app.mapper.to_domain_event(n) for n in notifications]
+        read_model.apply_batch(events, notifications[-1].id)
+    return len(notifications)
 
 
 class ProjectionRunner:
     def __init__(
         self,
-        app: KeyworkApplication,
+        apps: Mapping[str, Application[Any]],
         database: Database,
-        read_models: Sequence[ReadModel],
-        batch_size: int = BATCH_SIZE,
+        read_model_types: Sequence[type[ReadModel]],
     ) -> None:
-        self.app = app
+        self.apps = dict(apps)
         self.database = database
-        self.read_models = list(read_models)
-        self.batch_size = batch_size
+        # Read models share the pool of the store they follow most: the cases'.
+        self.datastore = self.apps["keywork"].recorder.datastore  # type: ignore[attr-defined]
+        self.read_models: dict[type[ReadModel], ReadModel] = {
+            kind: self._live(kind) for kind in read_model_types
+        }
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        for read_model in self.read_models:
-            read_model.create_table()
+        for kind in self.read_models:
             thread = threading.Thread(
-                target=self._follow, args=(read_model,), name=f"projection-{read_model.name}"
+                target=self._follow, args=(kind,), name=f"projection-{kind.name}"
             )
             thread.start()
             self._threads.append(thread)
@@ -55,48 +70,62 @@ class ProjectionRunner:
             thread.join(timeout=10)
 
     def get(self, kind: type[R]) -> R:
-        return next(model for model in self.read_models if isinstance(model, kind))
+        read_model = self.read_models[kind]
+        assert isinstance(read_model, kind)
+        return read_model
 
-    def positions(self) -> dict[str, int]:
-        return {model.name: model.position(self.app.name) for model in self.read_models}
-
-    def catch_up(self, read_model: ReadModel) -> int:
-        """Applies every event after the read model's position; returns how many were read."""
-        start = read_model.position(self.app.name) + 1
-        notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
-        if notifications:
-            events = [self.app.mapper.to_domain_event(n) for n in notifications]
-            read_model.apply_batch(events, Tracking(self.app.name, notifications[-1].id))
-        return len(notifications)
-
-    def _follow(self, read_model: ReadModel) -> None:
-        while not self._stopping.is_set():
-            try:
-                with psycopg.connect(self.database.conninfo, autocommit=True) as listener:
-                    listener.execute(f"LISTEN {self.app.store.channel_name}")
-                    self._follow_with(listener, read_model)
-            except IntegrityError:
-                # Another runner applied this batch first; its tracking row refused ours.
-                continue
-            except UNAVAILABLE as error:
-                log.warning("projection %s waiting for the database: %s", read_model.name, error)
-                self._stopping.wait(RETRY_WAIT_SECONDS)
-            except Exception:
-                log.exception("projection %s failed; retrying", read_model.name)
-                self._stopping.wait(RETRY_WAIT_SECONDS)
-
-    def _follow_with(self, listener: psycopg.Connection, read_model: ReadModel) -> None:
-        while not self._stopping.is_set():
-            if self.catch_up(read_model) == self.batch_size:
-                continue
-            for _ in listener.notifies(timeout=IDLE_WAIT_SECONDS, stop_after=1):
-                pass
+    def positions(self) -> dict[str, tuple[int, int]]:
+        """Each read model's position, and the head of the store it follows."""
+        return {
+            model.name: (
+                model.position(),
+                self.apps[model.follows].recorder.max_notification_id() or 0,
+            )
+            for model in self.read_models.values()
+        }
 
     def wait_for(self, read_model: ReadModel, position: int, timeout: float) -> bool:
         """Waits until the read model has applied `position`; False if it timed out."""
         deadline = time.monotonic() + timeout
-        while read_model.position(self.app.name) < position:
+        while read_model.position() < position:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.02)
         return True
+
+    def _live(self, kind: type[ReadModel]) -> ReadModel:
+        ensure_generation(self.datastore, kind.name)
+        read_model = kind(self.datastore, live_generation(self.datastore, kind.name))
+        read_model.create_table()
+        return read_model
+
+    def _follow(self, kind: type[ReadModel]) -> None:
+        app = self.apps[kind.follows]
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(self.database.conninfo, autocommit=True) as listener:
+                    listener.execute(f"LISTEN {app.recorder.channel_name}")  # type: ignore[attr-defined]
+                    self._follow_with(listener, app, kind)
+            except IntegrityError:
+                # Another runner applied this batch first; its tracking row refused ours.
+                continue
+            except UNAVAILABLE as error:
+                log.warning("projection %s waiting for the database: %s", kind.name, error)
+                self._stopping.wait(RETRY_WAIT_SECONDS)
+            except Exception:
+                log.exception("projection %s failed; retrying", kind.name)
+                self._stopping.wait(RETRY_WAIT_SECONDS)
+
+    def _follow_with(
+        self, listener: psycopg.Connection[Any], app: Application[Any], kind: type[ReadModel]
+    ) -> None:
+        checked_generation_at = time.monotonic()
+        while not self._stopping.is_set():
+            if time.monotonic() - checked_generation_at > GENERATION_CHECK_SECONDS:
+                checked_generation_at = time.monotonic()
+                if live_generation(self.datastore, kind.name) != self.read_models[kind].generation:
+                    self.read_models[kind] = self._live(kind)
+            if catch_up(app, self.read_models[kind]) == BATCH_SIZE:
+                continue
+            for _ in listener.notifies(timeout=IDLE_WAIT_SECONDS, stop_after=1):
+                pass

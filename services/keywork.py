@@ -1,5 +1,6 @@
 """The keywork application, and the one place where it is wired to its database."""
 
+from services.access import AccessLog
 from services.areas import Areas
 from services.cases import CaseCommands
 from services.database import Database
@@ -10,9 +11,18 @@ from services.settings import Settings
 class Keywork(CaseCommands, DirectoryCommands):
     """Every command and read of the service, over one event store and one sequence."""
 
+    name = "keywork"  # names its events table and the position read models track
+
+    business_support_email: str = Settings.model_fields["business_support_email"].default
+
 
 def open_keywork(settings: Settings, database: Database) -> Keywork:
     env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
     keywork = Keywork(env, Areas.load(settings.areas_file))
     keywork.reopen_window_days = settings.reopen_window_days
+    keywork.business_support_email = settings.business_support_email
     return keywork
+
+
+def open_access_log(settings: Settings, database: Database) -> AccessLog:
+    return AccessLog(database.eventsourcing_env(settings.postgres_pool_size))

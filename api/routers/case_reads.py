@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.encoders import jsonable_encoder
 
 from api.dependencies import Service
-from api.policy import allowed
+from api.reads import read_of
 from api.schemas.cases import (
     CaseOut,
     ChildIn,
@@ -27,7 +27,7 @@ from domain.key_workers import KeyWorker
 from domain.stamp import event_id
 from services.keywork import Keywork
 
-router = APIRouter(tags=["cases"], dependencies=[Depends(allowed("read_case"))])
+router = APIRouter(tags=["cases"])
 
 # Fields every event has, shown apart from its details.
 ENVELOPE = {
@@ -40,7 +40,11 @@ ENVELOPE = {
 }
 
 
-@router.get("/cases/{case_id}", response_model=CaseOut)
+@router.get(
+    "/cases/{case_id}",
+    response_model=CaseOut,
+    dependencies=[Depends(read_of("read_case", "case", "summary", "case_id"))],
+)
 def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut:
     case = keywork.case(case_id)
     response.headers["ETag"] = f'"{case.version}"'
@@ -84,7 +88,11 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
     )
 
 
-@router.get("/cases/{case_id}/timeline", response_model=TimelineOut)
+@router.get(
+    "/cases/{case_id}/timeline",
+    response_model=TimelineOut,
+    dependencies=[Depends(read_of("read_case", "case", "timeline", "case_id"))],
+)
 def timeline(case_id: UUID, keywork: Service) -> TimelineOut:
     case = keywork.case(case_id)
     entries = [_entry(case, event) for event in keywork.timeline(case_id)]

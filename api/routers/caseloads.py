@@ -1,44 +1,228 @@
-"""Caseloads: a key worker's active cases, from the caseload read model."""
+"""Read models over HTTP: who is the key worker, distribution lists, caseloads, trails.
 
+Reads that take `min_position` wait (briefly) for the read model to reach a command's position
+(its `X-Event-Position`); `as_at` and `known_at` travel in time (see API.md).
+"""
+
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from api.auth import Principal
 from api.dependencies import Runner, Service
-from api.policy import allowed, require_own_caseload
-from projections.caseload import Caseload, CaseloadEntry
-from services.commands import NotCaughtUp
+from api.pages import decode_cursor, encode_cursor
+from api.policy import require_own_caseload
+from api.reads import as_at_day, caught_up, known_at_time, read_of
+from projections.caseloads import (
+    EVERYTHING_RECORDED,
+    CaseloadEntry,
+    KeyWorkerOnDay,
+    WorkerCaseload,
+    caseload,
+    team_caseload,
+    who_is_key_worker,
+)
+from projections.distribution_list import DistributionList, Recipient
+from projections.key_working import KeyWorking
+from projections.trail import Actions, TrailEntry, Views, trail
 
 router = APIRouter(tags=["read models"])
-MIN_POSITION_WAIT_SECONDS = 5.0
+
+MinPosition = Annotated[int | None, Query(ge=0)]
+AsAt = Annotated[date | AwareDatetime | None, Query()]
+KnownAt = Annotated[date | AwareDatetime | None, Query()]
+
+
+class KeyWorkersOut(BaseModel):
+    case_id: UUID
+    as_at: date
+    known_at: datetime | None
+    key_workers: list[KeyWorkerOnDay]
+    cover: list[KeyWorkerOnDay]
+
+
+class DistributionListOut(BaseModel):
+    case_id: UUID
+    recipients: list[Recipient]
 
 
 class CaseloadOut(BaseModel):
     practitioner_id: UUID
+    as_at: date
+    known_at: datetime | None
     position: int
     cases: list[CaseloadEntry]
 
 
-@router.get("/caseloads/{practitioner_id}", response_model=CaseloadOut)
-def caseload(
-    practitioner_id: UUID,
-    caller: Annotated[Principal, Depends(allowed("read_caseload"))],
+class TeamCaseloadOut(BaseModel):
+    team_id: str
+    as_at: date
+    known_at: datetime | None
+    key_workers: list[WorkerCaseload]
+
+
+class TrailOut(BaseModel):
+    entries: list[TrailEntry]
+    next_cursor: str | None
+
+
+@router.get(
+    "/cases/{case_id}/key-worker",
+    response_model=KeyWorkersOut,
+    dependencies=[Depends(read_of("read_case", "case", "key worker", "case_id"))],
+)
+def key_worker(
+    case_id: UUID,
     keywork: Service,
     runner: Runner,
-    min_position: Annotated[int | None, Query(ge=0)] = None,
+    as_at: AsAt = None,
+    known_at: KnownAt = None,
+    min_position: MinPosition = None,
+) -> KeyWorkersOut:
+    keywork.case(case_id)  # 404 for a case that does not exist
+    model = runner.get(KeyWorking)
+    caught_up(runner, model, min_position)
+    day, known = as_at_day(as_at, keywork.clock().date()), known_at_time(known_at)
+    on_day = who_is_key_worker(model, case_id, day, known or EVERYTHING_RECORDED)
+    return KeyWorkersOut(
+        case_id=case_id,
+        as_at=day,
+        known_at=known,
+        key_workers=[w for w in on_day if w.role == "key_worker"],
+        cover=[w for w in on_day if w.role == "cover"],
+    )
+
+
+@router.get(
+    "/cases/{case_id}/distribution-list",
+    response_model=DistributionListOut,
+    dependencies=[Depends(read_of("read_case", "case", "distribution list", "case_id"))],
+)
+def distribution_list(
+    case_id: UUID, keywork: Service, runner: Runner, min_position: MinPosition = None
+) -> DistributionListOut:
+    keywork.case(case_id)
+    model = runner.get(DistributionList)
+    caught_up(runner, model, min_position)
+    business_support = Recipient(
+        "business_support",
+        "Business support",
+        "business support",
+        "email",
+        keywork.business_support_email,
+    )
+    recipients = model.of(case_id, keywork.clock().date(), business_support)
+    return DistributionListOut(case_id=case_id, recipients=recipients)
+
+
+@router.get("/caseloads/{practitioner_id}", response_model=CaseloadOut)
+def practitioner_caseload(
+    practitioner_id: UUID,
+    caller: Annotated[
+        Principal, Depends(read_of("read_caseload", "caseload", "caseload", "practitioner_id"))
+    ],
+    keywork: Service,
+    runner: Runner,
+    as_at: AsAt = None,
+    known_at: KnownAt = None,
+    min_position: MinPosition = None,
 ) -> CaseloadOut:
     require_own_caseload(caller, practitioner_id)
-    read_model = runner.get(Caseload)
-    if min_position is not None and not runner.wait_for(
-        read_model, min_position, MIN_POSITION_WAIT_SECONDS
-    ):
-        raise NotCaughtUp(read_model.name)
-    entries = read_model.of(practitioner_id, keywork.clock().date())
+    model = runner.get(KeyWorking)
+    caught_up(runner, model, min_position)
+    day, known = as_at_day(as_at, keywork.clock().date()), known_at_time(known_at)
     return CaseloadOut(
         practitioner_id=practitioner_id,
-        position=read_model.position(keywork.name),
-        cases=entries,
+        as_at=day,
+        known_at=known,
+        position=model.position(),
+        cases=caseload(model, practitioner_id, day, known or EVERYTHING_RECORDED),
+    )
+
+
+@router.get(
+    "/teams/{team_id}/caseloads",
+    response_model=TeamCaseloadOut,
+    dependencies=[Depends(read_of("read_team_caseloads", "team", "team caseloads", "team_id"))],
+)
+def team_caseloads(
+    team_id: str,
+    keywork: Service,
+    runner: Runner,
+    as_at: AsAt = None,
+    known_at: KnownAt = None,
+    min_position: MinPosition = None,
+) -> TeamCaseloadOut:
+    model = runner.get(KeyWorking)
+    caught_up(runner, model, min_position)
+    day, known = as_at_day(as_at, keywork.clock().date()), known_at_time(known_at)
+    return TeamCaseloadOut(
+        team_id=team_id,
+        as_at=day,
+        known_at=known,
+        key_workers=team_caseload(model, team_id, day, known or EVERYTHING_RECORDED),
+    )
+
+
+@router.get(
+    "/cases/{case_id}/trail",
+    response_model=TrailOut,
+    dependencies=[Depends(read_of("read_trail", "case", "trail", "case_id"))],
+)
+def case_trail(
+    case_id: UUID,
+    keywork: Service,
+    runner: Runner,
+    actor: str | None = None,
+    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> TrailOut:
+    keywork.case(case_id)
+    return _trail(runner, str(case_id), actor, since, until, limit, cursor)
+
+
+@router.get(
+    "/trail",
+    response_model=TrailOut,
+    dependencies=[Depends(read_of("read_trail", "trail", "trail", "actor"))],
+)
+def actor_trail(
+    runner: Runner,
+    actor: str | None = None,
+    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> TrailOut:
+    return _trail(runner, None, actor, since, until, limit, cursor)
+
+
+def _trail(
+    runner: Runner,
+    subject_id: str | None,
+    actor: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> TrailOut:
+    offset = decode_cursor(cursor)
+    entries = trail(
+        runner.get(Actions),
+        runner.get(Views),
+        subject_id=subject_id,
+        actor=actor,
+        since=since,
+        until=until,
+        limit=limit + 1,
+        offset=offset,
+    )
+    more = len(entries) > limit
+    return TrailOut(
+        entries=entries[:limit], next_cursor=encode_cursor(offset + limit) if more else None
     )

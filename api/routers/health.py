@@ -24,7 +24,7 @@ class HealthOut(BaseModel):
 def health(keywork: Service, runner: Runner) -> HealthOut:
     head = keywork.recorder.max_notification_id() or 0
     projections = [
-        ProjectionHealth(name=name, position=position, behind=max(head - position, 0))
-        for name, position in runner.positions().items()
+        ProjectionHealth(name=name, position=position, behind=max(followed - position, 0))
+        for name, (position, followed) in runner.positions().items()
     ]
     return HealthOut(status="ok", store_head=head, projections=projections)

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.command_context import accepted, command_for
 from api.dependencies import Service
-from api.policy import allowed
+from api.reads import read_of
 from api.schemas.cases import (
     DistributionOut,
     PlanAccepted,
@@ -76,7 +76,7 @@ def record_copy(
 @router.get(
     "/cases/{case_id}/plans/{plan_version}/distribution",
     response_model=DistributionOut,
-    dependencies=[Depends(allowed("read_case"))],
+    dependencies=[Depends(read_of("read_case", "case", "plan distribution", "case_id"))],
 )
 def distribution(case_id: UUID, plan_version: int, keywork: Service) -> DistributionOut:
     plan = keywork.case(case_id).plan(plan_version)

@@ -1,27 +1,189 @@
-"""Read models over HTTP: a command's position lets a read wait for it."""
+"""Read models over HTTP: who is the key worker on any day, distribution lists, caseloads,
+trails — each read waiting for the command it follows with min_position."""
 
-from tests.e2e.bodies import new_active_case, new_practitioner
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.e2e.bodies import MEETS_NORFOLK, new_active_case, new_practitioner, referral
 from tests.e2e.conftest import RunningService
 
+NOW = datetime.now(UTC)
 
-def test_a_read_with_min_position_sees_the_command_just_made(service: RunningService) -> None:
+
+def day(offset: int) -> str:
+    return (NOW + timedelta(days=offset)).date().isoformat()
+
+
+def days_ago(days: int) -> str:
+    return (NOW - timedelta(days=days)).isoformat()
+
+
+def read(service: RunningService, path: str, after: Any = None, **params: Any) -> Any:
+    """GET as a manager, waiting for the read model to reach the response `after`."""
+    if after is not None:
+        params["min_position"] = after.headers["X-Event-Position"]
+    response = service.http.get(path, params=params, headers=service.as_("manager", "manager-1"))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def key_workers_on(service: RunningService, case_id: str, when: str, after: Any = None) -> Any:
+    found = read(service, f"/cases/{case_id}/key-worker", after, as_at=when)
+    names = [k["name"] for k in found["key_workers"]]
+    return names, [c["name"] for c in found["cover"]]
+
+
+def named_practitioner(service: RunningService, name: str) -> str:
+    agency = service.post("/agencies", {"name": "Trust", "sector": "health"}).json()["agency_id"]
+    created = service.post(
+        "/practitioners",
+        {"name": name, "role_title": "Key worker", "agency_id": agency, "email": f"{name}@x.org"},
+    )
+    return str(created.json()["practitioner_id"])
+
+
+def test_who_was_the_key_worker_before_during_and_after_a_handover_and_a_cover(
+    service: RunningService,
+) -> None:
+    ann, bea, cal = (named_practitioner(service, name) for name in ("Ann", "Bea", "Cal"))
+    case_id = service.post("/referrals", referral(occurred_at=days_ago(100))).json()["case_id"]
+    service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
+    service.post(
+        f"/cases/{case_id}/key-worker",
+        {"kind": "designated", "from": day(-90), "practitioner_id": ann},
+    )
+    service.post(
+        f"/cases/{case_id}/handover",
+        {
+            "kind": "designated",
+            "to_practitioner_id": bea,
+            "on": day(-40),
+            "overlap_until": day(-30),
+            "reason": "Ann is retiring",
+        },
+    )
+    last = service.post(
+        f"/cases/{case_id}/cover",
+        {"practitioner_id": cal, "from": day(-20), "until": day(-10), "reason": "Sickness"},
+    )
+    assert key_workers_on(service, case_id, day(-50), last) == (["Ann"], [])
+    assert key_workers_on(service, case_id, day(-35)) == (["Ann", "Bea"], [])
+    assert key_workers_on(service, case_id, day(-30)) == (["Ann", "Bea"], [])
+    assert key_workers_on(service, case_id, day(-29)) == (["Bea"], [])
+    assert key_workers_on(service, case_id, day(-15)) == (["Bea"], ["Cal"])
+    assert key_workers_on(service, case_id, day(-5)) == (["Bea"], [])
+    assert key_workers_on(service, case_id, day(-95)) == ([], [])
+    covering = read(service, f"/caseloads/{cal}", as_at=day(-15))["cases"]
+    assert [(c["case_id"], c["role"]) for c in covering] == [(case_id, "cover")]
+    assert read(service, f"/caseloads/{cal}")["cases"] == []
+
+
+def test_a_new_email_reaches_every_distribution_list_the_practitioner_is_on(
+    service: RunningService,
+) -> None:
+    physio = named_practitioner(service, "Pat")
+    cases = [new_active_case(service) for _ in range(2)]
+    for case_id in cases:
+        service.post(
+            f"/cases/{case_id}/tac-members",
+            {
+                "practitioner_id": physio,
+                "role": "Physio",
+                "receives_plans": True,
+                "channel": "email",
+            },
+        )
+    changed = service.http.put(
+        f"/practitioners/{physio}/contact-details",
+        json={"email": "pat.new@nhs.example"},
+        headers=service.as_(),
+    )
+    assert changed.status_code == 200
+    for case_id in cases:
+        recipients = read(service, f"/cases/{case_id}/distribution-list", changed)["recipients"]
+        by_kind = {r["kind"] for r in recipients}
+        assert by_kind == {"family", "key_worker", "tac", "business_support"}
+        [tac] = [r for r in recipients if r["kind"] == "tac"]
+        assert (tac["name"], tac["address"]) == ("Pat", "pat.new@nhs.example")
+
+
+def test_a_correction_changes_as_at_answers_but_not_what_was_known_before_it(
+    service: RunningService,
+) -> None:
     case_id = new_active_case(service)
     worker = service.get(f"/cases/{case_id}").json()["key_workers"][0]["practitioner_id"]
+    service.post(
+        f"/cases/{case_id}/service-agreement",
+        {"contact_every_days": 7, "signed_by": "Alex Quillfeather", "signed_on": day(0)},
+    )
+    contact = service.post(f"/cases/{case_id}/contacts", {"kind": "phone"})
+    published = read(service, f"/caseloads/{worker}", contact)
+    known_then = published["cases"][0]["last_contact_at"]
+    before_correction = datetime.now(UTC).isoformat()
+    corrected = service.post(
+        f"/cases/{case_id}/corrections",
+        {
+            "corrects_event_id": contact.json()["event_ids"][0],
+            "reason": "It was last week",
+            "replacement": {"occurred_at": days_ago(8)},
+        },
+    )
+    now = read(service, f"/caseloads/{worker}", corrected)["cases"][0]
+    assert now["last_contact_at"][:10] == days_ago(8)[:10]
+    assert now["contact_overdue"] is True
+    then = read(service, f"/caseloads/{worker}", known_at=before_correction)["cases"][0]
+    assert then["last_contact_at"] == known_then
+    assert then["contact_overdue"] is False
+
+
+def test_a_team_caseload_lists_each_key_worker_of_the_team(service: RunningService) -> None:
+    agency = service.post("/agencies", {"name": "Trust", "sector": "health"}).json()["agency_id"]
+    worker = service.post(
+        "/practitioners",
+        {"name": "Tia", "role_title": "Key worker", "agency_id": agency, "team_id": "north"},
+    ).json()
+    case_id = service.post("/referrals", referral()).json()["case_id"]
+    service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
+    allocated = service.post(
+        f"/cases/{case_id}/key-worker",
+        {"kind": "designated", "from": day(0), "practitioner_id": worker["practitioner_id"]},
+    )
+    team = read(service, "/teams/north/caseloads", allocated)
+    [tia] = team["key_workers"]
+    assert tia["name"] == "Tia"
+    assert [c["case_id"] for c in tia["cases"]] == [case_id]
+
+
+def test_the_trail_shows_who_did_what_and_who_viewed_the_case(service: RunningService) -> None:
+    case_id = new_active_case(service)
+    viewed = service.http.get(
+        f"/cases/{case_id}",
+        headers=service.as_("key_worker", "kw-9") | {"X-Purpose": "preparing a home visit"},
+    )
+    assert viewed.status_code == 200
+    refused = service.http.get(f"/cases/{case_id}", headers=service.as_("commissioner", "com-1"))
+    assert refused.status_code == 403
     contact = service.post(
-        f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user=worker
+        f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user="kw-9"
     )
-    position = contact.headers["X-Event-Position"]
-    response = service.http.get(
-        f"/caseloads/{worker}",
-        params={"min_position": position},
-        headers=service.as_("key_worker", worker),
-    )
-    assert response.status_code == 200
-    caseload = response.json()
-    assert caseload["position"] >= int(position)
-    [entry] = caseload["cases"]
-    assert entry["case_id"] == case_id
-    assert entry["last_contact_at"] is not None
+    deadline = datetime.now(UTC) + timedelta(seconds=10)
+    entries: list[Any] = []
+    while datetime.now(UTC) < deadline:
+        entries = read(service, f"/cases/{case_id}/trail", contact)["entries"]
+        if any(e["actor"] == "com-1" for e in entries):
+            break
+    actions = [e["action"] for e in entries]
+    assert actions[:3] == ["Referred", "EligibilityDecided", "KeyWorkerAllocated"]
+    assert "ContactRecorded" in actions
+    [view] = [e for e in entries if e["actor"] == "kw-9" and e["action"].startswith("viewed")]
+    assert view["reason"] == "preparing a home visit"
+    assert any(e["actor"] == "com-1" and e["action"].endswith("(refused)") for e in entries)
+    mine = read(service, f"/cases/{case_id}/trail", actor="kw-9")["entries"]
+    assert {e["actor"] for e in mine} == {"kw-9"}
+    first_page = read(service, f"/cases/{case_id}/trail", limit=2)
+    assert len(first_page["entries"]) == 2 and first_page["next_cursor"]
+    second = read(service, f"/cases/{case_id}/trail", limit=2, cursor=first_page["next_cursor"])
+    assert second["entries"][0] != first_page["entries"][0]
 
 
 def test_a_key_worker_cannot_read_someone_elses_caseload(service: RunningService) -> None:
@@ -33,10 +195,13 @@ def test_a_key_worker_cannot_read_someone_elses_caseload(service: RunningService
     assert service.get(f"/caseloads/{other}", role="manager").json()["cases"] == []
 
 
-def test_health_shows_each_projection_against_the_store_head(service: RunningService) -> None:
+def test_health_shows_each_projection_against_the_store_it_follows(
+    service: RunningService,
+) -> None:
     new_active_case(service)
     health = service.http.get("/health").json()
     assert health["status"] == "ok"
-    [caseload] = health["projections"]
-    assert caseload["name"] == "caseload"
-    assert caseload["position"] + caseload["behind"] == health["store_head"]
+    names = {p["name"] for p in health["projections"]}
+    assert names == {"key_working", "distribution_list", "actions", "views"}
+    for projection in health["projections"]:
+        assert projection["position"] >= 0 and projection["behind"] >= 0

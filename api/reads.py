@@ -1,0 +1,73 @@
+"""What every read of personal data goes through: the role policy, then the access log.
+
+Each read, allowed or refused, is recorded with who, what, when and the stated purpose
+(the optional `X-Purpose` header).
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from api.auth import Principal
+from api.policy import Forbidden, principal, require
+from domain.access import SubjectKind
+from projections.read_model import ReadModel
+from projections.runner import ProjectionRunner
+from services.commands import NotCaughtUp
+
+MIN_POSITION_WAIT_SECONDS = 5.0
+
+
+def read_of(
+    action: str, subject_kind: SubjectKind, what: str, subject_param: str
+) -> Callable[..., Principal]:
+    """A dependency: lets the caller read if `action` allows, and records the read either way."""
+
+    def check(
+        request: Request,
+        caller: Annotated[Principal, Depends(principal)],
+        x_purpose: Annotated[str | None, Header(max_length=500)] = None,
+    ) -> Principal:
+        subject_id = str(request.path_params.get(subject_param, ""))
+        try:
+            require(caller, action)
+            allowed = True
+        except Forbidden:
+            allowed = False
+        request.app.state.access.record(
+            actor=caller.user,
+            role=caller.role,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            what=what,
+            purpose=x_purpose,
+            allowed=allowed,
+        )
+        if not allowed:
+            raise Forbidden(f"the {caller.role} role may not read this {what}")
+        return caller
+
+    return check
+
+
+def caught_up(runner: ProjectionRunner, read_model: ReadModel, min_position: int | None) -> None:
+    """Waits, briefly, for the read model to reach a command's position."""
+    if min_position is not None and not runner.wait_for(
+        read_model, min_position, MIN_POSITION_WAIT_SECONDS
+    ):
+        raise NotCaughtUp(read_model.name)
+
+
+def as_at_day(as_at: date | datetime | None, today: date) -> date:
+    if as_at is None:
+        return today
+    return as_at.date() if isinstance(as_at, datetime) else as_at
+
+
+def known_at_time(known_at: date | datetime | None) -> datetime | None:
+    """A time as given; a date means all that was recorded by the end of that day (UTC)."""
+    if known_at is None or isinstance(known_at, datetime):
+        return known_at
+    return datetime.combine(known_at + timedelta(days=1), time(), UTC) - timedelta(microseconds=1)

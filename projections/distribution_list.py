@@ -1,0 +1,207 @@
+"""Distribution list: everyone who receives a case's invites and plans, with channel and address.
+
+Parents/carers (with parental responsibility), the key worker(s) in post, the Team Around the
+Child members flagged to receive plans, and business support. Practitioners' contact details are
+kept once, so a change reaches every list they are on.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from projections.read_model import Handler, ReadModel
+
+
+@dataclass(frozen=True)
+class Recipient:
+    kind: str  # family, key_worker, tac, business_support
+    name: str
+    role: str
+    channel: str
+    address: str | None
+    practitioner_id: UUID | None = None
+
+
+class DistributionList(ReadModel):
+    name = "distribution_list"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}family ("
+        "case_id uuid NOT NULL, name text NOT NULL, relationship text NOT NULL, "
+        "channel text NOT NULL, email text, postal_address text)",
+        "CREATE INDEX IF NOT EXISTS {p}family_case ON {schema}.{p}family (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}key_workers ("
+        "case_id uuid NOT NULL, practitioner_id uuid, parent_carer_name text, "
+        "from_date date NOT NULL, until date)",
+        "CREATE INDEX IF NOT EXISTS {p}key_workers_case ON {schema}.{p}key_workers (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}tac ("
+        "case_id uuid NOT NULL, practitioner_id uuid NOT NULL, role text NOT NULL, "
+        "receives_plans boolean NOT NULL, channel text NOT NULL, "
+        "PRIMARY KEY (case_id, practitioner_id))",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}practitioners ("
+        "practitioner_id uuid PRIMARY KEY, name text NOT NULL, email text, phone text, "
+        "postal_address text)",
+    )
+
+    def handles(self) -> dict[str, Handler]:
+        return {
+            "Referred": self._referred,
+            "KeyWorkerAllocated": self._allocated,
+            "KeyWorkerHandedOver": self._handed_over,
+            "Closed": self._closed,
+            "TacMemberAdded": self._tac_member_set,
+            "TacMemberChanged": self._tac_member_set,
+            "TacMemberCorrected": self._tac_member_set,
+            "TacMemberRemoved": self._tac_member_removed,
+            "PractitionerRegistered": self._practitioner_registered,
+            "PractitionerContactDetailsChanged": self._practitioner_changed,
+        }
+
+    def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
+        for member in event.family:
+            if member.has_parental_responsibility:
+                cursor.execute(
+                    self.sql(
+                        "INSERT INTO {schema}.{p}family (case_id, name, relationship, channel, "
+                        "email, postal_address) VALUES (%s, %s, %s, %s, %s, %s)"
+                    ),
+                    (
+                        event.originator_id,
+                        member.name,
+                        member.relationship,
+                        member.preferred_channel,
+                        member.email,
+                        member.postal_address,
+                    ),
+                )
+
+    def _add_key_worker(self, cursor: Cursor[DictRow], case_id: UUID, worker: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}key_workers "
+                "(case_id, practitioner_id, parent_carer_name, from_date) VALUES (%s, %s, %s, %s)"
+            ),
+            (case_id, worker.practitioner_id, worker.parent_carer_name, worker.from_date),
+        )
+
+    def _allocated(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._add_key_worker(cursor, event.originator_id, event.key_worker)
+
+    def _handed_over(self, cursor: Cursor[DictRow], event: Any) -> None:
+        last_day = event.overlap_until or event.on - timedelta(days=1)
+        self._end_key_working(cursor, event.originator_id, last_day)
+        self._add_key_worker(cursor, event.originator_id, event.incoming)
+
+    def _closed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._end_key_working(cursor, event.originator_id, event.stamp.occurred_at.date())
+
+    def _end_key_working(self, cursor: Cursor[DictRow], case_id: UUID, last_day: date) -> None:
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}key_workers SET until = %s "
+                "WHERE case_id = %s AND (until IS NULL OR until > %s)"
+            ),
+            (last_day, case_id, last_day),
+        )
+
+    def _tac_member_set(self, cursor: Cursor[DictRow], event: Any) -> None:
+        member = event.member
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}tac (case_id, practitioner_id, role, receives_plans, "
+                "channel) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id, practitioner_id) "
+                "DO UPDATE SET role = EXCLUDED.role, receives_plans = EXCLUDED.receives_plans, "
+                "channel = EXCLUDED.channel"
+            ),
+            (
+                event.originator_id,
+                member.practitioner_id,
+                member.role,
+                member.receives_plans,
+                member.channel,
+            ),
+        )
+
+    def _tac_member_removed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql("DELETE FROM {schema}.{p}tac WHERE case_id = %s AND practitioner_id = %s"),
+            (event.originator_id, event.practitioner_id),
+        )
+
+    def _practitioner_registered(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}practitioners (practitioner_id, name, email, phone, "
+                "postal_address) VALUES (%s, %s, %s, %s, %s)"
+            ),
+            (event.originator_id, event.name, event.email, event.phone, event.postal_address),
+        )
+
+    def _practitioner_changed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}practitioners SET email = %s, phone = %s, postal_address = %s "
+                "WHERE practitioner_id = %s"
+            ),
+            (event.email, event.phone, event.postal_address, event.originator_id),
+        )
+
+    def of(self, case_id: UUID, today: date, business_support: Recipient) -> list[Recipient]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                self.sql(
+                    "SELECT name, relationship, channel, email, postal_address "
+                    "FROM {schema}.{p}family WHERE case_id = %s ORDER BY name"
+                ),
+                (case_id,),
+            )
+            family = [
+                Recipient("family", r["name"], r["relationship"], r["channel"], _address(r))
+                for r in cursor.fetchall()
+            ]
+            cursor.execute(
+                self.sql(
+                    "SELECT k.practitioner_id, coalesce(p.name, k.parent_carer_name) AS name, "
+                    "p.email, p.postal_address FROM {schema}.{p}key_workers k "
+                    "LEFT JOIN {schema}.{p}practitioners p USING (practitioner_id) "
+                    "WHERE k.case_id = %s AND k.from_date <= %s "
+                    "AND (k.until IS NULL OR k.until >= %s) ORDER BY k.from_date"
+                ),
+                (case_id, today, today),
+            )
+            key_workers = [
+                Recipient(
+                    "key_worker", r["name"], "key worker", "email", r["email"], r["practitioner_id"]
+                )
+                for r in cursor.fetchall()
+            ]
+            cursor.execute(
+                self.sql(
+                    "SELECT t.practitioner_id, p.name, t.role, t.channel, p.email, "
+                    "p.postal_address FROM {schema}.{p}tac t JOIN {schema}.{p}practitioners p "
+                    "USING (practitioner_id) WHERE t.case_id = %s AND t.receives_plans "
+                    "ORDER BY p.name"
+                ),
+                (case_id,),
+            )
+            tac = [
+                Recipient(
+                    "tac", r["name"], r["role"], r["channel"], _address(r), r["practitioner_id"]
+                )
+                for r in cursor.fetchall()
+            ]
+        on_list = {r.practitioner_id for r in key_workers}
+        return [
+            *family,
+            *key_workers,
+            *(r for r in tac if r.practitioner_id not in on_list),
+            business_support,
+        ]
+
+
+def _address(row: DictRow) -> str | None:
+    address = row["email"] if row["channel"] == "email" else row["postal_address"]
+    return str(address) if address else None

@@ -1,0 +1,206 @@
+"""Key working over time: who held the role (and cover) on which days, agreements, contacts,
+reviews — each row with its history in recorded time.
+
+It answers "who is the key worker" and the caseloads, as at any date (by when things occurred)
+and as known at any time (by when they were recorded), without replaying the store.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import Composed
+
+from domain.stamp import event_id
+from projections import history
+from projections.read_model import Handler, ReadModel
+
+
+class KeyWorking(ReadModel):
+    name = "key_working"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}periods ("
+        "case_id uuid NOT NULL, seq int NOT NULL, role text NOT NULL, practitioner_id uuid, "
+        "parent_carer_name text, kind text, from_date date NOT NULL, until date, closed_on date, "
+        "recorded_from timestamptz NOT NULL, recorded_until timestamptz)",
+        "CREATE INDEX IF NOT EXISTS {p}periods_case ON {schema}.{p}periods (case_id)",
+        "CREATE INDEX IF NOT EXISTS {p}periods_practitioner "
+        "ON {schema}.{p}periods (practitioner_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}agreements ("
+        "case_id uuid NOT NULL, contact_every_days int NOT NULL, signed_on date NOT NULL, "
+        "ended_on date, recorded_from timestamptz NOT NULL, recorded_until timestamptz)",
+        "CREATE INDEX IF NOT EXISTS {p}agreements_case ON {schema}.{p}agreements (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}contacts ("
+        "case_id uuid NOT NULL, event_id uuid NOT NULL, occurred_at timestamptz NOT NULL, "
+        "recorded_from timestamptz NOT NULL, recorded_until timestamptz)",
+        "CREATE INDEX IF NOT EXISTS {p}contacts_case ON {schema}.{p}contacts (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}reviews ("
+        "case_id uuid NOT NULL, review_id uuid NOT NULL, meeting_on date NOT NULL, "
+        "status text NOT NULL, next_review_on date, "
+        "recorded_from timestamptz NOT NULL, recorded_until timestamptz)",
+        "CREATE INDEX IF NOT EXISTS {p}reviews_case ON {schema}.{p}reviews (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}practitioners ("
+        "practitioner_id uuid PRIMARY KEY, name text NOT NULL, email text, phone text, "
+        "team_id text)",
+        "CREATE INDEX IF NOT EXISTS {p}practitioners_team ON {schema}.{p}practitioners (team_id)",
+    )
+
+    def handles(self) -> dict[str, Handler]:
+        return {
+            "KeyWorkerAllocated": self._allocated,
+            "KeyWorkerHandedOver": self._handed_over,
+            "CoverArranged": self._cover_arranged,
+            "CoverEnded": self._cover_ended,
+            "ServiceAgreementSigned": self._agreed,
+            "ContactRecorded": self._contacted,
+            "ContactCorrected": self._contact_corrected,
+            "ReviewScheduled": self._review_scheduled,
+            "ReviewRescheduled": self._review_rescheduled,
+            "ReviewCancelled": self._review_cancelled,
+            "ReviewHeld": self._review_held,
+            "Closed": self._closed,
+            "PractitionerRegistered": self._practitioner_registered,
+            "PractitionerContactDetailsChanged": self._practitioner_changed,
+        }
+
+    def table(self, name: str) -> Composed:
+        return self.sql("{schema}.{p}" + name)
+
+    def _periods(self, cursor: Cursor[DictRow], case_id: Any, role: str) -> list[DictRow]:
+        rows = history.current(cursor, self.table("periods"), {"case_id": case_id, "role": role})
+        return sorted(rows, key=lambda row: row["seq"])
+
+    def _add_period(
+        self, cursor: Cursor[DictRow], event: Any, role: str, worker: Any, until: date | None
+    ) -> None:
+        cursor.execute(
+            self.sql("SELECT count(*) AS n FROM {schema}.{p}periods WHERE case_id = %s"),
+            (event.originator_id,),
+        )
+        row = cursor.fetchone()
+        history.insert(
+            cursor,
+            self.table("periods"),
+            {
+                "case_id": event.originator_id,
+                "seq": row["n"] if row else 0,
+                "role": role,
+                "practitioner_id": worker.practitioner_id,
+                "parent_carer_name": getattr(worker, "parent_carer_name", None),
+                "kind": getattr(worker, "kind", None),
+                "from_date": worker.from_date,
+            }
+            | ({"until": until} if until else {}),
+            event.stamp.recorded_at,
+        )
+
+    def _allocated(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._add_period(cursor, event, "key_worker", event.key_worker, None)
+
+    def _handed_over(self, cursor: Cursor[DictRow], event: Any) -> None:
+        outgoing = self._periods(cursor, event.originator_id, "key_worker")[-1]
+        last_day = event.overlap_until or event.on - timedelta(days=1)
+        history.supersede(
+            cursor, self.table("periods"), outgoing, {"until": last_day}, event.stamp.recorded_at
+        )
+        self._add_period(cursor, event, "key_worker", event.incoming, None)
+
+    def _cover_arranged(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._add_period(cursor, event, "cover", event.cover, event.cover.until)
+
+    def _cover_ended(self, cursor: Cursor[DictRow], event: Any) -> None:
+        for cover in self._periods(cursor, event.originator_id, "cover"):
+            if cover["from_date"] <= event.on <= cover["until"]:
+                changes = {"until": event.on - timedelta(days=1)}
+                history.supersede(
+                    cursor, self.table("periods"), cover, changes, event.stamp.recorded_at
+                )
+
+    def _closed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        closed_on = event.stamp.occurred_at.date()
+        at = event.stamp.recorded_at
+        periods = [
+            *self._periods(cursor, event.originator_id, "key_worker"),
+            *self._periods(cursor, event.originator_id, "cover"),
+        ]
+        for period in periods:
+            if period["from_date"] > closed_on:
+                history.supersede(cursor, self.table("periods"), period, None, at)
+            elif period["until"] is None or period["until"] > closed_on:
+                changes = {"until": closed_on, "closed_on": closed_on}
+                history.supersede(cursor, self.table("periods"), period, changes, at)
+        for agreement in history.current(
+            cursor, self.table("agreements"), {"case_id": event.originator_id, "ended_on": None}
+        ):
+            history.supersede(
+                cursor, self.table("agreements"), agreement, {"ended_on": closed_on}, at
+            )
+
+    def _agreed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {
+            "case_id": event.originator_id,
+            "contact_every_days": event.contact_every_days,
+            "signed_on": event.signed_on,
+        }
+        history.insert(cursor, self.table("agreements"), row, event.stamp.recorded_at)
+
+    def _contacted(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {
+            "case_id": event.originator_id,
+            "event_id": event_id(event.originator_id, event.originator_version),
+            "occurred_at": event.stamp.occurred_at,
+        }
+        history.insert(cursor, self.table("contacts"), row, event.stamp.recorded_at)
+
+    def _contact_corrected(self, cursor: Cursor[DictRow], event: Any) -> None:
+        key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
+        for contact in history.current(cursor, self.table("contacts"), key):
+            changes = {"occurred_at": event.contact.occurred_at}
+            history.supersede(
+                cursor, self.table("contacts"), contact, changes, event.stamp.recorded_at
+            )
+
+    def _review_scheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {
+            "case_id": event.originator_id,
+            "review_id": event.review_id,
+            "meeting_on": event.at.date(),
+            "status": "scheduled",
+        }
+        history.insert(cursor, self.table("reviews"), row, event.stamp.recorded_at)
+
+    def _change_review(self, cursor: Cursor[DictRow], event: Any, changes: dict[str, Any]) -> None:
+        key = {"case_id": event.originator_id, "review_id": event.review_id}
+        for review in history.current(cursor, self.table("reviews"), key):
+            history.supersede(
+                cursor, self.table("reviews"), review, changes, event.stamp.recorded_at
+            )
+
+    def _review_rescheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._change_review(cursor, event, {"meeting_on": event.at.date()})
+
+    def _review_cancelled(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._change_review(cursor, event, {"status": "cancelled"})
+
+    def _review_held(self, cursor: Cursor[DictRow], event: Any) -> None:
+        changes = {"status": "held", "next_review_on": event.next_review_on}
+        self._change_review(cursor, event, changes)
+
+    def _practitioner_registered(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}practitioners "
+                "(practitioner_id, name, email, phone, team_id) VALUES (%s, %s, %s, %s, %s)"
+            ),
+            (event.originator_id, event.name, event.email, event.phone, event.team_id),
+        )
+
+    def _practitioner_changed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}practitioners SET email = %s, phone = %s "
+                "WHERE practitioner_id = %s"
+            ),
+            (event.email, event.phone, event.originator_id),
+        )

@@ -1,0 +1,126 @@
+"""The accountability trail: who did what, when and why — and who viewed what.
+
+Two read models, as the facts come from two stores: `actions` follows the cases (and the
+directory), `views` follows the access log. A trail reads both, in time order.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from domain.stamp import event_id
+from projections.read_model import Handler, ReadModel
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    at: datetime  # when it happened (occurred, for an action)
+    recorded_at: datetime
+    actor: str
+    subject_id: str
+    action: str
+    reason: str | None
+    event_id: str | None
+
+
+class Actions(ReadModel):
+    name = "actions"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}actions ("
+        "event_id uuid PRIMARY KEY, subject_id text NOT NULL, action text NOT NULL, "
+        "actor text NOT NULL, occurred_at timestamptz NOT NULL, "
+        "recorded_at timestamptz NOT NULL, reason text)",
+        "CREATE INDEX IF NOT EXISTS {p}actions_subject ON {schema}.{p}actions (subject_id)",
+        "CREATE INDEX IF NOT EXISTS {p}actions_actor ON {schema}.{p}actions (actor)",
+    )
+
+    def handles(self) -> dict[str, Handler]:
+        return {"*": self._acted}
+
+    def _acted(self, cursor: Cursor[DictRow], event: Any) -> None:
+        reason = getattr(event, "reason", None)
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}actions (event_id, subject_id, action, actor, "
+                "occurred_at, recorded_at, reason) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+            ),
+            (
+                event_id(event.originator_id, event.originator_version),
+                str(event.originator_id),
+                type(event).__name__,
+                event.stamp.actor,
+                event.stamp.occurred_at,
+                event.stamp.recorded_at,
+                reason if isinstance(reason, str) else None,
+            ),
+        )
+
+
+class Views(ReadModel):
+    name = "views"
+    follows = "access"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}views ("
+        "event_id uuid PRIMARY KEY, subject_kind text NOT NULL, subject_id text NOT NULL, "
+        "what text NOT NULL, actor text NOT NULL, role text NOT NULL, purpose text, "
+        "allowed boolean NOT NULL, at timestamptz NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS {p}views_subject ON {schema}.{p}views (subject_id)",
+        "CREATE INDEX IF NOT EXISTS {p}views_actor ON {schema}.{p}views (actor)",
+    )
+
+    def handles(self) -> dict[str, Handler]:
+        return {"Viewed": self._viewed}
+
+    def _viewed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}views (event_id, subject_kind, subject_id, what, actor, "
+                "role, purpose, allowed, at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            ),
+            (
+                event_id(event.originator_id, event.originator_version),
+                event.subject_kind,
+                event.subject_id,
+                event.what,
+                event.stamp.actor,
+                event.role,
+                event.purpose,
+                event.allowed,
+                event.stamp.occurred_at,
+            ),
+        )
+
+
+def trail(
+    actions: Actions,
+    views: Views,
+    *,
+    subject_id: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[TrailEntry]:
+    """Actions and views, oldest first, filtered by subject, actor and period (inclusive)."""
+    filters = {"subject_id": subject_id, "actor": actor, "since": since, "until": until}
+    statement = (
+        "SELECT * FROM ("
+        "SELECT occurred_at AS at, recorded_at, actor, subject_id, action, reason, "
+        "event_id::text FROM {schema}." + actions.prefix + "actions "
+        "UNION ALL SELECT at, at, actor, subject_id, "
+        "'viewed ' || what || CASE WHEN allowed THEN '' ELSE ' (refused)' END, purpose, "
+        "event_id::text FROM {schema}." + views.prefix + "views"
+        ") AS trail WHERE (%(subject_id)s::text IS NULL OR subject_id = %(subject_id)s) "
+        "AND (%(actor)s::text IS NULL OR actor = %(actor)s) "
+        "AND (%(since)s::timestamptz IS NULL OR at >= %(since)s) "
+        "AND (%(until)s::timestamptz IS NULL OR at <= %(until)s) "
+        "ORDER BY at, recorded_at, event_id LIMIT %(limit)s OFFSET %(offset)s"
+    )
+    with actions.datastore.transaction(commit=False) as cursor:
+        cursor.execute(actions.sql(statement), filters | {"limit": limit, "offset": offset})
+        rows = cursor.fetchall()
+    return [TrailEntry(**row) for row in rows]

@@ -1,0 +1,233 @@
+"""Read models on a real PostgreSQL: exactly once, never skipping, rebuilt identical."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from projections.caseloads import caseload
+from projections.distribution_list import DistributionList
+from projections.generations import live_generation
+from projections.key_working import KeyWorking
+from projections.read_model import ReadModel
+from projections.rebuild import rebuild
+from projections.registry import READ_MODELS
+from projections.runner import ProjectionRunner, catch_up
+from projections.trail import Actions
+from services.access import AccessLog
+from services.areas import Areas
+from services.database import Database
+from services.embedded_postgres import free_port
+from services.keywork import Keywork
+from tests.conftest import fresh_database
+from tests.integration.conftest import (
+    active_case,
+    as_,
+    close,
+    contact,
+    practitioner,
+    sign_agreement,
+)
+from tests.integration.test_case_service import run_together
+
+
+@pytest.fixture(scope="module")
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_read_models")
+
+
+@pytest.fixture(scope="module")
+def keywork(own_database: Database) -> Iterator[Keywork]:
+    app = Keywork(own_database.eventsourcing_env(pool_size=8), Areas.load(None))
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def access(own_database: Database) -> Iterator[AccessLog]:
+    app = AccessLog(own_database.eventsourcing_env(pool_size=2))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def runner(
+    keywork: Keywork, access: AccessLog, own_database: Database
+) -> Iterator[ProjectionRunner]:
+    running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, READ_MODELS)
+    running.start()
+    yield running
+    running.stop()
+
+
+def caught_up(runner: ProjectionRunner, keywork: Keywork, kind: type[ReadModel]) -> Any:
+    model = runner.get(kind)
+    assert runner.wait_for(model, keywork.recorder.max_notification_id() or 0, timeout=30)
+    return model
+
+
+def rows(model: ReadModel) -> dict[str, list[Any]]:
+    """Every row of every table of the read model, in a stable order, tracking aside."""
+    tables: dict[str, list[Any]] = {}
+    with model.datastore.transaction(commit=False) as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE %s ORDER BY tablename",
+            (model.prefix.replace("_", "\\_") + "%",),
+        )
+        for (name,) in [tuple(r.values()) for r in cursor.fetchall()]:
+            if name.endswith("tracking"):
+                continue
+            cursor.execute(f'SELECT * FROM "{name}"')
+            tables[name.removeprefix(model.prefix)] = sorted(
+                tuple(str(v) for v in r.values()) for r in cursor.fetchall()
+            )
+    return tables
+
+
+def test_a_key_workers_caseload_lists_their_active_cases(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    worker = practitioner(keywork)
+    first, second, closed = (active_case(keywork, worker) for _ in range(3))
+    sign_agreement(keywork, first, every_days=14)
+    contact(keywork, first, as_(occurred_at=keywork.clock() - timedelta(days=20)))
+    close(keywork, closed)
+    today = keywork.clock().date()
+    entries = {
+        e.case_id: e for e in caseload(caught_up(runner, keywork, KeyWorking), worker, today)
+    }
+    assert set(entries) == {first, second}
+    assert entries[first].next_contact_due == today - timedelta(days=6)
+    assert entries[first].contact_overdue is True
+    assert entries[second].next_contact_due is None
+    yesterday = caseload(runner.get(KeyWorking), worker, today - timedelta(days=1))
+    assert yesterday == []  # allocated today
+
+
+def test_concurrent_writers_never_make_the_runner_skip_an_event(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    worker = practitioner(keywork)
+    cases = [active_case(keywork, worker) for _ in range(4)]
+
+    def contacts(case_id: Any) -> Any:
+        def write() -> None:
+            for days_ago in (9, 3, 6, 1, 4):
+                contact(
+                    keywork, case_id, as_(occurred_at=keywork.clock() - timedelta(days=days_ago))
+                )
+
+        return write
+
+    assert run_together(*(contacts(c) for c in cases)) == [None] * 4
+    model = caught_up(runner, keywork, KeyWorking)
+    entries = {e.case_id: e for e in caseload(model, worker, keywork.clock().date())}
+    for case_id in cases:
+        assert entries[case_id].last_contact_at == keywork.case(case_id).last_contact_at
+    assert len(rows(caught_up(runner, keywork, Actions))["actions"]) == (
+        keywork.recorder.max_notification_id()
+    )
+
+
+def test_a_crash_before_commit_leaves_neither_rows_nor_position(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    model = caught_up(runner, keywork, KeyWorking)
+    runner.stop()
+    before, position = rows(model), model.position()
+    active_case(keywork)
+
+    def crash(cursor: Any, event: Any) -> None:
+        raise RuntimeError("the process died between writing rows and committing")
+
+    model.handlers["KeyWorkerAllocated"] = crash
+    with pytest.raises(RuntimeError):
+        catch_up(keywork, model)
+    assert (rows(model), model.position()) == (before, position)
+
+
+def test_a_batch_already_applied_by_another_runner_is_refused_whole(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    active_case(keywork)
+    model = caught_up(runner, keywork, DistributionList)
+    before = rows(model)
+    events = list(keywork.events.get(active_case(keywork)))
+    caught_up(runner, keywork, DistributionList)
+    with pytest.raises(IntegrityError):
+        model.apply_batch(events, model.position())
+    assert rows(model) != before  # the runner's own application stands, once
+
+
+def test_a_rebuild_from_zero_gives_the_rows_built_one_batch_at_a_time(
+    keywork: Keywork, access: AccessLog, runner: ProjectionRunner, own_database: Database
+) -> None:
+    for _ in range(3):
+        case_id = active_case(keywork)
+        sign_agreement(keywork, case_id)
+        contact(keywork, case_id)
+        access.record(
+            actor="m",
+            role="manager",
+            subject_kind="case",
+            subject_id=str(case_id),
+            what="summary",
+            purpose=None,
+            allowed=True,
+        )
+    apps = {"keywork": keywork, "access": access}
+    for kind in READ_MODELS:
+        live = caught_up(runner, apps[kind.follows], kind)
+        rebuilt = rebuild(apps[kind.follows], keywork.store.datastore, kind)
+        assert rebuilt.generation == live.generation + 1
+        assert rows(rebuilt) == rows(live), kind.name
+        assert live_generation(keywork.store.datastore, kind.name) == rebuilt.generation
+    deadline = time.monotonic() + 10
+    while runner.get(KeyWorking).generation != live_generation(
+        keywork.store.datastore, "key_working"
+    ):
+        assert time.monotonic() < deadline, "the runner did not take up the rebuilt generation"
+        time.sleep(0.1)
+
+
+def test_a_killed_service_resumes_without_missing_or_doubling_an_event(
+    keywork: Keywork, runner: ProjectionRunner, own_database: Database, tmp_path: Any
+) -> None:
+    runner.stop()
+    for _ in range(120):
+        case_id = active_case(keywork)
+        contact(keywork, case_id)
+    model = runner.get(KeyWorking)
+    before, head = model.position(), keywork.recorder.max_notification_id() or 0
+    env = os.environ | {
+        "KEYWORK_DATABASE_URL": own_database.conninfo,
+        "KEYWORK_JWT_SECRET": "x" * 40,
+        "KEYWORK_DATA_DIR": str(tmp_path),
+    }
+    service = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "run", "--port", str(free_port())],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while model.position() == before:  # kill it once it has committed a batch
+            assert time.monotonic() < deadline, "the service never started projecting"
+            time.sleep(0.005)
+    finally:
+        service.send_signal(signal.SIGKILL)
+        service.wait(timeout=10)
+    killed_at = model.position()
+    while catch_up(keywork, model):
+        pass
+    assert model.position() == head >= killed_at
+    rebuilt = rebuild(keywork, keywork.store.datastore, KeyWorking)
+    assert rows(rebuilt) == rows(model)
