@@ -5,12 +5,12 @@ from fastapi import FastAPI
 from api import problems
 from api.routers import (
     case_reads,
-    caseloads,
     cases,
     directory,
     health,
     key_working,
     plans,
+    read_models,
     reviews,
 )
 from projections.runner import ProjectionRunner
@@ -31,6 +31,6 @@ def create_app(
     app.state.runner = runner
     app.state.settings = settings
     problems.install(app)
-    for module in (cases, key_working, reviews, plans, case_reads, caseloads, directory, health):
+    for module in (cases, key_working, reviews, plans, case_reads, read_models, directory, health):
         app.include_router(module.router)
     return app

@@ -13,14 +13,11 @@ class Keywork(CaseCommands, DirectoryCommands):
 
     name = "keywork"  # names its events table and the position read models track
 
-    business_support_email: str = Settings.model_fields["business_support_email"].default
-
 
 def open_keywork(settings: Settings, database: Database) -> Keywork:
     env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
     keywork = Keywork(env, Areas.load(settings.areas_file))
     keywork.reopen_window_days = settings.reopen_window_days
-    keywork.business_support_email = settings.business_support_email
     return keywork
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel
 
 from api.auth import Principal
@@ -102,7 +102,11 @@ def key_worker(
     dependencies=[Depends(read_of("read_case", "case", "distribution list", "case_id"))],
 )
 def distribution_list(
-    case_id: UUID, keywork: Service, runner: Runner, min_position: MinPosition = None
+    case_id: UUID,
+    request: Request,
+    keywork: Service,
+    runner: Runner,
+    min_position: MinPosition = None,
 ) -> DistributionListOut:
     keywork.case(case_id)
     model = runner.get(DistributionList)
@@ -112,7 +116,7 @@ def distribution_list(
         "Business support",
         "business support",
         "email",
-        keywork.business_support_email,
+        request.app.state.settings.business_support_email,
     )
     recipients = model.of(case_id, keywork.clock().date(), business_support)
     return DistributionListOut(case_id=case_id, recipients=recipients)
