@@ -4,6 +4,7 @@ Reads that take `min_position` wait (briefly) for the read model to reach a comm
 (its `X-Event-Position`); `as_at` and `known_at` travel in time (see API.md).
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
@@ -34,6 +35,34 @@ router = APIRouter(tags=["read models"])
 MinPosition = Annotated[int | None, Query(ge=0)]
 AsAt = Annotated[date | AwareDatetime | None, Query()]
 KnownAt = Annotated[date | AwareDatetime | None, Query()]
+
+
+@dataclass(frozen=True)
+class KeyWorkingAt:
+    """The key working read model, caught up as asked, and the moment a read is about."""
+
+    model: KeyWorking
+    as_at: date
+    known_at: datetime | None
+
+    @property
+    def recorded_by(self) -> datetime:
+        return self.known_at or EVERYTHING_RECORDED
+
+
+def key_working_at(
+    keywork: Service,
+    runner: Runner,
+    as_at: AsAt = None,
+    known_at: KnownAt = None,
+    min_position: MinPosition = None,
+) -> KeyWorkingAt:
+    model = runner.get(KeyWorking)
+    caught_up(runner, model, min_position)
+    return KeyWorkingAt(model, as_at_day(as_at, keywork.clock().date()), known_at_time(known_at))
+
+
+At = Annotated[KeyWorkingAt, Depends(key_working_at)]
 
 
 class KeyWorkersOut(BaseModel):
@@ -74,23 +103,13 @@ class TrailOut(BaseModel):
     response_model=KeyWorkersOut,
     dependencies=[Depends(read_of("read_case", "case", "key worker", "case_id"))],
 )
-def key_worker(
-    case_id: UUID,
-    keywork: Service,
-    runner: Runner,
-    as_at: AsAt = None,
-    known_at: KnownAt = None,
-    min_position: MinPosition = None,
-) -> KeyWorkersOut:
+def key_worker(case_id: UUID, keywork: Service, at: At) -> KeyWorkersOut:
     keywork.case(case_id)  # 404 for a case that does not exist
-    model = runner.get(KeyWorking)
-    caught_up(runner, model, min_position)
-    day, known = as_at_day(as_at, keywork.clock().date()), known_at_time(known_at)
-    on_day = who_is_key_worker(model, case_id, day, known or EVERYTHING_RECORDED)
+    on_day = who_is_key_worker(at.model, case_id, at.as_at, at.recorded_by)
     return KeyWorkersOut(
         case_id=case_id,
-        as_at=day,
-        known_at=known,
+        as_at=at.as_at,
+        known_at=at.known_at,
         key_workers=[w for w in on_day if w.role == "key_worker"],
         cover=[w for w in on_day if w.role == "cover"],
     )
@@ -128,22 +147,15 @@ def practitioner_caseload(
     caller: Annotated[
         Principal, Depends(read_of("read_caseload", "caseload", "caseload", "practitioner_id"))
     ],
-    keywork: Service,
-    runner: Runner,
-    as_at: AsAt = None,
-    known_at: KnownAt = None,
-    min_position: MinPosition = None,
+    at: At,
 ) -> CaseloadOut:
     require_own_caseload(caller, practitioner_id)
-    model = runner.get(KeyWorking)
-    caught_up(runner, model, min_position)
-    day, known = as_at_day(as_at, keywork.clock().date()), known_at_time(known_at)
     return CaseloadOut(
         practitioner_id=practitioner_id,
-        as_at=day,
-        known_at=known,
-        position=model.position(),
-        cases=caseload(model, practitioner_id, day, known or EVERYTHING_RECORDED),
+        as_at=at.as_at,
+        known_at=at.known_at,
+        position=at.model.position(),
+        cases=caseload(at.model, practitioner_id, at.as_at, at.recorded_by),
     )
 
 
@@ -152,22 +164,12 @@ def practitioner_caseload(
     response_model=TeamCaseloadOut,
     dependencies=[Depends(read_of("read_team_caseloads", "team", "team caseloads", "team_id"))],
 )
-def team_caseloads(
-    team_id: str,
-    keywork: Service,
-    runner: Runner,
-    as_at: AsAt = None,
-    known_at: KnownAt = None,
-    min_position: MinPosition = None,
-) -> TeamCaseloadOut:
-    model = runner.get(KeyWorking)
-    caught_up(runner, model, min_position)
-    day, known = as_at_day(as_at, keywork.clock().date()), known_at_time(known_at)
+def team_caseloads(team_id: str, at: At) -> TeamCaseloadOut:
     return TeamCaseloadOut(
         team_id=team_id,
-        as_at=day,
-        known_at=known,
-        key_workers=team_caseload(model, team_id, day, known or EVERYTHING_RECORDED),
+        as_at=at.as_at,
+        known_at=at.known_at,
+        key_workers=team_caseload(at.model, team_id, at.as_at, at.recorded_by),
     )
 
 
