@@ -1,13 +1,14 @@
 """Reads of one case: its summary and its timeline, straight from its events."""
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.encoders import jsonable_encoder
 
 from api.dependencies import Service
+from api.pages import decode_cursor, encode_cursor
 from api.reads import read_of
 from api.schemas.cases import (
     CaseOut,
@@ -93,10 +94,20 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
     response_model=TimelineOut,
     dependencies=[Depends(read_of("read_case", "case", "timeline", "case_id"))],
 )
-def timeline(case_id: UUID, keywork: Service) -> TimelineOut:
+def timeline(
+    case_id: UUID,
+    keywork: Service,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> TimelineOut:
     case = keywork.case(case_id)
-    entries = [_entry(case, event) for event in keywork.timeline(case_id)]
-    return TimelineOut(case_id=case_id, events=entries)
+    start = decode_cursor(cursor)
+    events = keywork.timeline(case_id)
+    page = [_entry(case, event) for event in events[start : start + limit]]
+    more = start + limit < len(events)
+    return TimelineOut(
+        case_id=case_id, events=page, next_cursor=encode_cursor(start + limit) if more else None
+    )
 
 
 def _key_worker(keywork: Keywork, worker: KeyWorker) -> KeyWorkerOut:

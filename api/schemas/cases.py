@@ -304,6 +304,7 @@ class TimelineEntry(BaseModel):
 class TimelineOut(BaseModel):
     case_id: UUID
     events: list[TimelineEntry]
+    next_cursor: str | None
 
 
 class PlanCopyOut(BaseModel):

@@ -119,3 +119,24 @@ def test_the_docs_and_openapi_are_served(service: RunningService) -> None:
     assert service.http.get("/docs").status_code == 200
     paths = service.http.get("/openapi.json").json()["paths"]
     assert "/referrals" in paths and "/cases/{case_id}/key-worker" in paths
+
+
+def test_the_timeline_comes_in_pages(service: RunningService) -> None:
+    case_id = service.post("/referrals", referral()).json()["case_id"]
+    for _ in range(3):
+        service.post(f"/cases/{case_id}/contacts", {"kind": "phone"})
+    first = service.http.get(
+        f"/cases/{case_id}/timeline", params={"limit": 3}, headers=service.as_()
+    ).json()
+    assert [e["version"] for e in first["events"]] == [1, 2, 3]
+    rest = service.http.get(
+        f"/cases/{case_id}/timeline",
+        params={"limit": 3, "cursor": first["next_cursor"]},
+        headers=service.as_(),
+    ).json()
+    assert [e["version"] for e in rest["events"]] == [4]
+    assert rest["next_cursor"] is None
+    forged = service.http.get(
+        f"/cases/{case_id}/timeline", params={"cursor": "not-a-cursor"}, headers=service.as_()
+    )
+    assert forged.status_code == 422
