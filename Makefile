@@ -26,3 +26,4 @@ test: lint
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/commands.py $(ARGS)
+	$(BIN)/python bench/projections.py

@@ -59,7 +59,8 @@ class ReadModel(PostgresTrackingRecorder):
         raise NotImplementedError
 
     def apply_batch(self, events: Sequence[DomainEventProtocol[Any]], position: int) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
+        with self.datastore.transaction(commit=True) as cursor, cursor.connection.pipeline():
+            # In a pipeline the statements go without waiting on each other's round trip.
             for event in events:
                 handler = self.handlers.get(type(event).__name__) or self.handlers.get("*")
                 if handler is not None:
