@@ -187,8 +187,10 @@ def case_trail(
     until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
+    min_position: MinPosition = None,
 ) -> TrailOut:
     keywork.case(case_id)
+    caught_up(runner, runner.get(Actions), min_position)
     return _trail(runner, str(case_id), actor, since, until, limit, cursor)
 
 
