@@ -1,6 +1,7 @@
 """The base of our aggregates: every event carries a Stamp."""
 
-from typing import get_args
+import copy
+from typing import Any, Self, get_args
 
 from eventsourcing.domain import Aggregate
 
@@ -13,6 +14,18 @@ MAX_REASON_LENGTH = 2000
 class KeyworkAggregate(Aggregate):
     class Event(Aggregate.Event):
         stamp: Stamp
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """A copy whose lists and dicts are its own; what they hold is immutable, so shared.
+
+        The application's cache hands out a copy of an aggregate on every load; copying each
+        value in a long history again would cost time in proportion to its length.
+        """
+        clone = object.__new__(type(self))
+        for name, value in vars(self).items():
+            own = copy.copy(value) if isinstance(value, list | dict | set) else value
+            object.__setattr__(clone, name, own)
+        return clone
 
 
 def require_choice(field: str, value: str, choices: object) -> None:
