@@ -6,17 +6,20 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 import uvicorn
+from eventsourcing.application import Application
 from tqdm import tqdm
 
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner, read_model_named
+from services.access import AccessLog
 from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
-from services.keywork import open_access_log, open_keywork
+from services.keywork import Keywork, open_access_log, open_keywork
 from services.settings import Settings
 
 DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
@@ -37,6 +40,18 @@ def database(settings: Settings) -> Iterator[Database]:
         print("Stopped the embedded PostgreSQL.", flush=True)
 
 
+@contextmanager
+def applications(settings: Settings) -> Iterator[tuple[Database, Keywork, AccessLog]]:
+    """The database, the case store and the access log, closed (and stopped) on the way out."""
+    with database(settings) as db:
+        keywork, access = open_keywork(settings, db), open_access_log(settings, db)
+        try:
+            yield db, keywork, access
+        finally:
+            access.close()
+            keywork.close()
+
+
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     # uvicorn re-raises the signal once it has shut down; exiting through Python (rather than
     # the default handler) lets the `finally` blocks stop what this process started.
@@ -45,9 +60,7 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def run(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with database(settings) as db:
-        keywork = open_keywork(settings, db)
-        access = open_access_log(settings, db)
+    with applications(settings) as (db, keywork, access):
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         try:
             runner.start()
@@ -62,44 +75,29 @@ def run(settings: Settings) -> None:
             server.run()
         finally:
             runner.stop()
-            access.close()
-            keywork.close()
 
 
 def projections_status(settings: Settings) -> None:
-    with database(settings) as db:
-        keywork, access = open_keywork(settings, db), open_access_log(settings, db)
-        try:
-            runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+    with applications(settings) as (db, keywork, access):
+        runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+        print(f"{'read model':<20} {'generation':>10} {'position':>10} {'head':>10} {'behind':>8}")
+        for kind in READ_MODELS:
+            position, head = runner.positions()[kind.name]
             print(
-                f"{'read model':<20} {'generation':>10} {'position':>10} {'head':>10} {'behind':>8}"
+                f"{kind.name:<20} {runner.get(kind).generation:>10} {position:>10} {head:>10} "
+                f"{head - position:>8}"
             )
-            for kind in READ_MODELS:
-                model = runner.get(kind)
-                position, head = runner.positions()[kind.name]
-                print(
-                    f"{kind.name:<20} {model.generation:>10} {position:>10} {head:>10} "
-                    f"{head - position:>8}"
-                )
-        finally:
-            access.close()
-            keywork.close()
 
 
 def projections_rebuild(settings: Settings, names: list[str]) -> None:
-    with database(settings) as db:
-        keywork, access = open_keywork(settings, db), open_access_log(settings, db)
-        apps = {keywork.name: keywork, access.name: access}
-        try:
-            for kind in [read_model_named(name) for name in names] or list(READ_MODELS):
-                app = apps[kind.follows]
-                head = app.recorder.max_notification_id() or 0
-                with tqdm(total=head, desc=kind.name, unit="event") as bar:
-                    fresh = rebuild(app, keywork.store.datastore, kind, progress=_advance(bar))
-                print(f"{kind.name}: generation {fresh.generation} is live at {fresh.position()}")
-        finally:
-            access.close()
-            keywork.close()
+    with applications(settings) as (_, keywork, access):
+        apps: dict[str, Application[Any]] = {keywork.name: keywork, access.name: access}
+        for kind in [read_model_named(name) for name in names] or list(READ_MODELS):
+            app = apps[kind.follows]
+            head = app.recorder.max_notification_id() or 0
+            with tqdm(total=head, desc=kind.name, unit="event") as bar:
+                fresh = rebuild(app, keywork.store.datastore, kind, progress=_advance(bar))
+            print(f"{kind.name}: generation {fresh.generation} is live at {fresh.position()}")
 
 
 def _advance(bar: tqdm) -> Callable[[int], None]:
