@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
+from consumers.relay import Relay
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner, read_model_named
 from services.access import AccessLog
@@ -62,8 +63,13 @@ def run(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with applications(settings) as (db, keywork, access):
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+        relay = None
+        if settings.kafka_bootstrap_servers:
+            relay = Relay(keywork, keywork.store.datastore, settings.kafka_bootstrap_servers)
         try:
             runner.start()
+            if relay is not None:
+                relay.start()
             app = create_app(keywork, access, runner, settings)
             base = f"http://{settings.host}:{settings.port}"
             token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
@@ -74,6 +80,8 @@ def run(settings: Settings) -> None:
             )
             server.run()
         finally:
+            if relay is not None:
+                relay.stop()
             runner.stop()
 
 

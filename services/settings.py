@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     areas_file: Path | None = None
     # A closed case can be reopened for this long; after it, a new referral links to it.
     reopen_window_days: int = Field(180, ge=0)
+    # Kafka bootstrap servers (host:port,...); unset, the service runs without the relay.
+    kafka_bootstrap_servers: str | None = None
     # Business support is on every distribution list.
     business_support_email: str = "business-support@keywork.invalid"
 

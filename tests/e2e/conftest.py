@@ -18,6 +18,7 @@ import pytest
 from api.auth import Principal, issue_token
 from services.database import Database
 from services.embedded_postgres import free_port
+from tests.broker import running_broker
 from tests.conftest import fresh_database
 
 START_TIMEOUT_SECONDS = 30
@@ -29,6 +30,7 @@ class RunningService:
     base_url: str
     secret: str
     http: httpx.Client
+    broker: str
 
     def token(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
         return issue_token(Principal(user=user, role=role, area="norfolk"), self.secret, 1)  # type: ignore[arg-type]
@@ -58,7 +60,13 @@ def _header_names(headers: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def service(database: Database) -> Iterator[RunningService]:
+def broker() -> Iterator[str]:
+    with running_broker() as address:
+        yield address
+
+
+@pytest.fixture(scope="session")
+def service(database: Database, broker: str) -> Iterator[RunningService]:
     database = fresh_database(database, "keywork_e2e")
     port = free_port()
     secret = secrets.token_urlsafe(32)
@@ -67,6 +75,7 @@ def service(database: Database) -> Iterator[RunningService]:
         "KEYWORK_DATABASE_URL": database.conninfo,
         "KEYWORK_JWT_SECRET": secret,
         "KEYWORK_DATA_DIR": data_dir,
+        "KEYWORK_KAFKA_BOOTSTRAP_SERVERS": broker,
         "KEYWORK_REOPEN_WINDOW_DAYS": str(REOPEN_WINDOW_DAYS),
     }
     log = Path(data_dir) / "service.log"
@@ -81,7 +90,7 @@ def service(database: Database) -> Iterator[RunningService]:
     try:
         with httpx.Client(base_url=base_url, timeout=30) as http:
             _wait_until_up(http, process, log)
-            yield RunningService(base_url, secret, http)
+            yield RunningService(base_url, secret, http, broker)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

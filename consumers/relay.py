@@ -1,0 +1,142 @@
+"""The relay: publishes the store's events to Kafka in order, at least once, never with a gap.
+
+Each batch is sent, the broker's acknowledgement awaited (acks=all, idempotent producer), and
+only then is the position stored in PostgreSQL. A crash in between sends the batch again on
+restart: consumers see the same event `id` twice, never a missing one.
+"""
+
+import contextlib
+import logging
+import threading
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.postgres import PostgresDatastore
+from kafka import KafkaProducer
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+from psycopg.sql import SQL, Identifier
+
+from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC, cloud_event, topic_of
+
+log = logging.getLogger("keywork.relay")
+
+BATCH_SIZE = 500
+IDLE_WAIT_SECONDS = 0.5
+RETRY_WAIT_SECONDS = 2.0
+SEND_TIMEOUT_SECONDS = 30.0
+PARTITIONS = 3
+
+
+class Relay:
+    def __init__(
+        self, app: Application[Any], datastore: PostgresDatastore, bootstrap_servers: str
+    ) -> None:
+        self.app = app
+        self.datastore = datastore
+        self.bootstrap_servers = bootstrap_servers
+        self.table = Identifier(datastore.schema, "relay_positions")
+        self._producer: KafkaProducer | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {table} (name text PRIMARY KEY, position bigint)"
+                ).format(table=self.table)
+            )
+
+    def position(self) -> int:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                SQL("SELECT position FROM {table} WHERE name = %s").format(table=self.table),
+                (self.app.name,),
+            )
+            row = cursor.fetchone()
+        return int(row["position"]) if row else 0
+
+    def relay_batch(self) -> int:
+        """Publishes the next batch and stores its position once acknowledged; returns its size."""
+        start = self.position() + 1
+        notifications = self.app.recorder.select_notifications(start=start, limit=BATCH_SIZE)
+        if not notifications:
+            return 0
+        producer = self._connected()
+        sends = []
+        for notification in notifications:
+            event = self.app.mapper.to_domain_event(notification)
+            message = cloud_event(event, notification.id)
+            sends.append(
+                producer.send(
+                    topic_of(event),
+                    key=message.key
+                    if isinstance(message.key, bytes)
+                    else str(message.key).encode(),
+                    value=message.value,
+                    headers=list(message.headers.items()),
+                )
+            )
+        producer.flush(timeout=SEND_TIMEOUT_SECONDS)
+        for sent in sends:
+            sent.get(timeout=SEND_TIMEOUT_SECONDS)  # raises unless the broker acknowledged
+        self._store(notifications[-1].id)
+        return len(notifications)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._follow, name="relay")
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+        if self._producer is not None:
+            self._producer.close(timeout=5)
+
+    def _follow(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                if self.relay_batch() < BATCH_SIZE:
+                    self._stopping.wait(IDLE_WAIT_SECONDS)
+            except Exception:
+                log.exception("relay failed; it will resume from its stored position")
+                self._reset()
+                self._stopping.wait(RETRY_WAIT_SECONDS)
+
+    def _connected(self) -> KafkaProducer:
+        if self._producer is None:
+            _create_topics(self.bootstrap_servers)
+            self._producer = KafkaProducer(
+                bootstrap_servers=self.bootstrap_servers,
+                acks="all",
+                enable_idempotence=True,
+                linger_ms=5,
+                client_id="keywork-relay",
+            )
+        return self._producer
+
+    def _reset(self) -> None:
+        # A broker that restarted may have lost its topics: connect and create them afresh.
+        if self._producer is not None:
+            self._producer.close(timeout=5)
+            self._producer = None
+
+    def _store(self, position: int) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "INSERT INTO {table} (name, position) VALUES (%s, %s) "
+                    "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position"
+                ).format(table=self.table),
+                (self.app.name, position),
+            )
+
+
+def _create_topics(bootstrap_servers: str) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="keywork-relay-admin")
+    try:
+        for topic in (CASE_TOPIC, DIRECTORY_TOPIC):
+            with contextlib.suppress(TopicAlreadyExistsError):
+                admin.create_topics([NewTopic(topic, PARTITIONS, 1)])
+    finally:
+        admin.close()
