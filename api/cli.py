@@ -65,7 +65,7 @@ def run(settings: Settings) -> None:
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         relay = None
         if settings.kafka_bootstrap_servers:
-            relay = Relay(keywork, keywork.store.datastore, settings.kafka_bootstrap_servers)
+            relay = Relay(keywork, db, settings.kafka_bootstrap_servers)
         try:
             runner.start()
             if relay is not None:

@@ -18,22 +18,22 @@ from kafka.errors import TopicAlreadyExistsError
 from psycopg.sql import SQL, Identifier
 
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC, cloud_event, topic_of
+from services.database import Database
+from services.following import follow
 
 log = logging.getLogger("keywork.relay")
 
 BATCH_SIZE = 500
-IDLE_WAIT_SECONDS = 0.5
-RETRY_WAIT_SECONDS = 2.0
 SEND_TIMEOUT_SECONDS = 30.0
 PARTITIONS = 3
 
 
 class Relay:
-    def __init__(
-        self, app: Application[Any], datastore: PostgresDatastore, bootstrap_servers: str
-    ) -> None:
+    def __init__(self, app: Application[Any], database: Database, bootstrap_servers: str) -> None:
         self.app = app
-        self.datastore = datastore
+        self.database = database
+        self.datastore: PostgresDatastore = app.recorder.datastore  # type: ignore[attr-defined]
+        datastore = self.datastore
         self.bootstrap_servers = bootstrap_servers
         self.table = Identifier(datastore.schema, "relay_positions")
         self._producer: KafkaProducer | None = None
@@ -94,14 +94,15 @@ class Relay:
             self._producer.close(timeout=5)
 
     def _follow(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                if self.relay_batch() < BATCH_SIZE:
-                    self._stopping.wait(IDLE_WAIT_SECONDS)
-            except Exception:
-                log.exception("relay failed; it will resume from its stored position")
-                self._reset()
-                self._stopping.wait(RETRY_WAIT_SECONDS)
+        channel = self.app.recorder.channel_name  # type: ignore[attr-defined]
+        follow(self.database, channel, self._step, self._stopping, log)
+
+    def _step(self) -> bool:
+        try:
+            return self.relay_batch() == BATCH_SIZE
+        except Exception:
+            self._reset()
+            raise
 
     def _connected(self) -> KafkaProducer:
         if self._producer is None:

@@ -12,20 +12,18 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-import psycopg
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from projections.generations import ensure_generation, live_generation
 from projections.read_model import ReadModel
-from services.database import UNAVAILABLE, Database
+from services.database import Database
+from services.following import follow
 
 log = logging.getLogger("keywork.projections")
 R = TypeVar("R", bound=ReadModel)
 
 BATCH_SIZE = 500
-IDLE_WAIT_SECONDS = 1.0  # a safety net: NOTIFY normally wakes the runner at once
-RETRY_WAIT_SECONDS = 2.0
 GENERATION_CHECK_SECONDS = 1.0
 
 
@@ -101,31 +99,18 @@ class ProjectionRunner:
 
     def _follow(self, kind: type[ReadModel]) -> None:
         app = self.apps[kind.follows]
-        while not self._stopping.is_set():
-            try:
-                with psycopg.connect(self.database.conninfo, autocommit=True) as listener:
-                    listener.execute(f"LISTEN {app.recorder.channel_name}")  # type: ignore[attr-defined]
-                    self._follow_with(listener, app, kind)
-            except IntegrityError:
-                # Another runner applied this batch first; its tracking row refused ours.
-                continue
-            except UNAVAILABLE as error:
-                log.warning("projection %s waiting for the database: %s", kind.name, error)
-                self._stopping.wait(RETRY_WAIT_SECONDS)
-            except Exception:
-                log.exception("projection %s failed; retrying", kind.name)
-                self._stopping.wait(RETRY_WAIT_SECONDS)
-
-    def _follow_with(
-        self, listener: psycopg.Connection[Any], app: Application[Any], kind: type[ReadModel]
-    ) -> None:
         checked_generation_at = time.monotonic()
-        while not self._stopping.is_set():
+
+        def step() -> bool:
+            nonlocal checked_generation_at
             if time.monotonic() - checked_generation_at > GENERATION_CHECK_SECONDS:
                 checked_generation_at = time.monotonic()
                 if live_generation(self.datastore, kind.name) != self.read_models[kind].generation:
                     self.read_models[kind] = self._live(kind)
-            if catch_up(app, self.read_models[kind]) == BATCH_SIZE:
-                continue
-            for _ in listener.notifies(timeout=IDLE_WAIT_SECONDS, stop_after=1):
-                pass
+            try:
+                return catch_up(app, self.read_models[kind]) == BATCH_SIZE
+            except IntegrityError:
+                return True  # another runner applied this batch first; its position stands
+
+        channel = app.recorder.channel_name  # type: ignore[attr-defined]
+        follow(self.database, channel, step, self._stopping, log)

@@ -41,16 +41,20 @@ def broker() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def keywork(database: Database) -> Iterator[Keywork]:
-    own = fresh_database(database, "keywork_relay")
-    app = Keywork(own.eventsourcing_env(pool_size=4), Areas.load(None))
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_relay")
+
+
+@pytest.fixture(scope="module")
+def keywork(own_database: Database) -> Iterator[Keywork]:
+    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None))
     yield app
     app.close()
 
 
 @pytest.fixture
-def relay(keywork: Keywork, broker: str) -> Iterator[Relay]:
-    running = Relay(keywork, keywork.store.datastore, broker)
+def relay(keywork: Keywork, own_database: Database, broker: str) -> Iterator[Relay]:
+    running = Relay(keywork, own_database, broker)
     yield running
     running.stop()
 
@@ -154,7 +158,7 @@ def test_a_crash_after_the_broker_acknowledged_republishes_with_the_same_ids(
     with pytest.raises(RuntimeError):
         relay.relay_batch()
     monkeypatch.undo()
-    restarted = Relay(keywork, keywork.store.datastore, broker)
+    restarted = Relay(keywork, relay.database, broker)
     try:
         relay_all(restarted, keywork)
     finally:
