@@ -27,3 +27,4 @@ test: lint
 bench: $(INSTALLED)
 	$(BIN)/python bench/commands.py $(ARGS)
 	$(BIN)/python bench/projections.py
+	$(BIN)/python bench/relay.py

@@ -7,7 +7,7 @@ import pytest
 from domain.case import Child, FamilyMember, Referrer
 from domain.eligibility import EligibilityFacts
 from services.areas import Areas
-from services.commands import Command
+from services.commands import Command, Outcome
 from services.database import Database
 from services.keywork import Keywork
 
@@ -63,7 +63,9 @@ def active_case(keywork: Keywork, key_worker: UUID | None = None) -> UUID:
     return case_id
 
 
-def contact(keywork: Keywork, case_id: UUID, command: Command | None = None, kind: str = "phone"):  # type: ignore[no-untyped-def]
+def contact(
+    keywork: Keywork, case_id: UUID, command: Command | None = None, kind: str = "phone"
+) -> Outcome:
     """Records a contact, as the key worker's everyday command."""
     return keywork.update_case(
         command or as_(),
