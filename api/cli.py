@@ -14,6 +14,8 @@ from tqdm import tqdm
 
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
+from consumers.mail import MaildirMailer, Mailer, SmtpMailer
+from consumers.notifications import Notifier
 from consumers.relay import Relay
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner, read_model_named
@@ -66,8 +68,12 @@ def run(settings: Settings) -> None:
         relay = None
         if settings.kafka_bootstrap_servers:
             relay = Relay(keywork, db, settings.kafka_bootstrap_servers)
+        notifier = Notifier(
+            keywork, db, mailer(settings), settings.mail_from, settings.coordinators_email
+        )
         try:
             runner.start()
+            notifier.start()
             if relay is not None:
                 relay.start()
             app = create_app(keywork, access, runner, settings)
@@ -82,7 +88,20 @@ def run(settings: Settings) -> None:
         finally:
             if relay is not None:
                 relay.stop()
+            notifier.stop()
             runner.stop()
+
+
+def mailer(settings: Settings) -> Mailer:
+    if settings.smtp_host:
+        return SmtpMailer(settings.smtp_host, settings.smtp_port)
+    return MaildirMailer(settings.data_dir / "mail")
+
+
+def mail_list(settings: Settings) -> None:
+    """The embedded default's mail: what would have been sent."""
+    for message in MaildirMailer(settings.data_dir / "mail").messages():
+        print(f"{message['Date'] or '':<32} {message['To']:<40} {message['Subject']}")
 
 
 def projections_status(settings: Settings) -> None:
@@ -136,6 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     rebuild_parser = projections_commands.add_parser(
         "rebuild", help="rebuild beside the live tables, then switch"
     )
+    mail_parser = commands.add_parser("mail", help="the embedded default's mail")
+    mail_parser.add_subparsers(dest="mail", required=True).add_parser(
+        "list", help="messages delivered to the local maildir"
+    )
     names = ", ".join(kind.name for kind in READ_MODELS)
     rebuild_parser.add_argument("names", nargs="*", help=f"any of: {names} (default: all)")
     args = parser.parse_args(argv)
@@ -151,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
             run(settings)
         except KeyboardInterrupt:
             sys.exit(130)
+    elif args.command == "mail":
+        mail_list(settings)
     elif args.command == "projections" and args.projections == "status":
         projections_status(settings)
     elif args.command == "projections":

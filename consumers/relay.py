@@ -11,12 +11,11 @@ import threading
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.postgres import PostgresDatastore
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
-from psycopg.sql import SQL, Identifier
 
+from consumers.positions import Positions
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC, cloud_event, topic_of
 from services.database import Database
 from services.following import follow
@@ -32,28 +31,15 @@ class Relay:
     def __init__(self, app: Application[Any], database: Database, bootstrap_servers: str) -> None:
         self.app = app
         self.database = database
-        self.datastore: PostgresDatastore = app.recorder.datastore  # type: ignore[attr-defined]
-        datastore = self.datastore
         self.bootstrap_servers = bootstrap_servers
-        self.table = Identifier(datastore.schema, "relay_positions")
+        datastore = app.recorder.datastore  # type: ignore[attr-defined]
+        self.positions = Positions(datastore, f"relay:{app.name}")
         self._producer: KafkaProducer | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        with datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                SQL(
-                    "CREATE TABLE IF NOT EXISTS {table} (name text PRIMARY KEY, position bigint)"
-                ).format(table=self.table)
-            )
 
     def position(self) -> int:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                SQL("SELECT position FROM {table} WHERE name = %s").format(table=self.table),
-                (self.app.name,),
-            )
-            row = cursor.fetchone()
-        return int(row["position"]) if row else 0
+        return self.positions.get()
 
     def relay_batch(self) -> int:
         """Publishes the next batch and stores its position once acknowledged; returns its size."""
@@ -123,14 +109,7 @@ class Relay:
             self._producer = None
 
     def _store(self, position: int) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                SQL(
-                    "INSERT INTO {table} (name, position) VALUES (%s, %s) "
-                    "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position"
-                ).format(table=self.table),
-                (self.app.name, position),
-            )
+        self.positions.store(position)
 
 
 def _create_topics(bootstrap_servers: str) -> None:

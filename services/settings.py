@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     reopen_window_days: int = Field(180, ge=0)
     # Kafka bootstrap servers (host:port,...); unset, the service runs without the relay.
     kafka_bootstrap_servers: str | None = None
+    # Mail: with no SMTP host, messages go to a maildir under the data folder.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_from: str = "key-working@keywork.invalid"
+    coordinators_email: str = "coordinators@keywork.invalid"
     # Business support is on every distribution list.
     business_support_email: str = "business-support@keywork.invalid"
 

@@ -31,6 +31,7 @@ class RunningService:
     secret: str
     http: httpx.Client
     broker: str
+    data_dir: Path
 
     def token(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
         return issue_token(Principal(user=user, role=role, area="norfolk"), self.secret, 1)  # type: ignore[arg-type]
@@ -90,7 +91,7 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
     try:
         with httpx.Client(base_url=base_url, timeout=30) as http:
             _wait_until_up(http, process, log)
-            yield RunningService(base_url, secret, http, broker)
+            yield RunningService(base_url, secret, http, broker, Path(data_dir))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

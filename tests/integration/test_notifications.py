@@ -1,0 +1,176 @@
+"""Notifications on a real SMTP server and PostgreSQL: the right people, once each."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from consumers.mail import SmtpMailer
+from consumers.notifications import Notifier
+from domain.case import Child, Referrer
+from domain.case_base import FamilyMember
+from services.areas import Areas
+from services.database import Database
+from services.embedded_postgres import free_port
+from services.keywork import Keywork
+from tests.conftest import fresh_database
+from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.smtp import smtp_server
+
+COORDINATORS = "coordinators@keywork.test"
+
+
+@pytest.fixture(scope="module")
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_notifications")
+
+
+@pytest.fixture(scope="module")
+def keywork(own_database: Database) -> Iterator[Keywork]:
+    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def mail_port() -> int:
+    return free_port()
+
+
+def notifier(keywork: Keywork, database: Database, port: int) -> Notifier:
+    return Notifier(keywork, database, SmtpMailer("127.0.0.1", port), "keywork@test", COORDINATORS)
+
+
+def all_caught_up(notify: Notifier, keywork: Keywork) -> None:
+    while notify.positions.get() < (keywork.recorder.max_notification_id() or 0):
+        notify.notify_batch()
+
+
+def case_with_team(keywork: Keywork) -> tuple[Any, list[Any], Any]:
+    family = [
+        FamilyMember("Alex Parent", "mother", True, "email", "alex@example.org"),
+        FamilyMember("Gran Parent", "grandmother", False, "letter", None, None, "1 Lane, Norwich"),
+    ]
+    case_id = keywork.refer(
+        as_(),
+        area="norfolk",
+        route="professional",
+        referrer=Referrer("Dr Ada", "ada@example.org"),
+        child=Child("Sam", "Parent", keywork.clock().date().replace(year=2016)),
+        family=family,
+        needs=[],
+        consent_to_share=True,
+    ).aggregate_id
+    keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
+    team = [practitioner(keywork) for _ in range(2)]
+    for member in team:
+        keywork.add_tac_member(
+            as_(),
+            case_id,
+            practitioner_id=member,
+            role="Physio",
+            receives_plans=True,
+            channel="email",
+        )
+    worker = practitioner(keywork)
+    keywork.allocate_key_worker(
+        as_(), case_id, kind="designated", from_date=keywork.clock().date(), practitioner_id=worker
+    )
+    return case_id, team, worker
+
+
+def test_a_new_key_worker_is_announced_once_to_the_family_and_the_team(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    notify = notifier(keywork, own_database, mail_port)
+    all_caught_up(notify, keywork)
+    with smtp_server(mail_port) as (_, inbox):
+        case_with_team(keywork)
+        all_caught_up(notify, keywork)
+        assert [m["Subject"] for m in inbox.to("ada@example.org")] == ["Referral received"]
+        assert [m["Subject"] for m in inbox.to(COORDINATORS)] == ["New referral to triage"]
+        [to_family] = inbox.to("alex@example.org")
+        assert to_family["Subject"] == "Your key worker"
+        assert (
+            "Jo Worker" in to_family.get_payload() and "jo@example.org" in to_family.get_payload()
+        )
+        assert len(inbox.to("jo@example.org")) == 2  # the two TAC members share the test email
+        sent = len(inbox.messages)
+        notify.positions.store(0)  # every event delivered again, as after a lost position
+        all_caught_up(notify, keywork)
+        assert len(inbox.messages) == sent
+
+
+def test_a_recipient_reached_by_letter_is_queued_for_a_letter(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    notify = notifier(keywork, own_database, mail_port)
+    with smtp_server(mail_port):
+        case_with_team(keywork)
+        all_caught_up(notify, keywork)
+    with keywork.store.datastore.transaction() as cursor:
+        cursor.execute(
+            "SELECT count(*) AS n FROM notices WHERE state = 'awaiting_letter' "
+            "AND recipient = 'family:Gran Parent'"
+        )
+        assert cursor.fetchone()["n"] >= 1
+
+
+def test_with_the_mail_server_down_nothing_is_lost_and_then_everything_goes_once(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    notify = notifier(keywork, own_database, mail_port)
+    with smtp_server(mail_port):
+        all_caught_up(notify, keywork)
+    before = notify.positions.get()
+    case_with_team(keywork)
+    with pytest.raises(OSError):
+        notify.notify_batch()  # nobody listens on the port
+    assert notify.positions.get() == before
+    with smtp_server(mail_port) as (_, inbox):
+        all_caught_up(notify, keywork)
+        assert len(inbox.to("alex@example.org")) == 1
+        assert len(inbox.to("ada@example.org")) == 1
+
+
+def test_a_crash_between_sending_and_confirming_never_sends_twice(
+    keywork: Keywork, own_database: Database, mail_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notify = notifier(keywork, own_database, mail_port)
+    with smtp_server(mail_port) as (_, inbox):
+        all_caught_up(notify, keywork)
+        keywork.refer(
+            as_(),
+            area="norfolk",
+            route="self",
+            referrer=Referrer("Alex", "late@example.org"),
+            child=Child("Kim", "Parent", keywork.clock().date().replace(year=2018)),
+            family=[FamilyMember("Alex", "mother", True, "email", "late@example.org")],
+            needs=[],
+            consent_to_share=True,
+        )
+
+        def crash(*args: Any) -> None:
+            raise KeyboardInterrupt("the notifier was killed after the server accepted the mail")
+
+        monkeypatch.setattr(notify, "_confirm", crash)
+        with pytest.raises(KeyboardInterrupt):
+            notify.notify_batch()
+        monkeypatch.undo()
+        restarted = notifier(keywork, own_database, mail_port)
+        all_caught_up(restarted, keywork)
+        assert len(inbox.to(COORDINATORS)) == 1  # sent before the crash, not again after
+        assert len(inbox.to("late@example.org")) == 1
+        assert [recipient for _, recipient in restarted.unconfirmed()] == ["coordinators"]
+
+
+def test_messages_carry_a_stable_id_for_each_event_and_recipient(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    notify = notifier(keywork, own_database, mail_port)
+    with smtp_server(mail_port) as (_, inbox):
+        case_with_team(keywork)
+        all_caught_up(notify, keywork)
+        ids = [m["Message-ID"] for m in inbox.messages]
+        assert len(ids) == len(set(ids))
+        assert all(i.endswith("@keywork>") for i in ids)
