@@ -13,6 +13,10 @@ from api.routers import (
     read_models,
     reviews,
 )
+from api.routers import (
+    letters as letters_router,
+)
+from consumers.letters import PrintQueue
 from projections.runner import ProjectionRunner
 from services.access import AccessLog
 from services.keywork import Keywork
@@ -23,14 +27,20 @@ and their families. Every change is an event; see the HTTP contract for conventi
 
 
 def create_app(
-    keywork: Keywork, access: AccessLog, runner: ProjectionRunner, settings: Settings
+    keywork: Keywork,
+    access: AccessLog,
+    runner: ProjectionRunner,
+    letters: PrintQueue,
+    settings: Settings,
 ) -> FastAPI:
     app = FastAPI(title="keywork", version="0.1.0", description=DESCRIPTION)
     app.state.keywork = keywork
+    app.state.letters = letters
     app.state.access = access
     app.state.runner = runner
     app.state.settings = settings
     problems.install(app)
-    for module in (cases, key_working, reviews, plans, case_reads, read_models, directory, health):
+    routers = (cases, key_working, reviews, plans, case_reads, read_models, letters_router)
+    for module in (*routers, directory, health):
         app.include_router(module.router)
     return app

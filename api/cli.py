@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
+from consumers.letters import PrintQueue
 from consumers.mail import MaildirMailer, Mailer, SmtpMailer
 from consumers.notifications import Notifier
 from consumers.relay import Relay
@@ -68,15 +69,16 @@ def run(settings: Settings) -> None:
         relay = None
         if settings.kafka_bootstrap_servers:
             relay = Relay(keywork, db, settings.kafka_bootstrap_servers)
+        letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
         notifier = Notifier(
-            keywork, db, mailer(settings), settings.mail_from, settings.coordinators_email
+            keywork, db, mailer(settings), letters, settings.mail_from, settings.coordinators_email
         )
         try:
             runner.start()
             notifier.start()
             if relay is not None:
                 relay.start()
-            app = create_app(keywork, access, runner, settings)
+            app = create_app(keywork, access, runner, letters, settings)
             base = f"http://{settings.host}:{settings.port}"
             token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
             print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")

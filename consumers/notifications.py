@@ -5,7 +5,8 @@ sends each one message, at most once per (event, recipient): the message is clai
 PostgreSQL before it is sent and confirmed after. A failure to reach the mail server releases the
 claim, and the batch is tried again later; a crash between sending and confirming leaves the
 claim unconfirmed, and it is never sent again (`unconfirmed()` lists those for a person to check).
-Recipients reached by letter are queued as `awaiting_letter`, for the letters to come.
+Recipients reached by letter get a PDF letter in the print queue. Each copy of a signed plan,
+sent or not, is recorded back on the case (`PlanCopySent` / `PlanCopyFailed`).
 """
 
 import hashlib
@@ -13,7 +14,7 @@ import logging
 import smtplib
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -23,10 +24,12 @@ from uuid import UUID
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from psycopg.sql import SQL, Identifier
 
+from consumers.letters import PrintQueue
 from consumers.mail import Mailer
 from consumers.positions import Positions
 from domain.case import Case
 from domain.stamp import event_id
+from services.commands import Command
 from services.database import Database
 from services.following import follow
 from services.keywork import Keywork
@@ -34,6 +37,7 @@ from services.keywork import Keywork
 log = logging.getLogger("keywork.notifications")
 
 BATCH_SIZE = 200
+NOTIFIER = "keywork-notifier"  # the actor of what the notifier records
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     undefined=StrictUndefined,
@@ -46,17 +50,25 @@ MAIL_UNREACHABLE = (OSError, smtplib.SMTPException)
 @dataclass(frozen=True)
 class Notice:
     recipient: str  # who, as a stable key: "family:<name>", "practitioner:<id>", "referrer"
+    name: str
     channel: str  # email or letter
     address: str | None
-    template: str
-    context: dict[str, Any]
+    template: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 class Notifier:
     def __init__(
-        self, keywork: Keywork, database: Database, mailer: Mailer, sender: str, coordinators: str
+        self,
+        keywork: Keywork,
+        database: Database,
+        mailer: Mailer,
+        letters: PrintQueue,
+        sender: str,
+        coordinators: str,
     ) -> None:
         self.keywork = keywork
+        self.letters = letters
         self.database = database
         self.mailer = mailer
         self.sender = sender
@@ -81,6 +93,7 @@ class Notifier:
             "KeyWorkerHandedOver": self._key_worker_handed_over,
             "CoverArranged": self._cover_arranged,
             "ReviewScheduled": self._review_scheduled,
+            "PlanSigned": self._plan_signed,
             "Closed": self._closed,
         }
 
@@ -92,8 +105,11 @@ class Notifier:
             event = self.keywork.mapper.to_domain_event(notification)
             notices = self.notices_for.get(type(event).__name__)
             if notices is not None:
+                this_event = event_id(event.originator_id, event.originator_version)
                 for notice in notices(event):
-                    self._deliver(event_id(event.originator_id, event.originator_version), notice)
+                    self._deliver(this_event, notice)
+                    if type(event).__name__ == "PlanSigned":
+                        self._record_plan_copy(event, this_event, notice)
         if notifications:
             self.positions.store(notifications[-1].id)
         return len(notifications)
@@ -123,20 +139,52 @@ class Notifier:
         )
 
     def _deliver(self, event: UUID, notice: Notice) -> None:
-        state = "claimed" if notice.channel == "email" and notice.address else "awaiting_letter"
-        if not self._claim(event, notice, state) or state != "claimed":
+        if notice.address is None:
+            self._claim(event, notice, "no_address")
+            return
+        if not self._claim(event, notice, "claimed"):
+            return  # sent before, or its sending was cut short: never twice
+        subject, body = self._render(notice)
+        if notice.channel == "letter":
+            day = self.keywork.clock().date()
+            self.letters.add(
+                event, notice.recipient, notice.name, notice.address, subject, body, day
+            )
+            self._confirm(event, notice, "queued")
             return
         try:
-            self.mailer.send(self._message(event, notice))
+            self.mailer.send(self._message(event, notice, subject, body))
         except MAIL_UNREACHABLE:
             self._release(event, notice)  # nothing was sent: try again with the batch
             raise
-        self._confirm(event, notice)
+        self._confirm(event, notice, "sent")
 
-    def _message(self, event: UUID, notice: Notice) -> EmailMessage:
-        subject, _, body = (
-            TEMPLATES.get_template(f"{notice.template}.txt").render(notice.context).partition("\n")
+    def _render(self, notice: Notice) -> tuple[str, str]:
+        text = TEMPLATES.get_template(f"{notice.template}.txt").render(notice.context)
+        subject, _, body = text.partition("\n")
+        return subject, body
+
+    def _record_plan_copy(self, event: Any, this_event: UUID, notice: Notice) -> None:
+        """Records on the case how this recipient's copy went, once however often retried."""
+        state = self._state(this_event, notice)
+        if state not in ("sent", "queued", "no_address"):
+            return  # unconfirmed: a person must check before anything is claimed
+        key = f"plan-copy/{this_event}/{notice.recipient}"
+        command = Command(actor=NOTIFIER, idempotency_key=key, fingerprint=key)
+        self.keywork.update_case(
+            command,
+            event.originator_id,
+            lambda case, stamp: case.record_plan_copy(
+                stamp,
+                plan_version=event.plan_version,
+                recipient=notice.recipient,
+                channel=notice.channel,  # type: ignore[arg-type]
+                sent=state != "no_address",
+                reason="no address on record" if state == "no_address" else None,
+            ),
         )
+
+    def _message(self, event: UUID, notice: Notice, subject: str, body: str) -> EmailMessage:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = notice.address
@@ -162,19 +210,31 @@ class Notifier:
     def _release(self, event: UUID, notice: Notice) -> None:
         self._set(event, notice, "DELETE FROM {table} WHERE event_id = %s AND recipient = %s")
 
-    def _confirm(self, event: UUID, notice: Notice) -> None:
+    def _confirm(self, event: UUID, notice: Notice, state: str) -> None:
         self._set(
             event,
             notice,
-            "UPDATE {table} SET state = 'sent', confirmed_at = now() "
+            "UPDATE {table} SET state = %s, confirmed_at = now() "
             "WHERE event_id = %s AND recipient = %s",
+            state,
         )
 
-    def _set(self, event: UUID, notice: Notice, statement: str) -> None:
+    def _state(self, event: UUID, notice: Notice) -> str | None:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                SQL("SELECT state FROM {table} WHERE event_id = %s AND recipient = %s").format(
+                    table=self.table
+                ),
+                (event, notice.recipient),
+            )
+            row = cursor.fetchone()
+        return str(row["state"]) if row else None
+
+    def _set(self, event: UUID, notice: Notice, statement: str, *first: object) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 SQL(statement).format(table=self.table),
-                (event, notice.recipient),
+                (*first, event, notice.recipient),
             )
 
     # What each event calls for, and for whom.
@@ -184,6 +244,7 @@ class Notifier:
         notices = [
             Notice(
                 "coordinators",
+                "Coordinators",
                 "email",
                 self.coordinators,
                 "referral_received",
@@ -194,6 +255,7 @@ class Notifier:
             notices.append(
                 Notice(
                     "referrer",
+                    event.referrer.name,
                     "email",
                     event.referrer.email,
                     "referral_acknowledged",
@@ -234,8 +296,7 @@ class Notifier:
             "reference": str(case.id),
         }
         return [
-            Notice(n.recipient, n.channel, n.address, "key_worker_changed", context)
-            for n in self._everyone(case)
+            replace(n, template="key_worker_changed", context=context) for n in self._everyone(case)
         ]
 
     def _review_scheduled(self, event: Any) -> list[Notice]:
@@ -246,29 +307,60 @@ class Notifier:
             "reference": str(case.id),
         }
         return [
-            Notice(n.recipient, n.channel, n.address, "review_invite", context)
+            replace(n, template="review_invite", context=context)
             for n in self._everyone(case, plans_only=True)
         ]
 
     def _closed(self, event: Any) -> list[Notice]:
         case = self.keywork.case(event.originator_id)
         context = {"final_plan_version": event.final_plan_version, "reference": str(case.id)}
-        return [
-            Notice(n.recipient, n.channel, n.address, "case_closed", context)
-            for n in self._everyone(case)
+        return [replace(n, template="case_closed", context=context) for n in self._everyone(case)]
+
+    def _plan_signed(self, event: Any) -> list[Notice]:
+        """The signed plan to its distribution list: parents, key worker(s), the team."""
+        case = self.keywork.case(event.originator_id)
+        plan = case.plan(event.plan_version)
+        context = {
+            "plan_version": event.plan_version,
+            "summary": plan.summary,
+            "outcomes": plan.outcomes,
+            "actions": plan.actions,
+            "reference": str(case.id),
+        }
+        recipients = [
+            notice
+            for notice in self._everyone(case, plans_only=True)
+            if not notice.recipient.startswith("family:")
+            or self._has_parental_responsibility(case, notice.recipient)
         ]
+        on_list = {notice.recipient for notice in recipients}
+        for worker in case.key_workers_on(event.stamp.occurred_at.date()):
+            key = f"practitioner:{worker.practitioner_id}"
+            if worker.practitioner_id is not None and key not in on_list:
+                details = self._worker(worker)
+                recipients.append(Notice(key, details["name"], "email", details["email"]))
+        return [replace(n, template="plan_signed", context=context) for n in recipients]
+
+    @staticmethod
+    def _has_parental_responsibility(case: Case, recipient: str) -> bool:
+        return any(
+            recipient == f"family:{member.name}" and member.has_parental_responsibility
+            for member in case.family
+        )
 
     def _everyone(self, case: Case, plans_only: bool = False) -> Iterator[Notice]:
         """The family (by their preferred channel) and the Team Around the Child (by theirs)."""
         for member in case.family:
             address = member.email if member.preferred_channel == "email" else member.postal_address
-            yield Notice(f"family:{member.name}", member.preferred_channel, address, "", {})
+            yield Notice(f"family:{member.name}", member.name, member.preferred_channel, address)
         for tac in case.tac.values():
             if plans_only and not tac.receives_plans:
                 continue
             practitioner = self.keywork.practitioner(tac.practitioner_id)
             address = practitioner.email if tac.channel == "email" else practitioner.postal_address
-            yield Notice(f"practitioner:{tac.practitioner_id}", tac.channel, address, "", {})
+            yield Notice(
+                f"practitioner:{tac.practitioner_id}", practitioner.name, tac.channel, address
+            )
 
     def _worker(self, worker: Any) -> dict[str, Any]:
         if worker.practitioner_id is None:

@@ -1,10 +1,14 @@
 """Notifications on a real SMTP server and PostgreSQL: the right people, once each."""
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
+from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
 from consumers.notifications import Notifier
 from domain.case import Child, Referrer
@@ -18,6 +22,7 @@ from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
 from tests.smtp import smtp_server
 
 COORDINATORS = "coordinators@keywork.test"
+LETTERS = Path(tempfile.mkdtemp(prefix="keywork-letters-"))
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,10 @@ def mail_port() -> int:
 
 
 def notifier(keywork: Keywork, database: Database, port: int) -> Notifier:
-    return Notifier(keywork, database, SmtpMailer("127.0.0.1", port), "keywork@test", COORDINATORS)
+    letters = PrintQueue(keywork.store.datastore, LETTERS)
+    return Notifier(
+        keywork, database, SmtpMailer("127.0.0.1", port), letters, "keywork@test", COORDINATORS
+    )
 
 
 def all_caught_up(notify: Notifier, keywork: Keywork) -> None:
@@ -101,19 +109,55 @@ def test_a_new_key_worker_is_announced_once_to_the_family_and_the_team(
         assert len(inbox.messages) == sent
 
 
-def test_a_recipient_reached_by_letter_is_queued_for_a_letter(
+def test_a_recipient_reached_by_letter_gets_a_pdf_letter_in_the_print_queue(
     keywork: Keywork, own_database: Database, mail_port: int
 ) -> None:
     notify = notifier(keywork, own_database, mail_port)
     with smtp_server(mail_port):
+        all_caught_up(notify, keywork)
+        earlier = {item.letter_id for item in notify.letters.waiting()}
         case_with_team(keywork)
         all_caught_up(notify, keywork)
-    with keywork.store.datastore.transaction() as cursor:
-        cursor.execute(
-            "SELECT count(*) AS n FROM notices WHERE state = 'awaiting_letter' "
-            "AND recipient = 'family:Gran Parent'"
+    [letter] = [item for item in notify.letters.waiting() if item.letter_id not in earlier]
+    assert letter.recipient == "family:Gran Parent"
+    text = "".join(page.extract_text() for page in PdfReader(letter.path).pages)
+    assert "Gran Parent" in text and "1 Lane" in text and "Norwich" in text
+    assert "Your key worker" in text and "Jo Worker" in text
+    assert notify.letters.mark_posted(letter.letter_id)
+    assert not notify.letters.mark_posted(letter.letter_id)  # posted once
+    assert letter.letter_id not in {item.letter_id for item in notify.letters.waiting()}
+
+
+def test_each_copy_of_a_signed_plan_is_recorded_on_the_case_once(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    notify = notifier(keywork, own_database, mail_port)
+    with smtp_server(mail_port) as (_, inbox):
+        all_caught_up(notify, keywork)
+        case_id, team, _ = case_with_team(keywork)
+        keywork.draft_plan(
+            as_(), case_id, summary="Sleep and mobility", outcomes=["Sleeps through"], actions=[]
         )
-        assert cursor.fetchone()["n"] >= 1
+        keywork.update_case(
+            as_(),
+            case_id,
+            lambda case, stamp: case.sign_plan(
+                stamp, plan_version=1, signed_by="Alex Parent", signed_on=stamp.occurred_at.date()
+            ),
+        )
+        all_caught_up(notify, keywork)
+        notify.positions.store(0)
+        all_caught_up(notify, keywork)  # delivered again: nothing more sent or recorded
+        [to_parent] = [m for m in inbox.to("alex@example.org") if "version 1" in m["Subject"]]
+        assert "Sleep and mobility" in to_parent.get_payload()
+    copies = keywork.case(case_id).plan(1).distribution()
+    expected = {"family:Alex Parent", *(f"practitioner:{m}" for m in team)}
+    assert expected <= set(copies)
+    assert "family:Gran Parent" not in copies  # no parental responsibility
+    assert all(copy.sent for copy in copies.values())
+    recorded = [e for e in keywork.timeline(case_id) if type(e).__name__ == "PlanCopySent"]
+    assert len(recorded) == len(copies)
+    assert {e.stamp.actor for e in recorded} == {"keywork-notifier"}
 
 
 def test_with_the_mail_server_down_nothing_is_lost_and_then_everything_goes_once(

@@ -1,0 +1,115 @@
+"""Letters: rendered to PDF into a print queue that business support lists and marks posted."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.postgres import PostgresDatastore
+from fpdf import FPDF
+from psycopg.sql import SQL, Identifier
+
+LETTER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:keywork:letter")
+SERVICE_NAME = "The key working service"
+
+
+@dataclass(frozen=True)
+class Letter:
+    letter_id: UUID
+    recipient: str
+    subject: str
+    created_at: datetime
+    posted_at: datetime | None
+    path: str
+
+
+def letter_id(event_id: UUID, recipient: str) -> UUID:
+    """The same letter however often its event is handled."""
+    return uuid5(LETTER_NAMESPACE, f"{event_id}/{recipient}")
+
+
+def render(path: Path, name: str, address: str, subject: str, body: str, on: date) -> None:
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, SERVICE_NAME, align="R")
+    pdf.ln(8)
+    pdf.multi_cell(0, 6, "\n".join([name, *address.split(", ")]))
+    pdf.ln(6)
+    pdf.multi_cell(0, 6, on.strftime("%d %B %Y"))
+    pdf.ln(6)
+    pdf.set_font("Helvetica", style="B", size=13)
+    pdf.multi_cell(0, 8, subject)
+    pdf.set_font("Helvetica", size=11)
+    pdf.ln(2)
+    pdf.multi_cell(0, 6, body)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+
+
+class PrintQueue:
+    def __init__(self, datastore: PostgresDatastore, folder: Path) -> None:
+        self.datastore = datastore
+        self.folder = folder
+        self.table = Identifier(datastore.schema, "letters")
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {table} (letter_id uuid PRIMARY KEY, "
+                    "recipient text NOT NULL, subject text NOT NULL, path text NOT NULL, "
+                    "created_at timestamptz NOT NULL DEFAULT now(), posted_at timestamptz)"
+                ).format(table=self.table)
+            )
+
+    def add(
+        self,
+        event: UUID,
+        recipient: str,
+        name: str,
+        address: str,
+        subject: str,
+        body: str,
+        on: date,
+    ) -> UUID:
+        letter = letter_id(event, recipient)
+        path = self.folder / f"{letter}.pdf"
+        render(path, name, address, subject, body, on)
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "INSERT INTO {table} (letter_id, recipient, subject, path) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
+                ).format(table=self.table),
+                (letter, recipient, subject, str(path)),
+            )
+        return letter
+
+    def waiting(self) -> list[Letter]:
+        return self._select("WHERE posted_at IS NULL")
+
+    def get(self, letter: UUID) -> Letter | None:
+        found = self._select("WHERE letter_id = %s", letter)
+        return found[0] if found else None
+
+    def mark_posted(self, letter: UUID) -> bool:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "UPDATE {table} SET posted_at = now() "
+                    "WHERE letter_id = %s AND posted_at IS NULL"
+                ).format(table=self.table),
+                (letter,),
+            )
+            return cursor.rowcount == 1
+
+    def _select(self, where: str, *params: object) -> list[Letter]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                SQL(
+                    "SELECT letter_id, recipient, subject, created_at, posted_at, path "
+                    "FROM {table} " + where + " ORDER BY created_at, letter_id"
+                ).format(table=self.table),
+                params,
+            )
+            return [Letter(**row) for row in cursor.fetchall()]
