@@ -5,6 +5,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from types import FrameType
 from typing import Any
 
@@ -16,10 +17,13 @@ from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
 from consumers.letters import PrintQueue
 from consumers.mail import MaildirMailer, Mailer, SmtpMailer
-from consumers.notifications import Notifier
+from consumers.notifications import Mailboxes, Notifier
+from consumers.overdue import OverdueContacts
 from consumers.relay import Relay
+from projections.key_working import KeyWorking
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner, read_model_named
+from projections.runner import catch_up
 from services.access import AccessLog
 from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
@@ -70,12 +74,14 @@ def run(settings: Settings) -> None:
         if settings.kafka_bootstrap_servers:
             relay = Relay(keywork, db, settings.kafka_bootstrap_servers)
         letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
-        notifier = Notifier(
-            keywork, db, mailer(settings), letters, settings.mail_from, settings.coordinators_email
+        notifier = Notifier(keywork, db, mailer(settings), letters, mailboxes(settings))
+        overdue = OverdueContacts(
+            keywork, runner.get(KeyWorking), settings.escalate_overdue_after_days
         )
         try:
             runner.start()
             notifier.start()
+            overdue.start()
             if relay is not None:
                 relay.start()
             app = create_app(keywork, access, runner, letters, settings)
@@ -90,8 +96,13 @@ def run(settings: Settings) -> None:
         finally:
             if relay is not None:
                 relay.stop()
+            overdue.stop()
             notifier.stop()
             runner.stop()
+
+
+def mailboxes(settings: Settings) -> Mailboxes:
+    return Mailboxes(settings.mail_from, settings.coordinators_email, settings.managers_email)
 
 
 def mailer(settings: Settings) -> Mailer:
@@ -136,6 +147,18 @@ def _advance(bar: tqdm) -> Callable[[int], None]:
     return advance
 
 
+def overdue_check(settings: Settings, today: date | None) -> None:
+    """Brings key working up to date, then flags what is overdue on `today`."""
+    with applications(settings) as (db, keywork, access):
+        runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+        model = runner.get(KeyWorking)
+        while catch_up(keywork, model):
+            pass
+        day = today or keywork.clock().date()
+        checked = OverdueContacts(keywork, model, settings.escalate_overdue_after_days).check(day)
+        print(f"{checked} overdue contact(s) flagged on {day}")
+
+
 def token(settings: Settings, role: str, user: str, team: str | None, area: str) -> None:
     principal = Principal(user=user, role=role, team=team, area=area)  # type: ignore[arg-type]
     print(issue_token(principal, settings.signing_secret, settings.token_hours))
@@ -157,6 +180,11 @@ def main(argv: list[str] | None = None) -> None:
     rebuild_parser = projections_commands.add_parser(
         "rebuild", help="rebuild beside the live tables, then switch"
     )
+    overdue_parser = commands.add_parser("overdue", help="overdue contacts")
+    check_parser = overdue_parser.add_subparsers(dest="overdue", required=True).add_parser(
+        "check", help="flag the contacts overdue today (or on --today)"
+    )
+    check_parser.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD")
     mail_parser = commands.add_parser("mail", help="the embedded default's mail")
     mail_parser.add_subparsers(dest="mail", required=True).add_parser(
         "list", help="messages delivered to the local maildir"
@@ -176,6 +204,8 @@ def main(argv: list[str] | None = None) -> None:
             run(settings)
         except KeyboardInterrupt:
             sys.exit(130)
+    elif args.command == "overdue":
+        overdue_check(settings, args.today)
     elif args.command == "mail":
         mail_list(settings)
     elif args.command == "projections" and args.projections == "status":

@@ -48,6 +48,13 @@ MAIL_UNREACHABLE = (OSError, smtplib.SMTPException)
 
 
 @dataclass(frozen=True)
+class Mailboxes:
+    sender: str  # the service's own address
+    coordinators: str  # told of each new referral
+    managers: str  # told of contacts still overdue
+
+
+@dataclass(frozen=True)
 class Notice:
     recipient: str  # who, as a stable key: "family:<name>", "practitioner:<id>", "referrer"
     name: str
@@ -64,15 +71,13 @@ class Notifier:
         database: Database,
         mailer: Mailer,
         letters: PrintQueue,
-        sender: str,
-        coordinators: str,
+        mailboxes: Mailboxes,
     ) -> None:
         self.keywork = keywork
         self.letters = letters
         self.database = database
         self.mailer = mailer
-        self.sender = sender
-        self.coordinators = coordinators
+        self.mailboxes = mailboxes
         self.datastore = keywork.store.datastore
         self.positions = Positions(self.datastore, "notifications")
         self.table = Identifier(self.datastore.schema, "notices")
@@ -94,6 +99,7 @@ class Notifier:
             "CoverArranged": self._cover_arranged,
             "ReviewScheduled": self._review_scheduled,
             "PlanSigned": self._plan_signed,
+            "ContactOverdue": self._contact_overdue,
             "Closed": self._closed,
         }
 
@@ -186,7 +192,7 @@ class Notifier:
 
     def _message(self, event: UUID, notice: Notice, subject: str, body: str) -> EmailMessage:
         message = EmailMessage()
-        message["From"] = self.sender
+        message["From"] = self.mailboxes.sender
         message["To"] = notice.address
         message["Subject"] = subject
         message["Date"] = formatdate(usegmt=True)
@@ -246,7 +252,7 @@ class Notifier:
                 "coordinators",
                 "Coordinators",
                 "email",
-                self.coordinators,
+                self.mailboxes.coordinators,
                 "referral_received",
                 {"reference": reference, "route": event.route, "area": event.area},
             )
@@ -340,6 +346,33 @@ class Notifier:
                 details = self._worker(worker)
                 recipients.append(Notice(key, details["name"], "email", details["email"]))
         return [replace(n, template="plan_signed", context=context) for n in recipients]
+
+    def _contact_overdue(self, event: Any) -> list[Notice]:
+        case = self.keywork.case(event.originator_id)
+        context = {"due_on": event.due_on.strftime("%d %B %Y"), "reference": str(case.id)}
+        if event.told == "manager":
+            return [
+                Notice(
+                    "managers",
+                    "Managers",
+                    "email",
+                    self.mailboxes.managers,
+                    "contact_overdue_manager",
+                    context,
+                )
+            ]
+        return [
+            Notice(
+                f"practitioner:{worker.practitioner_id}",
+                details["name"],
+                "email",
+                details["email"],
+                "contact_overdue",
+                context,
+            )
+            for worker in case.key_workers_on(event.stamp.occurred_at.date())
+            if worker.practitioner_id is not None and (details := self._worker(worker))
+        ]
 
     @staticmethod
     def _has_parental_responsibility(case: Case, recipient: str) -> bool:

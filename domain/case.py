@@ -110,6 +110,7 @@ class Case(CorrectionsPart, ReviewsPart, PlansPart, TransferPart, ClosurePart):
         self.contact_every_days = None
         self.agreement_signed_on = None
         self.contacts = {}
+        self.overdue_flags = set()
         self.tac = {}
         self.tac_events = {}
         self.reviews = {}

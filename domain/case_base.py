@@ -65,6 +65,7 @@ class CaseBase(KeyworkAggregate):
         contact_every_days: int | None
         agreement_signed_on: date | None
         contacts: dict[UUID, "Contact"]
+        overdue_flags: set[str]  # "<due date>/<who was told>"
         tac: dict[UUID, "TacMember"]
         tac_events: dict[UUID, UUID]  # the event that set a TAC member's details → practitioner
         reviews: dict[UUID, "Review"]

@@ -13,6 +13,7 @@ from domain.schedule import is_overdue, next_contact_due
 from domain.stamp import Stamp
 
 ContactKind = Literal["home_visit", "phone", "text", "email", "meeting", "school_visit", "other"]
+Told = Literal["key_worker", "manager"]
 MAX_CONTACT_EVERY_DAYS = 365
 
 
@@ -72,6 +73,20 @@ class ContactsPart(CaseBase):
     ) -> None:
         contact = Contact(stamp.occurred_at, kind, participants, note)
         self.contacts[self._applying_event_id()] = contact
+
+    def flag_contact_overdue(self, stamp: Stamp, *, due_on: date, told: Told) -> None:
+        """Records, once per due date and per person told, that the next contact is overdue."""
+        self._require_open()
+        due = self.next_contact_due()
+        if due != due_on or not is_overdue(due, stamp.occurred_at.date()):
+            raise NotAllowedNow("due_on", "contact_overdue", "no contact is overdue for that date")
+        if f"{due_on}/{told}" in self.overdue_flags:
+            raise NotAllowedNow("due_on", "flagged_once", "that overdue contact is flagged")
+        self._contact_overdue(stamp, due_on=due_on, told=told)
+
+    @event("ContactOverdue")
+    def _contact_overdue(self, stamp: Stamp, due_on: date, told: Told) -> None:
+        self.overdue_flags.add(f"{due_on}/{told}")
 
     @property
     def last_contact_at(self) -> datetime | None:

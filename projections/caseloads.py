@@ -202,3 +202,34 @@ def _fetch(model: KeyWorking, statement: Any, **params: Any) -> list[Any]:
     with model.datastore.transaction(commit=False) as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class OverdueContact:
+    case_id: UUID
+    due_on: date
+
+
+def overdue_contacts(model: KeyWorking, today: date) -> list[OverdueContact]:
+    """Open cases with a key worker whose next agreed contact was due before `today`."""
+    held = _fetch(
+        model,
+        model.sql(
+            "SELECT DISTINCT case_id FROM {schema}.{p}periods WHERE role = 'key_worker' "
+            "AND from_date <= %(as_at)s AND (until IS NULL OR until >= %(as_at)s) "
+            "AND (closed_on IS NULL OR closed_on > %(as_at)s) AND recorded_until IS NULL"
+        ),
+        as_at=today,
+    )
+    case_ids = [row["case_id"] for row in held]
+    facts = _case_facts(model, case_ids, today, EVERYTHING_RECORDED)
+    overdue = []
+    for case_id in case_ids:
+        entry = _entry(
+            {"case_id": case_id, "role": "key_worker", "from_date": today, "until": None},
+            facts[case_id],
+            today,
+        )
+        if entry.contact_overdue and entry.next_contact_due is not None:
+            overdue.append(OverdueContact(case_id, entry.next_contact_due))
+    return overdue

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     mail_from: str = "key-working@keywork.invalid"
     coordinators_email: str = "coordinators@keywork.invalid"
+    managers_email: str = "managers@keywork.invalid"
+    # A contact still overdue this many days after it was due is raised with the managers.
+    escalate_overdue_after_days: int = Field(7, ge=0)
     # Business support is on every distribution list.
     business_support_email: str = "business-support@keywork.invalid"
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
-from consumers.notifications import Notifier
+from consumers.notifications import Mailboxes, Notifier
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from services.areas import Areas
@@ -22,6 +22,7 @@ from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
 from tests.smtp import smtp_server
 
 COORDINATORS = "coordinators@keywork.test"
+MANAGERS = "managers@keywork.test"
 LETTERS = Path(tempfile.mkdtemp(prefix="keywork-letters-"))
 
 
@@ -44,9 +45,8 @@ def mail_port() -> int:
 
 def notifier(keywork: Keywork, database: Database, port: int) -> Notifier:
     letters = PrintQueue(keywork.store.datastore, LETTERS)
-    return Notifier(
-        keywork, database, SmtpMailer("127.0.0.1", port), letters, "keywork@test", COORDINATORS
-    )
+    mailboxes = Mailboxes("keywork@test", COORDINATORS, MANAGERS)
+    return Notifier(keywork, database, SmtpMailer("127.0.0.1", port), letters, mailboxes)
 
 
 def all_caught_up(notify: Notifier, keywork: Keywork) -> None:

@@ -95,3 +95,32 @@ def test_an_unknown_kind_of_contact_is_refused() -> None:
     with pytest.raises(InvalidValue) as refused:
         case.record_contact(stamp(), kind="carrier_pigeon", participants=[], note=None)  # type: ignore[arg-type]
     assert refused.value.field == "kind"
+
+
+def test_an_overdue_contact_is_flagged_once_for_each_person_told() -> None:
+    case = given_active()
+    case.sign_service_agreement(
+        stamp(days_ago=30),
+        contact_every_days=14,
+        signed_by="Alex Parent",
+        signed_on=TODAY - timedelta(days=30),
+    )
+    case.collect_events()
+    due = TODAY - timedelta(days=16)
+    case.flag_contact_overdue(stamp(), due_on=due, told="key_worker")
+    assert then(case) == [("ContactOverdue", {"due_on": due, "told": "key_worker"})]
+    with pytest.raises(NotAllowedNow) as refused:
+        case.flag_contact_overdue(stamp(), due_on=due, told="key_worker")
+    assert refused.value.rule == "flagged_once"
+    case.flag_contact_overdue(stamp(), due_on=due, told="manager")
+    assert then(case)[0][1]["told"] == "manager"
+
+
+def test_a_contact_that_is_not_overdue_is_not_flagged() -> None:
+    case = given_active()
+    case.sign_service_agreement(
+        stamp(), contact_every_days=14, signed_by="Alex Parent", signed_on=TODAY
+    )
+    with pytest.raises(NotAllowedNow) as refused:
+        case.flag_contact_overdue(stamp(), due_on=TODAY + timedelta(days=14), told="key_worker")
+    assert refused.value.rule == "contact_overdue"

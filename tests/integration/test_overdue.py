@@ -1,0 +1,116 @@
+"""Overdue contacts with the clock in the test's hands: flagged once, escalated once, told once."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from consumers.letters import PrintQueue
+from consumers.mail import SmtpMailer
+from consumers.notifications import Mailboxes, Notifier
+from consumers.overdue import OverdueContacts
+from projections.generations import ensure_generation, live_generation
+from projections.key_working import KeyWorking
+from projections.runner import catch_up
+from services.areas import Areas
+from services.database import Database
+from services.embedded_postgres import free_port
+from services.keywork import Keywork
+from tests.conftest import fresh_database
+from tests.integration.conftest import active_case, contact, practitioner, sign_agreement
+from tests.smtp import smtp_server
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_overdue")
+
+
+@pytest.fixture
+def keywork(own_database: Database, clock: Clock) -> Iterator[Keywork]:
+    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), clock=clock)
+    yield app
+    app.close()
+
+
+def key_working(keywork: Keywork) -> KeyWorking:
+    datastore = keywork.store.datastore
+    ensure_generation(datastore, KeyWorking.name)
+    model = KeyWorking(datastore, live_generation(datastore, KeyWorking.name))
+    model.create_table()
+    return model
+
+
+def flags(keywork: Keywork, case_id: object) -> list[tuple[str, str]]:
+    return [
+        (str(vars(e)["due_on"]), vars(e)["told"])
+        for e in keywork.timeline(case_id)  # type: ignore[arg-type]
+        if type(e).__name__ == "ContactOverdue"
+    ]
+
+
+def test_an_overdue_contact_is_flagged_once_then_raised_with_the_managers_once(
+    keywork: Keywork, clock: Clock
+) -> None:
+    model = key_working(keywork)
+    case_id = active_case(keywork)
+    sign_agreement(keywork, case_id, every_days=7)
+    overdue = OverdueContacts(keywork, model, escalate_after_days=5)
+
+    def check_on(day: int) -> int:
+        clock.now = START + timedelta(days=day)
+        while catch_up(keywork, model):
+            pass
+        return overdue.check(clock.now.date())
+
+    assert check_on(7) == 0  # due today: not yet overdue
+    assert check_on(8) == 1
+    assert check_on(9) == 0
+    assert flags(keywork, case_id) == [("2026-01-12", "key_worker")]
+    assert check_on(13) == 1  # six days overdue: past the five allowed
+    assert check_on(14) == 0
+    assert flags(keywork, case_id)[-1] == ("2026-01-12", "manager")
+    contact(keywork, case_id)
+    assert check_on(15) == 0  # contacted: next due 2026-01-27
+
+
+def test_the_key_worker_then_the_managers_are_told(
+    keywork: Keywork, own_database: Database, clock: Clock, tmp_path: Path
+) -> None:
+    model = key_working(keywork)
+    case_id = active_case(keywork, practitioner(keywork))
+    sign_agreement(keywork, case_id, every_days=7)
+    port = free_port()
+    notify = Notifier(
+        keywork,
+        own_database,
+        SmtpMailer("127.0.0.1", port),
+        PrintQueue(keywork.store.datastore, tmp_path),
+        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
+    )
+    with smtp_server(port) as (_, inbox):
+        for day in (8, 20):
+            clock.now = START + timedelta(days=day)
+            while catch_up(keywork, model):
+                pass
+            OverdueContacts(keywork, model, escalate_after_days=7).check(clock.now.date())
+        while notify.notify_batch():
+            pass
+        assert [m["Subject"] for m in inbox.to("jo@example.org")].count("Contact overdue") == 1
+        assert [m["Subject"] for m in inbox.to("managers@test")] == ["Contact still overdue"]
