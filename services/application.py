@@ -22,6 +22,7 @@ from services.recorder import KeyworkRecorder, Receipt
 
 A = TypeVar("A", bound=KeyworkAggregate)
 Clock = Callable[[], datetime]
+ATTEMPTS_WITHOUT_IF_MATCH = 3
 
 
 def utc_now() -> datetime:
@@ -72,15 +73,23 @@ class KeyworkApplication(Application[UUID]):
         aggregate_id: UUID,
         decide: Callable[[A, Stamp], Any],
     ) -> Outcome:
-        replayed = self._replay(command)
-        if replayed:
-            return replayed
-        aggregate = self.load(kind, aggregate_id)
-        expected = command.expected_version
-        if expected is not None and expected != aggregate.version:
-            raise VersionConflict(aggregate.version)
-        decide(aggregate, self._stamp(command))
-        return self._commit(command, aggregate)
+        for attempt in range(1, ATTEMPTS_WITHOUT_IF_MATCH + 1):
+            replayed = self._replay(command)
+            if replayed:
+                return replayed
+            aggregate = self.load(kind, aggregate_id)
+            expected = command.expected_version
+            if expected is not None and expected != aggregate.version:
+                raise VersionConflict(aggregate.version)
+            decide(aggregate, self._stamp(command))
+            try:
+                return self._commit(command, aggregate)
+            except VersionConflict:
+                # Without If-Match the caller asked for no particular version: decide again on
+                # the record as it now stands (the rules are checked afresh), a few times.
+                if expected is not None or attempt == ATTEMPTS_WITHOUT_IF_MATCH:
+                    raise
+        raise AssertionError("unreachable")
 
     def _stamp(self, command: Command) -> Stamp:
         recorded_at = self.clock()

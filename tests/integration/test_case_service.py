@@ -145,23 +145,39 @@ def run_together(*attempts: Callable[[], Any]) -> list[Any]:
     return results
 
 
-def test_two_writers_on_one_case_at_once_exactly_one_wins(keywork: Keywork) -> None:
+def two_writers_at_once(keywork: Keywork, expected_version: int | None) -> list[Any]:
+    """Two contacts on one case, both decided on version 3 before either is saved."""
     case_id = active_case(keywork)
     both_loaded = threading.Barrier(2, timeout=10)
 
     def contact(kind: str) -> Callable[[], Any]:
         def decide(case: Case, stamp: Stamp) -> None:
-            both_loaded.wait()  # both writers hold version 3 before either saves
+            if case.version == 3:  # a writer deciding again, on version 4, goes straight on
+                both_loaded.wait()
             case.record_contact(stamp, kind=kind, participants=[], note=None)  # type: ignore[arg-type]
 
-        return lambda: keywork.update_case(as_(), case_id, decide)
+        command = as_(expected_version=expected_version)
+        return lambda: keywork.update_case(command, case_id, decide)
 
-    results = run_together(contact("phone"), contact("email"))
+    return [*run_together(contact("phone"), contact("email")), keywork.case(case_id).version]
+
+
+def test_two_writers_with_if_match_on_one_case_at_once_exactly_one_wins(keywork: Keywork) -> None:
+    *results, version = two_writers_at_once(keywork, expected_version=3)
     winners = [r for r in results if not isinstance(r, Exception)]
     losers = [r for r in results if isinstance(r, VersionConflict)]
     assert len(winners) == 1 and len(losers) == 1
     assert losers[0].current_version == 4
-    assert keywork.case(case_id).version == 4
+    assert version == 4
+
+
+def test_without_if_match_the_second_writer_decides_again_on_the_new_version(
+    keywork: Keywork,
+) -> None:
+    *results, version = two_writers_at_once(keywork, expected_version=None)
+    assert not any(isinstance(r, Exception) for r in results)
+    assert sorted(r.version for r in results) == [4, 5]
+    assert version == 5
 
 
 def test_concurrent_retries_with_one_key_write_once(keywork: Keywork) -> None:
