@@ -59,13 +59,21 @@ class ReadModel(PostgresTrackingRecorder):
         raise NotImplementedError
 
     def apply_batch(self, events: Sequence[DomainEventProtocol[Any]], position: int) -> None:
-        with self.datastore.transaction(commit=True) as cursor, cursor.connection.pipeline():
-            # In a pipeline the statements go without waiting on each other's round trip.
-            for event in events:
-                handler = self.handlers.get(type(event).__name__) or self.handlers.get("*")
-                if handler is not None:
-                    handler(cursor, event)
-            self._insert_tracking(cursor, Tracking(self.follows, position))
+        with self.datastore.transaction(commit=True) as cursor:
+            connection = cursor.connection
+            # Statements are not prepared here: after an error in a pipeline the server skips
+            # the rest, and prepared ones would be out of step with the connection's cache.
+            threshold, connection.prepare_threshold = connection.prepare_threshold, None
+            try:
+                # In a pipeline the statements go without waiting on each other's round trip.
+                with connection.pipeline():
+                    for event in events:
+                        handler = self.handlers.get(type(event).__name__) or self.handlers.get("*")
+                        if handler is not None:
+                            handler(cursor, event)
+                    self._insert_tracking(cursor, Tracking(self.follows, position))
+            finally:
+                connection.prepare_threshold = threshold
 
     def position(self) -> int:
         return self.max_tracking_id(self.follows) or 0

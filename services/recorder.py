@@ -51,14 +51,18 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             "WHERE originator_id = %s AND originator_version = %s"
         ).format(table=Identifier(datastore.schema, events_table_name))
 
-    def _insert_events(
+    def _fetch_ids_after_insert_events(
         self,
         curs: Cursor[DictRow],
         stored_events: Any,
         *,
         receipt: Receipt | None = None,
         **kwargs: Any,
-    ) -> None:
+    ) -> Any:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        # Last in the transaction's pipeline: a clash with a retry's receipt fails the whole
+        # transaction, and no statement queued after it is skipped (which would leave the
+        # connection's prepared statements out of step with the server's).
         if receipt is not None:
             curs.execute(
                 self._insert_receipt,
@@ -70,9 +74,8 @@ class KeyworkRecorder(PostgresApplicationRecorder):
                     receipt.first_version,
                     receipt.last_version,
                 ),
-                prepare=True,
             )
-        super()._insert_events(curs, stored_events, **kwargs)
+        return ids
 
     def find_receipt(self, actor: str, idempotency_key: str) -> Receipt | None:
         with self.datastore.transaction(commit=False) as curs:

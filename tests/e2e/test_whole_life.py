@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.e2e.bodies import MEETS_NORFOLK, new_practitioner, referral
+from tests.e2e.bodies import MEETS_NORFOLK, NHS_NUMBER, new_practitioner, referral
 from tests.e2e.conftest import RunningService
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -277,3 +277,20 @@ def test_a_case_from_referral_through_its_whole_life(service: RunningService) ->
     for event in timeline:
         assert event["recorded_at"] >= event["occurred_at"]
         assert event["version"] == timeline.index(event) + 1
+
+
+def test_the_service_log_holds_no_personal_data(service: RunningService) -> None:
+    test_a_case_from_referral_through_its_whole_life(service)
+    log = (service.data_dir / "service.log").read_text()
+    assert "POST /referrals" in log  # the log is being written
+    for secret in (
+        "Zebedee",
+        "Quillfeather",
+        NHS_NUMBER,
+        "2016-05-01",
+        "NR1 1AA",
+        "alex@example.org",
+        "Family home",
+        "swimming",
+    ):
+        assert secret not in log, f"{secret!r} is in the service log"
