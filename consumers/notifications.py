@@ -319,7 +319,13 @@ class Notifier:
 
     def _closed(self, event: Any) -> list[Notice]:
         case = self.keywork.case(event.originator_id)
-        context = {"final_plan_version": event.final_plan_version, "reference": str(case.id)}
+        final = case.plan(event.final_plan_version) if event.final_plan_version else None
+        context = {
+            "final_plan_version": event.final_plan_version,
+            "summary": final.summary if final else None,
+            "outcomes": final.outcomes if final else [],
+            "reference": str(case.id),
+        }
         return [replace(n, template="case_closed", context=context) for n in self._everyone(case)]
 
     def _plan_signed(self, event: Any) -> list[Notice]:

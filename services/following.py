@@ -14,7 +14,8 @@ import psycopg
 from services.database import UNAVAILABLE, Database
 
 IDLE_WAIT_SECONDS = 1.0
-RETRY_WAIT_SECONDS = 2.0
+FIRST_RETRY_SECONDS = 1.0
+LONGEST_RETRY_SECONDS = 60.0
 
 
 def follow(
@@ -24,7 +25,11 @@ def follow(
     stopping: threading.Event,
     log: logging.Logger,
 ) -> None:
-    """Runs `step` (which returns whether more work is waiting) until `stopping` is set."""
+    """Runs `step` (which returns whether more work is waiting) until `stopping` is set.
+
+    After a failure it waits, twice as long each time up to a minute, then resumes.
+    """
+    retry_in = FIRST_RETRY_SECONDS
     while not stopping.is_set():
         try:
             with psycopg.connect(database.conninfo, autocommit=True) as listener:
@@ -32,11 +37,13 @@ def follow(
                 while not stopping.is_set():
                     if step():
                         continue
+                    retry_in = FIRST_RETRY_SECONDS
                     for _ in listener.notifies(timeout=IDLE_WAIT_SECONDS, stop_after=1):
                         pass
         except UNAVAILABLE as error:
-            log.warning("waiting for the database: %s", error)
-            stopping.wait(RETRY_WAIT_SECONDS)
-        except Exception:
-            log.exception("failed; resuming from the stored position")
-            stopping.wait(RETRY_WAIT_SECONDS)
+            log.warning("waiting %.0f s for the database: %s", retry_in, type(error).__name__)
+        except Exception as error:
+            # The type only: a message might quote the data it failed on.
+            log.error("failed (%s); resuming in %.0f s", type(error).__name__, retry_in)
+        stopping.wait(retry_in)
+        retry_in = min(retry_in * 2, LONGEST_RETRY_SECONDS)

@@ -218,3 +218,32 @@ def test_messages_carry_a_stable_id_for_each_event_and_recipient(
         ids = [m["Message-ID"] for m in inbox.messages]
         assert len(ids) == len(set(ids))
         assert all(i.endswith("@keywork>") for i in ids)
+
+
+def test_the_closure_letter_carries_the_final_plan(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    notify = notifier(keywork, own_database, mail_port)
+    with smtp_server(mail_port) as (_, inbox):
+        all_caught_up(notify, keywork)
+        case_id, _, _ = case_with_team(keywork)
+        keywork.draft_plan(
+            as_(), case_id, summary="Final: school transport", outcomes=[], actions=[]
+        )
+        keywork.update_case(
+            as_(),
+            case_id,
+            lambda case, stamp: case.sign_plan(
+                stamp, plan_version=1, signed_by="Alex Parent", signed_on=stamp.occurred_at.date()
+            ),
+        )
+        keywork.update_case(
+            as_(),
+            case_id,
+            lambda case, stamp: case.close(stamp, reason="needs_met", final_plan_version=1),
+        )
+        all_caught_up(notify, keywork)
+        [closure] = [
+            m for m in inbox.to("alex@example.org") if m["Subject"] == "Key working has ended"
+        ]
+        assert "Final: school transport" in closure.get_payload()
