@@ -4,6 +4,7 @@ Problems name the field and the rule, never the submitted value: the values are 
 """
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -132,8 +133,17 @@ def unavailable(_: Request, error: Exception) -> JSONResponse:
     return problem(503, "unavailable", "Service unavailable", detail, headers={"Retry-After": "5"})
 
 
-def unexpected(_: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error", exc_info=error)
+def unexpected(request: Request, error: Exception) -> JSONResponse:
+    # Where it failed, not the message: messages can quote the personal data they failed on.
+    frames = traceback.extract_tb(error.__traceback__)
+    where = " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-5:]))
+    log.error(
+        "unexpected %s on %s %s at %s",
+        type(error).__name__,
+        request.method,
+        request.url.path,
+        where,
+    )
     return problem(500, "internal", "Internal error", "Something went wrong on our side.")
 
 

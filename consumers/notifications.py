@@ -12,7 +12,6 @@ sent or not, is recorded back on the case (`PlanCopySent` / `PlanCopyFailed`).
 import hashlib
 import logging
 import smtplib
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
@@ -24,6 +23,7 @@ from uuid import UUID
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from psycopg.sql import SQL, Identifier
 
+from consumers.background import Background
 from consumers.letters import PrintQueue
 from consumers.mail import Mailer
 from consumers.positions import Positions
@@ -64,7 +64,9 @@ class Notice:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-class Notifier:
+class Notifier(Background):
+    name = "notifications"
+
     def __init__(
         self,
         keywork: Keywork,
@@ -73,6 +75,7 @@ class Notifier:
         letters: PrintQueue,
         mailboxes: Mailboxes,
     ) -> None:
+        super().__init__()
         self.keywork = keywork
         self.letters = letters
         self.database = database
@@ -90,8 +93,6 @@ class Notifier:
                     "PRIMARY KEY (event_id, recipient))"
                 ).format(table=self.table)
             )
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self.notices_for: dict[str, Callable[[Any], list[Notice]]] = {
             "Referred": self._referred,
             "KeyWorkerAllocated": self._key_worker_allocated,
@@ -129,16 +130,7 @@ class Notifier:
             )
             return [(row["event_id"], row["recipient"]) for row in cursor.fetchall()]
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._follow, name="notifications")
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
-
-    def _follow(self) -> None:
+    def run(self) -> None:
         channel = self.keywork.store.channel_name
         follow(
             self.database, channel, lambda: self.notify_batch() == BATCH_SIZE, self._stopping, log

@@ -6,9 +6,9 @@ a test (or `keywork overdue check --today`) decides what day it is.
 """
 
 import logging
-import threading
 from datetime import UTC, date, datetime, time
 
+from consumers.background import Background
 from domain.contacts import Told
 from domain.errors import NotAllowedNow
 from projections.caseloads import overdue_contacts
@@ -21,13 +21,14 @@ SCHEDULER = "keywork-scheduler"  # the actor of what the scheduler records
 CHECK_EVERY_SECONDS = 3600.0
 
 
-class OverdueContacts:
+class OverdueContacts(Background):
+    name = "overdue-contacts"
+
     def __init__(self, keywork: Keywork, model: KeyWorking, escalate_after_days: int) -> None:
+        super().__init__()
         self.keywork = keywork
         self.model = model
         self.escalate_after_days = escalate_after_days
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def check(self, today: date) -> int:
         """Flags what is overdue on `today`; returns how many flags were recorded."""
@@ -38,21 +39,14 @@ class OverdueContacts:
                 recorded += self._flag(overdue.case_id, overdue.due_on, "manager", today)
         return recorded
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._every_hour, name="overdue-contacts")
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
-
-    def _every_hour(self) -> None:
+    def run(self) -> None:
+        """Checks every hour, on the application's clock."""
         while not self._stopping.is_set():
             try:
                 self.check(self.keywork.clock().date())
-            except Exception:
-                log.exception("checking overdue contacts failed; trying again later")
+            except Exception as error:
+                # The type only: a message might quote the data it failed on.
+                log.error("checking overdue contacts failed (%s)", type(error).__name__)
             self._stopping.wait(CHECK_EVERY_SECONDS)
 
     def _flag(self, case_id: object, due_on: date, told: Told, today: date) -> int:

@@ -7,7 +7,6 @@ restart: consumers see the same event `id` twice, never a missing one.
 
 import contextlib
 import logging
-import threading
 from typing import Any
 
 from eventsourcing.application import Application
@@ -15,6 +14,7 @@ from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from consumers.background import Background
 from consumers.positions import Positions
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC, cloud_event, topic_of
 from services.database import Database
@@ -27,16 +27,17 @@ SEND_TIMEOUT_SECONDS = 30.0
 PARTITIONS = 3
 
 
-class Relay:
+class Relay(Background):
+    name = "relay"
+
     def __init__(self, app: Application[Any], database: Database, bootstrap_servers: str) -> None:
+        super().__init__()
         self.app = app
         self.database = database
         self.bootstrap_servers = bootstrap_servers
         datastore = app.recorder.datastore  # type: ignore[attr-defined]
         self.positions = Positions(datastore, f"relay:{app.name}")
         self._producer: KafkaProducer | None = None
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def position(self) -> int:
         return self.positions.get()
@@ -68,18 +69,12 @@ class Relay:
         self._store(notifications[-1].id)
         return len(notifications)
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._follow, name="relay")
-        self._thread.start()
-
     def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
+        super().stop()
         if self._producer is not None:
             self._producer.close(timeout=5)
 
-    def _follow(self) -> None:
+    def run(self) -> None:
         channel = self.app.recorder.channel_name  # type: ignore[attr-defined]
         follow(self.database, channel, self._step, self._stopping, log)
 
