@@ -117,6 +117,15 @@ def mail_list(settings: Settings) -> None:
         print(f"{message['Date'] or '':<32} {message['To']:<40} {message['Subject']}")
 
 
+def mail_unconfirmed(settings: Settings) -> None:
+    """Messages whose sending was cut short: a person checks whether each arrived."""
+    with applications(settings) as (db, keywork, _):
+        letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
+        notifier = Notifier(keywork, db, mailer(settings), letters, mailboxes(settings))
+        for event, recipient in notifier.unconfirmed():
+            print(f"{event}  {recipient}")
+
+
 def projections_status(settings: Settings) -> None:
     with applications(settings) as (db, keywork, access):
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
@@ -186,9 +195,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     check_parser.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD")
     mail_parser = commands.add_parser("mail", help="the embedded default's mail")
-    mail_parser.add_subparsers(dest="mail", required=True).add_parser(
-        "list", help="messages delivered to the local maildir"
-    )
+    mail_commands = mail_parser.add_subparsers(dest="mail", required=True)
+    mail_commands.add_parser("list", help="messages delivered to the local maildir")
+    mail_commands.add_parser("unconfirmed", help="messages whose sending was cut short")
     names = ", ".join(kind.name for kind in READ_MODELS)
     rebuild_parser.add_argument("names", nargs="*", help=f"any of: {names} (default: all)")
     args = parser.parse_args(argv)
@@ -206,8 +215,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(130)
     elif args.command == "overdue":
         overdue_check(settings, args.today)
-    elif args.command == "mail":
+    elif args.command == "mail" and args.mail == "list":
         mail_list(settings)
+    elif args.command == "mail":
+        mail_unconfirmed(settings)
     elif args.command == "projections" and args.projections == "status":
         projections_status(settings)
     elif args.command == "projections":
