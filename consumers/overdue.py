@@ -7,6 +7,7 @@ a test (or `keywork overdue check --today`) decides what day it is.
 
 import logging
 from datetime import UTC, date, datetime, time
+from uuid import UUID
 
 from consumers.background import Background
 from domain.contacts import Told
@@ -49,13 +50,13 @@ class OverdueContacts(Background):
                 log.error("checking overdue contacts failed (%s)", type(error).__name__)
             self._stopping.wait(CHECK_EVERY_SECONDS)
 
-    def _flag(self, case_id: object, due_on: date, told: Told, today: date) -> int:
+    def _flag(self, case_id: UUID, due_on: date, told: Told, today: date) -> int:
         # It occurred on the day checked (at its start, so never after the time it is recorded).
         on = min(datetime.combine(today, time(), UTC), self.keywork.clock())
         try:
             self.keywork.update_case(
                 Command(actor=SCHEDULER, occurred_at=on),
-                case_id,  # type: ignore[arg-type]
+                case_id,
                 lambda case, stamp: case.flag_contact_overdue(stamp, due_on=due_on, told=told),
             )
         except (NotAllowedNow, VersionConflict):
