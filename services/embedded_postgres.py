@@ -25,10 +25,10 @@ def free_port() -> int:
 
 
 class EmbeddedPostgres:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, port: int | None = None) -> None:
         self.folder = folder.resolve()
         self.data = self.folder / "pgdata"
-        self.port = free_port()
+        self.port = port or free_port()
         self._user: str | None = _server_user_when_root()
 
     def start(self) -> Database:

@@ -90,14 +90,14 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base_url, timeout=30) as http:
-            _wait_until_up(http, process, log)
+            wait_until_up(http, process, log)
             yield RunningService(base_url, secret, http, broker, Path(data_dir))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
 
 
-def _wait_until_up(http: httpx.Client, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_up(http: httpx.Client, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
