@@ -23,14 +23,18 @@ MIN_POSITION_WAIT_SECONDS = 5.0
 def read_of(
     action: str, subject_kind: SubjectKind, what: str, subject_param: str
 ) -> Callable[..., Principal]:
-    """A dependency: lets the caller read if `action` allows, and records the read either way."""
+    """A dependency: lets the caller read if `action` allows, and records the read either way.
+
+    The subject is the path (or query) parameter `subject_param`: a case, a practitioner, ...
+    """
 
     def check(
         request: Request,
         caller: Annotated[Principal, Depends(principal)],
         x_purpose: Annotated[str | None, Header(max_length=500)] = None,
     ) -> Principal:
-        subject_id = str(request.path_params.get(subject_param, ""))
+        subject = request.path_params.get(subject_param) or request.query_params.get(subject_param)
+        subject_id = str(subject or "")
         try:
             require(caller, action)
             allowed = True

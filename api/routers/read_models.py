@@ -206,7 +206,9 @@ def actor_trail(
     until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
+    min_position: MinPosition = None,
 ) -> TrailOut:
+    caught_up(runner, runner.get(Actions), min_position)
     return _trail(runner, None, actor, since, until, limit, cursor)
 
 

@@ -208,3 +208,19 @@ def test_health_shows_each_projection_against_the_store_it_follows(
     assert names == {"key_working", "distribution_list", "actions", "views"}
     for projection in health["projections"]:
         assert projection["position"] >= 0 and projection["behind"] >= 0
+
+
+def test_a_managers_trail_of_one_person_is_itself_on_the_record(service: RunningService) -> None:
+    case_id = new_active_case(service)
+    contact = service.post(
+        f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user="kw-42"
+    )
+    entries = read(service, "/trail", contact, actor="kw-42")["entries"]
+    assert [e["action"] for e in entries] == ["ContactRecorded"]
+    deadline = datetime.now(UTC) + timedelta(seconds=10)
+    while datetime.now(UTC) < deadline:
+        views = read(service, "/trail", actor="manager-1")["entries"]
+        if any(e["subject_id"] == "kw-42" for e in views):
+            break
+        time.sleep(0.05)
+    assert any(e["subject_id"] == "kw-42" and e["action"] == "viewed trail" for e in views)
