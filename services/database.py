@@ -9,6 +9,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from services.settings import Settings
 
+CONNECT_TIMEOUT_SECONDS = 2
 SUPPORTED_URL_PARTS = {"host", "port", "user", "password", "dbname"}
 
 
@@ -68,6 +69,9 @@ class Database:
             "POSTGRES_PASSWORD": self.password,
             "POSTGRES_DBNAME": self.dbname,
             "POSTGRES_POOL_SIZE": str(pool_size),
+            # How long to wait for a connection: with the database down a request fails (503)
+            # after the store's retries rather than hanging on the pool.
+            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT_SECONDS),
             "APPLICATION_RECORDER_TOPIC": "services.recorder:KeyworkRecorder",
         }
 

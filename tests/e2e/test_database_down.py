@@ -49,7 +49,8 @@ def test_with_the_database_down_the_service_answers_503_and_recovers(folder: Pat
     token = issue_token(Principal("coordinator-1", "coordinator", area="norfolk"), SECRET, 1)
     auth = {"Authorization": f"Bearer {token}"}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        # While the database is down a request takes the store's retries (about 10 x 2 s).
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=90) as http:
             wait_until_up(http, service, log)
             case_id = http.post("/referrals", json=referral(), headers=auth).json()["case_id"]
             postgres.stop()
