@@ -120,7 +120,6 @@ class Case(CorrectionsPart, ReviewsPart, PlansPart, TransferPart, ClosurePart):
         self.closure_reason = None
         self.closed_on = None
         self.closure_audited = False
-        self.corrected_by = {}
 
     def decide_eligibility(self, stamp: Stamp, rules: RuleSet, facts: EligibilityFacts) -> None:
         self._require_undecided_allocation()

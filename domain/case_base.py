@@ -75,7 +75,6 @@ class CaseBase(KeyworkAggregate):
         closure_reason: ClosureReason | None
         closed_on: date | None
         closure_audited: bool
-        corrected_by: dict[UUID, UUID]  # corrected event → the correction
 
     def _require_open(self) -> None:
         if self.status == "closed":

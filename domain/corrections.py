@@ -77,14 +77,12 @@ class CorrectionsPart(ContactsPart, TacPart, CaseBase):
         self, stamp: Stamp, corrects_event_id: UUID, reason: str, contact: Contact
     ) -> None:
         self.contacts[corrects_event_id] = contact
-        self.corrected_by[corrects_event_id] = self._applying_event_id()
 
     @event("TacMemberCorrected")
     def _tac_member_corrected(
         self, stamp: Stamp, corrects_event_id: UUID, reason: str, member: TacMember
     ) -> None:
         self.tac[member.practitioner_id] = member
-        self.corrected_by[corrects_event_id] = self._applying_event_id()
 
 
 def _only(changes: dict[str, object], allowed: set[str]) -> None:

@@ -22,7 +22,7 @@ from domain.reviews import RequestedBy
 from domain.stamp import Stamp, event_id
 from domain.transfers import Transfer
 from services.application import KeyworkApplication
-from services.commands import Command, Outcome
+from services.commands import Command, NotFound, Outcome
 
 
 class CaseCommands(KeyworkApplication):
@@ -235,8 +235,11 @@ class CaseCommands(KeyworkApplication):
         return self.load(Case, case_id)
 
     def timeline(self, case_id: UUID) -> Sequence[KeyworkAggregate.Event]:
-        self.load(Case, case_id)
-        return [e for e in self.events.get(case_id) if isinstance(e, KeyworkAggregate.Event)]
+        """The case's events, read once; a stream that is not a case's is not found."""
+        events = [e for e in self.events.get(case_id) if isinstance(e, KeyworkAggregate.Event)]
+        if not events or not isinstance(events[0], Case.Referred):  # type: ignore[attr-defined]
+            raise NotFound("case")
+        return events
 
     def require_in_post(self, practitioner_id: UUID | None, field: str) -> None:
         if practitioner_id is None:

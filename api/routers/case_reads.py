@@ -23,7 +23,6 @@ from api.schemas.cases import (
     TransferOut,
 )
 from domain.aggregate import KeyworkAggregate
-from domain.case import Case
 from domain.key_workers import KeyWorker
 from domain.stamp import event_id
 from services.keywork import Keywork
@@ -100,10 +99,15 @@ def timeline(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> TimelineOut:
-    case = keywork.case(case_id)
     start = decode_cursor(cursor)
     events = keywork.timeline(case_id)
-    page = [_entry(case, event) for event in events[start : start + limit]]
+    # A correction names the event it supersedes: link each corrected event to its correction.
+    corrected_by = {
+        vars(event)["corrects_event_id"]: event_id(case_id, event.originator_version)
+        for event in events
+        if "corrects_event_id" in vars(event)
+    }
+    page = [_entry(case_id, event, corrected_by) for event in events[start : start + limit]]
     more = start + limit < len(events)
     return TimelineOut(
         case_id=case_id, events=page, next_cursor=encode_cursor(start + limit) if more else None
@@ -127,10 +131,12 @@ def _key_worker(keywork: Keywork, worker: KeyWorker) -> KeyWorkerOut:
     )
 
 
-def _entry(case: Case, event: KeyworkAggregate.Event) -> TimelineEntry:
+def _entry(
+    case_id: UUID, event: KeyworkAggregate.Event, corrected_by: dict[UUID, UUID]
+) -> TimelineEntry:
     fields: dict[str, Any] = vars(event)
     details = {name: value for name, value in fields.items() if name not in ENVELOPE}
-    this_event = event_id(case.id, event.originator_version)
+    this_event = event_id(case_id, event.originator_version)
     return TimelineEntry(
         event_id=this_event,
         version=event.originator_version,
@@ -139,6 +145,6 @@ def _entry(case: Case, event: KeyworkAggregate.Event) -> TimelineEntry:
         occurred_at=event.stamp.occurred_at,
         recorded_at=event.stamp.recorded_at,
         reason=fields.get("reason"),
-        corrected_by=case.corrected_by.get(this_event),
+        corrected_by=corrected_by.get(this_event),
         details=jsonable_encoder(details),
     )
