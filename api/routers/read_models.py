@@ -28,6 +28,7 @@ from projections.caseloads import (
 )
 from projections.distribution_list import DistributionList, Recipient
 from projections.key_working import KeyWorking
+from projections.runner import ProjectionRunner
 from projections.trail import Actions, TrailEntry, Views, trail
 
 router = APIRouter(tags=["read models"])
@@ -173,14 +174,34 @@ def team_caseloads(team_id: str, at: At) -> TeamCaseloadOut:
     )
 
 
-@router.get(
-    "/cases/{case_id}/trail",
-    response_model=TrailOut,
-    dependencies=[Depends(read_of("read_trail", "case", "trail", "case_id"))],
-)
-def case_trail(
-    case_id: UUID,
-    keywork: Service,
+@dataclass(frozen=True)
+class TrailQuery:
+    """A page of the trail, filtered by actor and period (inclusive), the actions caught up."""
+
+    runner: ProjectionRunner
+    actor: str | None
+    since: datetime | None
+    until: datetime | None
+    limit: int
+    offset: int
+
+    def page(self, subject_id: str | None) -> TrailOut:
+        entries = trail(
+            self.runner.get(Actions),
+            self.runner.get(Views),
+            subject_id=subject_id,
+            actor=self.actor,
+            since=self.since,
+            until=self.until,
+            limit=self.limit + 1,
+            offset=self.offset,
+        )
+        more = len(entries) > self.limit
+        next_cursor = encode_cursor(self.offset + self.limit) if more else None
+        return TrailOut(entries=entries[: self.limit], next_cursor=next_cursor)
+
+
+def trail_query(
     runner: Runner,
     actor: str | None = None,
     since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
@@ -188,10 +209,22 @@ def case_trail(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
     min_position: MinPosition = None,
-) -> TrailOut:
-    keywork.case(case_id)
+) -> TrailQuery:
     caught_up(runner, runner.get(Actions), min_position)
-    return _trail(runner, str(case_id), actor, since, until, limit, cursor)
+    return TrailQuery(runner, actor, since, until, limit, decode_cursor(cursor))
+
+
+Trail = Annotated[TrailQuery, Depends(trail_query)]
+
+
+@router.get(
+    "/cases/{case_id}/trail",
+    response_model=TrailOut,
+    dependencies=[Depends(read_of("read_trail", "case", "trail", "case_id"))],
+)
+def case_trail(case_id: UUID, keywork: Service, query: Trail) -> TrailOut:
+    keywork.case(case_id)
+    return query.page(str(case_id))
 
 
 @router.get(
@@ -199,40 +232,5 @@ def case_trail(
     response_model=TrailOut,
     dependencies=[Depends(read_of("read_trail", "trail", "trail", "actor"))],
 )
-def actor_trail(
-    runner: Runner,
-    actor: str | None = None,
-    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
-    min_position: MinPosition = None,
-) -> TrailOut:
-    caught_up(runner, runner.get(Actions), min_position)
-    return _trail(runner, None, actor, since, until, limit, cursor)
-
-
-def _trail(
-    runner: Runner,
-    subject_id: str | None,
-    actor: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int,
-    cursor: str | None,
-) -> TrailOut:
-    offset = decode_cursor(cursor)
-    entries = trail(
-        runner.get(Actions),
-        runner.get(Views),
-        subject_id=subject_id,
-        actor=actor,
-        since=since,
-        until=until,
-        limit=limit + 1,
-        offset=offset,
-    )
-    more = len(entries) > limit
-    return TrailOut(
-        entries=entries[:limit], next_cursor=encode_cursor(offset + limit) if more else None
-    )
+def actor_trail(query: Trail) -> TrailOut:
+    return query.page(None)
