@@ -17,6 +17,7 @@ from domain.stamp import Stamp
 
 AuditOutcome = Literal["good", "requires_improvement", "inadequate"]
 AUDIT_DUE_DAYS = 28
+REOPEN_WINDOW_DAYS = 180  # the default an area's service may change
 
 
 class ClosurePart(KeyWorkerPart, CaseBase):

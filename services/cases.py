@@ -13,6 +13,7 @@ from uuid import UUID
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer, Route
 from domain.case_base import FamilyMember
+from domain.closure import REOPEN_WINDOW_DAYS
 from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
@@ -26,7 +27,7 @@ from services.commands import Command, NotFound, Outcome
 
 
 class CaseCommands(KeyworkApplication):
-    reopen_window_days: int = 180
+    reopen_window_days: int = REOPEN_WINDOW_DAYS
 
     def update_case(
         self, command: Command, case_id: UUID, decide: Callable[[Case, Stamp], Any]

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.closure import REOPEN_WINDOW_DAYS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KEYWORK_", extra="ignore")
@@ -32,7 +34,7 @@ class Settings(BaseSettings):
     token_hours: int = 12
     areas_file: Path | None = None
     # A closed case can be reopened for this long; after it, a new referral links to it.
-    reopen_window_days: int = Field(180, ge=0)
+    reopen_window_days: int = Field(REOPEN_WINDOW_DAYS, ge=0)
     # Kafka bootstrap servers (host:port,...); unset, the service runs without the relay.
     kafka_bootstrap_servers: str | None = None
     # Mail: with no SMTP host, messages go to a maildir under the data folder.
