@@ -81,6 +81,7 @@ from projections.rebuild import REBUILD_BATCH_SIZE, rebuild
 from projections.registry import READ_MODELS
 from services.access import AccessLog
 from services.areas import Areas
+from services.data_keys import DataKeys
 from services.database import Database
 from services.keywork import Keywork
 from services.settings import Settings
@@ -306,7 +307,9 @@ def scratch_database(database: Database) -> Iterator[Database]:
 @contextmanager
 def applications(database: Database) -> Iterator[tuple[Keywork, AccessLog]]:
     with ExitStack() as stack:
-        keywork = Keywork(database.eventsourcing_env(POOL_SIZE), Areas.load(None))
+        keywork = Keywork(
+            database.eventsourcing_env(POOL_SIZE), Areas.load(None), DataKeys(os.urandom(32), 30.0)
+        )
         stack.callback(keywork.close)
         access = AccessLog(database.eventsourcing_env(POOL_SIZE))
         stack.callback(access.close)

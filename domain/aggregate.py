@@ -27,6 +27,9 @@ class KeyworkAggregate(Aggregate):
             object.__setattr__(clone, name, own)
         return clone
 
+    def require_changeable(self) -> None:
+        """Refuses every command once the aggregate may no longer change (e.g. an erased case)."""
+
 
 def require_choice(field: str, value: str, choices: object) -> None:
     """Refuse a value outside a Literal's choices."""

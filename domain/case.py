@@ -14,7 +14,9 @@ from eventsourcing.domain import event
 from domain.aggregate import require_choice, require_text
 from domain.case_base import MAX_NAME_LENGTH, Channel, FamilyMember
 from domain.closure import ClosurePart
+from domain.consent import ConsentPart
 from domain.corrections import CorrectionsPart
+from domain.erasure import ErasurePart
 from domain.eligibility import EligibilityFacts, RuleSet, age_on, unmet_criteria
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.nhs_number import is_valid_nhs_number
@@ -44,7 +46,9 @@ class Child:
     in_complex_needs_school: bool = False
 
 
-class Case(CorrectionsPart, ReviewsPart, PlansPart, TransferPart, ClosurePart):
+class Case(
+    CorrectionsPart, ReviewsPart, PlansPart, TransferPart, ClosurePart, ConsentPart, ErasurePart
+):
     @classmethod
     def refer(
         cls,
@@ -101,6 +105,8 @@ class Case(CorrectionsPart, ReviewsPart, PlansPart, TransferPart, ClosurePart):
         self.family = list(family)
         self.needs = list(needs)
         self.consent_to_share = consent_to_share
+        self.consent_overridden = False
+        self.erased = False
         self.previous_case_id = previous_case_id
         self.referred_at = stamp.occurred_at
         self.status = "referred"

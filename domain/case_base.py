@@ -75,6 +75,9 @@ class CaseBase(KeyworkAggregate):
         closure_reason: ClosureReason | None
         closed_on: date | None
         closure_audited: bool
+        consent_to_share: bool
+        consent_overridden: bool
+        erased: bool
 
     def _require_open(self) -> None:
         if self.status == "closed":

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case
 from domain.directory import Agency, Practitioner
+from domain.personal import VALUE_FIELDS, event_fields
 
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "stamp", "originator_topic"}
 AGGREGATES: tuple[type[KeyworkAggregate], ...] = (Case, Practitioner, Agency)
@@ -22,6 +23,10 @@ Every event also carries its envelope: the aggregate's id (`originator_id`, for 
 case id), its `originator_version` (the event id is derived from the two), and a `stamp` with the
 `actor`, when it `occurred_at` and when it was `recorded_at`. Value types (`KeyWorker`, `Cover`,
 `Contact`, …) are the frozen dataclasses of `domain/`.
+
+Fields marked *sealed* hold the child's or family's personal data: they are stored encrypted with
+that child's own key and read as a placeholder once the key is destroyed by an erasure
+(`domain/personal.py`). The sealed fields of value types are listed at the end.
 """
 
 
@@ -47,12 +52,24 @@ def _type_name(annotation: object) -> str:
 
 def _row(event: type[KeyworkAggregate.Event]) -> str:
     hints = typing.get_type_hints(event)
+    personal = event_fields(event)
     fields = [
         f"`{field.name}`: {_type_name(hints[field.name])}"
+        + (" *sealed*" if field.name in personal else "")
         for field in dataclasses.fields(event)
         if field.name not in ENVELOPE
     ]
     return f"| `{event.__name__}` | {', '.join(fields) or '—'} |"
+
+
+def _sealed_values() -> str:
+    rows = sorted(
+        f"| `{value.__name__}` | {', '.join(f'`{name}`' for name in fields)} |"
+        for value, fields in VALUE_FIELDS.items()
+    )
+    return "\n".join(
+        ["## Sealed fields of value types", "", "| value | sealed fields |", "|---|---|", *rows, ""]
+    )
 
 
 def catalogue() -> str:
@@ -61,6 +78,7 @@ def catalogue() -> str:
         rows = sorted(_row(event) for event in events_of(aggregate))
         table = "\n".join(["| event | fields |", "|---|---|", *rows])
         sections.append(f"## {aggregate.__name__}\n\n{table}\n")
+    sections.append(_sealed_values())
     return "\n".join(sections)
 
 

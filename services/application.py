@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from domain.aggregate import KeyworkAggregate
 from domain.errors import InvalidValue
@@ -18,7 +18,9 @@ from domain.stamp import Stamp, event_id
 from services import transcodings
 from services.areas import Areas
 from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
+from services.data_keys import DataKeys
 from services.recorder import KeyworkRecorder, Receipt
+from services.sealing import SealedAsText, SealingMapper
 
 A = TypeVar("A", bound=KeyworkAggregate)
 Clock = Callable[[], datetime]
@@ -32,8 +34,12 @@ def utc_now() -> datetime:
 class KeyworkApplication(Application[UUID]):
     name = "keywork"
 
-    def __init__(self, env: dict[str, str], areas: Areas, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, env: dict[str, str], areas: Areas, keys: DataKeys, clock: Clock = utc_now
+    ) -> None:
+        self.keys = keys  # before the library builds the mapper, which seals with them
         super().__init__(env)
+        keys.store = self.store
         self.areas = areas
         self.clock = clock
 
@@ -45,6 +51,10 @@ class KeyworkApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcodings.register(transcoder)
+        transcoder.register(SealedAsText())
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return SealingMapper(self.construct_transcoder(), self.keys)
 
     def load(self, kind: type[A], aggregate_id: UUID) -> A:
         try:
@@ -81,6 +91,7 @@ class KeyworkApplication(Application[UUID]):
             expected = command.expected_version
             if expected is not None and expected != aggregate.version:
                 raise VersionConflict(aggregate.version)
+            aggregate.require_changeable()
             decide(aggregate, self._stamp(command))
             try:
                 return self._commit(command, aggregate)

@@ -3,6 +3,7 @@
 from services.access import AccessLog
 from services.areas import Areas
 from services.cases import CaseCommands
+from services.data_keys import DataKeys
 from services.database import Database
 from services.directory import DirectoryCommands
 from services.settings import Settings
@@ -16,7 +17,8 @@ class Keywork(CaseCommands, DirectoryCommands):
 
 def open_keywork(settings: Settings, database: Database) -> Keywork:
     env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
-    keywork = Keywork(env, Areas.load(settings.areas_file))
+    keys = DataKeys(settings.master_key_bytes, settings.key_cache_seconds)
+    keywork = Keywork(env, Areas.load(settings.areas_file), keys)
     keywork.reopen_window_days = settings.reopen_window_days
     return keywork
 

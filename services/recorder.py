@@ -1,8 +1,11 @@
-"""The event recorder, extended with command receipts for idempotent retries.
+"""The event recorder, extended with command receipts and the children's data keys.
 
 A receipt (who, their Idempotency-Key, a fingerprint of the request, and the versions it wrote)
 is inserted in the same transaction as the command's events, so a command is either recorded
 with its receipt or not at all, and a concurrent retry with the same key fails as a whole.
+
+An erasure event destroys the child's key in the same transaction that records it: the store
+never says "erased" while the key survives, nor loses a key without saying why.
 """
 
 from dataclasses import dataclass
@@ -13,6 +16,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+
+from domain.erasure import ERASURE_EVENT
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,24 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             "SELECT actor, idempotency_key, fingerprint, aggregate_id, first_version, last_version "
             "FROM {table} WHERE actor = %s AND idempotency_key = %s"
         ).format(table=table)
+        keys = Identifier(datastore.schema, "data_keys")
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {keys} (subject_id uuid PRIMARY KEY, wrapped bytea, "
+                "created_at timestamptz NOT NULL DEFAULT now(), erased_at timestamptz)"
+            ).format(keys=keys)
+        )
+        self._insert_key = SQL(
+            "INSERT INTO {keys} (subject_id, wrapped) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+        ).format(keys=keys)
+        self._select_key = SQL("SELECT wrapped FROM {keys} WHERE subject_id = %s").format(keys=keys)
+        self._destroy_key = SQL(
+            "UPDATE {keys} SET wrapped = NULL, erased_at = now() "
+            "WHERE subject_id = %s AND wrapped IS NOT NULL"
+        ).format(keys=keys)
+        self._select_erased = SQL(
+            "SELECT subject_id FROM {keys} WHERE wrapped IS NULL ORDER BY erased_at"
+        ).format(keys=keys)
         self._select_position = SQL(
             "SELECT notification_id FROM {table} "
             "WHERE originator_id = %s AND originator_version = %s"
@@ -60,6 +83,9 @@ class KeyworkRecorder(PostgresApplicationRecorder):
         **kwargs: Any,
     ) -> Any:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        for stored in stored_events:
+            if stored.topic.endswith(f".{ERASURE_EVENT}"):
+                curs.execute(self._destroy_key, (stored.originator_id,))
         # Last in the transaction's pipeline: a clash with a retry's receipt fails the whole
         # transaction, and no statement queued after it is skipped (which would leave the
         # connection's prepared statements out of step with the server's).
@@ -89,3 +115,24 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
         assert row is not None, "a receipt always points at recorded events"
         return int(row["notification_id"])
+
+    def add_wrapped_key(self, subject_id: UUID, wrapped: bytes) -> bytes | None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._insert_key, (subject_id, wrapped))
+            curs.execute(self._select_key, (subject_id,))
+            row = curs.fetchone()
+        assert row is not None, "the key was just inserted, or was already there"
+        return None if row["wrapped"] is None else bytes(row["wrapped"])
+
+    def wrapped_key(self, subject_id: UUID) -> tuple[bool, bytes | None]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_key, (subject_id,), prepare=True)
+            row = curs.fetchone()
+        if row is None:
+            return False, None
+        return True, None if row["wrapped"] is None else bytes(row["wrapped"])
+
+    def erased_subjects(self) -> list[UUID]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_erased)
+            return [row["subject_id"] for row in curs.fetchall()]

@@ -1,6 +1,8 @@
 """The one settings object, read from the environment, with safe embedded defaults."""
 
+import base64
 import secrets
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -32,6 +34,14 @@ class Settings(BaseSettings):
     # Unset: a random secret is made once and kept in the data folder, readable by its owner only.
     jwt_secret: SecretStr | None = Field(None, min_length=32)
     token_hours: int = 12
+    # Wraps each child's data key: 32 bytes, urlsafe base64. Unset: made once in the data folder
+    # like the token secret. Keep it apart from database backups.
+    master_key: SecretStr | None = None
+    # The cases erased so far, one id per line, replayed on start so that restoring an old
+    # backup cannot bring an erased child back. Unset: `erasure-list` in the data folder.
+    erasure_list: Path | None = None
+    # How long a process trusts a child's key it has read (another process may erase it).
+    key_cache_seconds: float = Field(30.0, ge=0)
     areas_file: Path | None = None
     # A closed case can be reopened for this long; after it, a new referral links to it.
     reopen_window_days: int = Field(REOPEN_WINDOW_DAYS, ge=0)
@@ -56,9 +66,33 @@ class Settings(BaseSettings):
     def signing_secret(self) -> str:
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
-        path = self.data_dir / "jwt-secret"
+        return self._kept_secret("jwt-secret", lambda: secrets.token_urlsafe(48))
+
+    @cached_property
+    def master_key_bytes(self) -> bytes:
+        text = (
+            self.master_key.get_secret_value()
+            if self.master_key is not None
+            else self._kept_secret("master-key", lambda: _urlsafe(secrets.token_bytes(32)))
+        )
+        key = base64.urlsafe_b64decode(text)
+        if len(key) != 32:
+            raise ValueError("KEYWORK_MASTER_KEY must be 32 bytes in urlsafe base64")
+        return key
+
+    @property
+    def erasure_list_path(self) -> Path:
+        return self.erasure_list or self.data_dir / "erasure-list"
+
+    def _kept_secret(self, name: str, make: Callable[[], str]) -> str:
+        """A secret made once and kept in the data folder, readable by its owner only."""
+        path = self.data_dir / name
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(48))
+            path.write_text(make())
         return path.read_text().strip()
+
+
+def _urlsafe(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode()

@@ -10,13 +10,14 @@ from services.areas import Areas
 from services.commands import Command, Outcome
 from services.database import Database
 from services.keywork import Keywork
+from tests.keys import new_data_keys
 
 MEETS_NORFOLK = EligibilityFacts(True, True, 3, 2)
 
 
 @pytest.fixture(scope="session")
 def keywork(database: Database) -> Iterator[Keywork]:
-    app = Keywork(database.eventsourcing_env(pool_size=8), Areas.load(None))
+    app = Keywork(database.eventsourcing_env(pool_size=8), Areas.load(None), new_data_keys())
     yield app
     app.close()
 

@@ -25,6 +25,7 @@ from tests.integration.conftest import (
     refer,
     sign_agreement,
 )
+from tests.keys import new_data_keys
 
 
 def test_a_case_reads_back_the_same_from_a_new_application(
@@ -33,7 +34,7 @@ def test_a_case_reads_back_the_same_from_a_new_application(
     case_id = active_case(keywork)
     sign_agreement(keywork, case_id)
     original = keywork.case(case_id)
-    fresh = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(None))
+    fresh = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(None), new_data_keys())
     try:
         reloaded = fresh.case(case_id)
     finally:
@@ -61,7 +62,7 @@ def test_an_area_file_sets_the_rule_set_used_for_its_cases(
         ' "max_age_in_complex_needs_school": 25, "requires_gp_in_area": false,'
         ' "requires_complex_health_needs": true, "min_specialists": 2, "min_agencies": 1}}'
     )
-    app = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(rules))
+    app = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(rules), new_data_keys())
     try:
         case_id = refer(app)
         app.decide_eligibility(as_(), case_id, EligibilityFacts(False, True, 2, 1))

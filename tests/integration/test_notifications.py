@@ -19,6 +19,7 @@ from services.embedded_postgres import free_port
 from services.keywork import Keywork
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.keys import new_data_keys
 from tests.smtp import smtp_server
 
 COORDINATORS = "coordinators@keywork.test"
@@ -33,7 +34,7 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None))
+    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
     yield app
     app.close()
 

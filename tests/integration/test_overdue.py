@@ -19,6 +19,7 @@ from services.embedded_postgres import free_port
 from services.keywork import Keywork
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, contact, practitioner, sign_agreement
+from tests.keys import new_data_keys
 from tests.smtp import smtp_server
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -44,7 +45,9 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture
 def keywork(own_database: Database, clock: Clock) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), clock=clock)
+    app = Keywork(
+        own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys(), clock=clock
+    )
     yield app
     app.close()
 

@@ -36,6 +36,7 @@ from tests.integration.conftest import (
     sign_agreement,
 )
 from tests.integration.test_case_service import run_together
+from tests.keys import master_key_setting, new_data_keys
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=8), Areas.load(None))
+    app = Keywork(own_database.eventsourcing_env(pool_size=8), Areas.load(None), new_data_keys())
     yield app
     app.close()
 
@@ -210,6 +211,7 @@ def test_a_killed_service_resumes_without_missing_or_doubling_an_event(
         "KEYWORK_DATABASE_URL": own_database.conninfo,
         "KEYWORK_JWT_SECRET": "x" * 40,
         "KEYWORK_DATA_DIR": str(tmp_path),
+        "KEYWORK_MASTER_KEY": master_key_setting(),
     }
     service = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "run", "--port", str(free_port())],

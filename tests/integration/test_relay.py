@@ -19,6 +19,7 @@ from services.keywork import Keywork
 from tests.broker import running_broker
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, as_, contact, practitioner, sign_agreement
+from tests.keys import new_data_keys
 
 TOPICS = (CASE_TOPIC, DIRECTORY_TOPIC)
 PERSONAL = (
@@ -47,7 +48,7 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None))
+    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
     yield app
     app.close()
 

@@ -1,0 +1,84 @@
+"""Each child's data key: made on first use, kept wrapped by the master key, destroyed on erasure.
+
+A data key is 256-bit AES-GCM. It is stored in the `data_keys` table wrapped (AES-GCM) by the
+master key from settings, bound to its case id, so a key row copied to another case does not open.
+Unwrapped keys are kept in memory for `key_cache_seconds`, so that another process's erasure takes
+effect here within that time; this process's own erasures take effect at once.
+"""
+
+import os
+import threading
+from typing import Protocol
+from uuid import UUID
+
+from cachetools import TTLCache
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+NONCE_BYTES = 12
+CACHE_SIZE = 10_000
+
+
+class KeyDestroyed(Exception):
+    """The child's key was destroyed: their personal data can no longer be sealed or opened."""
+
+
+class KeyStore(Protocol):
+    def add_wrapped_key(self, subject_id: UUID, wrapped: bytes) -> bytes | None:
+        """Stores the key unless one exists; returns the stored one (None once destroyed)."""
+
+    def wrapped_key(self, subject_id: UUID) -> tuple[bool, bytes | None]:
+        """(whether a key row exists, its wrapped key or None once destroyed)."""
+
+
+def seal(key: AESGCM, plaintext: bytes, subject_id: UUID) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + key.encrypt(nonce, plaintext, subject_id.bytes)
+
+
+def open_sealed(key: AESGCM, sealed: bytes, subject_id: UUID) -> bytes:
+    return key.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], subject_id.bytes)
+
+
+class DataKeys:
+    def __init__(self, master_key: bytes, cache_seconds: float) -> None:
+        self._master = AESGCM(master_key)
+        self._cache: TTLCache[UUID, AESGCM | None] = TTLCache(CACHE_SIZE, max(cache_seconds, 1e-3))
+        self._lock = threading.Lock()
+        self.store: KeyStore | None = None
+
+    def for_sealing(self, subject_id: UUID) -> AESGCM:
+        """The child's key, made now if they have none yet."""
+        key = self.for_opening(subject_id)
+        if key is not None:
+            return key
+        new_key = AESGCM.generate_key(256)
+        wrapped = self._store().add_wrapped_key(subject_id, seal(self._master, new_key, subject_id))
+        if wrapped is None:
+            raise KeyDestroyed(str(subject_id))
+        made = AESGCM(open_sealed(self._master, wrapped, subject_id))
+        self._remember(subject_id, made)
+        return made
+
+    def for_opening(self, subject_id: UUID) -> AESGCM | None:
+        """The child's key, or None if they have none or it was destroyed."""
+        with self._lock:
+            if subject_id in self._cache:
+                return self._cache[subject_id]
+        exists, wrapped = self._store().wrapped_key(subject_id)
+        if not exists:
+            return None
+        key = None if wrapped is None else AESGCM(open_sealed(self._master, wrapped, subject_id))
+        self._remember(subject_id, key)
+        return key
+
+    def forget(self, subject_id: UUID) -> None:
+        with self._lock:
+            self._cache.pop(subject_id, None)
+
+    def _remember(self, subject_id: UUID, key: AESGCM | None) -> None:
+        with self._lock:
+            self._cache[subject_id] = key
+
+    def _store(self) -> KeyStore:
+        assert self.store is not None, "the key store is attached when the application starts"
+        return self.store

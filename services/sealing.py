@@ -1,0 +1,106 @@
+"""The mapper that seals the personal fields of a case's events with that child's key.
+
+Plugged into the eventsourcing library as the application's mapper: on the way to the store, each
+personal field (`domain/personal.py`) is replaced by a `Sealed` value, the field's JSON encrypted
+with AES-GCM under the child's data key; the library's transcoder then stores it like any other
+value. On the way back, sealed values are opened, or, once the key is destroyed, read as the
+field's placeholder. Ids, versions, topics and every non-personal field stay readable.
+"""
+
+import base64
+import copy
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, Transcoding
+
+from domain.case_base import CaseBase
+from domain.personal import event_fields, value_fields
+from services.data_keys import DataKeys, open_sealed, seal
+
+# What to do with a personal value: given the value and its placeholder, the value to keep.
+Change = Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class Sealed:
+    ciphertext: bytes
+
+
+class SealedAsText(Transcoding):
+    type = Sealed
+    name = "sealed"
+
+    def encode(self, obj: Sealed) -> str:
+        return base64.b64encode(obj.ciphertext).decode()
+
+    def decode(self, data: str) -> Sealed:
+        return Sealed(base64.b64decode(data))
+
+
+class SealingMapper(Mapper[UUID]):
+    def __init__(self, transcoder: Transcoder, keys: DataKeys) -> None:
+        super().__init__(transcoder)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        if isinstance(domain_event, CaseBase.Event):
+            subject = domain_event.originator_id
+
+            def sealed(value: Any, placeholder: Any) -> Any:
+                if value is None:
+                    return None
+                plaintext = self.transcoder.encode({"v": value})
+                return Sealed(seal(self.keys.for_sealing(subject), plaintext, subject))
+
+            domain_event = _with_personal(domain_event, sealed)
+        return super().to_stored_event(domain_event)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        domain_event = super().to_domain_event(stored_event)
+        if not isinstance(domain_event, CaseBase.Event):
+            return domain_event
+        subject = domain_event.originator_id
+
+        def opened(value: Any, placeholder: Any) -> Any:
+            if not isinstance(value, Sealed):
+                return value
+            key = self.keys.for_opening(subject)
+            if key is None:
+                return copy.copy(placeholder)
+            return self.transcoder.decode(open_sealed(key, value.ciphertext, subject))["v"]
+
+        return _with_personal(domain_event, opened)
+
+
+def _with_personal(event: Any, change: Change) -> Any:
+    """A copy of `event` with `change` applied to each personal value, however deep."""
+    personal = event_fields(type(event))
+    state = {
+        name: change(value, personal[name]) if name in personal else _within(value, change)
+        for name, value in vars(event).items()
+    }
+    changed = object.__new__(type(event))
+    object.__setattr__(changed, "__dict__", state)
+    return changed
+
+
+def _within(value: Any, change: Change) -> Any:
+    if isinstance(value, list):
+        return [_within(item, change) for item in value]
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    personal = value_fields(type(value))
+    updates = {
+        field.name: (
+            change(getattr(value, field.name), personal[field.name])
+            if field.name in personal
+            else _within(getattr(value, field.name), change)
+        )
+        for field in dataclasses.fields(value)
+    }
+    return dataclasses.replace(value, **updates)

@@ -1,0 +1,21 @@
+"""The master key of the test session, as the service would read it from settings.
+
+Shared by every application a test opens on a store, as the service's processes share theirs.
+"""
+
+import base64
+import secrets
+
+from services.data_keys import DataKeys
+
+MASTER_KEY = secrets.token_bytes(32)
+KEY_CACHE_SECONDS = 30.0
+
+
+def new_data_keys() -> DataKeys:
+    return DataKeys(MASTER_KEY, KEY_CACHE_SECONDS)
+
+
+def master_key_setting() -> str:
+    """The master key as `KEYWORK_MASTER_KEY` takes it, for a service the test starts."""
+    return base64.urlsafe_b64encode(MASTER_KEY).decode()
