@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from api import problems
+from api import logs, problems
 from api.routers import (
     case_reads,
     cases,
@@ -40,6 +40,7 @@ def create_app(
     app.state.runner = runner
     app.state.settings = settings
     problems.install(app)
+    logs.install(app)
     routers = (cases, key_working, reviews, plans, case_reads, read_models, letters_router)
     for module in (*routers, directory, health):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ import uvicorn
 from eventsourcing.application import Application
 from tqdm import tqdm
 
+from api import logs
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
 from consumers.letters import PrintQueue
@@ -67,6 +68,7 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def run(settings: Settings) -> None:
+    logs.configure()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with applications(settings) as (db, keywork, access):
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
@@ -89,9 +91,11 @@ def run(settings: Settings) -> None:
             token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
             print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
             print(f"  Demo token (coordinator, area {DEFAULT_AREA}):\n    {token}\n", flush=True)
-            server = uvicorn.Server(
-                uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
+            # logs.configure() has set up logging; the access log is logs.RequestLogging's.
+            config = uvicorn.Config(
+                app, host=settings.host, port=settings.port, log_config=None, access_log=False
             )
+            server = uvicorn.Server(config)
             server.run()
         finally:
             if relay is not None:

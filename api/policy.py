@@ -1,4 +1,19 @@
-"""Who may do what: the one table of roles per action, enforced by one dependency."""
+"""Who may do what, and to which cases: the one place every request is authorised.
+
+Two questions, in order. May the caller's role do this at all (the `ALLOWED` table)? Then, for
+a request about one case, caseload or team, is it within the caller's scope:
+
+- coordinators and business support: the cases of their area;
+- managers: the cases of their area worked by their team (or not yet allocated), their team's
+  caseloads;
+- key workers: the cases where they are key worker or cover today (both key workers during an
+  overlap), and their own caseload; as a Team Around the Child member, read only, and only
+  when the family consented to sharing with other agencies (or a coordinator overrode it);
+- admin and downstream systems: any case, for what their role allows.
+
+A case outside the caller's scope and a case that does not exist get the same 403, so a refusal
+never tells whether the case exists; only callers who may reach every case get a 404.
+"""
 
 from collections.abc import Callable
 from typing import Annotated
@@ -7,7 +22,10 @@ from uuid import UUID
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import logs
 from api.auth import InvalidToken, Principal, read_token
+from services.case_access import CaseAccess
+from services.commands import NotFound
 
 COORDINATION = frozenset({"coordinator", "manager"})
 CASE_STAFF = frozenset({"coordinator", "key_worker", "business_support", "manager"})
@@ -34,7 +52,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "audit_closure": frozenset({"manager"}),
     "reopen_case": COORDINATION,
     "correct": CASE_STAFF,
+    "record_consent": CASE_STAFF,
+    "override_consent": frozenset({"coordinator"}),
+    "erase": frozenset({"admin"}),
     "read_case": CASE_STAFF,
+    "read_case_events": CASE_STAFF | {"downstream"},
+    "read_subject_access": frozenset({"manager", "admin"}),
     "read_caseload": CASE_STAFF,
     "read_trail": COORDINATION,
     "read_team_caseloads": COORDINATION,
@@ -42,6 +65,16 @@ ALLOWED: dict[str, frozenset[str]] = {
     "manage_directory": frozenset({"admin", "coordinator", "business_support"}),
     "read_directory": CASE_STAFF | {"admin"},
 }
+# What a Team Around the Child member from another agency may do with a case: read it.
+READ_ACTIONS = frozenset({"read_case", "read_case_events"})
+# Roles whose scope is every case: to them an unknown case is simply not found.
+EVERY_CASE = frozenset({"admin", "downstream"})
+
+OUT_OF_SCOPE = "this case is not open to you"
+NO_CONSENT = (
+    "the family has not consented to sharing this case with other agencies, "
+    "and no coordinator has overridden that"
+)
 
 
 class NotAuthenticated(Exception):
@@ -62,7 +95,8 @@ def principal(
     if credentials is None:
         raise NotAuthenticated("a bearer token is required")
     try:
-        return read_token(credentials.credentials, request.app.state.settings.signing_secret)
+        caller = read_token(credentials.credentials, request.app.state.settings.signing_secret)
+        return logs.identified(caller)
     except InvalidToken:
         raise NotAuthenticated("the bearer token is not valid") from None
 
@@ -72,17 +106,64 @@ def require(caller: Principal, action: str) -> None:
         raise Forbidden(f"the {caller.role} role may not {action.replace('_', ' ')}")
 
 
-def require_own_caseload(caller: Principal, practitioner_id: UUID) -> None:
-    """A key worker sees their own caseload; managers and coordinators see anyone's."""
+def authorise(request: Request, caller: Principal, action: str) -> None:
+    """Lets the request through, or raises Forbidden (or NotFound) saying why."""
+    require(caller, action)
+    params = request.path_params
+    case_id = _uuid(params.get("case_id"))
+    if case_id is not None:
+        require_case(caller, action, request.app.state.keywork.case_access(case_id))
+    if action == "read_caseload":
+        practitioner = _uuid(params.get("practitioner_id"))
+        if practitioner is not None:
+            require_caseload(request, caller, practitioner)
+    manager = caller.role == "manager"
+    if action == "read_team_caseloads" and manager and params.get("team_id") != caller.team:
+        raise Forbidden("a manager may read their own team's caseloads")
+
+
+def require_case(caller: Principal, action: str, case: CaseAccess | None) -> None:
+    if caller.role in EVERY_CASE:
+        if case is None:
+            raise NotFound("case")
+        return
+    if case is None or caller.area != case.area:
+        raise Forbidden(OUT_OF_SCOPE)
+    if caller.role == "manager" and not (caller.team in case.teams or not case.working_now):
+        raise Forbidden(OUT_OF_SCOPE)
+    if caller.role == "key_worker" and caller.user not in case.working_now:
+        if caller.user not in case.tac_members:
+            raise Forbidden(OUT_OF_SCOPE)
+        if action not in READ_ACTIONS:
+            raise Forbidden("a Team Around the Child member may read the case, not change it")
+        if not case.shared_with_other_agencies:
+            raise Forbidden(NO_CONSENT)
+
+
+def require_caseload(request: Request, caller: Principal, practitioner_id: UUID) -> None:
     if caller.role == "key_worker" and caller.user != str(practitioner_id):
         raise Forbidden("a key worker may read only their own caseload")
+    if caller.role == "manager":
+        try:
+            team = request.app.state.keywork.practitioner(practitioner_id).team_id
+        except NotFound:
+            team = None
+        if team is None or team != caller.team:
+            raise Forbidden("a manager may read the caseloads of their own team")
 
 
-def allowed(action: str) -> Callable[[Principal], Principal]:
-    """A dependency that lets through only the roles allowed `action`."""
+def allowed(action: str) -> Callable[[Request, Principal], Principal]:
+    """A dependency that lets through only callers allowed `action` on what the path names."""
 
-    def check(caller: Annotated[Principal, Depends(principal)]) -> Principal:
-        require(caller, action)
+    def check(request: Request, caller: Annotated[Principal, Depends(principal)]) -> Principal:
+        authorise(request, caller, action)
         return caller
 
     return check
+
+
+def _uuid(value: object) -> UUID | None:
+    try:
+        return UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None  # the route's own validation answers 422 for it

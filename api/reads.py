@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.auth import Principal
-from api.policy import Forbidden, principal, require
+from api.policy import Forbidden, authorise, principal
 from domain.access import SubjectKind
 from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
@@ -36,10 +36,10 @@ def read_of(
         subject = request.path_params.get(subject_param) or request.query_params.get(subject_param)
         subject_id = str(subject or "")
         try:
-            require(caller, action)
-            allowed = True
-        except Forbidden:
-            allowed = False
+            authorise(request, caller, action)
+            refusal = None
+        except Forbidden as refused:
+            refusal = refused
         request.app.state.access.record(
             actor=caller.user,
             role=caller.role,
@@ -47,10 +47,10 @@ def read_of(
             subject_id=subject_id,
             what=what,
             purpose=x_purpose,
-            allowed=allowed,
+            allowed=refusal is None,
         )
-        if not allowed:
-            raise Forbidden(f"the {caller.role} role may not read this {what}")
+        if refusal is not None:
+            raise refusal
         return caller
 
     return check

@@ -16,6 +16,7 @@ SERVICE_NAME = "The key working service"
 @dataclass(frozen=True)
 class Letter:
     letter_id: UUID
+    case_id: UUID | None
     recipient: str
     subject: str
     created_at: datetime
@@ -61,9 +62,15 @@ class PrintQueue:
                     "created_at timestamptz NOT NULL DEFAULT now(), posted_at timestamptz)"
                 ).format(table=self.table)
             )
+            cursor.execute(
+                SQL("ALTER TABLE {table} ADD COLUMN IF NOT EXISTS case_id uuid").format(
+                    table=self.table
+                )
+            )
 
     def add(
         self,
+        case_id: UUID,
         event: UUID,
         recipient: str,
         name: str,
@@ -78,10 +85,10 @@ class PrintQueue:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 SQL(
-                    "INSERT INTO {table} (letter_id, recipient, subject, path) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
+                    "INSERT INTO {table} (letter_id, case_id, recipient, subject, path) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
                 ).format(table=self.table),
-                (letter, recipient, subject, str(path)),
+                (letter, case_id, recipient, subject, str(path)),
             )
         return letter
 
@@ -103,11 +110,19 @@ class PrintQueue:
             )
             return cursor.rowcount == 1
 
+    def erase_case(self, case_id: UUID) -> None:
+        """Destroys the PDFs of a case whose personal data is erased; the queue keeps the rows."""
+        for letter in self._select("WHERE case_id = %s", case_id):
+            Path(letter.path).unlink(missing_ok=True)
+
+    def for_case(self, case_id: UUID) -> list[Letter]:
+        return self._select("WHERE case_id = %s", case_id)
+
     def _select(self, where: str, *params: object) -> list[Letter]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 SQL(
-                    "SELECT letter_id, recipient, subject, created_at, posted_at, path "
+                    "SELECT letter_id, case_id, recipient, subject, created_at, posted_at, path "
                     "FROM {table} " + where + " ORDER BY created_at, letter_id"
                 ).format(table=self.table),
                 params,

@@ -28,6 +28,7 @@ from consumers.letters import PrintQueue
 from consumers.mail import Mailer
 from consumers.positions import Positions
 from domain.case import Case
+from domain.erasure import ERASURE_EVENT
 from domain.stamp import event_id
 from services.commands import Command
 from services.database import Database
@@ -56,7 +57,7 @@ class Mailboxes:
 
 @dataclass(frozen=True)
 class Notice:
-    recipient: str  # who, as a stable key: "family:<name>", "practitioner:<id>", "referrer"
+    recipient: str  # who, as an opaque stable key: "family:<n>", "practitioner:<id>", "referrer"
     name: str
     channel: str  # email or letter
     address: str | None
@@ -110,11 +111,13 @@ class Notifier(Background):
         notifications = self.keywork.recorder.select_notifications(start=start, limit=BATCH_SIZE)
         for notification in notifications:
             event = self.keywork.mapper.to_domain_event(notification)
+            if type(event).__name__ == ERASURE_EVENT:
+                self.letters.erase_case(event.originator_id)
             notices = self.notices_for.get(type(event).__name__)
             if notices is not None:
                 this_event = event_id(event.originator_id, event.originator_version)
                 for notice in notices(event):
-                    self._deliver(this_event, notice)
+                    self._deliver(event.originator_id, this_event, notice)
                     if type(event).__name__ == "PlanSigned":
                         self._record_plan_copy(event, this_event, notice)
         if notifications:
@@ -136,7 +139,7 @@ class Notifier(Background):
             self.database, channel, lambda: self.notify_batch() == BATCH_SIZE, self._stopping, log
         )
 
-    def _deliver(self, event: UUID, notice: Notice) -> None:
+    def _deliver(self, case_id: UUID, event: UUID, notice: Notice) -> None:
         if notice.address is None:
             self._claim(event, notice, "no_address")
             return
@@ -146,7 +149,7 @@ class Notifier(Background):
         if notice.channel == "letter":
             day = self.keywork.clock().date()
             self.letters.add(
-                event, notice.recipient, notice.name, notice.address, subject, body, day
+                case_id, event, notice.recipient, notice.name, notice.address, subject, body, day
             )
             self._confirm(event, notice, "queued")
             return
@@ -375,15 +378,16 @@ class Notifier(Background):
     @staticmethod
     def _has_parental_responsibility(case: Case, recipient: str) -> bool:
         return any(
-            recipient == f"family:{member.name}" and member.has_parental_responsibility
-            for member in case.family
+            recipient == f"family:{index}" and member.has_parental_responsibility
+            for index, member in enumerate(case.family)
         )
 
     def _everyone(self, case: Case, plans_only: bool = False) -> Iterator[Notice]:
         """The family (by their preferred channel) and the Team Around the Child (by theirs)."""
-        for member in case.family:
+        # Family members by their place on the referral: keys are stored, names must not be.
+        for index, member in enumerate(case.family):
             address = member.email if member.preferred_channel == "email" else member.postal_address
-            yield Notice(f"family:{member.name}", member.name, member.preferred_channel, address)
+            yield Notice(f"family:{index}", member.name, member.preferred_channel, address)
         for tac in case.tac.values():
             if plans_only and not tac.receives_plans:
                 continue

@@ -16,8 +16,8 @@ from domain.case_base import MAX_NAME_LENGTH, Channel, FamilyMember
 from domain.closure import ClosurePart
 from domain.consent import ConsentPart
 from domain.corrections import CorrectionsPart
-from domain.erasure import ErasurePart
 from domain.eligibility import EligibilityFacts, RuleSet, age_on, unmet_criteria
+from domain.erasure import ErasurePart
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.nhs_number import is_valid_nhs_number
 from domain.plans import PlansPart

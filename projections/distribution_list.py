@@ -13,6 +13,8 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from domain.erasure import ERASURE_EVENT
+from domain.personal import ERASED
 from projections.read_model import Handler, ReadModel
 
 
@@ -58,7 +60,24 @@ class DistributionList(ReadModel):
             "TacMemberRemoved": self._tac_member_removed,
             "PractitionerRegistered": self._practitioner_registered,
             "PractitionerContactDetailsChanged": self._practitioner_changed,
+            ERASURE_EVENT: self._erased,
         }
+
+    def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}family SET name = %s, relationship = %s, email = NULL, "
+                "postal_address = NULL WHERE case_id = %s"
+            ),
+            (ERASED, ERASED, event.originator_id),
+        )
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}key_workers SET parent_carer_name = %s "
+                "WHERE case_id = %s AND parent_carer_name IS NOT NULL"
+            ),
+            (ERASED, event.originator_id),
+        )
 
     def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
         for member in event.family:

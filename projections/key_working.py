@@ -12,6 +12,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import Composed
 
+from domain.erasure import ERASURE_EVENT
+from domain.personal import ERASED
 from domain.stamp import event_id
 from projections import history
 from projections.read_model import Handler, ReadModel
@@ -48,6 +50,7 @@ class KeyWorking(ReadModel):
 
     def handles(self) -> dict[str, Handler]:
         return {
+            ERASURE_EVENT: self._erased,
             "KeyWorkerAllocated": self._allocated,
             "KeyWorkerHandedOver": self._handed_over,
             "CoverArranged": self._cover_arranged,
@@ -66,6 +69,15 @@ class KeyWorking(ReadModel):
 
     def table(self, name: str) -> Composed:
         return self.sql("{schema}.{p}" + name)
+
+    def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}periods SET parent_carer_name = %s "
+                "WHERE case_id = %s AND parent_carer_name IS NOT NULL"
+            ),
+            (ERASED, event.originator_id),
+        )
 
     def _periods(self, cursor: Cursor[DictRow], case_id: Any, role: str) -> list[DictRow]:
         rows = history.current(cursor, self.table("periods"), {"case_id": case_id, "role": role})

@@ -11,6 +11,8 @@ from typing import Any
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from domain.erasure import ERASURE_EVENT
+from domain.personal import EVENT_FIELDS
 from domain.stamp import event_id
 from projections.read_model import Handler, ReadModel
 
@@ -26,6 +28,9 @@ class TrailEntry:
     event_id: str | None
 
 
+SEALED_REASONS = [name for name, fields in EVENT_FIELDS.items() if "reason" in fields]
+
+
 class Actions(ReadModel):
     name = "actions"
     tables = (
@@ -38,7 +43,18 @@ class Actions(ReadModel):
     )
 
     def handles(self) -> dict[str, Handler]:
-        return {"*": self._acted}
+        return {"*": self._acted, ERASURE_EVENT: self._erased}
+
+    def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
+        """The erasure is an action too; the reasons given on the case were the family's data."""
+        self._acted(cursor, event)
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}actions SET reason = NULL "
+                "WHERE subject_id = %s AND action = ANY(%s)"
+            ),
+            (str(event.originator_id), SEALED_REASONS),
+        )
 
     def _acted(self, cursor: Cursor[DictRow], event: Any) -> None:
         reason = getattr(event, "reason", None)

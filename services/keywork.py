@@ -1,18 +1,32 @@
 """The keywork application, and the one place where it is wired to its database."""
 
+from uuid import UUID
+
 from services.access import AccessLog
 from services.areas import Areas
+from services.case_access import CaseAccess, case_access, workers_ever
 from services.cases import CaseCommands
+from services.commands import NotFound
 from services.data_keys import DataKeys
 from services.database import Database
 from services.directory import DirectoryCommands
+from services.erasure import ErasureCommands, ErasureList
 from services.settings import Settings
 
 
-class Keywork(CaseCommands, DirectoryCommands):
+class Keywork(CaseCommands, DirectoryCommands, ErasureCommands):
     """Every command and read of the service, over one event store and one sequence."""
 
     name = "keywork"  # names its events table and the position read models track
+
+    def case_access(self, case_id: UUID) -> CaseAccess | None:
+        """Who may see the case today, or None if there is no such case."""
+        try:
+            case = self.case(case_id)
+        except NotFound:
+            return None
+        teams = {worker: self.practitioner(worker).team_id for worker in workers_ever(case)}
+        return case_access(case, self.clock().date(), teams)
 
 
 def open_keywork(settings: Settings, database: Database) -> Keywork:
@@ -20,6 +34,7 @@ def open_keywork(settings: Settings, database: Database) -> Keywork:
     keys = DataKeys(settings.master_key_bytes, settings.key_cache_seconds)
     keywork = Keywork(env, Areas.load(settings.areas_file), keys)
     keywork.reopen_window_days = settings.reopen_window_days
+    keywork.erasure_list = ErasureList(settings.erasure_list_path)
     return keywork
 
 

@@ -1,6 +1,7 @@
 """The print queue: letters waiting to be posted, their PDFs, and marking them posted."""
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
@@ -18,6 +19,7 @@ router = APIRouter(tags=["letters"])
 
 class LetterOut(BaseModel):
     letter_id: UUID
+    case_id: UUID | None
     recipient: str
     subject: str
     created_at: datetime
@@ -48,7 +50,7 @@ def waiting_letters(queue: Queue) -> list[LetterOut]:
 )
 def letter_pdf(letter_id: UUID, queue: Queue) -> FileResponse:
     letter = queue.get(letter_id)
-    if letter is None:
+    if letter is None or not Path(letter.path).exists():  # gone with an erasure
         raise NotFound("letter")
     return FileResponse(letter.path, media_type="application/pdf")
 

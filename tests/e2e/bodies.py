@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.e2e.conftest import RunningService
+from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 
 CHILD_NAME = "Zebedee Quillfeather"
 NHS_NUMBER = "9434765919"
@@ -61,10 +61,17 @@ def new_practitioner(service: RunningService) -> str:
             "agency_id": agency.json()["agency_id"],
             "email": "jo@example.org",
             "phone": "01603 000000",
+            "team_id": MANAGERS_TEAM,
         },
     )
     assert created.status_code == 201, created.text
     return str(created.json()["practitioner_id"])
+
+
+def key_worker_of(service: RunningService, case_id: str) -> str:
+    summary = service.get(f"/cases/{case_id}")
+    assert summary.status_code == 200, summary.text
+    return str(summary.json()["key_workers"][0]["practitioner_id"])
 
 
 def new_case(service: RunningService) -> str:

@@ -22,6 +22,8 @@ from tests.broker import running_broker
 from tests.conftest import fresh_database
 
 START_TIMEOUT_SECONDS = 30
+# The team of the practitioners the tests register, and of the managers they act as.
+MANAGERS_TEAM = "e2e-team"
 REOPEN_WINDOW_DAYS = 30
 
 
@@ -32,9 +34,13 @@ class RunningService:
     http: httpx.Client
     broker: str
     data_dir: Path
+    log: Path
+    """The service's stderr: its logs, one JSON object a line."""
 
     def token(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
-        return issue_token(Principal(user=user, role=role, area="norfolk"), self.secret, 1)  # type: ignore[arg-type]
+        team = MANAGERS_TEAM if role == "manager" else None
+        caller = Principal(user=user, role=role, team=team, area="norfolk")  # type: ignore[arg-type]
+        return issue_token(caller, self.secret, 1)
 
     def as_(self, role: str = "coordinator", user: str = "coordinator-1") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, user)}"}
@@ -79,33 +85,37 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
         "KEYWORK_KAFKA_BOOTSTRAP_SERVERS": broker,
         "KEYWORK_REOPEN_WINDOW_DAYS": str(REOPEN_WINDOW_DAYS),
     }
-    log = Path(data_dir) / "service.log"
-    with log.open("w") as output:
+    console, log = Path(data_dir) / "service.out", Path(data_dir) / "service.log"
+    with console.open("w") as output, log.open("w") as errors:
         process = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
             env=env,
             stdout=output,
-            stderr=subprocess.STDOUT,
+            stderr=errors,
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base_url, timeout=30) as http:
-            wait_until_up(http, process, log)
-            yield RunningService(base_url, secret, http, broker, Path(data_dir))
+            wait_until_up(http, process, console, log)
+            yield RunningService(base_url, secret, http, broker, Path(data_dir), log)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
 
 
-def wait_until_up(http: httpx.Client, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_up(http: httpx.Client, process: subprocess.Popen[bytes], *output: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the service exited:\n{log.read_text()}")
+            raise RuntimeError(f"the service exited:\n{_read(output)}")
         try:
             if http.get("/health").status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"the service did not start in time:\n{log.read_text()}")
+    raise RuntimeError(f"the service did not start in time:\n{_read(output)}")
+
+
+def _read(files: tuple[Path, ...]) -> str:
+    return "\n".join(file.read_text() for file in files)

@@ -108,11 +108,16 @@ def test_malformed_json_and_unknown_fields_are_422_not_500(service: RunningServi
     assert rules(extra) == {("ethnicity", "extra_forbidden")}
 
 
-def test_an_unknown_case_is_404(service: RunningService) -> None:
-    unknown = uuid4()
-    assert_problem(service.get(f"/cases/{unknown}"), 404)
-    assert_problem(service.get(f"/cases/{unknown}/timeline"), 404)
-    assert_problem(service.post(f"/cases/{unknown}/contacts", {"kind": "phone"}), 404)
+def test_an_unknown_case_is_refused_like_one_out_of_scope(service: RunningService) -> None:
+    unknown, not_theirs = uuid4(), new_case(service)
+    stranger = service.as_("key_worker", str(uuid4()))
+    unknown_answer, not_theirs_answer = (
+        assert_problem(service.http.get(f"/cases/{case_id}", headers=stranger), 403)
+        for case_id in (unknown, not_theirs)
+    )
+    assert unknown_answer == not_theirs_answer
+    assert_problem(service.get(f"/cases/{unknown}"), 403)
+    assert_problem(service.post(f"/cases/{unknown}/contacts", {"kind": "phone"}), 403)
     assert_problem(service.get("/no/such/path"), 404)
 
 

@@ -60,7 +60,11 @@ def test_business_support_prints_the_letters_and_marks_them_posted(service: Runn
         assert time.monotonic() < deadline, "no letter was queued"
         time.sleep(0.2)
         waiting = service.http.get("/letters", headers=clerk).json()
-        letters = [item for item in waiting if item["recipient"] == "family:Gran Quillfeather"]
+        letters = [
+            item
+            for item in waiting
+            if (item["case_id"], item["recipient"]) == (case_id, "family:1")
+        ]
     letter_id = letters[-1]["letter_id"]
     pdf = service.http.get(f"/letters/{letter_id}", headers=clerk)
     assert pdf.headers["content-type"] == "application/pdf"

@@ -5,7 +5,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.e2e.bodies import MEETS_NORFOLK, new_active_case, new_practitioner, referral
+from tests.e2e.bodies import (
+    MEETS_NORFOLK,
+    key_worker_of,
+    new_active_case,
+    new_practitioner,
+    referral,
+)
 from tests.e2e.conftest import RunningService
 
 NOW = datetime.now(UTC)
@@ -19,11 +25,18 @@ def days_ago(days: int) -> str:
     return (NOW - timedelta(days=days)).isoformat()
 
 
-def read(service: RunningService, path: str, after: Any = None, **params: Any) -> Any:
-    """GET as a manager, waiting for the read model to reach the response `after`."""
+def read(
+    service: RunningService,
+    path: str,
+    after: Any = None,
+    *,
+    user: str = "coordinator-1",
+    **params: Any,
+) -> Any:
+    """GET as a coordinator, waiting for the read model to reach the response `after`."""
     if after is not None:
         params["min_position"] = after.headers["X-Event-Position"]
-    response = service.http.get(path, params=params, headers=service.as_("manager", "manager-1"))
+    response = service.http.get(path, params=params, headers=service.as_("coordinator", user))
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -141,7 +154,7 @@ def test_a_team_caseload_lists_each_key_worker_of_the_team(service: RunningServi
     agency = service.post("/agencies", {"name": "Trust", "sector": "health"}).json()["agency_id"]
     worker = service.post(
         "/practitioners",
-        {"name": "Tia", "role_title": "Key worker", "agency_id": agency, "team_id": "north"},
+        {"name": "Tia", "role_title": "Key worker", "agency_id": agency, "team_id": "west"},
     ).json()
     case_id = service.post("/referrals", referral()).json()["case_id"]
     service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
@@ -149,7 +162,7 @@ def test_a_team_caseload_lists_each_key_worker_of_the_team(service: RunningServi
         f"/cases/{case_id}/key-worker",
         {"kind": "designated", "from": day(0), "practitioner_id": worker["practitioner_id"]},
     )
-    team = read(service, "/teams/north/caseloads", allocated)
+    team = read(service, "/teams/west/caseloads", allocated)
     [tia] = team["key_workers"]
     assert tia["name"] == "Tia"
     assert [c["case_id"] for c in tia["cases"]] == [case_id]
@@ -157,15 +170,16 @@ def test_a_team_caseload_lists_each_key_worker_of_the_team(service: RunningServi
 
 def test_the_trail_shows_who_did_what_and_who_viewed_the_case(service: RunningService) -> None:
     case_id = new_active_case(service)
+    worker = key_worker_of(service, case_id)
     viewed = service.http.get(
         f"/cases/{case_id}",
-        headers=service.as_("key_worker", "kw-9") | {"X-Purpose": "preparing a home visit"},
+        headers=service.as_("key_worker", worker) | {"X-Purpose": "preparing a home visit"},
     )
     assert viewed.status_code == 200
     refused = service.http.get(f"/cases/{case_id}", headers=service.as_("commissioner", "com-1"))
     assert refused.status_code == 403
     contact = service.post(
-        f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user="kw-9"
+        f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user=worker
     )
     # Views come from the access log, a store of its own: wait for the refused one to show.
     deadline = datetime.now(UTC) + timedelta(seconds=10)
@@ -178,11 +192,11 @@ def test_the_trail_shows_who_did_what_and_who_viewed_the_case(service: RunningSe
     actions = [e["action"] for e in entries]
     assert actions[:3] == ["Referred", "EligibilityDecided", "KeyWorkerAllocated"]
     assert "ContactRecorded" in actions
-    [view] = [e for e in entries if e["actor"] == "kw-9" and e["action"].startswith("viewed")]
+    [view] = [e for e in entries if e["actor"] == worker and e["action"].startswith("viewed")]
     assert view["reason"] == "preparing a home visit"
     assert any(e["actor"] == "com-1" and e["action"].endswith("(refused)") for e in entries)
-    mine = read(service, f"/cases/{case_id}/trail", actor="kw-9")["entries"]
-    assert {e["actor"] for e in mine} == {"kw-9"}
+    mine = read(service, f"/cases/{case_id}/trail", actor=worker)["entries"]
+    assert {e["actor"] for e in mine} == {worker}
     first_page = read(service, f"/cases/{case_id}/trail", limit=2)
     assert len(first_page["entries"]) == 2 and first_page["next_cursor"]
     second = read(service, f"/cases/{case_id}/trail", limit=2, cursor=first_page["next_cursor"])
@@ -214,15 +228,16 @@ def test_health_shows_each_projection_against_the_store_it_follows(
 
 def test_a_managers_trail_of_one_person_is_itself_on_the_record(service: RunningService) -> None:
     case_id = new_active_case(service)
+    worker = key_worker_of(service, case_id)
     contact = service.post(
-        f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user="kw-42"
+        f"/cases/{case_id}/contacts", {"kind": "phone"}, role="key_worker", user=worker
     )
-    entries = read(service, "/trail", contact, actor="kw-42")["entries"]
+    entries = read(service, "/trail", contact, user="auditor-7", actor=worker)["entries"]
     assert [e["action"] for e in entries] == ["ContactRecorded"]
     deadline = datetime.now(UTC) + timedelta(seconds=10)
     while datetime.now(UTC) < deadline:
-        views = read(service, "/trail", actor="manager-1")["entries"]
-        if any(e["subject_id"] == "kw-42" for e in views):
+        views = read(service, "/trail", actor="auditor-7")["entries"]
+        if any(e["subject_id"] == worker for e in views):
             break
         time.sleep(0.05)
-    assert any(e["subject_id"] == "kw-42" and e["action"] == "viewed trail" for e in views)
+    assert any(e["subject_id"] == worker and e["action"] == "viewed trail" for e in views)
