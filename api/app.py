@@ -6,6 +6,7 @@ from api import logs, problems
 from api.routers import (
     case_reads,
     cases,
+    data_protection,
     directory,
     health,
     key_working,
@@ -41,7 +42,7 @@ def create_app(
     app.state.settings = settings
     problems.install(app)
     logs.install(app)
-    routers = (cases, key_working, reviews, plans, case_reads, read_models, letters_router)
-    for module in (*routers, directory, health):
+    routers = (cases, key_working, reviews, plans, case_reads, read_models, data_protection)
+    for module in (*routers, letters_router, directory, health):
         app.include_router(module.router)
     return app

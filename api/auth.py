@@ -26,6 +26,8 @@ class Principal:
     role: Role
     team: str | None = None
     area: str | None = None
+    # For a downstream system: the event types (e.g. "KeyWorkerAllocated") it may read.
+    grants: tuple[str, ...] = ()
 
 
 class InvalidToken(Exception):
@@ -39,6 +41,7 @@ def issue_token(principal: Principal, secret: str, hours: int, now: datetime | N
         "role": principal.role,
         "team": principal.team,
         "area": principal.area,
+        "events": list(principal.grants),
         "iat": issued,
         "exp": issued + timedelta(hours=hours),
     }
@@ -54,4 +57,9 @@ def read_token(token: str, secret: str) -> Principal:
         raise InvalidToken(str(error)) from None
     if claims["role"] not in ROLES or not isinstance(claims["sub"], str):
         raise InvalidToken("unknown role")
-    return Principal(claims["sub"], claims["role"], claims.get("team"), claims.get("area"))
+    grants = claims.get("events") or []
+    if not isinstance(grants, list) or not all(isinstance(g, str) for g in grants):
+        raise InvalidToken("events must be a list of event types")
+    return Principal(
+        claims["sub"], claims["role"], claims.get("team"), claims.get("area"), tuple(grants)
+    )

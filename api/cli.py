@@ -71,6 +71,9 @@ def run(settings: Settings) -> None:
     logs.configure()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with applications(settings) as (db, keywork, access):
+        erased_again = keywork.replay_erasures()
+        if erased_again:
+            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         relay = None
         if settings.kafka_bootstrap_servers:
@@ -132,6 +135,9 @@ def mail_unconfirmed(settings: Settings) -> None:
 
 def projections_status(settings: Settings) -> None:
     with applications(settings) as (db, keywork, access):
+        erased_again = keywork.replay_erasures()
+        if erased_again:
+            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         print(f"{'read model':<20} {'generation':>10} {'position':>10} {'head':>10} {'behind':>8}")
         for kind in READ_MODELS:
@@ -163,6 +169,9 @@ def _advance(bar: tqdm) -> Callable[[int], None]:
 def overdue_check(settings: Settings, today: date | None) -> None:
     """Brings key working up to date, then flags what is overdue on `today`."""
     with applications(settings) as (db, keywork, access):
+        erased_again = keywork.replay_erasures()
+        if erased_again:
+            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         model = runner.get(KeyWorking)
         while catch_up(keywork, model):
@@ -172,8 +181,11 @@ def overdue_check(settings: Settings, today: date | None) -> None:
         print(f"{checked} overdue contact(s) flagged on {day}")
 
 
-def token(settings: Settings, role: str, user: str, team: str | None, area: str) -> None:
-    principal = Principal(user=user, role=role, team=team, area=area)  # type: ignore[arg-type]
+def token(
+    settings: Settings, role: str, user: str, team: str | None, area: str, events: str | None
+) -> None:
+    grants = tuple(events.split(",")) if events else ()
+    principal = Principal(user, role, team, area, grants)  # type: ignore[arg-type]
     print(issue_token(principal, settings.signing_secret, settings.token_hours))
 
 
@@ -187,6 +199,9 @@ def main(argv: list[str] | None = None) -> None:
     token_parser.add_argument("--user", required=True, help="user id; a practitioner_id for staff")
     token_parser.add_argument("--team")
     token_parser.add_argument("--area", default=DEFAULT_AREA)
+    token_parser.add_argument(
+        "--events", help="for downstream: the event types it may read, comma-separated"
+    )
     projections_parser = commands.add_parser("projections", help="read models: status, rebuild")
     projections_commands = projections_parser.add_subparsers(dest="projections", required=True)
     projections_commands.add_parser("status", help="each read model's position against the store")
@@ -228,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "projections":
         projections_rebuild(settings, args.names)
     else:
-        token(settings, args.role, args.user, args.team, args.area)
+        token(settings, args.role, args.user, args.team, args.area, args.events)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ AGE_BANDS = ((0, 4), (5, 10), (11, 15), (16, 18), (19, 25))
 Fields = Callable[[Any], dict[str, Any]]
 
 
-def age_band(date_of_birth: date, on: date) -> str:
+def age_band(date_of_birth: date | None, on: date) -> str | None:
+    if date_of_birth is None:  # erased
+        return None
     years = (
         on.year
         - date_of_birth.year
@@ -137,10 +139,15 @@ def topic_of(event: Any) -> str:
     return DIRECTORY_TOPIC if type(event).__name__ in DIRECTORY_EVENTS else CASE_TOPIC
 
 
+def published_data(event: Any) -> dict[str, Any]:
+    """The fields of the event that may leave the service, as plain JSON values."""
+    fields = (CASE_EVENTS | DIRECTORY_EVENTS).get(type(event).__name__, lambda e: {})(event)
+    return {name: _plain(value) for name, value in fields.items()}
+
+
 def cloud_event(event: Any, position: int) -> KafkaMessage:
     """The event as a CloudEvents 1.0 Kafka message (binary mode), keyed by its aggregate."""
     name = type(event).__name__
-    fields = (CASE_EVENTS | DIRECTORY_EVENTS).get(name, lambda e: {})(event)
     kind = "directory" if name in DIRECTORY_EVENTS else "case"
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
     attributes = {
@@ -155,8 +162,7 @@ def cloud_event(event: Any, position: int) -> KafkaMessage:
         "sequence": str(event.originator_version),
         "position": str(position),
     }
-    data = {name: _plain(value) for name, value in fields.items()}
-    return to_binary_event(CloudEvent(attributes, data))
+    return to_binary_event(CloudEvent(attributes, published_data(event)))
 
 
 def _plain(value: Any) -> Any:

@@ -30,6 +30,7 @@ class Recipient:
 
 class DistributionList(ReadModel):
     name = "distribution_list"
+    case_tables = {"family": "case_id", "key_workers": "case_id", "tac": "case_id"}
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}family ("
         "case_id uuid NOT NULL, name text NOT NULL, relationship text NOT NULL, "

@@ -21,6 +21,12 @@ from projections.read_model import Handler, ReadModel
 
 class KeyWorking(ReadModel):
     name = "key_working"
+    case_tables = {
+        "periods": "case_id",
+        "agreements": "case_id",
+        "contacts": "case_id",
+        "reviews": "case_id",
+    }
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}periods ("
         "case_id uuid NOT NULL, seq int NOT NULL, role text NOT NULL, practitioner_id uuid, "

@@ -29,6 +29,8 @@ class ReadModel(PostgresTrackingRecorder):
     follows: ClassVar[str] = "keywork"
     # CREATE statements for the tables it owns; {schema} and the table prefix {p} are filled in.
     tables: ClassVar[Sequence[str]]
+    # Its tables with rows about one case, and the column naming the case: for subject access.
+    case_tables: ClassVar[dict[str, str]] = {}
 
     def __init__(self, datastore: PostgresDatastore, generation: int = 1) -> None:
         self.generation = generation
@@ -74,6 +76,21 @@ class ReadModel(PostgresTrackingRecorder):
                     self._insert_tracking(cursor, Tracking(self.follows, position))
             finally:
                 connection.prepare_threshold = threshold
+
+    def rows_about(self, case_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every row this read model holds about one case, by table."""
+        found = {}
+        with self.datastore.transaction(commit=False) as cursor:
+            for table, column in self.case_tables.items():
+                cursor.execute(
+                    SQL("SELECT * FROM {table} WHERE {column}::text = %s").format(
+                        table=Identifier(self.datastore.schema, self.prefix + table),
+                        column=Identifier(column),
+                    ),
+                    (case_id,),
+                )
+                found[table] = [dict(row) for row in cursor.fetchall()]
+        return found
 
     def position(self) -> int:
         return self.max_tracking_id(self.follows) or 0

@@ -33,6 +33,7 @@ SEALED_REASONS = [name for name, fields in EVENT_FIELDS.items() if "reason" in f
 
 class Actions(ReadModel):
     name = "actions"
+    case_tables = {"actions": "subject_id"}
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}actions ("
         "event_id uuid PRIMARY KEY, subject_id text NOT NULL, action text NOT NULL, "
@@ -78,6 +79,7 @@ class Actions(ReadModel):
 class Views(ReadModel):
     name = "views"
     follows = "access"
+    case_tables = {"views": "subject_id"}
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}views ("
         "event_id uuid PRIMARY KEY, subject_kind text NOT NULL, subject_id text NOT NULL, "

@@ -75,10 +75,10 @@ class EmbeddedPostgres:
             raise RuntimeError(f"{program} failed in {self.folder}: {done.stderr.strip()}")
 
     def _command(self, program: str, *args: str) -> list[str]:
-        return [str(_binaries() / program), *args]
+        return [str(binaries() / program), *args]
 
 
-def _binaries() -> Path:
+def binaries() -> Path:
     # Found without importing pgserver, whose import warns about and creates runtime folders.
     spec = find_spec("pgserver")
     if spec is None or spec.origin is None:

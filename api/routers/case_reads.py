@@ -1,5 +1,6 @@
 """Reads of one case: its summary and its timeline, straight from its events."""
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
@@ -7,12 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.encoders import jsonable_encoder
 
+from api.auth import Principal
 from api.dependencies import Service
 from api.pages import decode_cursor, encode_cursor
 from api.reads import read_of
 from api.schemas.cases import (
     CaseOut,
-    ChildIn,
+    ChildOut,
     CoverOut,
     FamilyMemberIn,
     KeyWorkerOut,
@@ -22,6 +24,7 @@ from api.schemas.cases import (
     TimelineOut,
     TransferOut,
 )
+from consumers.publication import published_data
 from domain.aggregate import KeyworkAggregate
 from domain.key_workers import KeyWorker
 from domain.stamp import event_id
@@ -60,7 +63,9 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
         referred_at=case.referred_at,
         previous_case_id=case.previous_case_id,
         consent_to_share=case.consent_to_share,
-        child=ChildIn.model_validate(case.child, from_attributes=True),
+        consent_overridden=case.consent_overridden,
+        erased=case.erased,
+        child=ChildOut.model_validate(case.child, from_attributes=True),
         family=[FamilyMemberIn.model_validate(m, from_attributes=True) for m in case.family],
         needs=case.needs,
         eligible=case.eligible,
@@ -91,23 +96,26 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
 @router.get(
     "/cases/{case_id}/timeline",
     response_model=TimelineOut,
-    dependencies=[Depends(read_of("read_case", "case", "timeline", "case_id"))],
 )
 def timeline(
     case_id: UUID,
     keywork: Service,
+    caller: Annotated[
+        Principal, Depends(read_of("read_case_events", "case", "timeline", "case_id"))
+    ],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> TimelineOut:
+    """The case's events; a downstream system sees only the types it is granted, and only the
+    fields that are published."""
     start = decode_cursor(cursor)
     events = keywork.timeline(case_id)
-    # A correction names the event it supersedes: link each corrected event to its correction.
-    corrected_by = {
-        vars(event)["corrects_event_id"]: event_id(case_id, event.originator_version)
-        for event in events
-        if "corrects_event_id" in vars(event)
-    }
-    page = [_entry(case_id, event, corrected_by) for event in events[start : start + limit]]
+    if caller.role == "downstream":
+        granted = [event for event in events if type(event).__name__ in caller.grants]
+        page = [published_entry(case_id, event) for event in granted[start : start + limit]]
+        events = granted
+    else:
+        page = timeline_entries(case_id, events)[start : start + limit]
     more = start + limit < len(events)
     return TimelineOut(
         case_id=case_id, events=page, next_cursor=encode_cursor(start + limit) if more else None
@@ -128,6 +136,32 @@ def _key_worker(keywork: Keywork, worker: KeyWorker) -> KeyWorkerOut:
         name=name,
         email=email,
         phone=phone,
+    )
+
+
+def timeline_entries(
+    case_id: UUID, events: Sequence[KeyworkAggregate.Event]
+) -> list[TimelineEntry]:
+    # A correction names the event it supersedes: link each corrected event to its correction.
+    corrected_by = {
+        vars(event)["corrects_event_id"]: event_id(case_id, event.originator_version)
+        for event in events
+        if "corrects_event_id" in vars(event)
+    }
+    return [_entry(case_id, event, corrected_by) for event in events]
+
+
+def published_entry(case_id: UUID, event: KeyworkAggregate.Event) -> TimelineEntry:
+    return TimelineEntry(
+        event_id=event_id(case_id, event.originator_version),
+        version=event.originator_version,
+        type=type(event).__name__,
+        actor=event.stamp.actor,
+        occurred_at=event.stamp.occurred_at,
+        recorded_at=event.stamp.recorded_at,
+        reason=None,
+        corrected_by=None,
+        details=published_data(event),
     )
 
 

@@ -31,6 +31,18 @@ class ChildIn(Body):
     in_complex_needs_school: bool = False
 
 
+class ChildOut(BaseModel):
+    """The child as recorded; after an erasure names read "[erased]" and the rest is empty."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    nhs_number: str | None
+    gp_practice: str | None
+    postcode: str | None
+    in_complex_needs_school: bool
+
+
 class FamilyMemberIn(Body):
     name: str
     relationship: str
@@ -270,7 +282,9 @@ class CaseOut(BaseModel):
     referred_at: datetime
     previous_case_id: UUID | None
     consent_to_share: bool
-    child: ChildIn
+    consent_overridden: bool
+    erased: bool
+    child: ChildOut
     family: list[FamilyMemberIn]
     needs: list[str]
     eligible: bool | None
@@ -320,3 +334,16 @@ class DistributionOut(BaseModel):
     plan_version: int
     status: str
     recipients: list[PlanCopyOut]
+
+
+class ConsentIn(CommandBody):
+    given: bool
+
+
+class SubjectAccessOut(BaseModel):
+    case_id: UUID
+    produced_at: datetime
+    erased: bool
+    events: list[TimelineEntry]
+    read_models: dict[str, list[dict[str, Any]]]
+    access_trail: list[dict[str, Any]]
