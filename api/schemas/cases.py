@@ -345,5 +345,5 @@ class SubjectAccessOut(BaseModel):
     produced_at: datetime
     erased: bool
     events: list[TimelineEntry]
-    read_models: dict[str, list[dict[str, Any]]]
+    read_models: dict[str, dict[str, list[dict[str, Any]]]]
     access_trail: list[dict[str, Any]]

@@ -42,6 +42,9 @@ class RunningService:
         caller = Principal(user=user, role=role, team=team, area="norfolk")  # type: ignore[arg-type]
         return issue_token(caller, self.secret, 1)
 
+    def bearer(self, caller: Principal) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(caller, self.secret, 1)}"}
+
     def as_(self, role: str = "coordinator", user: str = "coordinator-1") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, user)}"}
 
