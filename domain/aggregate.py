@@ -15,6 +15,9 @@ class KeyworkAggregate(Aggregate):
     class Event(Aggregate.Event):
         stamp: Stamp
 
+    # Whether personal data it held has been erased (see domain/erasure.py).
+    erased = False
+
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         """A copy whose lists and dicts are its own; what they hold is immutable, so shared.
 

@@ -59,6 +59,9 @@ class KeyworkApplication(Application[UUID]):
     def load(self, kind: type[A], aggregate_id: UUID) -> A:
         try:
             aggregate: KeyworkAggregate = self.repository.get(aggregate_id)
+            if aggregate.erased:
+                # A copy cached before the erasure still holds the personal data: replay it.
+                aggregate = self.repository.get(aggregate_id, version=aggregate.version)
         except AggregateNotFoundError:
             raise NotFound(kind.__name__.lower()) from None
         if not isinstance(aggregate, kind):

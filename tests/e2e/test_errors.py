@@ -52,7 +52,7 @@ def test_a_role_not_allowed_the_action_is_403(service: RunningService) -> None:
     case_id = new_case(service)
     assert_problem(service.post("/referrals", referral(), role="commissioner"), 403)
     assert_problem(service.get(f"/cases/{case_id}", role="commissioner"), 403)
-    assert_problem(service.get(f"/cases/{case_id}/timeline", role="downstream"), 403)
+    assert_problem(service.get(f"/cases/{case_id}/key-worker", role="downstream"), 403)
     override = {"override": "accepted", "reason": "a key worker cannot override"}
     assert_problem(service.post(f"/cases/{case_id}/eligibility", override, role="manager"), 403)
 
