@@ -15,7 +15,8 @@ COPY api ./api
 COPY consumers ./consumers
 RUN pip install .
 
-RUN useradd --system --create-home --home-dir /home/keywork keywork
+RUN useradd --system --create-home --home-dir /home/keywork keywork \
+    && mkdir -p /var/lib/keywork-erasures && chown keywork /var/lib/keywork-erasures
 USER keywork
 WORKDIR /home/keywork
 

@@ -129,7 +129,7 @@ def require_case(caller: Principal, action: str, case: CaseAccess | None) -> Non
         return
     if case is None or caller.area != case.area:
         raise Forbidden(OUT_OF_SCOPE)
-    if caller.role == "manager" and not (caller.team in case.teams or not case.working_now):
+    if caller.role == "manager" and not (caller.team in case.teams or not case.allocated):
         raise Forbidden(OUT_OF_SCOPE)
     if caller.role == "key_worker" and caller.user not in case.working_now:
         if caller.user not in case.tac_members:

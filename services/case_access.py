@@ -14,6 +14,7 @@ class CaseAccess:
     working_now: frozenset[str]
     # The teams of everyone who has been key worker or cover on the case.
     teams: frozenset[str]
+    allocated: bool  # whether it has ever had a key worker
     tac_members: frozenset[str]
     shared_with_other_agencies: bool
 
@@ -28,6 +29,7 @@ def case_access(case: Case, today: date, team_of: dict[UUID, str | None]) -> Cas
         area=case.area,
         working_now=frozenset(str(p) for p in working if p is not None),
         teams=frozenset(team for team in team_of.values() if team is not None),
+        allocated=bool(case.key_workers),
         tac_members=frozenset(str(p) for p in case.tac),
         shared_with_other_agencies=case.shared_with_other_agencies,
     )

@@ -208,6 +208,10 @@ def test_a_tac_member_sees_the_case_only_with_the_familys_consent(
     }
     assert service.post(f"/cases/{case_id}/tac-members", member).status_code == 200
     as_member = service.bearer(world.personas["tac_member"])
+    unallocated = service.http.get(
+        f"/cases/{case_id}", headers=service.bearer(world.personas["manager_other_team"])
+    )
+    assert unallocated.status_code == 200  # any manager of the area may allocate it
     refused = service.http.get(f"/cases/{case_id}", headers=as_member)
     assert refused.status_code == 403
     assert "consented" in refused.json()["detail"]
