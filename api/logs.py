@@ -8,7 +8,6 @@ path or a query, a body or an exception's message, can be a child's name.
 
 import logging
 import logging.config
-import re
 import threading
 import time
 import traceback
@@ -25,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import Principal
 
-SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+UNMATCHED = "(no route)"
 
 access_log = logging.getLogger("keywork.access")
 
@@ -141,12 +140,13 @@ def _log_uncaught(args: threading.ExceptHookArgs) -> None:
 
 
 def request_id_from(scope: Scope) -> str:
-    """The caller's X-Request-ID when it is a short safe token, else a new one."""
+    """The caller's X-Request-ID when it is a UUID (free text could be a name), else a new one."""
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            sent = value.decode("latin-1")
-            if SAFE_REQUEST_ID.fullmatch(sent):
-                return sent
+            try:
+                return str(uuid.UUID(value.decode("latin-1")))
+            except ValueError:
+                break
     return str(uuid.uuid4())
 
 
@@ -192,7 +192,7 @@ class RequestLogging:
 
 def _log_access(scope: Scope, context: RequestContext, status: int, started: float) -> None:
     method = scope["method"]
-    path = context.route_path() or scope["path"]
+    path = context.route_path() or UNMATCHED  # a path no route knows may be anything typed
     access_log.info(
         "%s %s %d",
         method,

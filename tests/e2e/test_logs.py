@@ -51,8 +51,7 @@ def log_lines(service: RunningService) -> list[dict[str, Any]]:
 
 
 def test_the_log_carries_ids_and_no_personal_data(service: RunningService) -> None:
-    run = uuid.uuid4().hex[:12]
-    ids = {step: f"logs-{run}-{step}" for step in ("refer", "contact", "invalid", "unchecked")}
+    ids = {step: str(uuid.uuid4()) for step in ("refer", "contact", "invalid", "unchecked")}
 
     practitioner_id = new_practitioner(service)
     referred = service.post(
@@ -108,7 +107,9 @@ def test_the_log_carries_ids_and_no_personal_data(service: RunningService) -> No
         X_Request_ID=ids["unchecked"],
     )
     assert unchecked.status_code == 422
-    # An unsafe request id is replaced, not logged.
+    # A request id that is not a UUID is replaced, not logged; so is a path no route knows.
+    unknown_path = service.http.get("/Zephyrine-Quillfeather", headers=service.as_())
+    assert unknown_path.status_code == 404
     renamed = service.post("/referrals", {}, X_Request_ID="Zephyrine Quillfeather")
     assert renamed.headers["X-Request-ID"] != "Zephyrine Quillfeather"
 
