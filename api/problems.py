@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.logs import UNMATCHED
 from api.policy import Forbidden, NotAuthenticated
 from domain.case_base import UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
@@ -141,7 +142,7 @@ def unexpected(request: Request, error: Exception) -> JSONResponse:
         "unexpected %s on %s %s at %s",
         type(error).__name__,
         request.method,
-        request.url.path,
+        getattr(request.scope.get("route"), "path", UNMATCHED),  # the template, not what was typed
         where,
     )
     return problem(500, "internal", "Internal error", "Something went wrong on our side.")
