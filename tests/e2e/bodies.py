@@ -1,5 +1,6 @@
 """Request bodies and short stories shared by the end-to-end tests."""
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -90,3 +91,30 @@ def new_active_case(service: RunningService) -> str:
     }
     assert service.post(f"/cases/{case_id}/key-worker", allocation).status_code == 200
     return case_id
+
+
+def case_with_a_letter(service: RunningService, address: str) -> tuple[str, str]:
+    """An active case whose grandmother is written to by letter; returns it and her letter."""
+    body = referral()
+    body["family"].append(
+        {
+            "name": f"Gran {CHILD_NAME.split()[-1]}",
+            "relationship": "grandmother",
+            "preferred_channel": "letter",
+            "postal_address": address,
+            "has_parental_responsibility": True,
+        }
+    )
+    case_id = service.post("/referrals", body).json()["case_id"]
+    service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
+    worker = new_practitioner(service)
+    allocation = {"kind": "designated", "from": today(), "practitioner_id": worker}
+    assert service.post(f"/cases/{case_id}/key-worker", allocation).status_code == 200
+    clerk = service.as_("business_support", "clerk-1")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for letter in service.http.get("/letters", headers=clerk).json():
+            if (letter["case_id"], letter["recipient"]) == (case_id, "family:1"):
+                return case_id, letter["letter_id"]
+        time.sleep(0.1)
+    raise AssertionError("no letter was queued")

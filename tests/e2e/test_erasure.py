@@ -1,52 +1,18 @@
 """Subject access and erasure through the API of the running service."""
 
 import io
-import time
 from typing import Any
 
 from pypdf import PdfReader
 
 from api.auth import Principal
-from tests.e2e.bodies import CHILD_NAME, MEETS_NORFOLK, new_practitioner, referral, today
+from tests.e2e.bodies import CHILD_NAME, case_with_a_letter
 from tests.e2e.conftest import RunningService
 
 FAMILY_NAME = CHILD_NAME.split()[-1]
 ADDRESS = "3 Wherry Row, Loddon, NR14 6AA"
 ADMIN = Principal("admin-dpo", "admin")
 REASON = {"reason": "Article 17 request DPO-2026-031"}
-
-
-def case_with_a_letter(service: RunningService) -> tuple[str, str]:
-    body = referral()
-    body["family"].append(
-        {
-            "name": f"Gran {FAMILY_NAME}",
-            "relationship": "grandmother",
-            "preferred_channel": "letter",
-            "postal_address": ADDRESS,
-            "has_parental_responsibility": True,
-        }
-    )
-    case_id = service.post("/referrals", body).json()["case_id"]
-    service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
-    allocation = {
-        "kind": "designated",
-        "from": today(),
-        "practitioner_id": new_practitioner(service),
-    }
-    allocated = service.post(f"/cases/{case_id}/key-worker", allocation)
-    assert allocated.status_code == 200
-    clerk = service.as_("business_support", "clerk-dpo")
-    for _ in range(300):
-        letters = [
-            letter
-            for letter in service.http.get("/letters", headers=clerk).json()
-            if letter["case_id"] == case_id
-        ]
-        if letters:
-            return case_id, letters[0]["letter_id"]
-        time.sleep(0.1)
-    raise AssertionError("no letter was queued")
 
 
 def pdf_text(content: bytes) -> str:
@@ -64,7 +30,7 @@ def subject_access(service: RunningService, case_id: str, accept: str) -> Any:
 def test_subject_access_gives_everything_held_about_the_child_as_json_and_pdf(
     service: RunningService,
 ) -> None:
-    case_id, _ = case_with_a_letter(service)
+    case_id, _ = case_with_a_letter(service, ADDRESS)
     service.http.get(f"/cases/{case_id}", headers=service.as_() | {"X-Purpose": "triage"})
     export = subject_access(service, case_id, "application/json").json()
     assert export["case_id"] == case_id and export["erased"] is False
@@ -89,8 +55,8 @@ def test_subject_access_gives_everything_held_about_the_child_as_json_and_pdf(
 def test_erasure_leaves_no_personal_data_in_any_answer_and_keeps_the_counts(
     service: RunningService,
 ) -> None:
-    case_id, letter_id = case_with_a_letter(service)
-    clerk = service.as_("business_support", "clerk-dpo")
+    case_id, letter_id = case_with_a_letter(service, ADDRESS)
+    clerk = service.as_("business_support", "clerk-1")
     assert service.http.get(f"/letters/{letter_id}", headers=clerk).status_code == 200
     coordinator_erasing = service.post(f"/cases/{case_id}/erasure", REASON)
     assert coordinator_erasing.status_code == 403

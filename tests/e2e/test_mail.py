@@ -4,11 +4,10 @@ import io
 import subprocess
 import sys
 import time
-from typing import Any
 
 from pypdf import PdfReader
 
-from tests.e2e.bodies import MEETS_NORFOLK, new_case, new_practitioner, referral, today
+from tests.e2e.bodies import case_with_a_letter, new_case
 from tests.e2e.conftest import RunningService
 
 
@@ -35,37 +34,8 @@ def test_a_referral_is_acknowledged_by_mail_to_the_referrer(service: RunningServ
 
 
 def test_business_support_prints_the_letters_and_marks_them_posted(service: RunningService) -> None:
-    body = referral()
-    body["family"].append(
-        {
-            "name": "Gran Quillfeather",
-            "relationship": "grandmother",
-            "preferred_channel": "letter",
-            "postal_address": "1 Lane, Norwich, NR1 1AA",
-            "has_parental_responsibility": True,
-        }
-    )
-    case_id = service.post("/referrals", body).json()["case_id"]
-    service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
-    allocation = {
-        "kind": "designated",
-        "from": today(),
-        "practitioner_id": new_practitioner(service),
-    }
-    assert service.post(f"/cases/{case_id}/key-worker", allocation).status_code == 200
+    _, letter_id = case_with_a_letter(service, "1 Lane, Norwich, NR1 1AA")
     clerk = service.as_("business_support", "clerk-1")
-    deadline = time.monotonic() + 30
-    letters: list[Any] = []
-    while not letters:
-        assert time.monotonic() < deadline, "no letter was queued"
-        time.sleep(0.2)
-        waiting = service.http.get("/letters", headers=clerk).json()
-        letters = [
-            item
-            for item in waiting
-            if (item["case_id"], item["recipient"]) == (case_id, "family:1")
-        ]
-    letter_id = letters[-1]["letter_id"]
     pdf = service.http.get(f"/letters/{letter_id}", headers=clerk)
     assert pdf.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

@@ -52,7 +52,11 @@ def practitioner(keywork: Keywork) -> UUID:
 
 
 def active_case(keywork: Keywork, key_worker: UUID | None = None) -> UUID:
-    case_id = refer(keywork)
+    return activate(keywork, refer(keywork), key_worker)
+
+
+def activate(keywork: Keywork, case_id: UUID, key_worker: UUID | None = None) -> UUID:
+    """Eligible, and allocated to `key_worker` (a new practitioner if none)."""
     keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
     keywork.allocate_key_worker(
         as_(),

@@ -27,7 +27,7 @@ from services.embedded_postgres import binaries
 from services.erasure import ERASURE_LIST_ACTOR, ErasureList
 from services.keywork import Keywork
 from tests.conftest import fresh_database
-from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.integration.conftest import activate, as_
 from tests.keys import new_data_keys
 
 # Personal data distinctive enough to find in any byte of the store.
@@ -84,14 +84,7 @@ def the_childs_case(keywork: Keywork) -> UUID:
         needs=["respite care"],
         consent_to_share=True,
     ).aggregate_id
-    keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
-    keywork.allocate_key_worker(
-        as_(),
-        case_id,
-        kind="designated",
-        from_date=keywork.clock().date(),
-        practitioner_id=practitioner(keywork),
-    )
+    activate(keywork, case_id)
     keywork.update_case(
         as_(),
         case_id,
