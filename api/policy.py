@@ -112,7 +112,8 @@ def authorise(request: Request, caller: Principal, action: str) -> None:
     params = request.path_params
     case_id = _uuid(params.get("case_id"))
     if case_id is not None:
-        require_case(caller, action, request.app.state.keywork.case_access(case_id))
+        access = request.app.state.keywork.case_access(case_id, caller.role == "manager")
+        require_case(caller, action, access)
     if action == "read_caseload":
         practitioner = _uuid(params.get("practitioner_id"))
         if practitioner is not None:

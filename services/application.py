@@ -56,9 +56,12 @@ class KeyworkApplication(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return SealingMapper(self.construct_transcoder(), self.keys)
 
-    def load(self, kind: type[A], aggregate_id: UUID) -> A:
+    def load(self, kind: type[A], aggregate_id: UUID, copy: bool = True) -> A:
+        """The aggregate; `copy=False` may hand out the cached one itself: only to read it."""
         try:
-            aggregate: KeyworkAggregate = self.repository.get(aggregate_id)
+            aggregate: KeyworkAggregate = self.repository.get(
+                aggregate_id, deepcopy_from_cache=copy
+            )
             if aggregate.erased:
                 # A copy cached before the erasure still holds the personal data: replay it.
                 aggregate = self.repository.get(aggregate_id, version=aggregate.version)

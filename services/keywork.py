@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from domain.case import Case
 from services.access import AccessLog
 from services.areas import Areas
 from services.case_access import CaseAccess, case_access, workers_ever
@@ -19,13 +20,17 @@ class Keywork(CaseCommands, DirectoryCommands, ErasureCommands):
 
     name = "keywork"  # names its events table and the position read models track
 
-    def case_access(self, case_id: UUID) -> CaseAccess | None:
-        """Who may see the case today, or None if there is no such case."""
+    def case_access(self, case_id: UUID, with_teams: bool) -> CaseAccess | None:
+        """Who may see the case today, or None if there is no such case.
+
+        The teams of its workers are looked up only `with_teams` (for managers).
+        """
         try:
-            case = self.case(case_id)
+            case = self.load(Case, case_id, copy=False)
         except NotFound:
             return None
-        teams = {worker: self.practitioner(worker).team_id for worker in workers_ever(case)}
+        workers = workers_ever(case) if with_teams else set()
+        teams = {worker: self.practitioner(worker).team_id for worker in workers}
         return case_access(case, self.clock().date(), teams)
 
 

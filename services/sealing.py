@@ -19,7 +19,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, Transcoding
 
 from domain.case_base import CaseBase
-from domain.personal import event_fields, value_fields
+from domain.personal import VALUE_FIELDS, event_fields, value_fields
 from services.data_keys import DataKeys, open_sealed, seal
 
 # What to do with a personal value: given the value and its placeholder, the value to keep.
@@ -78,21 +78,33 @@ class SealingMapper(Mapper[UUID]):
 
 
 def _with_personal(event: Any, change: Change) -> Any:
-    """A copy of `event` with `change` applied to each personal value, however deep."""
+    """`event` with `change` applied to each personal value, however deep (a copy if any)."""
     personal = event_fields(type(event))
-    state = {
+    state = vars(event)
+    changed = {
         name: change(value, personal[name]) if name in personal else _within(value, change)
-        for name, value in vars(event).items()
+        for name, value in state.items()
+        if name in personal or _may_hold_personal(value)
     }
-    changed = object.__new__(type(event))
-    object.__setattr__(changed, "__dict__", state)
-    return changed
+    if not changed:
+        return event
+    copy = object.__new__(type(event))
+    object.__setattr__(copy, "__dict__", state | changed)
+    return copy
+
+
+def _may_hold_personal(value: Any) -> bool:
+    # Every value type that holds personal data, itself or in a value it holds, is listed in
+    # VALUE_FIELDS (tests/unit/test_personal.py checks it); others pass through untouched.
+    if isinstance(value, list):
+        return bool(value) and _may_hold_personal(value[0])
+    return type(value) in VALUE_FIELDS
 
 
 def _within(value: Any, change: Change) -> Any:
     if isinstance(value, list):
         return [_within(item, change) for item in value]
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+    if type(value) not in VALUE_FIELDS:
         return value
     personal = value_fields(type(value))
     updates = {

@@ -47,3 +47,17 @@ def test_every_sealed_field_named_exists() -> None:
         assert set(fields) <= {f.name for f in dataclasses.fields(events[name])}, name
     for value, fields in VALUE_FIELDS.items():
         assert set(fields) <= {f.name for f in dataclasses.fields(value)}, value
+
+
+def test_a_value_type_holding_personal_data_only_in_a_nested_value_is_listed_too() -> None:
+    """The sealing mapper looks inside listed value types only."""
+    for value in VALUE_OBJECTS:
+        if value in VALUE_FIELDS:
+            continue
+        hints = typing.get_type_hints(value)
+        nested = [
+            name
+            for name, hint in hints.items()
+            if any(listed.__name__ in str(hint) for listed in VALUE_FIELDS)
+        ]
+        assert nested == [], value
