@@ -10,6 +10,7 @@ from api.routers import (
     directory,
     health,
     key_working,
+    metrics,
     plans,
     read_models,
     reviews,
@@ -43,6 +44,6 @@ def create_app(
     problems.install(app)
     logs.install(app)
     routers = (cases, key_working, reviews, plans, case_reads, read_models, data_protection)
-    for module in (*routers, letters_router, directory, health):
+    for module in (*routers, metrics, letters_router, directory, health):
         app.include_router(module.router)
     return app

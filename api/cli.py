@@ -55,6 +55,10 @@ def applications(settings: Settings) -> Iterator[tuple[Database, Keywork, Access
     with database(settings) as db:
         keywork, access = open_keywork(settings, db), open_access_log(settings, db)
         try:
+            # Before anything reads the store: a restored backup must not bring a child back.
+            erased_again = keywork.replay_erasures()
+            if erased_again:
+                print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
             yield db, keywork, access
         finally:
             access.close()
@@ -71,9 +75,6 @@ def run(settings: Settings) -> None:
     logs.configure()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with applications(settings) as (db, keywork, access):
-        erased_again = keywork.replay_erasures()
-        if erased_again:
-            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         relay = None
         if settings.kafka_bootstrap_servers:
@@ -135,9 +136,6 @@ def mail_unconfirmed(settings: Settings) -> None:
 
 def projections_status(settings: Settings) -> None:
     with applications(settings) as (db, keywork, access):
-        erased_again = keywork.replay_erasures()
-        if erased_again:
-            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         print(f"{'read model':<20} {'generation':>10} {'position':>10} {'head':>10} {'behind':>8}")
         for kind in READ_MODELS:
@@ -169,9 +167,6 @@ def _advance(bar: tqdm) -> Callable[[int], None]:
 def overdue_check(settings: Settings, today: date | None) -> None:
     """Brings key working up to date, then flags what is overdue on `today`."""
     with applications(settings) as (db, keywork, access):
-        erased_again = keywork.replay_erasures()
-        if erased_again:
-            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         model = runner.get(KeyWorking)
         while catch_up(keywork, model):

@@ -61,6 +61,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "read_caseload": CASE_STAFF,
     "read_trail": COORDINATION,
     "read_team_caseloads": COORDINATION,
+    "read_metrics": COORDINATION | {"commissioner"},
     "print_letters": COORDINATION | {"business_support"},
     "manage_directory": frozenset({"admin", "coordinator", "business_support"}),
     "read_directory": CASE_STAFF | {"admin"},

@@ -13,28 +13,14 @@ from typing import Any
 from cloudevents.core.bindings.kafka import KafkaMessage, to_binary_event
 from cloudevents.core.v1.event import CloudEvent
 
+from domain.age_bands import age_band
 from domain.stamp import event_id
 
 CASE_TOPIC = "keywork.case-events.v1"
 DIRECTORY_TOPIC = "keywork.directory-events.v1"
 SOURCE = "urn:keywork:back-office"
-AGE_BANDS = ((0, 4), (5, 10), (11, 15), (16, 18), (19, 25))
 
 Fields = Callable[[Any], dict[str, Any]]
-
-
-def age_band(date_of_birth: date | None, on: date) -> str | None:
-    if date_of_birth is None:  # erased
-        return None
-    years = (
-        on.year
-        - date_of_birth.year
-        - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-    )
-    for low, high in AGE_BANDS:
-        if low <= years <= high:
-            return f"{low}-{high}"
-    return "over-25"
 
 
 def _referred(e: Any) -> dict[str, Any]:

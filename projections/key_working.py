@@ -6,7 +6,7 @@ and as known at any time (by when they were recorded), without replaying the sto
 """
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -21,6 +21,7 @@ from projections.read_model import Handler, ReadModel
 
 class KeyWorking(ReadModel):
     name = "key_working"
+    tables: ClassVar[tuple[str, ...]]
     case_tables = {
         "periods": "case_id",
         "agreements": "case_id",
@@ -48,6 +49,7 @@ class KeyWorking(ReadModel):
         "status text NOT NULL, next_review_on date, "
         "recorded_from timestamptz NOT NULL, recorded_until timestamptz)",
         "CREATE INDEX IF NOT EXISTS {p}reviews_case ON {schema}.{p}reviews (case_id)",
+        "ALTER TABLE {schema}.{p}reviews ADD COLUMN IF NOT EXISTS held_on date",
         "CREATE TABLE IF NOT EXISTS {schema}.{p}practitioners ("
         "practitioner_id uuid PRIMARY KEY, name text NOT NULL, email text, phone text, "
         "team_id text)",
@@ -202,7 +204,11 @@ class KeyWorking(ReadModel):
         self._change_review(cursor, event, {"status": "cancelled"})
 
     def _review_held(self, cursor: Cursor[DictRow], event: Any) -> None:
-        changes = {"status": "held", "next_review_on": event.next_review_on}
+        changes = {
+            "status": "held",
+            "held_on": event.stamp.occurred_at.date(),
+            "next_review_on": event.next_review_on,
+        }
         self._change_review(cursor, event, changes)
 
     def _practitioner_registered(self, cursor: Cursor[DictRow], event: Any) -> None:

@@ -7,12 +7,19 @@ from eventsourcing.application import Application
 
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
+from projections.metrics import Metrics
 from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, Views
 from services.database import Database
 
-READ_MODELS: tuple[type[ReadModel], ...] = (KeyWorking, DistributionList, Actions, Views)
+READ_MODELS: tuple[type[ReadModel], ...] = (
+    KeyWorking,
+    DistributionList,
+    Actions,
+    Views,
+    Metrics,
+)
 
 
 def projection_runner(apps: Mapping[str, Application[Any]], database: Database) -> ProjectionRunner:

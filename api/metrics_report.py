@@ -1,0 +1,52 @@
+"""A metrics report: the figures of one period and scope, as JSON or as CSV."""
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from projections.metrics import Metrics
+from projections.service_metrics import Period, known_facts, service_metrics
+from projections.suppression import Figure
+
+CSV_COLUMNS = ("period", "first_day", "last_day", "area", "age_band", "known_at")
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    area: str | None
+    age_band: str | None
+    known_at: datetime
+    figures: list[Figure]
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        figure_columns = list(Figure.__dataclass_fields__)
+        writer.writerow([*CSV_COLUMNS, *figure_columns])
+        scope = [
+            self.period.label,
+            self.period.first.isoformat(),
+            self.period.last.isoformat(),
+            self.area or "all",
+            self.age_band or "all",
+            self.known_at.isoformat(),
+        ]
+        for figure in self.figures:
+            values = asdict(figure)
+            writer.writerow(
+                [*scope, *("" if values[c] is None else values[c] for c in figure_columns)]
+            )
+        return out.getvalue()
+
+
+def report(
+    model: Metrics,
+    period: Period,
+    known_at: datetime,
+    area: str | None = None,
+    age_band: str | None = None,
+) -> Report:
+    facts = known_facts(model, known_at, area, age_band)
+    return Report(period, area, age_band, known_at, service_metrics(facts, period))

@@ -1,0 +1,121 @@
+"""The facts the service metrics are computed from, each kept with its history in recorded time.
+
+The key working facts (periods of key worker and cover, agreements, contacts, reviews) are kept
+exactly as the `key_working` read model keeps them; this read model adds what only metrics need:
+each case's referral (area, route, age band at referral), its closures (reason, audit, reopening)
+and its plans' signing and copies. No names, no dates of birth: an age band at most.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from domain.age_bands import age_band
+from projections import history
+from projections.key_working import KeyWorking
+from projections.read_model import Handler
+
+HISTORY = "recorded_from timestamptz NOT NULL, recorded_until timestamptz"
+
+
+class Metrics(KeyWorking):
+    name = "metrics"
+    case_tables = KeyWorking.case_tables | {
+        "cases": "case_id",
+        "closures": "case_id",
+        "plans": "case_id",
+        "plan_copies": "case_id",
+    }
+    tables = (
+        *KeyWorking.tables,
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}cases (case_id uuid NOT NULL, area text NOT NULL, "
+        "route text NOT NULL, age_band text, referred_on date NOT NULL, previous_case_id uuid, "
+        f"{HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}cases_case ON {schema}.{p}cases (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}closures (case_id uuid NOT NULL, "
+        "closed_on date NOT NULL, reason text NOT NULL, audited_on date, reopened_on date, "
+        f"{HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}closures_case ON {schema}.{p}closures (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}plans (case_id uuid NOT NULL, "
+        f"plan_version int NOT NULL, signed_at timestamptz NOT NULL, {HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}plans_case ON {schema}.{p}plans (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}plan_copies (case_id uuid NOT NULL, "
+        f"plan_version int NOT NULL, sent boolean NOT NULL, at timestamptz NOT NULL, {HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}plan_copies_case ON {schema}.{p}plan_copies (case_id)",
+    )
+
+    def handles(self) -> dict[str, Handler]:
+        return super().handles() | {
+            "Referred": self._referred,
+            "Closed": self._closed_for_metrics,
+            "ClosureAudited": self._audited,
+            "Reopened": self._reopened,
+            "PlanSigned": self._plan_signed,
+            "PlanCopySent": self._plan_copy,
+            "PlanCopyFailed": self._plan_copy,
+        }
+
+    def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
+        referred_on = event.stamp.occurred_at.date()
+        row = {
+            "case_id": event.originator_id,
+            "area": event.area,
+            "route": event.route,
+            "age_band": age_band(event.child.date_of_birth, referred_on),
+            "referred_on": referred_on,
+            "previous_case_id": event.previous_case_id,
+        }
+        history.insert(cursor, self.table("cases"), row, event.stamp.recorded_at)
+
+    def _closed_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._closed(cursor, event)
+        row = {
+            "case_id": event.originator_id,
+            "closed_on": event.stamp.occurred_at.date(),
+            "reason": event.reason,
+        }
+        history.insert(cursor, self.table("closures"), row, event.stamp.recorded_at)
+
+    def _audited(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._change_last_closure(cursor, event, {"audited_on": event.stamp.occurred_at.date()})
+
+    def _reopened(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._change_last_closure(cursor, event, {"reopened_on": event.stamp.occurred_at.date()})
+
+    def _change_last_closure(
+        self, cursor: Cursor[DictRow], event: Any, changes: dict[str, Any]
+    ) -> None:
+        closures = history.current(cursor, self.table("closures"), {"case_id": event.originator_id})
+        if closures:
+            last = max(closures, key=lambda row: row["closed_on"])
+            history.supersede(
+                cursor, self.table("closures"), last, changes, event.stamp.recorded_at
+            )
+
+    def _plan_signed(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {
+            "case_id": event.originator_id,
+            "plan_version": event.plan_version,
+            "signed_at": event.stamp.occurred_at,
+        }
+        history.insert(cursor, self.table("plans"), row, event.stamp.recorded_at)
+
+    def _plan_copy(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {
+            "case_id": event.originator_id,
+            "plan_version": event.plan_version,
+            "sent": type(event).__name__ == "PlanCopySent",
+            "at": event.stamp.occurred_at,
+        }
+        history.insert(cursor, self.table("plan_copies"), row, event.stamp.recorded_at)
+
+    def facts(self, table: str, known_at: datetime) -> list[DictRow]:
+        """The rows of one of its tables as known at `known_at`."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                self.sql("SELECT * FROM {schema}.{p}" + table + " WHERE " + history.known_at()),
+                {"known_at": known_at},
+            )
+            return cursor.fetchall()

@@ -1,0 +1,381 @@
+"""The service metrics of one quarter, on a scenario of 25 cases whose answers are worked out by
+hand below: every figure, the suppression, `known_at` reproducibility and the CSV."""
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from api.metrics_report import report
+from domain.case import Child, Referrer
+from domain.case_base import FamilyMember
+from domain.corrections import Replacement
+from projections.metrics import Metrics
+from projections.runner import ProjectionRunner
+from projections.service_metrics import period
+from projections.suppression import SMALL, Figure
+from services.access import AccessLog
+from services.areas import Areas
+from services.commands import Command
+from services.database import Database
+from services.keywork import Keywork
+from tests.conftest import fresh_database
+from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.keys import new_data_keys
+
+Q2 = period("2026-Q2")
+PARENT = "Alex Parent"
+
+
+def on(day: date, hour: int = 10) -> Command:
+    return as_(occurred_at=datetime.combine(day, clock_time(hour), UTC))
+
+
+@pytest.fixture(scope="module")
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_metrics")
+
+
+@pytest.fixture(scope="module")
+def keywork(own_database: Database) -> Iterator[Keywork]:
+    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
+    app.reopen_window_days = 30
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunner]:
+    access = AccessLog(own_database.eventsourcing_env(pool_size=1))
+    running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, (Metrics,))
+    running.start()
+    yield running
+    running.stop()
+    access.close()
+
+
+@pytest.fixture
+def model(keywork: Keywork, runner: ProjectionRunner, scenario: dict[str, Any]) -> Metrics:
+    """The metrics read model, caught up with everything recorded so far."""
+    return metrics_of(keywork, runner)
+
+
+def metrics_of(keywork: Keywork, runner: ProjectionRunner) -> Metrics:
+    model = runner.get(Metrics)
+    assert runner.wait_for(model, keywork.recorder.max_notification_id() or 0, timeout=30)
+    return model
+
+
+def refer(
+    keywork: Keywork, day: date, route: str, born: date, previous: UUID | None = None
+) -> UUID:
+    return keywork.refer(
+        on(day, 9),
+        area="norfolk",
+        route=route,  # type: ignore[arg-type]
+        referrer=Referrer("Dr Ada"),
+        child=Child("Sam", "Parent", born),
+        family=[FamilyMember(PARENT, "mother", True, "email", "alex@example.org")],
+        needs=[],
+        consent_to_share=True,
+        previous_case_id=previous,
+    ).aggregate_id
+
+
+def allocate(keywork: Keywork, case_id: UUID, worker: UUID, day: date) -> None:
+    keywork.decide_eligibility(on(day), case_id, MEETS_NORFOLK)
+    keywork.allocate_key_worker(
+        on(day), case_id, kind="designated", from_date=day, practitioner_id=worker
+    )
+
+
+def change(keywork: Keywork, case_id: UUID, day: date, decide: Any, hour: int = 10) -> Any:
+    return keywork.update_case(on(day, hour), case_id, decide)
+
+
+def contact(keywork: Keywork, case_id: UUID, day: date) -> UUID:
+    outcome = change(
+        keywork,
+        case_id,
+        day,
+        lambda case, stamp: case.record_contact(stamp, kind="phone", participants=[], note=None),
+    )
+    return outcome.event_ids[0]  # type: ignore[no-any-return]
+
+
+def review(keywork: Keywork, case_id: UUID, day: date, next_on: date) -> None:
+    review_id, _ = keywork.schedule_review(
+        on(day, 9),
+        case_id,
+        at=datetime.combine(day, clock_time(10), UTC),
+        location="Home",
+        requested_by="key_worker",
+    )
+    change(
+        keywork,
+        case_id,
+        day,
+        lambda case, stamp: case.record_review_outcome(
+            stamp,
+            review_id=review_id,
+            attendees=[PARENT],
+            child_views="Happy",
+            decisions=["Carry on"],
+            next_review_on=next_on,
+            key_worker_confirmed=True,
+        ),
+        hour=11,
+    )
+
+
+def plan(keywork: Keywork, case_id: UUID, copies: list[tuple[datetime, bool]]) -> None:
+    signed = date(2026, 5, 1)
+    version, _ = keywork.draft_plan(on(signed, 9), case_id, summary="Plan", outcomes=[], actions=[])
+    change(
+        keywork,
+        case_id,
+        signed,
+        lambda case, stamp: case.sign_plan(
+            stamp, plan_version=version, signed_by=PARENT, signed_on=signed
+        ),
+    )
+    for index, (at, sent) in enumerate(copies):
+        keywork.update_case(
+            as_(occurred_at=at),
+            case_id,
+            lambda case, stamp, index=index, sent=sent: case.record_plan_copy(
+                stamp,
+                plan_version=version,
+                recipient=f"practitioner:{index}",
+                channel="email",
+                sent=sent,
+                reason=None if sent else "mailbox full",
+            ),
+        )
+
+
+def close(keywork: Keywork, case_id: UUID, day: date, reason: str) -> None:
+    change(keywork, case_id, day, lambda case, stamp: case.close(stamp, reason=reason))
+    change(
+        keywork,
+        case_id,
+        date(2026, 6, 20),
+        lambda case, stamp: case.audit_closure(stamp, outcome="good", findings="Fine"),
+    )
+
+
+@pytest.fixture(scope="module")
+def scenario(keywork: Keywork) -> dict[str, Any]:
+    """Twelve cases A, six B, five C and a re-referral R, all in 2026-Q2 (see the test)."""
+    workers = [practitioner(keywork) for _ in range(7)]
+    a = [refer(keywork, date(2026, 4, 6), "professional", date(2018, 1, 1)) for _ in range(12)]
+    b = [refer(keywork, date(2026, 5, 4), "single_point", date(2012, 6, 1)) for _ in range(6)]
+    for _ in range(5):
+        refer(keywork, date(2026, 6, 1), "self", date(2022, 1, 1))
+    for index, case_id in enumerate(a):
+        allocate(keywork, case_id, workers[index // 3], date(2026, 4, 16))
+        change(
+            keywork,
+            case_id,
+            date(2026, 4, 16),
+            lambda case, stamp: case.sign_service_agreement(
+                stamp, contact_every_days=28, signed_by=PARENT, signed_on=date(2026, 4, 16)
+            ),
+        )
+    for index, case_id in enumerate(b):
+        allocate(keywork, case_id, workers[4 + index // 3], date(2026, 5, 24))
+    # Contacts: A1-A5 and A8, A9 on time; A6, A7, A10, A11, A12 not.
+    contact_days = {
+        **{i: [date(2026, 5, 10), date(2026, 6, 5)] for i in range(5)},
+        5: [date(2026, 5, 10)],
+        6: [date(2026, 5, 10)],
+        7: [date(2026, 5, 10), date(2026, 6, 5), date(2026, 6, 28)],
+        8: [date(2026, 5, 10), date(2026, 6, 5), date(2026, 6, 28)],
+        9: [date(2026, 5, 10)],
+        10: [date(2026, 4, 20), date(2026, 6, 1)],
+        11: [date(2026, 4, 20), date(2026, 6, 1)],
+    }
+    contacts = {
+        i: [contact(keywork, a[i], day) for day in days] for i, days in contact_days.items()
+    }
+    # Reviews: A1-A10 each held one on 20 April, the next due 1 June: A1-A5 on 28 May, A6-A10
+    # on 3 June.
+    for index, case_id in enumerate(a[:10]):
+        review(keywork, case_id, date(2026, 4, 20), date(2026, 6, 1))
+        second = date(2026, 5, 28) if index < 5 else date(2026, 6, 3)
+        review(keywork, case_id, second, date(2026, 9, 1))
+    # Plans signed 1 May: A1-A3 distributed in a day, A4-A6 in three, A7-A11 with a failed copy.
+    for index, case_id in enumerate(a[:11]):
+        if index < 6:
+            last = datetime(2026, 5, 2 if index < 3 else 4, 10, tzinfo=UTC)
+            copies = [(datetime(2026, 5, 1, 12, tzinfo=UTC), True), (last, True)]
+        else:
+            copies = [(datetime(2026, 5, 2, 10, tzinfo=UTC), False)]
+        plan(keywork, case_id, copies)
+    # Handovers on 1 June to the seventh worker: A11 straight, A12 with a week's overlap.
+    for case_id, overlap in ((a[10], None), (a[11], date(2026, 6, 7))):
+        keywork.hand_over(
+            on(date(2026, 6, 1)),
+            case_id,
+            kind="designated",
+            on=date(2026, 6, 1),
+            reason="Worker moving team",
+            to_practitioner_id=workers[6],
+            overlap_until=overlap,
+        )
+    for case_id in a[:5]:
+        close(keywork, case_id, date(2026, 6, 10), "needs_met")
+    for case_id in b[:2]:
+        close(keywork, case_id, date(2026, 6, 15), "family_withdrew")
+    change(
+        keywork,
+        b[0],
+        date(2026, 6, 25),
+        lambda case, stamp: case.reopen(stamp, reason="Needs again", window_days=30),
+    )
+    refer(keywork, date(2026, 6, 20), "professional", date(2018, 1, 1), previous=a[0])
+    return {"a": a, "contacts": contacts}
+
+
+def figures(found: list[Figure]) -> dict[tuple[str, str], Figure]:
+    return {(figure.metric, figure.group): figure for figure in found}
+
+
+def value(found: dict[tuple[str, str], Figure], metric: str, group: str = "all") -> Any:
+    figure = found[metric, group]
+    return "suppressed" if figure.suppressed else figure.value
+
+
+def test_every_metric_of_the_quarter_is_as_worked_out_by_hand(model: Metrics) -> None:
+    found = figures(report(model, Q2, datetime.now(UTC)).figures)
+    # 12 professional (A) + 1 (R), 6 single point (B), 5 self (C).
+    assert value(found, "referrals", "professional") == 13
+    assert value(found, "referrals", "single_point") == 6
+    assert value(found, "referrals", "self") == 5
+    assert value(found, "referrals") == 24
+    # First key worker in place: A after 10 days (12), B after 20 (6): 18 values, the 9th and
+    # 10th are 10; the P90 is the 17th (ceil(0.9 x 18)), a 20.
+    assert value(found, "referral_to_key_worker_days_median") == 10.0
+    assert value(found, "referral_to_key_worker_days_p90") == 20.0
+    assert found["referral_to_key_worker_days_median", "all"].denominator == 18
+    # Open on 30 June: 24 referred less A1-A5 and B2 closed (B1 reopened) = 18; with a key
+    # worker: A6-A12 and B3-B6 = 11 (B1 reopened without one, C and R never had one).
+    assert (
+        found["open_cases_with_key_worker_pct", "all"].numerator,
+        value(found, "open_cases_with_key_worker_pct"),
+    ) == (11, 61.1)
+    # Every contact on time in the quarter: A1-A5 (to their closure) and A8, A9: 7 of 12.
+    assert value(found, "cases_with_every_contact_on_time_pct") == 58.3
+    # Second reviews due 1 June: A1-A5 held on 28 May, A6-A10 on 3 June: 5 of 10.
+    assert value(found, "reviews_held_on_time_pct") == 50.0
+    # 11 plans signed, 6 fully distributed: in 1, 1, 1, 3, 3, 3 days.
+    assert value(found, "plans_fully_distributed_pct") == 54.5
+    assert value(found, "plan_signed_to_distributed_days_median") == 2.0
+    assert value(found, "plan_signed_to_distributed_days_p90") == 3.0
+    # Two handovers (one with an overlap): small numbers.
+    assert value(found, "key_worker_changes") == "suppressed"
+    assert value(found, "key_worker_overlaps") == "suppressed"
+    # Closures: 5 needs met, 2 family withdrew (suppressed), so needs met is suppressed too.
+    assert value(found, "closures", "family_withdrew") == "suppressed"
+    assert value(found, "closures", "needs_met") == "suppressed"
+    assert value(found, "closures") == 7
+    assert value(found, "closure_audits_within_28_days_pct") == 100.0
+    # Caseloads on 30 June: 1 (A6), 3 (A7-A9), 1 (A10), 2 (A11, A12 with the seventh worker),
+    # 1 (B3), 3 (B4-B6): 11 cases over 6 workers.
+    assert value(found, "caseload_per_key_worker_mean") == 1.8
+    assert value(found, "caseload_per_key_worker_max") == 3
+    # R re-referred 10 days after A1 closed; B1 reopened: one each, suppressed, and the total.
+    assert value(found, "returns_within_12_months", "re_referral") == "suppressed"
+    assert value(found, "returns_within_12_months", "reopening") == "suppressed"
+    assert value(found, "returns_within_12_months") == "suppressed"
+
+
+def test_a_suppressed_figure_gives_away_no_number(model: Metrics) -> None:
+    found = report(model, Q2, datetime.now(UTC)).figures
+    for figure in found:
+        if figure.suppressed:
+            assert (figure.value, figure.numerator, figure.denominator) == (None, None, None)
+        elif figure.numerator is not None and figure.denominator is not None:  # a percentage
+            assert figure.numerator not in SMALL, figure
+            assert figure.denominator - figure.numerator not in SMALL, figure
+        elif figure.denominator is not None:  # a median, mean or maximum over so many values
+            assert figure.denominator not in SMALL, figure
+        else:  # a count
+            assert figure.value not in SMALL, figure
+    assert any(figure.suppressed for figure in found)
+
+
+def test_scope_by_age_band_and_area(model: Metrics) -> None:
+    teens = figures(report(model, Q2, datetime.now(UTC), age_band="11-15").figures)
+    assert (value(teens, "referrals", "single_point"), value(teens, "referrals")) == (6, 6)
+    assert ("referrals", "professional") not in teens
+    # Only family_withdrew (2) closed among them: the cell and the total are suppressed.
+    assert value(teens, "closures", "family_withdrew") == "suppressed"
+    assert value(teens, "closures") == "suppressed"
+    elsewhere = figures(report(model, Q2, datetime.now(UTC), area="suffolk").figures)
+    assert value(elsewhere, "referrals") == 0
+    assert value(elsewhere, "open_cases_with_key_worker_pct") is None
+
+
+def test_a_published_report_is_reproduced_whatever_was_recorded_later(
+    keywork: Keywork, runner: ProjectionRunner, model: Metrics, scenario: dict[str, Any]
+) -> None:
+    published_at = datetime.now(UTC)
+    published = report(model, Q2, published_at)
+    time.sleep(0.01)
+    # Recorded after publication: a referral that happened in May, and a correction moving
+    # A9's 5 June contact to 15 June (36 days after the one before: late).
+    refer(keywork, date(2026, 5, 20), "professional", date(2018, 1, 1))
+    a9_contact = scenario["contacts"][8][1]
+    keywork.update_case(
+        as_(),
+        scenario["a"][8],
+        lambda case, stamp: case.correct(
+            stamp,
+            corrects_event_id=a9_contact,
+            reason="Wrong date",
+            replacement=Replacement(occurred_at=datetime(2026, 6, 15, 10, tzinfo=UTC)),
+        ),
+    )
+    model = metrics_of(keywork, runner)
+    assert report(model, Q2, published_at).figures == published.figures
+    now = figures(report(model, Q2, datetime.now(UTC)).figures)
+    assert (value(now, "referrals", "professional"), value(now, "referrals")) == (14, 25)
+    assert value(now, "cases_with_every_contact_on_time_pct") == 50.0
+    # 19 open on 30 June now, still 11 with a key worker.
+    assert value(now, "open_cases_with_key_worker_pct") == 57.9
+    then = figures(published.figures)
+    assert value(then, "referrals") == 24
+    assert value(then, "cases_with_every_contact_on_time_pct") == 58.3
+
+
+def test_the_csv_has_a_row_per_figure_with_its_scope(model: Metrics) -> None:
+    known_at = datetime.now(UTC)
+    found = report(model, Q2, known_at)
+    rows = list(csv.DictReader(io.StringIO(found.csv())))
+    assert len(rows) == len(found.figures)
+    assert list(rows[0]) == [
+        "period",
+        "first_day",
+        "last_day",
+        "area",
+        "age_band",
+        "known_at",
+        "metric",
+        "group",
+        "value",
+        "numerator",
+        "denominator",
+        "suppressed",
+    ]
+    assert {row["period"] for row in rows} == {"2026-Q2"}
+    assert rows[0]["first_day"] == "2026-04-01" and rows[0]["last_day"] == "2026-06-30"
+    assert {row["known_at"] for row in rows} == {known_at.isoformat()}
+    suppressed = [row for row in rows if row["suppressed"] == "True"]
+    assert suppressed and all(row["value"] == "" for row in suppressed)
