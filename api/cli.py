@@ -5,9 +5,10 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, get_args
 
 import uvicorn
 from eventsourcing.application import Application
@@ -16,15 +17,20 @@ from tqdm import tqdm
 from api import logs
 from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
+from api.metrics_report import report
+from api.reads import known_at_time
 from consumers.letters import PrintQueue
 from consumers.mail import MaildirMailer, Mailer, SmtpMailer
 from consumers.notifications import Mailboxes, Notifier
 from consumers.overdue import OverdueContacts
 from consumers.relay import Relay
+from domain.age_bands import AgeBand
 from projections.key_working import KeyWorking
+from projections.metrics import Metrics
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner, read_model_named
-from projections.runner import catch_up
+from projections.runner import catch_up_fully
+from projections.service_metrics import InvalidPeriod, Period, period
 from services.access import AccessLog
 from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
@@ -169,11 +175,50 @@ def overdue_check(settings: Settings, today: date | None) -> None:
     with applications(settings) as (db, keywork, access):
         runner = projection_runner({keywork.name: keywork, access.name: access}, db)
         model = runner.get(KeyWorking)
-        while catch_up(keywork, model):
-            pass
+        catch_up_fully(keywork, model)
         day = today or keywork.clock().date()
         checked = OverdueContacts(keywork, model, settings.escalate_overdue_after_days).check(day)
         print(f"{checked} overdue contact(s) flagged on {day}")
+
+
+def metrics_export(
+    settings: Settings,
+    within: Period,
+    known_at: datetime | None,
+    area: str | None,
+    age_band: str | None,
+    output: Path | None,
+) -> None:
+    """Brings the metrics up to date, then writes the period's figures as a CSV."""
+    with applications(settings) as (db, keywork, access):
+        model = projection_runner({keywork.name: keywork, access.name: access}, db).get(Metrics)
+        catch_up_fully(keywork, model)
+        text = report(model, within, known_at or datetime.now(UTC), area, age_band).csv()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text)
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def aware_time(text: str) -> datetime:
+    """A time with its offset (2026-10-05T09:00:00+00:00), or a date meaning the end of it."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("give a date or a time with an offset") from None
+    if len(text) == 10:
+        return known_at_time(moment.date()) or moment
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time's offset, e.g. +00:00")
+    return moment
+
+
+def period_argument(text: str) -> Period:
+    try:
+        return period(text)
+    except InvalidPeriod as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def token(
@@ -208,6 +253,19 @@ def main(argv: list[str] | None = None) -> None:
         "check", help="flag the contacts overdue today (or on --today)"
     )
     check_parser.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD")
+    metrics_parser = commands.add_parser("metrics", help="service metrics")
+    export_parser = metrics_parser.add_subparsers(dest="metrics", required=True).add_parser(
+        "export", help="write a period's metrics as CSV (to stdout, or --output)"
+    )
+    export_parser.add_argument(
+        "--period", required=True, type=period_argument, help="2026, 2026-Q3 or 2026-07"
+    )
+    export_parser.add_argument(
+        "--known-at", type=aware_time, help="only what was recorded by then (default: now)"
+    )
+    export_parser.add_argument("--area")
+    export_parser.add_argument("--age-band", choices=get_args(AgeBand))
+    export_parser.add_argument("--output", type=Path)
     mail_parser = commands.add_parser("mail", help="the embedded default's mail")
     mail_commands = mail_parser.add_subparsers(dest="mail", required=True)
     mail_commands.add_parser("list", help="messages delivered to the local maildir")
@@ -227,6 +285,8 @@ def main(argv: list[str] | None = None) -> None:
             run(settings)
         except KeyboardInterrupt:
             sys.exit(130)
+    elif args.command == "metrics":
+        metrics_export(settings, args.period, args.known_at, args.area, args.age_band, args.output)
     elif args.command == "overdue":
         overdue_check(settings, args.today)
     elif args.command == "mail" and args.mail == "list":

@@ -53,6 +53,7 @@ from eventsourcing.application import Application
 from psycopg.sql import SQL, Composed, Identifier
 from tqdm import tqdm
 
+from api.metrics_report import report
 from bench.commands import (
     CONTACT,
     REPO,
@@ -76,9 +77,11 @@ from domain.directory import Agency, Practitioner
 from domain.eligibility import NORFOLK_RULES, EligibilityFacts
 from domain.stamp import Stamp, event_id
 from projections.key_working import KeyWorking
+from projections.metrics import Metrics
 from projections.read_model import ReadModel
 from projections.rebuild import REBUILD_BATCH_SIZE, rebuild
 from projections.registry import READ_MODELS
+from projections.service_metrics import Period
 from services.access import AccessLog
 from services.areas import Areas
 from services.data_keys import DataKeys
@@ -107,6 +110,7 @@ FAMILY = [FamilyMember("Alex Parent", "mother", True, "email", "a@example.org")]
 MEETS_RULES = EligibilityFacts(True, True, 3, 2)
 # A case's history, by day from its referral: weekly contacts, a review, a handover, a closure.
 HISTORY_DAYS = 120
+METRICS_RUNS = 5
 CONTACT_DAYS = range(5, 105, 7)
 HANDOVER_DAY, REVIEW_DAY, CLOSURE_DAY = 44, 60, 110
 HANDOVER_EVERY, CLOSURE_EVERY = 5, 10  # one case in 5 changes key worker, one in 10 closes
@@ -526,7 +530,28 @@ def rebuild_row(kind: type[ReadModel], run: Run, baseline: Run, position: int) -
     }
 
 
-def measure_rebuilds(database: Database, events: int, views: int) -> list[dict[str, Any]]:
+def measure_metrics(model: Metrics) -> dict[str, Any]:
+    """How long a year's service metrics take, from the rebuilt metrics read model."""
+    today = datetime.now(UTC).date()
+    year = Period(today - timedelta(days=364), today, "the last 12 months")
+    seconds = []
+    for _ in range(METRICS_RUNS):
+        started = time.perf_counter()
+        found = report(model, year, datetime.now(UTC))
+        seconds.append(time.perf_counter() - started)
+    referrals = next(f.value for f in found.figures if (f.metric, f.group) == ("referrals", "all"))
+    return {
+        "period": year.label,
+        "referrals": referrals,
+        "runs": METRICS_RUNS,
+        "median_ms": round(1000 * statistics.median(seconds), 1),
+        "max_ms": round(1000 * max(seconds), 1),
+    }
+
+
+def measure_rebuilds(
+    database: Database, events: int, views: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     with scratch_database(database) as scratch, applications(scratch) as (keywork, access):
         start = datetime.now(UTC) - timedelta(days=HISTORY_DAYS)
         progress(f"writing {events:,} case events and {views:,} access events to {scratch.dbname}")
@@ -539,6 +564,7 @@ def measure_rebuilds(database: Database, events: int, views: int) -> list[dict[s
                 progress(f"reading and decoding the {name} events")
                 baselines[name], _ = timed(head(app), partial(read_and_decode, app))
         rows = []
+        metrics: dict[str, Any] = {}
         for kind in READ_MODELS:
             app = apps[kind.follows]
             if not head(app):
@@ -546,13 +572,16 @@ def measure_rebuilds(database: Database, events: int, views: int) -> list[dict[s
             progress(f"rebuilding {kind.name} from {head(app):,} {kind.follows} events")
             run, fresh = timed(head(app), partial(rebuild, app, keywork.store.datastore, kind))
             rows.append(rebuild_row(kind, run, baselines[kind.follows], fresh.position()))
-    return rows
+            if isinstance(fresh, Metrics):
+                progress("timing a year's service metrics")
+                metrics = measure_metrics(fresh)
+    return rows, metrics
 
 
 # --- Report ---------------------------------------------------------------------------------
 
 
-def table(lag: dict[str, Any], rebuilds: list[dict[str, Any]]) -> str:
+def table(lag: dict[str, Any], rebuilds: list[dict[str, Any]], metrics: dict[str, Any]) -> str:
     figures = [
         (
             f"{lag['read_model']} lag p50 / p99 / max",
@@ -587,6 +616,13 @@ def table(lag: dict[str, Any], rebuilds: list[dict[str, Any]]) -> str:
                 f"; {r['maxrss_after_mib']:,.0f} MiB",
             )
         )
+    figures.append(
+        (
+            f"a year's service metrics ({metrics['referrals']:,} referrals)",
+            f"median {metrics['median_ms']:,} ms, max {metrics['max_ms']:,} ms "
+            f"over {metrics['runs']} runs",
+        )
+    )
     width = max(len(name) for name, _ in figures)
     lines = [f"{'measure':<{width}} | figure", f"{'-' * width}-+-{'-' * 60}"]
     lines += [f"{name:<{width}} | {value}" for name, value in figures]
@@ -615,11 +651,12 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
         database = stack.enter_context(postgres(settings, folder / "postgres"))
         lag = measure_lag(database, folder, args)  # the service stops before the rebuilds
-        rebuilds = measure_rebuilds(database, args.events, args.views)
+        rebuilds, metrics = measure_rebuilds(database, args.events, args.views)
     return {
         "postgres": "embedded" if settings.uses_embedded_postgres else "configured server",
         "lag": lag,
         "rebuild": rebuilds,
+        "metrics": metrics,
     }
 
 
@@ -630,7 +667,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     print()
-    print(table(figures["lag"], figures["rebuild"]))
+    print(table(figures["lag"], figures["rebuild"], figures["metrics"]))
     path = save(figures)
     print(f"\nFigures written to {path.relative_to(REPO)}")
 

@@ -37,6 +37,16 @@ def catch_up(app: Application[Any], read_model: ReadModel, batch_size: int = BAT
     return len(notifications)
 
 
+def catch_up_fully(app: Application[Any], read_model: ReadModel) -> None:
+    """Applies everything recorded so far, alongside any runner that is applying it too."""
+    while True:
+        try:
+            if catch_up(app, read_model) == 0:
+                return
+        except IntegrityError:
+            continue  # another runner applied this batch first; its position stands
+
+
 class ProjectionRunner:
     def __init__(
         self,

@@ -36,6 +36,8 @@ class RunningService:
     data_dir: Path
     log: Path
     """The service's stderr: its logs, one JSON object a line."""
+    env: dict[str, str]
+    """The service's settings, for a command line run against the same store."""
 
     def token(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
         team = MANAGERS_TEAM if role == "manager" else None
@@ -81,7 +83,7 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
     port = free_port()
     secret = secrets.token_urlsafe(32)
     data_dir = tempfile.mkdtemp(prefix="keywork-e2e-")
-    env = os.environ | {
+    settings = {
         "KEYWORK_DATABASE_URL": database.conninfo,
         "KEYWORK_JWT_SECRET": secret,
         "KEYWORK_DATA_DIR": data_dir,
@@ -92,7 +94,7 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
     with console.open("w") as output, log.open("w") as errors:
         process = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
-            env=env,
+            env=os.environ | settings,
             stdout=output,
             stderr=errors,
         )
@@ -100,7 +102,7 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
     try:
         with httpx.Client(base_url=base_url, timeout=30) as http:
             wait_until_up(http, process, console, log)
-            yield RunningService(base_url, secret, http, broker, Path(data_dir), log)
+            yield RunningService(base_url, secret, http, broker, Path(data_dir), log, settings)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -141,6 +141,13 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("PUT", "/practitioners/{practitioner_id}/contact-details"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/leaving"): DIRECTORY,
     ("GET", "/practitioners/{practitioner_id}"): STAFF_ANYWHERE | {"admin"},
+    ("GET", "/metrics"): {
+        "coordinator",
+        "coordinator_elsewhere",
+        "manager",
+        "manager_other_team",
+        "commissioner",
+    },
     ("GET", "/health"): EVERYONE,
 }
 
@@ -160,10 +167,13 @@ def concrete(path: str, world: World) -> str:
 
 def call(service: RunningService, method: str, path: str, caller: Principal) -> httpx.Response:
     body = PROBE if method != "GET" else None
-    params = {"actor": "someone"} if path == "/trail" else None
+    params = QUERIES.get(path)
     return service.http.request(
         method, path, json=body, params=params, headers=service.bearer(caller)
     )
+
+
+QUERIES = {"/trail": {"actor": "someone"}, "/metrics": {"period": "2026-Q3"}}
 
 
 def test_the_matrix_names_every_route_of_the_api(service: RunningService) -> None:
@@ -256,6 +266,7 @@ AUDITED_READS = (
     ("/caseloads/{practitioner_id}", "caseload"),
     ("/teams/{team_id}/caseloads", "team caseloads"),
     ("/trail", "trail"),
+    ("/metrics", "service metrics"),
 )
 
 
@@ -270,7 +281,7 @@ def test_every_read_is_recorded_with_who_what_and_why(
         purpose = f"walk {index}"
         purposes[purpose] = what
         url = concrete(path, world)
-        params = {"actor": "someone"} if path == "/trail" else None
+        params = QUERIES.get(path)
         headers = service.bearer(walker) | {"X-Purpose": purpose}
         assert service.http.get(url, params=params, headers=headers).status_code == 200, url
     export = service.http.get(

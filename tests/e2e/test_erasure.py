@@ -40,7 +40,13 @@ def test_subject_access_gives_everything_held_about_the_child_as_json_and_pdf(
         "KeyWorkerAllocated",
     ]
     assert export["events"][0]["details"]["child"]["given_name"] == CHILD_NAME.split()[0]
-    assert set(export["read_models"]) == {"key_working", "distribution_list", "actions", "views"}
+    assert set(export["read_models"]) == {
+        "key_working",
+        "distribution_list",
+        "actions",
+        "views",
+        "metrics",
+    }
     family_rows = export["read_models"]["distribution_list"]["family"]
     assert ADDRESS in {row["postal_address"] for row in family_rows}
     assert any(view["purpose"] == "triage" for view in export["access_trail"])

@@ -221,7 +221,7 @@ def test_health_shows_each_projection_against_the_store_it_follows(
     health = service.http.get("/health").json()
     assert health["status"] == "ok"
     by_name = {p["name"]: p for p in health["projections"]}
-    assert set(by_name) == {"key_working", "distribution_list", "actions", "views"}
+    assert set(by_name) == {"key_working", "distribution_list", "actions", "views", "metrics"}
     key_working = by_name["key_working"]
     assert key_working["position"] >= int(contact.headers["X-Event-Position"])
 
