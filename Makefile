@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench faults
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -28,3 +28,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/commands.py $(ARGS)
 	$(BIN)/python bench/projections.py
 	$(BIN)/python bench/relay.py
+
+# The long fault runs: 200 consumer kills instead of make test's 20.
+faults: $(INSTALLED)
+	KEYWORK_FAULTS_KILLS=200 $(BIN)/pytest tests/faults -s

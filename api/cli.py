@@ -3,15 +3,16 @@
 import argparse
 import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, get_args
+from typing import Any, Protocol, get_args
 
 import uvicorn
 from eventsourcing.application import Application
+from fastapi import FastAPI
 from tqdm import tqdm
 
 from api import logs
@@ -59,7 +60,8 @@ def database(settings: Settings) -> Iterator[Database]:
 def applications(settings: Settings) -> Iterator[tuple[Database, Keywork, AccessLog]]:
     """The database, the case store and the access log, closed (and stopped) on the way out."""
     with database(settings) as db:
-        keywork, access = open_keywork(settings, db), open_access_log(settings, db)
+        with db.creating_tables():
+            keywork, access = open_keywork(settings, db), open_access_log(settings, db)
         try:
             # Before anything reads the store: a restored backup must not bring a child back.
             erased_again = keywork.replay_erasures()
@@ -77,42 +79,58 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def run(settings: Settings) -> None:
+# What `keywork run` runs; `--only` runs some of them, in a process of their own.
+PARTS = ("api", "projections", "notifier", "overdue", "relay")
+
+
+class Part(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def run(settings: Settings, parts: Sequence[str] = PARTS) -> None:
     logs.configure()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with applications(settings) as (db, keywork, access):
-        runner = projection_runner({keywork.name: keywork, access.name: access}, db)
-        relay = None
+    with applications(settings) as (db, keywork, access), ExitStack() as running:
+        with db.creating_tables():
+            runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+            letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
+        background: dict[str, Callable[[], Part]] = {
+            "projections": lambda: runner,
+            "notifier": lambda: Notifier(
+                keywork, db, mailer(settings), letters, mailboxes(settings)
+            ),
+            "overdue": lambda: OverdueContacts(
+                keywork, runner.get(KeyWorking), settings.escalate_overdue_after_days
+            ),
+        }
         if settings.kafka_bootstrap_servers:
-            relay = Relay(keywork, db, settings.kafka_bootstrap_servers)
-        letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
-        notifier = Notifier(keywork, db, mailer(settings), letters, mailboxes(settings))
-        overdue = OverdueContacts(
-            keywork, runner.get(KeyWorking), settings.escalate_overdue_after_days
-        )
-        try:
-            runner.start()
-            notifier.start()
-            overdue.start()
-            if relay is not None:
-                relay.start()
-            app = create_app(keywork, access, runner, letters, settings)
-            base = f"http://{settings.host}:{settings.port}"
-            token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
-            print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
-            print(f"  Demo token (coordinator, area {DEFAULT_AREA}):\n    {token}\n", flush=True)
-            # logs.configure() has set up logging; the access log is logs.RequestLogging's.
-            config = uvicorn.Config(
-                app, host=settings.host, port=settings.port, log_config=None, access_log=False
-            )
-            server = uvicorn.Server(config)
-            server.run()
-        finally:
-            if relay is not None:
-                relay.stop()
-            overdue.stop()
-            notifier.stop()
-            runner.stop()
+            servers = settings.kafka_bootstrap_servers
+            background["relay"] = lambda: Relay(keywork, db, servers)
+        for part in parts:
+            if part in background:
+                with db.creating_tables():
+                    started = background[part]()
+                started.start()
+                running.callback(started.stop)
+        if "api" not in parts:
+            print(f"keywork is running: {', '.join(parts)}", flush=True)
+            while True:
+                signal.pause()  # until SIGTERM or Ctrl-C
+        serve(create_app(keywork, access, runner, letters, settings), settings)
+
+
+def serve(app: FastAPI, settings: Settings) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
+    print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
+    print(f"  Demo token (coordinator, area {DEFAULT_AREA}):\n    {token}\n", flush=True)
+    # logs.configure() has set up logging; the access log is logs.RequestLogging's.
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_config=None, access_log=False
+    )
+    uvicorn.Server(config).run()
 
 
 def mailboxes(settings: Settings) -> Mailboxes:
@@ -234,6 +252,13 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="run the API (and the embedded PostgreSQL)")
     run_parser.add_argument("--port", type=int, help="port to listen on (default KEYWORK_PORT)")
+    run_parser.add_argument(
+        "--only",
+        choices=PARTS,
+        nargs="+",
+        help="run only these parts in this process (the others in processes of their own; "
+        "needs a configured database, not the embedded one)",
+    )
     token_parser = commands.add_parser("token", help="print a bearer token")
     token_parser.add_argument("--role", required=True, choices=ROLES)
     token_parser.add_argument("--user", required=True, help="user id; a practitioner_id for staff")
@@ -282,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.port is not None:
             settings.port = args.port
         try:
-            run(settings)
+            run(settings, args.only or PARTS)
         except KeyboardInterrupt:
             sys.exit(130)
     elif args.command == "metrics":

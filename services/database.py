@@ -1,5 +1,7 @@
 """Where the event store lives: connection parameters for eventsourcing and psycopg."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import eventsourcing.persistence
@@ -10,6 +12,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from services.settings import Settings
 
 CONNECT_TIMEOUT_SECONDS = 2
+SCHEMA_LOCK = 0x6B6579776F726B  # "keywork": the advisory lock taken while creating tables
 SUPPORTED_URL_PARTS = {"host", "port", "user", "password", "dbname"}
 
 
@@ -57,6 +60,18 @@ class Database:
             password=self.password,
             dbname=self.dbname,
         )
+
+    @contextmanager
+    def creating_tables(self) -> Iterator[None]:
+        """Holds a lock while this process creates its tables: concurrent CREATE TABLE IF NOT
+        EXISTS of the same table can fail in PostgreSQL, so processes starting together wait
+        for each other."""
+        with psycopg.connect(self.conninfo, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
     def eventsourcing_env(self, pool_size: int, cache_size: int = 0) -> dict[str, str]:
         """Settings for eventsourcing; a cache keeps recent aggregates and reads only new events."""
