@@ -1,6 +1,5 @@
 """Every way a request can be wrong: a clear problem+json, nothing written, nothing echoed."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -169,25 +168,6 @@ def test_an_unknown_practitioner_cannot_be_key_worker(service: RunningService) -
     allocation = {"kind": "designated", "from": today(), "practitioner_id": str(uuid4())}
     problem = assert_problem(service.post(f"/cases/{case_id}/key-worker", allocation), 422)
     assert rules(problem) == {("practitioner_id", "known_practitioner")}
-
-
-def test_two_writers_on_one_case_at_once_exactly_one_wins(service: RunningService) -> None:
-    case_id = new_active_case(service)
-    start = threading.Barrier(2, timeout=10)
-    statuses: list[int] = []
-
-    def write(kind: str) -> None:
-        start.wait()
-        response = service.post(f"/cases/{case_id}/contacts", {"kind": kind}, If_Match='"3"')
-        statuses.append(response.status_code)
-
-    writers = [threading.Thread(target=write, args=(kind,)) for kind in ("phone", "email")]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join(timeout=30)
-    assert sorted(statuses) == [200, 409]
-    assert service.get(f"/cases/{case_id}").json()["version"] == 4
 
 
 json_values = st.recursive(
