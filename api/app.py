@@ -1,8 +1,9 @@
 """The FastAPI application: routers, error mapping, and the service it fronts."""
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import logs, problems
+from api.limits import BodySizeLimit, no_nul_in_parameters
 from api.routers import (
     case_reads,
     cases,
@@ -35,13 +36,19 @@ def create_app(
     letters: PrintQueue,
     settings: Settings,
 ) -> FastAPI:
-    app = FastAPI(title="keywork", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="keywork",
+        version="0.1.0",
+        description=DESCRIPTION,
+        dependencies=[Depends(no_nul_in_parameters)],
+    )
     app.state.keywork = keywork
     app.state.letters = letters
     app.state.access = access
     app.state.runner = runner
     app.state.settings = settings
     problems.install(app)
+    app.add_middleware(BodySizeLimit)
     logs.install(app)
     routers = (cases, key_working, reviews, plans, case_reads, read_models, data_protection)
     for module in (*routers, metrics, letters_router, directory, health):

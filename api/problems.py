@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.limits import BodyTooLarge
 from api.logs import UNMATCHED
 from api.policy import Forbidden, NotAuthenticated
 from domain.case_base import UnknownPart
@@ -148,8 +149,13 @@ def unexpected(request: Request, error: Exception) -> JSONResponse:
     return problem(500, "internal", "Internal error", "Something went wrong on our side.")
 
 
+def too_large(_: Request, error: Exception) -> JSONResponse:
+    return problem(413, "too-large", "Request too large", str(error))
+
+
 def install(app: FastAPI) -> None:
     handlers = {
+        BodyTooLarge: too_large,
         RequestValidationError: request_invalid,
         InvalidValue: value_invalid,
         NotAllowedNow: not_allowed_now,

@@ -13,6 +13,7 @@ from fastapi import Depends, Header, Request
 from api.auth import Principal
 from api.policy import Forbidden, authorise, principal
 from domain.access import SubjectKind
+from domain.errors import InvalidValue
 from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
 from services.commands import NotCaughtUp
@@ -58,9 +59,12 @@ def read_of(
 
 def caught_up(runner: ProjectionRunner, read_model: ReadModel, min_position: int | None) -> None:
     """Waits, briefly, for the read model to reach a command's position."""
-    if min_position is not None and not runner.wait_for(
-        read_model, min_position, MIN_POSITION_WAIT_SECONDS
-    ):
+    if min_position is None:
+        return
+    head = runner.apps[read_model.follows].recorder.max_notification_id() or 0
+    if min_position > head:
+        raise InvalidValue("min_position", "recorded_position", "no event has that position yet")
+    if not runner.wait_for(read_model, min_position, MIN_POSITION_WAIT_SECONDS):
         raise NotCaughtUp(read_model.name)
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.postgres import PostgresDatastore
-from fpdf import FPDF
 from psycopg.sql import SQL, Identifier
+
+from consumers.pdf import Document
 
 LETTER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:keywork:letter")
 SERVICE_NAME = "The key working service"
@@ -30,21 +31,19 @@ def letter_id(event_id: UUID, recipient: str) -> UUID:
 
 
 def render(path: Path, name: str, address: str, subject: str, body: str, on: date) -> None:
-    pdf = FPDF(format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, SERVICE_NAME, align="R")
+    pdf = Document(margin=20)
+    pdf.font(11)
+    pdf.lines(6, SERVICE_NAME, align="R")
     pdf.ln(8)
-    pdf.multi_cell(0, 6, "\n".join([name, *address.split(", ")]))
+    pdf.lines(6, "\n".join([name, *address.split(", ")]))
     pdf.ln(6)
-    pdf.multi_cell(0, 6, on.strftime("%d %B %Y"))
+    pdf.lines(6, on.strftime("%d %B %Y"))
     pdf.ln(6)
-    pdf.set_font("Helvetica", style="B", size=13)
-    pdf.multi_cell(0, 8, subject)
-    pdf.set_font("Helvetica", size=11)
+    pdf.font(13, bold=True)
+    pdf.lines(8, subject)
+    pdf.font(11)
     pdf.ln(2)
-    pdf.multi_cell(0, 6, body)
+    pdf.lines(6, body)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
 

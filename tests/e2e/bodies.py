@@ -93,12 +93,14 @@ def new_active_case(service: RunningService) -> str:
     return case_id
 
 
-def case_with_a_letter(service: RunningService, address: str) -> tuple[str, str]:
+def case_with_a_letter(
+    service: RunningService, address: str, name: str = f"Gran {CHILD_NAME.split()[-1]}"
+) -> tuple[str, str]:
     """An active case whose grandmother is written to by letter; returns it and her letter."""
     body = referral()
     body["family"].append(
         {
-            "name": f"Gran {CHILD_NAME.split()[-1]}",
+            "name": name,
             "relationship": "grandmother",
             "preferred_channel": "letter",
             "postal_address": address,
