@@ -23,8 +23,8 @@ def tansu() -> Path:
 
 
 @contextmanager
-def running_broker() -> Iterator[str]:
-    port = free_port()
+def running_broker(port: int | None = None) -> Iterator[str]:
+    port = port or free_port()
     url = f"tcp://127.0.0.1:{port}"
     process = subprocess.Popen(
         [str(tansu()), "broker", "--listener-url", url, "--advertised-listener-url", url],

@@ -1,4 +1,5 @@
-"""PostgreSQL stopped under the running service: 503 problem+json, never a 500, then recovery."""
+"""PostgreSQL stopped under the running service while clients keep coming: 503 problem+json,
+never a 500, then recovery by itself."""
 
 import os
 import shutil
@@ -6,7 +7,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +22,20 @@ from tests.e2e.bodies import referral
 from tests.e2e.conftest import wait_until_up
 
 SECRET = "s" * 40
+LOAD_CLIENTS = 3
+
+
+def keep_asking(
+    http: httpx.Client,
+    auth: dict[str, str],
+    case_id: str,
+    stop: threading.Event,
+    seen: list[int],
+) -> None:
+    """Reads the case and records a referral, over and over, noting every status."""
+    while not stop.is_set():
+        seen.append(http.get(f"/cases/{case_id}", headers=auth).status_code)
+        seen.append(http.post("/referrals", json=referral(), headers=auth).status_code)
 
 
 @pytest.fixture
@@ -53,6 +70,15 @@ def test_with_the_database_down_the_service_answers_503_and_recovers(folder: Pat
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=90) as http:
             wait_until_up(http, service, log)
             case_id = http.post("/referrals", json=referral(), headers=auth).json()["case_id"]
+            stop = threading.Event()
+            seen: list[int] = []
+            load = [
+                threading.Thread(target=keep_asking, args=(http, auth, case_id, stop, seen))
+                for _ in range(LOAD_CLIENTS)
+            ]
+            for client in load:
+                client.start()
+            time.sleep(0.5)
             postgres.stop()
             down = [
                 http.get(f"/cases/{case_id}", headers=auth),
@@ -68,6 +94,12 @@ def test_with_the_database_down_the_service_answers_503_and_recovers(folder: Pat
                 assert time.monotonic() < deadline, "the service did not recover"
                 time.sleep(0.2)
             assert http.post("/referrals", json=referral(), headers=auth).status_code == 201
+            stop.set()
+            for client in load:
+                client.join(timeout=120)
+            statuses = Counter(seen)
+            assert set(statuses) <= {200, 201, 503}, statuses
+            assert statuses[503] and (statuses[200] + statuses[201]), statuses
     finally:
         service.send_signal(signal.SIGTERM)
         service.wait(timeout=30)
