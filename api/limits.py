@@ -4,8 +4,9 @@ parameters without NUL characters (PostgreSQL cannot store or compare one)."""
 import json
 
 from fastapi import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.middleware import HttpMiddleware
 from domain.errors import InvalidValue
 
 # Far above any real command (a referral with its family is a few kilobytes).
@@ -26,17 +27,11 @@ class BodyTooLarge(Exception):
 TOO_LARGE = f"a request body may be at most {MAX_BODY_BYTES} bytes"
 
 
-class BodySizeLimit:
+class BodySizeLimit(HttpMiddleware):
     """Refuses a body larger than MAX_BODY_BYTES, as problem+json: at once when its length is
     declared, else as the bytes arrive (BodyTooLarge, answered by the error mapper)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _declared_length(scope) > MAX_BODY_BYTES:
             body = {
                 "type": "urn:keywork:problem:too-large",

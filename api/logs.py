@@ -20,9 +20,10 @@ from typing import Any
 from fastapi import FastAPI
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from api.auth import Principal
+from api.middleware import HttpMiddleware
 
 UNMATCHED = "(no route)"
 
@@ -150,20 +151,14 @@ def request_id_from(scope: Scope) -> str:
     return str(uuid.uuid4())
 
 
-class RequestLogging:
+class RequestLogging(HttpMiddleware):
     """Sets the request's log context, echoes its id, and writes one access line a request.
 
     The access line is written as the response starts (or fails before it could), so it is in
     the log by the time the caller has the response.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The server runs each request in a task of its own, so this never outlives the request.
         context = RequestContext(request_id_from(scope), scope)
         _request.set(context)

@@ -25,8 +25,9 @@ def free_port() -> int:
 
 
 class EmbeddedPostgres:
-    def __init__(self, folder: Path, port: int | None = None) -> None:
+    def __init__(self, folder: Path, port: int | None = None, max_connections: int = 100) -> None:
         self.folder = folder.resolve()
+        self.max_connections = max_connections
         self.data = self.folder / "pgdata"
         self.port = port or free_port()
         self._user: str | None = _server_user_when_root()
@@ -43,7 +44,7 @@ class EmbeddedPostgres:
         if self._is_running():
             # Left behind by a run of ours that was killed: stop it before starting afresh.
             self.stop()
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder}"
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -N {self.max_connections}"
         log = self.folder / "postgres.log"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start")
         return Database("127.0.0.1", self.port, "postgres", "", "postgres")

@@ -19,6 +19,8 @@ from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
 from services.settings import Settings
 
+MAX_CONNECTIONS = 300
+
 
 @pytest.fixture(scope="session")
 def database() -> Iterator[Database]:
@@ -28,7 +30,8 @@ def database() -> Iterator[Database]:
         return
     folder = Path(tempfile.mkdtemp(prefix="keywork-test-"))
     folder.chmod(0o755)  # the server runs as its own user when we are root
-    server = EmbeddedPostgres(folder / "postgres")
+    # Room for the suite's processes at once: the e2e service, and the fault tests' four.
+    server = EmbeddedPostgres(folder / "postgres", max_connections=MAX_CONNECTIONS)
     try:
         yield server.start()
     finally:

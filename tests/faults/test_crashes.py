@@ -127,6 +127,7 @@ def world(database: Database) -> Iterator[World]:
             "KEYWORK_KAFKA_BOOTSTRAP_SERVERS": broker,
             "KEYWORK_SMTP_HOST": "127.0.0.1",
             "KEYWORK_SMTP_PORT": str(smtp.port),
+            "POSTGRES_POOL_SIZE": "3",
         }
         processes = Processes(env, Path(folder))
         try:
