@@ -37,6 +37,7 @@ from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
 from services.keywork import Keywork, open_access_log, open_keywork
 from services.settings import Settings
+from services.synthetic import SCALES, seed
 
 DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
 
@@ -232,6 +233,15 @@ def aware_time(text: str) -> datetime:
     return moment
 
 
+def demo_seed(settings: Settings, scale: str, seed_number: int) -> None:
+    """Fills the store with synthetic histories at county or England scale (resumable)."""
+    chosen = SCALES[scale]
+    with applications(settings) as (_, keywork, _access):
+        with tqdm(desc=f"{scale} histories", unit="event") as bar:
+            written = seed(keywork, chosen, seed_number, datetime.now(UTC), progress=bar.update)
+        print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
+
+
 def period_argument(text: str) -> Period:
     try:
         return period(text)
@@ -291,6 +301,12 @@ def main(argv: list[str] | None = None) -> None:
     export_parser.add_argument("--area")
     export_parser.add_argument("--age-band", choices=get_args(AgeBand))
     export_parser.add_argument("--output", type=Path)
+    demo_parser = commands.add_parser("demo", help="synthetic data for demonstrations")
+    seed_parser = demo_parser.add_subparsers(dest="demo", required=True).add_parser(
+        "seed", help="write synthetic case histories (resumes an interrupted run)"
+    )
+    seed_parser.add_argument("--scale", choices=sorted(SCALES), default="county")
+    seed_parser.add_argument("--seed", type=int, default=1, help="the same seed, the same data")
     mail_parser = commands.add_parser("mail", help="the embedded default's mail")
     mail_commands = mail_parser.add_subparsers(dest="mail", required=True)
     mail_commands.add_parser("list", help="messages delivered to the local maildir")
@@ -310,6 +326,8 @@ def main(argv: list[str] | None = None) -> None:
             run(settings, args.only or PARTS)
         except KeyboardInterrupt:
             sys.exit(130)
+    elif args.command == "demo":
+        demo_seed(settings, args.scale, args.seed)
     elif args.command == "metrics":
         metrics_export(settings, args.period, args.known_at, args.area, args.age_band, args.output)
     elif args.command == "overdue":

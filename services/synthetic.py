@@ -1,0 +1,282 @@
+"""Synthetic key working histories for demos and benchmarks, made by driving the domain itself.
+
+Children are referred through all three routes over the history, and most are found eligible.
+Each gets a key worker, an agreement, a Team Around the Child, contacts at roughly the agreed
+frequency (some late), reviews every six months with a plan signed and sent after each, and now
+and then a handover, a cover or a closure, which is audited.
+
+A fixed seed gives the same histories. Cases are written in chunks, each saved in one
+transaction with a receipt, so an interrupted run resumes after its last whole chunk.
+"""
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from domain.case import Case, Child, Referrer
+from domain.case_base import FamilyMember
+from domain.directory import Agency, Practitioner
+from domain.eligibility import NORFOLK_RULES, EligibilityFacts
+from domain.stamp import Stamp, event_id
+from services.keywork import Keywork
+from services.recorder import Receipt
+
+ACTOR = "keywork-synthetic"
+# Cases per transaction: about 4,000 events. Much larger single inserts stalled the
+# connection (psycopg pipeline) at about 20,000 events.
+CHUNK = 20
+SECTORS = ("health", "education", "social_care", "housing", "voluntary")
+ROUTES = (("professional", 0.6), ("single_point", 0.3), ("self", 0.1))
+CLOSURE_REASONS = (
+    ("needs_met", 0.5),
+    ("family_withdrew", 0.2),
+    ("age_limit", 0.2),
+    ("adult_services", 0.1),
+)
+MEETS = EligibilityFacts(True, True, 4, 3)
+FALLS_SHORT = EligibilityFacts(True, False, 1, 1)
+REVIEW_EVERY = timedelta(days=182)
+TAC_SIZE = 5
+YEAR = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    children: int  # referred over the history; about 70% are still open at its end
+    agencies: int
+    practitioners: int
+    key_workers: int  # the practitioners who hold caseloads
+    years: int = 3
+
+
+SCALES = {
+    "county": Scale("county", children=1_150, agencies=200, practitioners=1_500, key_workers=300),
+    "england": Scale(
+        "england", children=143_750, agencies=25_000, practitioners=187_500, key_workers=37_500
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Directory:
+    key_workers: list[UUID]
+    others: list[UUID]
+
+
+def seed(
+    keywork: Keywork,
+    scale: Scale,
+    seed: int,
+    now: datetime,
+    progress: Callable[[int], None] = lambda events: None,
+) -> int:
+    """Writes the histories not yet written; returns how many cases it wrote."""
+    start = now - scale.years * YEAR
+    directory = _directory(keywork, scale, seed, start)
+    written = 0
+    for chunk in range(-(-scale.children // CHUNK)):
+        key = f"{scale.name}/{seed}/cases/{chunk}"
+        if keywork.store.find_receipt(ACTOR, key) is not None:
+            continue
+        rng = random.Random(f"{seed}/{chunk}")
+        first = chunk * CHUNK
+        cases = [
+            _case(rng, directory, start, now)
+            for _ in range(first, min(first + CHUNK, scale.children))
+        ]
+        events = sum(len(case.pending_events) for case in cases)
+        keywork.save(*cases, receipt=_receipt(key, cases[0]))
+        written += len(cases)
+        progress(events)
+    return written
+
+
+def _receipt(key: str, first: Any) -> Receipt:
+    version = first.version
+    return Receipt(ACTOR, key, key, first.id, 1, version)
+
+
+def _directory(keywork: Keywork, scale: Scale, seed: int, start: datetime) -> Directory:
+    """The agencies and practitioners, made once (and read back on a resumed run)."""
+    key = f"{scale.name}/{seed}/directory"
+    found = keywork.store.find_receipt(ACTOR, key)
+    if found is None:
+        rng = random.Random(f"{seed}/directory")
+        stamp = Stamp(ACTOR, start, start)
+        agencies = [
+            Agency.register(stamp, f"Agency {n}", rng.choice(SECTORS))  # type: ignore[arg-type]
+            for n in range(scale.agencies)
+        ]
+        practitioners = [
+            Practitioner.register(
+                stamp,
+                name=f"Practitioner {n}",
+                role_title="Key worker" if n < scale.key_workers else "Specialist",
+                agency_id=agencies[n % len(agencies)].id,
+                email=f"practitioner{n}@example.org",
+                team_id=f"team-{n % max(scale.key_workers // 8, 1)}"
+                if n < scale.key_workers
+                else None,
+            )
+            for n in range(scale.practitioners)
+        ]
+        keywork.save(*agencies, *practitioners, receipt=_receipt(key, agencies[0]))
+        ids = [p.id for p in practitioners]
+    else:
+        from_position = keywork.store.position_of(found.aggregate_id, 1)
+        total = scale.agencies + scale.practitioners
+        notifications = keywork.recorder.select_notifications(start=from_position, limit=total)
+        ids = [
+            UUID(str(n.originator_id))
+            for n in notifications
+            if n.topic.endswith("PractitionerRegistered")
+        ]
+    return Directory(key_workers=ids[: scale.key_workers], others=ids[scale.key_workers :])
+
+
+def _team(practitioner: int, scale: Scale) -> str | None:
+    """Key workers in teams of about eight; other practitioners in none."""
+    if practitioner >= scale.key_workers:
+        return None
+    return f"team-{practitioner % max(scale.key_workers // 8, 1)}"
+
+
+def _weighted(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
+    return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
+
+
+def _case(rng: random.Random, directory: Directory, start: datetime, now: datetime) -> Case:
+    referred = start + timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))
+
+    def at(moment: datetime) -> Stamp:
+        recorded = min(moment + timedelta(hours=rng.uniform(0, 48)), now)
+        return Stamp(ACTOR, moment, recorded)
+
+    age = rng.randint(0, 17)
+    born = (referred - timedelta(days=365 * age + rng.randint(0, 364))).date()
+    parent = f"Parent {rng.randint(1, 10**6)}"
+    case = Case.refer(
+        at(referred),
+        area="norfolk",
+        route=_weighted(rng, ROUTES),  # type: ignore[arg-type]
+        referrer=Referrer("Referrer"),
+        child=Child("Child", f"Family{rng.randint(1, 10**6)}", born),
+        family=[FamilyMember(parent, "mother", True, "email", "parent@example.org")],
+        needs=["co-ordination"],
+        consent_to_share=rng.random() < 0.9,
+    )
+    decided = referred + timedelta(days=rng.randint(3, 10))
+    if decided >= now:
+        return case
+    if rng.random() < 0.1:
+        case.decide_eligibility(at(decided), NORFOLK_RULES, FALLS_SHORT)
+        if decided + timedelta(days=1) < now:
+            case.close(at(decided + timedelta(days=1)), reason="not_eligible")
+        return case
+    case.decide_eligibility(at(decided), NORFOLK_RULES, MEETS)
+    allocated = decided + timedelta(days=rng.randint(2, 25))
+    if allocated >= now:
+        return case
+    worker = rng.choice(directory.key_workers)
+    case.allocate_key_worker(
+        at(allocated),
+        kind="designated" if rng.random() < 0.8 else "non_designated",
+        from_date=allocated.date(),
+        practitioner_id=worker,
+    )
+    for member in rng.sample(directory.others, TAC_SIZE):
+        case.add_tac_member(
+            at(allocated),
+            practitioner_id=member,
+            role="Specialist",
+            receives_plans=True,
+            channel="email",
+        )
+    every = rng.choice((7, 14, 28))
+    case.sign_service_agreement(
+        at(allocated), contact_every_days=every, signed_by=parent, signed_on=allocated.date()
+    )
+    closes = allocated + timedelta(days=rng.expovariate(1 / (4 * 365)))
+    for moment, step in sorted(
+        _steps(rng, case, directory, worker, allocated, every, parent), key=lambda pair: pair[0]
+    ):
+        if moment >= min(closes, now):
+            break
+        step(at(moment))
+    if closes < now:
+        case.close(at(closes), reason=_weighted(rng, CLOSURE_REASONS))  # type: ignore[arg-type]
+        audited = closes + timedelta(days=rng.randint(3, 40))
+        if audited < now:
+            case.audit_closure(at(audited), outcome="good", findings="Plan followed")
+    return case
+
+
+def _steps(
+    rng: random.Random,
+    case: Case,
+    directory: Directory,
+    worker: UUID,
+    allocated: datetime,
+    every: int,
+    parent: str,
+) -> Iterator[tuple[datetime, Callable[[Stamp], Any]]]:
+    horizon = allocated + 6 * YEAR
+    moment = allocated
+    while moment < horizon:
+        # Mostly sooner than agreed; about one contact in forty late.
+        late = rng.random() < 0.025
+        factor = rng.uniform(1.05, 1.5) if late else rng.uniform(0.15, 0.9)
+        moment += timedelta(days=every * factor)
+        yield moment, partial(case.record_contact, kind="home_visit", participants=[], note=None)
+    review = allocated + REVIEW_EVERY
+    while review < horizon:
+        yield review, partial(_review, case, review, parent)
+        review += REVIEW_EVERY
+    if rng.random() < 0.4:
+        handover = allocated + timedelta(days=rng.randint(120, 700))
+        incoming = rng.choice([w for w in directory.key_workers if w != worker][:50])
+        overlap = handover.date() + timedelta(days=7) if rng.random() < 0.5 else None
+        yield (
+            handover,
+            partial(
+                case.hand_over,
+                kind="designated",
+                on=handover.date(),
+                reason="Caseload",
+                to_practitioner_id=incoming,
+                overlap_until=overlap,
+            ),
+        )
+
+
+def _review(case: Case, held: datetime, parent: str, stamp: Stamp) -> None:
+    """A review held, then the plan it leads to signed and sent to the Team Around the Child."""
+    review_id = event_id(case.id, case.version + 1)
+    case.schedule_review(
+        stamp, review_id=review_id, at=held, location="Home", requested_by="key_worker"
+    )
+    case.record_review_outcome(
+        stamp,
+        review_id=review_id,
+        attendees=[parent],
+        child_views="Likes school",
+        decisions=["Carry on"],
+        next_review_on=(held + REVIEW_EVERY).date(),
+        key_worker_confirmed=True,
+    )
+    case.draft_plan(stamp, summary="Plan", outcomes=["Sleep better"], actions=[])
+    version = max(case.plans)
+    case.sign_plan(stamp, plan_version=version, signed_by=parent, signed_on=held.date())
+    for member in case.tac:
+        case.record_plan_copy(
+            stamp,
+            plan_version=version,
+            recipient=f"practitioner:{member}",
+            channel="email",
+            sent=True,
+        )
