@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer
 from domain.case_base import FamilyMember
 from domain.directory import Agency, Practitioner
@@ -29,6 +30,7 @@ ACTOR = "keywork-synthetic"
 # Cases per transaction: about 4,000 events. Much larger single inserts stalled the
 # connection (psycopg pipeline) at about 20,000 events.
 CHUNK = 20
+DIRECTORY_CHUNK = 2_000  # agencies or practitioners per transaction
 SECTORS = ("health", "education", "social_care", "housing", "voluntary")
 ROUTES = (("professional", 0.6), ("single_point", 0.3), ("self", 0.1))
 CLOSURE_REASONS = (
@@ -97,46 +99,64 @@ def seed(
 
 
 def _receipt(key: str, first: Any) -> Receipt:
-    version = first.version
-    return Receipt(ACTOR, key, key, first.id, 1, version)
+    return Receipt(ACTOR, key, key, first.id, 1, first.version)
 
 
 def _directory(keywork: Keywork, scale: Scale, seed: int, start: datetime) -> Directory:
-    """The agencies and practitioners, made once (and read back on a resumed run)."""
-    key = f"{scale.name}/{seed}/directory"
-    found = keywork.store.find_receipt(ACTOR, key)
-    if found is None:
-        rng = random.Random(f"{seed}/directory")
-        stamp = Stamp(ACTOR, start, start)
-        agencies = [
-            Agency.register(stamp, f"Agency {n}", rng.choice(SECTORS))  # type: ignore[arg-type]
+    """The agencies, then the practitioners, each written once in chunks and read back."""
+    rng = random.Random(f"{seed}/directory")
+    stamp = Stamp(ACTOR, start, start)
+    prefix = f"{scale.name}/{seed}/directory"
+    agencies = _written(
+        keywork,
+        f"{prefix}/agencies",
+        "AgencyRegistered",
+        [
+            lambda n=n: Agency.register(stamp, f"Agency {n}", rng.choice(SECTORS))  # type: ignore[arg-type,misc]
             for n in range(scale.agencies)
-        ]
-        practitioners = [
-            Practitioner.register(
+        ],
+    )
+    practitioners = _written(
+        keywork,
+        f"{prefix}/practitioners",
+        "PractitionerRegistered",
+        [
+            lambda n=n: Practitioner.register(  # type: ignore[misc]
                 stamp,
                 name=f"Practitioner {n}",
                 role_title="Key worker" if n < scale.key_workers else "Specialist",
-                agency_id=agencies[n % len(agencies)].id,
+                agency_id=agencies[n % len(agencies)],
                 email=f"practitioner{n}@example.org",
-                team_id=f"team-{n % max(scale.key_workers // 8, 1)}"
-                if n < scale.key_workers
-                else None,
+                team_id=_team(n, scale),
             )
             for n in range(scale.practitioners)
-        ]
-        keywork.save(*agencies, *practitioners, receipt=_receipt(key, agencies[0]))
-        ids = [p.id for p in practitioners]
-    else:
-        from_position = keywork.store.position_of(found.aggregate_id, 1)
-        total = scale.agencies + scale.practitioners
-        notifications = keywork.recorder.select_notifications(start=from_position, limit=total)
-        ids = [
-            UUID(str(n.originator_id))
-            for n in notifications
-            if n.topic.endswith("PractitionerRegistered")
-        ]
-    return Directory(key_workers=ids[: scale.key_workers], others=ids[scale.key_workers :])
+        ],
+    )
+    return Directory(practitioners[: scale.key_workers], practitioners[scale.key_workers :])
+
+
+def _written(
+    keywork: Keywork, key: str, event: str, makers: list[Callable[[], KeyworkAggregate]]
+) -> list[UUID]:
+    """Saves, chunk by chunk, the aggregates not saved before; returns all their ids in order.
+
+    The ids are read back from the store: a resumed run makes fresh ids for the chunks it
+    skips, so only the store knows the ones written before.
+    """
+    for first in range(0, len(makers), DIRECTORY_CHUNK):
+        chunk_key = f"{key}/{first // DIRECTORY_CHUNK}"
+        if keywork.store.find_receipt(ACTOR, chunk_key) is None:
+            made = [make() for make in makers[first : first + DIRECTORY_CHUNK]]
+            keywork.save(*made, receipt=_receipt(chunk_key, made[0]))
+    found = keywork.store.find_receipt(ACTOR, f"{key}/0")
+    assert found is not None, "the first chunk was saved above"
+    position = keywork.store.position_of(found.aggregate_id, 1)
+    ids: list[UUID] = []
+    while len(ids) < len(makers):
+        page = keywork.recorder.select_notifications(start=position, limit=DIRECTORY_CHUNK)
+        ids += [UUID(str(n.originator_id)) for n in page if n.topic.endswith(f".{event}")]
+        position = page[-1].id + 1
+    return ids[: len(makers)]
 
 
 def _team(practitioner: int, scale: Scale) -> str | None:
