@@ -320,6 +320,8 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = Settings()
     if args.command == "run":
+        if args.only and settings.uses_embedded_postgres:
+            parser.error("--only runs parts that share a database: set KEYWORK_DATABASE_URL")
         if args.port is not None:
             settings.port = args.port
         try:
