@@ -28,6 +28,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/commands.py $(ARGS)
 	$(BIN)/python bench/projections.py
 	$(BIN)/python bench/relay.py
+	$(BIN)/python bench/reads.py
 
 # The long fault runs: 200 consumer kills instead of make test's 20.
 faults: $(INSTALLED)

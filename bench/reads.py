@@ -1,0 +1,164 @@
+"""How fast the reads answer over HTTP on a county's worth of synthetic history.
+
+Starts a PostgreSQL (embedded, unless the settings name a server), fills it with the county-scale
+synthetic histories (`keywork demo seed`), starts the service and waits for its read models, then
+times each read, one request at a time: a key worker's caseload, who is the key worker, the
+distribution list, both as at a past date, and a year's service metrics. Every read is authorised
+and recorded in the access log, as in service. Prints a table; writes JSON to bench/results/.
+
+    .venv/bin/python bench/reads.py [--requests 300]
+"""
+
+import os
+import sys
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on the path: the repository root goes before it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench.commands import RESULTS, api_client, postgres, progress, service
+from services.database import Database
+from services.settings import Settings
+
+SEED = 1
+CATCH_UP_TIMEOUT_SECONDS = 600
+METRICS_REQUESTS = 20
+SAMPLE_IDS = 200
+
+
+def seed_county(database: Database, data: Path) -> None:
+    progress("writing the county-scale synthetic histories (keywork demo seed)")
+    environment = os.environ | {
+        "KEYWORK_DATABASE_URL": database.conninfo,
+        "KEYWORK_DATA_DIR": str(data),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "demo", "seed", "--scale", "county", "--seed", str(SEED)],
+        env=environment,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=CATCH_UP_TIMEOUT_SECONDS,
+    )
+
+
+def wait_for_read_models(client: httpx.Client) -> None:
+    deadline = time.monotonic() + CATCH_UP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        health = client.get("/health").json()
+        if all(p["behind"] == 0 for p in health["projections"]):
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the read models did not catch up in time")
+
+
+def sample_ids(database: Database) -> tuple[list[str], list[str]]:
+    """Cases and key workers of the history, as the read model holds them."""
+    with psycopg.connect(database.conninfo) as conn:
+        generation = conn.execute(
+            "SELECT generation FROM read_model_generations WHERE name = 'key_working'"
+        ).fetchone()
+        table = f"key_working_g{generation[0] if generation else 1}_periods"
+        rows = conn.execute(
+            f"SELECT DISTINCT case_id::text, practitioner_id::text FROM {table} "
+            "WHERE practitioner_id IS NOT NULL LIMIT %s",
+            (SAMPLE_IDS,),
+        ).fetchall()
+    return [case for case, _ in rows], sorted({worker for _, worker in rows})
+
+
+def timed(client: httpx.Client, paths: list[str]) -> dict[str, Any]:
+    latencies = []
+    for path in paths:
+        started = time.perf_counter()
+        response = client.get(path)
+        latencies.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text}")
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": len(paths),
+        "p50_ms": round(1000 * cuts[49], 2),
+        "p99_ms": round(1000 * cuts[98], 2),
+    }
+
+
+def measure(client: httpx.Client, database: Database, requests: int) -> dict[str, Any]:
+    cases, workers = sample_ids(database)
+    rng = random.Random(SEED)
+    today = date.today()
+
+    def past() -> str:
+        return (today - timedelta(days=rng.randint(30, 900))).isoformat()
+
+    reads: dict[str, Callable[[], str]] = {
+        "caseload": lambda: f"/caseloads/{rng.choice(workers)}",
+        "who is the key worker": lambda: f"/cases/{rng.choice(cases)}/key-worker",
+        "distribution list": lambda: f"/cases/{rng.choice(cases)}/distribution-list",
+        "caseload as_at": lambda: f"/caseloads/{rng.choice(workers)}?as_at={past()}",
+        "key worker as_at": lambda: f"/cases/{rng.choice(cases)}/key-worker?as_at={past()}",
+    }
+    figures = {}
+    for name, path in reads.items():
+        progress(f"timing {requests} reads: {name}")
+        figures[name] = timed(client, [path() for _ in range(requests)])
+    progress(f"timing {METRICS_REQUESTS} reads: a year's metrics")
+    year = f"/metrics?from={(today - timedelta(days=364)).isoformat()}&to={today.isoformat()}"
+    figures["a year's metrics"] = timed(client, [year] * METRICS_REQUESTS)
+    return figures
+
+
+def table(figures: dict[str, Any], events: int) -> str:
+    width = max(len(name) for name in figures)
+    lines = [
+        f"reads over HTTP on county-scale synthetic history ({events:,} case events), one client",
+        f"{'read':<{width}} | requests | p50 ms | p99 ms",
+        f"{'-' * width}-+----------+--------+-------",
+    ]
+    lines += [
+        f"{name:<{width}} | {f['requests']:>8} | {f['p50_ms']:>6} | {f['p99_ms']:>6}"
+        for name, f in figures.items()
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per kind of read")
+    args = parser.parse_args(argv)
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
+        folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
+        database = stack.enter_context(postgres(Settings(), folder / "postgres"))
+        seed_county(database, folder / "data")
+        running = stack.enter_context(service(database, folder))
+        client = stack.enter_context(api_client(running))
+        progress("waiting for the read models to catch up")
+        wait_for_read_models(client)
+        events = int(client.get("/health").json()["store_head"])
+        figures = measure(client, database, args.requests)
+    print(table(figures, events))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    path = RESULTS / f"reads-{now:%Y%m%dT%H%M%SZ}.json"
+    document = {"benchmark": "reads", "finished_at": now.isoformat(), "events": events}
+    path.write_text(json.dumps(document | {"reads": figures}, indent=2) + "\n")
+    print(f"Figures written to {path}")
+
+
+if __name__ == "__main__":
+    main()
