@@ -114,9 +114,6 @@ class PrintQueue:
         for letter in self._select("WHERE case_id = %s", case_id):
             Path(letter.path).unlink(missing_ok=True)
 
-    def for_case(self, case_id: UUID) -> list[Letter]:
-        return self._select("WHERE case_id = %s", case_id)
-
     def _select(self, where: str, *params: object) -> list[Letter]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(

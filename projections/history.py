@@ -64,6 +64,18 @@ def supersede(
         insert(cursor, table, key | changes, at)
 
 
+def change(
+    cursor: Cursor[DictRow],
+    table: Composed,
+    key: dict[str, Any],
+    changes: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Supersedes every current version matching `key` with one carrying `changes`."""
+    for row in current(cursor, table, key):
+        supersede(cursor, table, row, changes, at)
+
+
 def _match(key: dict[str, Any]) -> Composed:
     return SQL(" AND ").join(
         SQL("{column} IS NOT DISTINCT FROM %s").format(column=Identifier(c)) for c in key

@@ -150,12 +150,8 @@ class KeyWorking(ReadModel):
             elif period["until"] is None or period["until"] > closed_on:
                 changes = {"until": closed_on, "closed_on": closed_on}
                 history.supersede(cursor, self.table("periods"), period, changes, at)
-        for agreement in history.current(
-            cursor, self.table("agreements"), {"case_id": event.originator_id, "ended_on": None}
-        ):
-            history.supersede(
-                cursor, self.table("agreements"), agreement, {"ended_on": closed_on}, at
-            )
+        in_force = {"case_id": event.originator_id, "ended_on": None}
+        history.change(cursor, self.table("agreements"), in_force, {"ended_on": closed_on}, at)
 
     def _agreed(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {
@@ -175,11 +171,8 @@ class KeyWorking(ReadModel):
 
     def _contact_corrected(self, cursor: Cursor[DictRow], event: Any) -> None:
         key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
-        for contact in history.current(cursor, self.table("contacts"), key):
-            changes = {"occurred_at": event.contact.occurred_at}
-            history.supersede(
-                cursor, self.table("contacts"), contact, changes, event.stamp.recorded_at
-            )
+        changes = {"occurred_at": event.contact.occurred_at}
+        history.change(cursor, self.table("contacts"), key, changes, event.stamp.recorded_at)
 
     def _review_scheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {
@@ -192,10 +185,7 @@ class KeyWorking(ReadModel):
 
     def _change_review(self, cursor: Cursor[DictRow], event: Any, changes: dict[str, Any]) -> None:
         key = {"case_id": event.originator_id, "review_id": event.review_id}
-        for review in history.current(cursor, self.table("reviews"), key):
-            history.supersede(
-                cursor, self.table("reviews"), review, changes, event.stamp.recorded_at
-            )
+        history.change(cursor, self.table("reviews"), key, changes, event.stamp.recorded_at)
 
     def _review_rescheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
         self._change_review(cursor, event, {"meeting_on": event.at.date()})

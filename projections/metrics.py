@@ -87,12 +87,9 @@ class Metrics(KeyWorking):
     def _change_last_closure(
         self, cursor: Cursor[DictRow], event: Any, changes: dict[str, Any]
     ) -> None:
-        closures = history.current(cursor, self.table("closures"), {"case_id": event.originator_id})
-        if closures:
-            last = max(closures, key=lambda row: row["closed_on"])
-            history.supersede(
-                cursor, self.table("closures"), last, changes, event.stamp.recorded_at
-            )
+        # The closure in force: a case is closed again only after it was reopened.
+        key = {"case_id": event.originator_id, "reopened_on": None}
+        history.change(cursor, self.table("closures"), key, changes, event.stamp.recorded_at)
 
     def _plan_signed(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {
