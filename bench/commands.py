@@ -14,7 +14,6 @@ drops) a table `bench_raw`.
 """
 
 import argparse
-import json
 import os
 import secrets
 import signal
@@ -29,7 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +36,12 @@ import httpx
 import psycopg
 
 from api.auth import Principal, issue_token
+from bench.figures import write
 from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres, free_port
 from services.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
 HEALTH_WAIT_SECONDS = 30.0
 STOP_WAIT_SECONDS = 15.0
 REQUEST_TIMEOUT_SECONDS = 10.0
@@ -351,21 +350,6 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def save(rows: list[dict[str, Any]], seconds: float, embedded: bool) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC)
-    path = RESULTS / f"commands-{now:%Y%m%dT%H%M%SZ}.json"
-    figures = {
-        "benchmark": "commands",
-        "finished_at": now.isoformat(),
-        "seconds_per_run": seconds,
-        "postgres": "embedded" if embedded else "configured server",
-        "rows": rows,
-    }
-    path.write_text(json.dumps(figures, indent=2) + "\n")
-    return path
-
-
 def run(settings: Settings, clients: list[int], seconds: float) -> list[dict[str, Any]]:
     rows = []
     with ExitStack() as stack:
@@ -397,8 +381,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     print()
     print(table(rows))
-    path = save(rows, args.seconds, settings.uses_embedded_postgres)
-    print(f"\nFigures written to {path.relative_to(REPO)}")
+    postgres_kind = "embedded" if settings.uses_embedded_postgres else "configured server"
+    write("commands", {"seconds_per_run": args.seconds, "postgres": postgres_kind, "rows": rows})
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import argparse
-import json
 import resource
 import statistics
 import tempfile
@@ -56,8 +55,6 @@ from tqdm import tqdm
 from api.metrics_report import report
 from bench.commands import (
     CONTACT,
-    REPO,
-    RESULTS,
     Sample,
     Service,
     Tally,
@@ -70,6 +67,7 @@ from bench.commands import (
     register_key_worker,
     service,
 )
+from bench.figures import write
 from domain.access import Access
 from domain.case import Case, Child, Referrer
 from domain.case_base import FamilyMember
@@ -636,15 +634,6 @@ def table(lag: dict[str, Any], rebuilds: list[dict[str, Any]], metrics: dict[str
     return "\n".join(lines)
 
 
-def save(figures: dict[str, Any]) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC)
-    path = RESULTS / f"projections-{now:%Y%m%dT%H%M%SZ}.json"
-    document = {"benchmark": "projections", "finished_at": now.isoformat(), **figures}
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    return path
-
-
 def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
@@ -668,8 +657,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     print()
     print(table(figures["lag"], figures["rebuild"], figures["metrics"]))
-    path = save(figures)
-    print(f"\nFigures written to {path.relative_to(REPO)}")
+    write("projections", figures)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import argparse
-import json
 import tempfile
 import threading
 import time
@@ -30,7 +29,8 @@ from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
-from bench.commands import RESULTS, postgres, progress
+from bench.commands import postgres, progress
+from bench.figures import write
 from bench.projections import (
     applications,
     percentile_ms,
@@ -189,14 +189,7 @@ def main(argv: list[str] | None = None) -> None:
         f"max {timed['max_ms']} ms over {timed['received']:,} events "
         f"({timed['commands']:,} commands at up to {args.rate:g}/s)"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC)
-    path = RESULTS / f"relay-{now:%Y%m%dT%H%M%SZ}.json"
-    path.write_text(
-        json.dumps({"benchmark": "relay", "finished_at": now.isoformat(), **figures}, indent=2)
-        + "\n"
-    )
-    print(f"Figures written to {path.relative_to(REPO)}")
+    write("relay", figures)
 
 
 if __name__ == "__main__":

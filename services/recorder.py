@@ -8,16 +8,19 @@ An erasure event destroys the child's key in the same transaction that records i
 never says "erased" while the key survives, nor loses a key without saying why.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from domain.erasure import ERASURE_EVENT
+from services.group_commit import Append, GroupCommit
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,40 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             "SELECT notification_id FROM {table} "
             "WHERE originator_id = %s AND originator_version = %s"
         ).format(table=Identifier(datastore.schema, events_table_name))
+        self.group_commit = GroupCommit(self._commit_together)
+
+    def insert_events(
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        receipt: Receipt | None = None,
+        tracking: Any = None,
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        if tracking is not None or kwargs or not stored_events:
+            receipts = [] if receipt is None else [receipt]
+            return super().insert_events(
+                stored_events, receipts=receipts, tracking=tracking, **kwargs
+            )
+        return self.group_commit.append(Append(stored_events, receipt))
+
+    def _commit_together(self, appends: list[Append]) -> list[Sequence[int]]:
+        events = [event for append in appends for event in append.events]
+        receipts = [append.receipt for append in appends if append.receipt is not None]
+        ids = super().insert_events(events, receipts=receipts)
+        assert ids is not None and len(ids) == len(events)
+        split, start = [], 0
+        for append in appends:
+            split.append(ids[start : start + len(append.events)])
+            start += len(append.events)
+        return split
 
     def _fetch_ids_after_insert_events(
         self,
         curs: Cursor[DictRow],
         stored_events: Any,
         *,
-        receipt: Receipt | None = None,
+        receipts: Sequence[Receipt] = (),
         **kwargs: Any,
     ) -> Any:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
@@ -89,7 +119,7 @@ class KeyworkRecorder(PostgresApplicationRecorder):
         # Last in the transaction's pipeline: a clash with a retry's receipt fails the whole
         # transaction, and no statement queued after it is skipped (which would leave the
         # connection's prepared statements out of step with the server's).
-        if receipt is not None:
+        for receipt in receipts:
             curs.execute(
                 self._insert_receipt,
                 (
