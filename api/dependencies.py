@@ -8,7 +8,7 @@ from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 
 
-def keywork(request: Request) -> Keywork:
+async def keywork(request: Request) -> Keywork:  # async: no I/O, no worker thread
     app: Keywork = request.app.state.keywork
     return app
 
@@ -16,7 +16,7 @@ def keywork(request: Request) -> Keywork:
 Service = Annotated[Keywork, Depends(keywork)]
 
 
-def projection_runner(request: Request) -> ProjectionRunner:
+async def projection_runner(request: Request) -> ProjectionRunner:
     runner: ProjectionRunner = request.app.state.runner
     return runner
 

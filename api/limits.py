@@ -13,8 +13,12 @@ from domain.errors import InvalidValue
 MAX_BODY_BYTES = 256 * 1024
 
 
-def no_nul_in_parameters(request: Request) -> None:
-    """A dependency of every route: refuses a NUL in a path or query parameter, by name."""
+async def no_nul_in_parameters(request: Request) -> None:
+    """A dependency of every route: refuses a NUL in a path or query parameter, by name.
+
+    Dependencies that do no I/O are `async`: FastAPI runs a plain `def` one on a worker thread,
+    a hop there and back for every request.
+    """
     for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
         if isinstance(value, str) and "\x00" in value:
             raise InvalidValue(name, "no_nul_characters", f"{name} must not contain NUL")

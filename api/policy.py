@@ -89,7 +89,7 @@ class Forbidden(Exception):
 bearer = HTTPBearer(auto_error=False)
 
 
-def principal(
+async def principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:

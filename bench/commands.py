@@ -13,13 +13,18 @@ Against a configured server this writes benchmark events into its event store, a
 drops) a table `bench_raw`.
 """
 
-import argparse
 import os
+import sys
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on the path: the repository root goes before it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse
 import secrets
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,7 +34,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
