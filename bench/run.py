@@ -1,8 +1,8 @@
 """All the benchmarks in one run, and one table of their figures against the targets.
 
-Runs each part as its own process (commands, projections, relay, reads), writing its figures
-into one folder for this run, bench/results/run-<time>/, then prints the table and writes it to
-that folder as summary.json. Every figure is measured in this run; the ratios compare against
+Runs each part as its own process (commands, projections, relay, partitions, reads), writing
+its figures into one folder for this run, bench/results/run-<time>/, then prints the table and
+writes it to that folder as summary.json. Every figure is measured in this run; the ratios compare against
 baselines measured in the same run (raw inserts on the same PostgreSQL, reading and decoding the
 same events).
 
@@ -48,7 +48,13 @@ def parts(scale: str) -> list[list[str]]:
     reads = ["bench/reads.py", "--scale", scale]
     if scale != "county":
         return [reads]
-    return [["bench/commands.py"], ["bench/projections.py"], ["bench/relay.py"], reads]
+    return [
+        ["bench/commands.py"],
+        ["bench/projections.py"],
+        ["bench/relay.py"],
+        ["bench/partitions.py"],
+        reads,
+    ]
 
 
 def run_parts(folder: Path, scale: str) -> None:
@@ -121,6 +127,15 @@ def relay_lines(relay: dict[str, Any]) -> Iterator[Line]:
     )
 
 
+def partition_lines(partitions: dict[str, Any]) -> Iterator[Line]:
+    for run in partitions["runs"]:
+        yield Line(
+            f"projection from Kafka partitions, {run['workers']} worker process(es): events/s",
+            f"{run['events_per_s']:,}",
+        )
+    yield Line("  speed-up, 3 workers against 1", f"{partitions['speedup']:.2f}x")
+
+
 def read_lines(reads: dict[str, Any]) -> Iterator[Line]:
     for name, read in reads["reads"].items():
         if name == "a year's metrics":
@@ -143,6 +158,7 @@ def lines(folder: Path) -> list[Line]:
         ("commands", command_lines),
         ("projections", projection_lines),
         ("relay", relay_lines),
+        ("partitions", partition_lines),
         ("reads", read_lines),
     ):
         figures = latest(folder, benchmark)
