@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -148,8 +148,11 @@ def postgres(settings: Settings, folder: Path) -> Iterator[Database]:
 
 
 @contextmanager
-def service(database: Database, folder: Path) -> Iterator[Service]:
-    """The keywork service as a subprocess on a free loopback port, stopped by SIGTERM."""
+def service(database: Database, folder: Path, only: Sequence[str] = ()) -> Iterator[Service]:
+    """The keywork service as a subprocess on a free loopback port, stopped by SIGTERM.
+
+    With `only`, just those parts of it run (`keywork run --only`), the API among them.
+    """
     port = free_port()
     secret = secrets.token_urlsafe(32)
     environment = {
@@ -163,7 +166,8 @@ def service(database: Database, folder: Path) -> Iterator[Service]:
     progress(f"starting the service on port {port} (log: {log_path})")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
+            [sys.executable, "-m", "api.cli", "run", "--port", str(port)]
+            + (["--only", *only] if only else []),
             cwd=REPO,
             env=environment,
             stdout=log,

@@ -2,9 +2,9 @@
 
 Runs each part as its own process (commands, projections, relay, partitions, reads), writing
 its figures into one folder for this run, bench/results/run-<time>/, then prints the table and
-writes it to that folder as summary.json. Every figure is measured in this run; the ratios compare against
-baselines measured in the same run (raw inserts on the same PostgreSQL, reading and decoding the
-same events).
+writes it to that folder as summary.json. Every figure is measured in this run; the ratios
+compare against baselines measured in the same run (raw inserts on the same PostgreSQL, reading
+and decoding the same events).
 
     .venv/bin/python bench/run.py                   # make bench: county-scale reads
     .venv/bin/python bench/run.py --scale england   # make bench-scale: reads on ~10M events
