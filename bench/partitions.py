@@ -23,10 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse
 import json
 import multiprocessing
-import tempfile
 import time
-from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from typing import Any
@@ -34,13 +31,12 @@ from typing import Any
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
 
-from bench.commands import postgres, progress
+from bench.commands import progress
 from bench.figures import write
-from bench.projections import applications, scratch_database, write_cases
+from bench.relay import history_and_broker
 from consumers.publication import CASE_TOPIC
 from consumers.relay import PARTITIONS, Relay
 from services.settings import Settings
-from tests.broker import running_broker
 
 POLL_MS = 200
 QUIET_POLLS_AT_END = 5
@@ -186,16 +182,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=60_000, help="case events to write")
     args = parser.parse_args(argv)
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
-        folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
-        server = stack.enter_context(postgres(Settings(), folder / "postgres"))
-        database = stack.enter_context(scratch_database(server))
-        keywork, _ = stack.enter_context(applications(database))
-        progress(f"writing {args.events:,} case events")
-        write_cases(keywork, args.events, datetime.now(UTC) - timedelta(days=800))
-        broker = stack.enter_context(running_broker())
-        progress("relaying them to a tansu broker")
+    with history_and_broker(Settings(), args.events) as (keywork, database, broker):
         relay = Relay(keywork, database, broker)
         try:
             while relay.relay_batch():

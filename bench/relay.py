@@ -22,7 +22,8 @@ import argparse
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -154,17 +155,24 @@ def record_a_contact(case: Any, stamp: Stamp) -> None:
     case.record_contact(stamp, kind="phone", participants=[], note=None)
 
 
-def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+@contextmanager
+def history_and_broker(settings: Settings, events: int) -> Iterator[tuple[Keywork, Database, str]]:
+    """`events` case events in a scratch database, and a running tansu broker (its address)."""
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
         server = stack.enter_context(postgres(settings, folder / "postgres"))
         database = stack.enter_context(scratch_database(server))
         keywork, _ = stack.enter_context(applications(database))
-        progress(f"writing {args.events:,} case events")
-        write_cases(keywork, args.events, datetime.now(UTC) - timedelta(days=800))
+        progress(f"writing {events:,} case events")
+        write_cases(keywork, events, datetime.now(UTC) - timedelta(days=800))
         broker = stack.enter_context(running_broker())
         progress("relaying them to a tansu broker")
+        yield keywork, database, broker
+
+
+def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    with history_and_broker(settings, args.events) as (keywork, database, broker):
         relayed = throughput(keywork, database, broker)
         progress(
             f"timing store-to-Kafka latency at {args.rate:g} commands/s for {args.seconds:g} s"
