@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# GOV.UK Frontend for the pages, axe-core for their tests: from the npm registry, never copied in.
+NODE_MODULES := node_modules/.package-lock.json
+# The browser tests drive Debian's Chromium through its chromedriver.
+CHROMEDRIVER := /usr/bin/chromedriver
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
 
 .PHONY: run test lint bench bench-scale faults
 
@@ -13,7 +18,14 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(INSTALLED)
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(CHROMEDRIVER):
+	$(APT_GET) install -y -q chromium chromium-driver || \
+		($(APT_GET) update -q && $(APT_GET) install -y -q chromium chromium-driver)
+
+run: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/keywork run
 
 lint: $(INSTALLED)
@@ -21,7 +33,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint $(NODE_MODULES) $(CHROMEDRIVER)
 	$(BIN)/pytest
 
 # One table of every figure against its target; the parts also run alone (bench/*.py --help).

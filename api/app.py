@@ -19,6 +19,7 @@ from api.routers import (
 from api.routers import (
     letters as letters_router,
 )
+from api.web import install as pages
 from consumers.letters import PrintQueue
 from projections.runner import ProjectionRunner
 from services.access import AccessLog
@@ -53,4 +54,5 @@ def create_app(
     routers = (cases, key_working, reviews, plans, case_reads, read_models, data_protection)
     for module in (*routers, metrics, letters_router, directory, health):
         app.include_router(module.router)
+    pages.install(app)
     return app

@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import Principal
-from api.policy import allowed
+from api.policy import Identify, allowed, principal
 from domain.errors import InvalidValue
 from services.commands import Command, Outcome
 
@@ -37,12 +37,12 @@ def expected_version(if_match: str | None) -> int | None:
     return int(match.group(1))
 
 
-def command_for(action: str) -> Callable[..., Awaitable[Command]]:
+def command_for(action: str, identify: Identify = principal) -> Callable[..., Awaitable[Command]]:
     """A dependency: the Command envelope for `action`, once the caller is allowed it."""
 
     async def envelope(
         request: Request,
-        caller: Annotated[Principal, Depends(allowed(action))],
+        caller: Annotated[Principal, Depends(allowed(action, identify))],
         idempotency_key: Annotated[str | None, Header()] = None,
         if_match: Annotated[str | None, Header()] = None,
     ) -> Command:
@@ -53,7 +53,9 @@ def command_for(action: str) -> Callable[..., Awaitable[Command]]:
         return Command(
             actor=caller.user,
             idempotency_key=idempotency_key,
-            fingerprint=await fingerprint(request),
+            # Only a retry needs telling apart from a reuse of its key. (A page's form, already
+            # parsed, has no key and no body left to read.)
+            fingerprint=await fingerprint(request) if idempotency_key is not None else "",
             expected_version=expected_version(if_match),
         )
 

@@ -15,7 +15,7 @@ A case outside the caller's scope and a case that does not exist get the same 40
 never tells whether the case exists; only callers who may reach every case get a 404.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from uuid import UUID
 
@@ -154,10 +154,14 @@ def require_caseload(request: Request, caller: Principal, practitioner_id: UUID)
             raise Forbidden("a manager may read the caseloads of their own team")
 
 
-def allowed(action: str) -> Callable[[Request, Principal], Principal]:
+# Who is calling: the bearer token for the API (`principal`), the session for pages.
+Identify = Callable[..., Awaitable[Principal]]
+
+
+def allowed(action: str, identify: Identify = principal) -> Callable[..., Principal]:
     """A dependency that lets through only callers allowed `action` on what the path names."""
 
-    def check(request: Request, caller: Annotated[Principal, Depends(principal)]) -> Principal:
+    def check(request: Request, caller: Annotated[Principal, Depends(identify)]) -> Principal:
         authorise(request, caller, action)
         return caller
 

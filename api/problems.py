@@ -3,8 +3,10 @@
 Problems name the field and the rule, never the submitted value: the values are personal data.
 """
 
+import json
 import logging
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -154,7 +156,24 @@ def too_large(_: Request, error: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    handlers = {
+    for exception_type, handler in HANDLERS.items():
+        app.add_exception_handler(exception_type, handler)
+
+
+def respond(request: Request, error: Exception) -> JSONResponse:
+    """The problem the API answers for `error`, by the handler of its nearest class."""
+    handler = next(HANDLERS[kind] for kind in type(error).__mro__ if kind in HANDLERS)
+    return handler(request, error)
+
+
+def problem_of(request: Request, error: Exception) -> dict[str, Any]:
+    """The problem document the API would answer for `error` (for pages to show)."""
+    document: dict[str, Any] = json.loads(bytes(respond(request, error).body))
+    return document
+
+
+def _handlers() -> dict[type[Exception], Callable[[Request, Exception], JSONResponse]]:
+    handlers: dict[type[Exception], Callable[[Request, Exception], JSONResponse]] = {
         BodyTooLarge: too_large,
         RequestValidationError: request_invalid,
         InvalidValue: value_invalid,
@@ -171,5 +190,7 @@ def install(app: FastAPI) -> None:
     }
     for exception_type in UNAVAILABLE:
         handlers[exception_type] = unavailable
-    for exception_type, handler in handlers.items():
-        app.add_exception_handler(exception_type, handler)
+    return handlers
+
+
+HANDLERS = _handlers()

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.auth import Principal
-from api.policy import Forbidden, authorise, principal
+from api.policy import Forbidden, Identify, authorise, principal
 from domain.access import SubjectKind
 from domain.errors import InvalidValue
 from projections.read_model import ReadModel
@@ -22,7 +22,11 @@ MIN_POSITION_WAIT_SECONDS = 5.0
 
 
 def read_of(
-    action: str, subject_kind: SubjectKind, what: str, subject_param: str
+    action: str,
+    subject_kind: SubjectKind,
+    what: str,
+    subject_param: str,
+    identify: Identify = principal,
 ) -> Callable[..., Principal]:
     """A dependency: lets the caller read if `action` allows, and records the read either way.
 
@@ -31,7 +35,7 @@ def read_of(
 
     def check(
         request: Request,
-        caller: Annotated[Principal, Depends(principal)],
+        caller: Annotated[Principal, Depends(identify)],
         x_purpose: Annotated[str | None, Header(max_length=500)] = None,
     ) -> Principal:
         subject = request.path_params.get(subject_param) or request.query_params.get(subject_param)
@@ -41,20 +45,32 @@ def read_of(
             refusal = None
         except Forbidden as refused:
             refusal = refused
-        request.app.state.access.record(
-            actor=caller.user,
-            role=caller.role,
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            what=what,
-            purpose=x_purpose,
-            allowed=refusal is None,
-        )
+        record_read(request, caller, subject_kind, subject_id, what, x_purpose, refusal is None)
         if refusal is not None:
             raise refusal
         return caller
 
     return check
+
+
+def record_read(
+    request: Request,
+    caller: Principal,
+    subject_kind: SubjectKind,
+    subject_id: str,
+    what: str,
+    purpose: str | None = None,
+    allowed: bool = True,
+) -> None:
+    request.app.state.access.record(
+        actor=caller.user,
+        role=caller.role,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        what=what,
+        purpose=purpose,
+        allowed=allowed,
+    )
 
 
 def caught_up(runner: ProjectionRunner, read_model: ReadModel, min_position: int | None) -> None:

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     managers_email: str = "managers@keywork.invalid"
     # A contact still overdue this many days after it was due is raised with the managers.
     escalate_overdue_after_days: int = Field(7, ge=0)
+    # The sign-in page offers demo users (a coordinator, business support, a commissioner).
+    demo: bool = False
     # Business support is on every distribution list.
     business_support_email: str = "business-support@keywork.invalid"
 

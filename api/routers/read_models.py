@@ -128,15 +128,14 @@ def distribution_list(
 ) -> DistributionListOut:
     model = runner.get(DistributionList)
     caught_up(runner, model, min_position)
-    business_support = Recipient(
-        "business_support",
-        "Business support",
-        "business support",
-        "email",
-        request.app.state.settings.business_support_email,
-    )
-    recipients = model.of(case_id, keywork.clock().date(), business_support)
+    recipients = model.of(case_id, keywork.clock().date(), business_support(request))
     return DistributionListOut(case_id=case_id, recipients=recipients)
+
+
+def business_support(request: Request) -> Recipient:
+    """Business support, on every distribution list."""
+    address = request.app.state.settings.business_support_email
+    return Recipient("business_support", "Business support", "business support", "email", address)
 
 
 @router.get(

@@ -120,3 +120,17 @@ def case_with_a_letter(
                 return case_id, letter["letter_id"]
         time.sleep(0.1)
     raise AssertionError("no letter was queued")
+
+
+def views_of(service: RunningService, actor: str, expected: int) -> list[Any]:
+    """The reads recorded for `actor`, once the access log's read model has them all."""
+    entries: list[Any] = []
+    for _ in range(100):
+        response = service.http.get(
+            "/trail", params={"actor": actor, "limit": 500}, headers=service.as_()
+        )
+        entries = [e for e in response.json()["entries"] if e["action"].startswith("viewed")]
+        if len(entries) >= expected:
+            break
+        time.sleep(0.1)
+    return entries

@@ -1,6 +1,5 @@
 """Need-to-know, cell by cell: every endpoint against every kind of caller; every read recorded."""
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +9,7 @@ import httpx
 import pytest
 
 from api.auth import Principal
-from tests.e2e.bodies import MEETS_NORFOLK, new_practitioner, referral, today
+from tests.e2e.bodies import MEETS_NORFOLK, new_practitioner, referral, today, views_of
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 
 # A probe body no endpoint accepts (unknown fields are refused): an allowed caller gets a 4xx
@@ -307,17 +306,3 @@ def test_every_read_is_recorded_with_who_what_and_why(
     assert exported["subject_id"] == world.case_id
     [refusal] = views_of(service, commissioner.user, 1)
     assert refusal["action"].endswith("(refused)") and refusal["subject_id"] == world.case_id
-
-
-def views_of(service: RunningService, actor: str, expected: int) -> list[Any]:
-    """The reads recorded for `actor`, once the access log's read model has them all."""
-    entries: list[Any] = []
-    for _ in range(100):
-        response = service.http.get(
-            "/trail", params={"actor": actor, "limit": 500}, headers=service.as_()
-        )
-        entries = [e for e in response.json()["entries"] if e["action"].startswith("viewed")]
-        if len(entries) >= expected:
-            break
-        time.sleep(0.1)
-    return entries

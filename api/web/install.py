@@ -1,0 +1,50 @@
+"""Wires the pages into the app: their routes, GOV.UK Frontend's files, and HTML for failures.
+
+GOV.UK Frontend comes from the npm registry (`package.json`), installed into node_modules by
+`make run` and `make test`, never copied into the repository.
+"""
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.policy import Forbidden
+from api.problems import problem_of, respond
+from api.web.pages import render, router
+from api.web.session import PAGES, SignInNeeded
+from services.commands import NotFound
+
+log = logging.getLogger("keywork.pages")
+
+GOVUK_FRONTEND = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
+
+
+def install(app: FastAPI) -> None:
+    if not (GOVUK_FRONTEND / "govuk-frontend.min.css").exists():
+        log.warning("GOV.UK Frontend is not installed (npm ci): the pages will be unstyled")
+    # Mounted before /static, which would otherwise take these paths.
+    app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND, check_dir=False))
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"))
+    app.mount(
+        "/assets/images", StaticFiles(directory=GOVUK_FRONTEND / "assets/images", check_dir=False)
+    )
+    app.include_router(router)
+    app.add_exception_handler(SignInNeeded, _sign_in)
+    for failure in (Forbidden, NotFound, RequestValidationError):
+        app.add_exception_handler(failure, _page_or_problem)
+
+
+async def _sign_in(request: Request, error: Exception) -> Response:
+    return RedirectResponse(f"{PAGES}/sign-in", status_code=303)
+
+
+async def _page_or_problem(request: Request, error: Exception) -> Response:
+    """On a page, the failure as a page; on the API, the problem as before."""
+    if not request.url.path.startswith(f"{PAGES}/"):
+        return respond(request, error)
+    problem = problem_of(request, error)
+    return render(request, "failure.html", status=problem["status"], problem=problem)

@@ -1,0 +1,251 @@
+"""The pages: sign in, a caseload, a case (its story, key workers, distribution list) and the
+form to record a contact. Reads go through `read_of` and the form through `command_for`, with
+the session as the caller, so each page is authorised and recorded like the API call it mirrors.
+"""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from api.auth import InvalidToken, Principal, issue_token, read_token
+from api.command_context import command_for
+from api.dependencies import Runner, Service
+from api.policy import Forbidden, require_case
+from api.problems import problem_of
+from api.reads import read_of, record_read
+from api.routers.case_reads import timeline_entries
+from api.routers.read_models import business_support
+from api.schemas.cases import ContactIn
+from api.web.demo import DEMO_USERS
+from api.web.session import (
+    PAGES,
+    Caller,
+    csrf_checked,
+    csrf_token,
+    page_principal,
+    remember_csrf,
+    signed_in,
+    signed_out,
+)
+from api.web.story import error_messages, headline, summary
+from domain.errors import InvalidValue, NotAllowedNow
+from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
+from projections.distribution_list import DistributionList
+from projections.key_working import KeyWorking
+from services.commands import Command, NotFound
+from services.keywork import Keywork
+
+router = APIRouter(prefix=PAGES, include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["headline"] = headline
+templates.env.filters["summary"] = summary
+
+AsAt = Annotated[date | None, Query()]
+CASELOAD_READ = read_of(
+    "read_caseload", "caseload", "caseload page", "practitioner_id", page_principal
+)
+CASE_READ = read_of("read_case", "case", "case page", "case_id", page_principal)
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    token = csrf_token(request)
+    response = templates.TemplateResponse(
+        request, name, {"csrf": token, **context}, status_code=status
+    )
+    remember_csrf(response, token, request.url.scheme == "https")
+    return response
+
+
+@router.get("")
+async def home(caller: Caller) -> RedirectResponse:
+    if caller.role == "key_worker":
+        return RedirectResponse(f"{PAGES}/caseloads/{caller.user}", status_code=303)
+    return RedirectResponse(f"{PAGES}/find", status_code=303)
+
+
+@router.get("/find")
+async def find(request: Request, caller: Caller) -> HTMLResponse:
+    return render(request, "find.html", caller=caller)
+
+
+@router.get("/sign-in")
+async def sign_in_page(request: Request) -> HTMLResponse:
+    demo = DEMO_USERS if request.app.state.settings.demo else {}
+    return render(request, "sign_in.html", demo=demo)
+
+
+@router.post("/sign-in", dependencies=[Depends(csrf_checked)], response_model=None)
+async def sign_in(
+    request: Request,
+    token: Annotated[str, Form()] = "",
+    demo_user: Annotated[str, Form()] = "",
+) -> Response:
+    settings = request.app.state.settings
+    secure = request.url.scheme == "https"
+    if settings.demo and demo_user in DEMO_USERS:
+        issued = issue_token(DEMO_USERS[demo_user], settings.signing_secret, settings.token_hours)
+        return signed_in(issued, settings.token_hours, secure)
+    try:
+        read_token(token.strip(), settings.signing_secret)
+    except InvalidToken:
+        errors = [{"field": "token", "message": "Enter a valid sign-in token"}]
+        demo = DEMO_USERS if settings.demo else {}
+        return render(request, "sign_in.html", status=401, errors=errors, demo=demo)
+    return signed_in(token.strip(), settings.token_hours, secure)
+
+
+@router.post("/sign-out", dependencies=[Depends(csrf_checked)])
+async def sign_out() -> RedirectResponse:
+    return signed_out()
+
+
+def by_urgency(entry: CaseloadEntry) -> tuple[bool, date, date]:
+    """Overdue contacts first, then the soonest review, then the soonest contact due."""
+    return (
+        not entry.contact_overdue,
+        entry.next_review_on or date.max,
+        entry.next_contact_due or date.max,
+    )
+
+
+def child_names(
+    caller: Principal, keywork: Keywork, entries: list[CaseloadEntry]
+) -> dict[UUID, str]:
+    """The child's name for each case the caller may read; others show by case id alone."""
+    names = {}
+    for entry in entries:
+        access = keywork.case_access(entry.case_id, caller.role == "manager")
+        try:
+            require_case(caller, "read_case", access)
+        except (Forbidden, NotFound):
+            continue
+        child = keywork.case(entry.case_id).child
+        names[entry.case_id] = f"{child.given_name} {child.family_name}"
+    return names
+
+
+@router.get("/caseloads/{practitioner_id}")
+def caseload_page(
+    request: Request,
+    practitioner_id: UUID,
+    caller: Annotated[Principal, Depends(CASELOAD_READ)],
+    keywork: Service,
+    runner: Runner,
+    as_at: AsAt = None,
+) -> HTMLResponse:
+    day = as_at or keywork.clock().date()
+    entries = sorted(
+        caseload(runner.get(KeyWorking), practitioner_id, day, EVERYTHING_RECORDED), key=by_urgency
+    )
+    return render(
+        request,
+        "caseload.html",
+        caller=caller,
+        practitioner=keywork.practitioner(practitioner_id),
+        entries=entries,
+        names=child_names(caller, keywork, entries),
+        as_at=day,
+        today=keywork.clock().date(),
+    )
+
+
+def case_page_response(
+    request: Request,
+    caller: Principal,
+    case_id: UUID,
+    keywork: Keywork,
+    runner: Runner,
+    as_at: date | None = None,
+    status: int = 200,
+    **form: Any,
+) -> HTMLResponse:
+    today = keywork.clock().date()
+    day = as_at or today
+    events = list(reversed(timeline_entries(case_id, keywork.timeline(case_id))))
+    return render(
+        request,
+        "case.html",
+        status=status,
+        caller=caller,
+        case=keywork.case(case_id),
+        as_at=day,
+        key_workers=who_is_key_worker(runner.get(KeyWorking), case_id, day),
+        recipients=runner.get(DistributionList).of(case_id, today, business_support(request)),
+        events=events,
+        **form,
+    )
+
+
+@router.get("/cases/{case_id}")
+def case_page(
+    request: Request,
+    case_id: UUID,
+    caller: Annotated[Principal, Depends(CASE_READ)],
+    keywork: Service,
+    runner: Runner,
+    as_at: AsAt = None,
+) -> HTMLResponse:
+    return case_page_response(request, caller, case_id, keywork, runner, as_at)
+
+
+@router.post("/cases/{case_id}/contacts", dependencies=[Depends(csrf_checked)], response_model=None)
+def record_contact(
+    request: Request,
+    case_id: UUID,
+    command: Annotated[Command, Depends(command_for("record_contact", page_principal))],
+    caller: Caller,
+    keywork: Service,
+    runner: Runner,
+    kind: Annotated[str, Form()] = "",
+    participants: Annotated[str, Form(alias="with")] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    entered = {"kind": kind, "with": participants, "note": note}
+    try:
+        body = ContactIn.model_validate(
+            {
+                "kind": kind or None,
+                "with": [line.strip() for line in participants.splitlines() if line.strip()],
+                "note": note.strip() or None,
+            }
+        )
+        keywork.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.record_contact(
+                stamp, kind=body.kind, participants=body.participants, note=body.note
+            ),
+        )
+    except ValidationError as error:
+        problem = problem_of(request, RequestValidationError(error.errors()))
+    except (InvalidValue, NotAllowedNow) as error:
+        problem = problem_of(request, error)
+    else:
+        return RedirectResponse(f"{PAGES}/cases/{case_id}#story", status_code=303)
+    # The form comes back on the case page, which shows the record: a read like any other.
+    record_read(request, caller, "case", str(case_id), "case page")
+    return case_page_response(
+        request,
+        caller,
+        case_id,
+        keywork,
+        runner,
+        status=problem["status"],
+        errors=error_messages(problem),
+        entered=entered,
+    )
+
+
+@router.get("/go")
+async def go(caller: Caller, case_id: str = "") -> RedirectResponse:
+    try:
+        return RedirectResponse(f"{PAGES}/cases/{UUID(case_id.strip())}", status_code=303)
+    except ValueError:
+        return RedirectResponse(f"{PAGES}/find", status_code=303)

@@ -1,0 +1,44 @@
+"""A case's events told as a story, and problems told as GOV.UK error messages."""
+
+import re
+from typing import Any
+
+from api.schemas.cases import TimelineEntry
+
+# The few details worth a line in the story, by event; the rest stay on the API's timeline.
+TOLD = {"ContactRecorded": ("kind", "participants")}
+
+# What a person should read for a field's broken rule; others read the problem's detail.
+MESSAGES = {
+    ("kind", "literal_error"): "Select the kind of contact",
+    ("kind", "missing"): "Select the kind of contact",
+    ("note", "no_nul_characters"): "Remove the NUL character from the note",
+}
+
+
+def headline(entry: TimelineEntry) -> str:
+    """`KeyWorkerAllocated` → "Key worker allocated"."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", entry.type).lower()
+    return words[:1].upper() + words[1:]
+
+
+def summary(entry: TimelineEntry) -> str:
+    parts = []
+    for name in TOLD.get(entry.type, ()):
+        value = entry.details.get(name)
+        if value:
+            shown = ", ".join(value) if isinstance(value, list) else str(value)
+            parts.append(f"{name.replace('_', ' ')}: {shown.replace('_', ' ')}")
+    return "; ".join(parts)
+
+
+def error_messages(problem: dict[str, Any]) -> list[dict[str, str]]:
+    """The problem's errors, each with the field it links to and a message for a person."""
+    errors = problem.get("errors") or [{"field": "", "rule": ""}]
+    return [
+        {
+            "field": error["field"],
+            "message": MESSAGES.get((error["field"], error["rule"]), problem["detail"]),
+        }
+        for error in errors
+    ]

@@ -1,0 +1,172 @@
+"""The pages in a real browser: Debian's Chromium, headless, driven by Selenium through Debian's
+chromedriver (installed by `make test` when missing), checked by axe-core from npm.
+
+Screenshots of each page are written to build/screenshots/ (not committed).
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
+
+from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case, views_of
+from tests.e2e.conftest import RunningService
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+SCREENSHOTS = REPO / "build/screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+# WCAG 2.2 AA and what it includes; "serious" and "critical" findings fail the test.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+PAGE_WAIT_SECONDS = 20
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def accessibility_failures(browser: WebDriver) -> list[dict[str, Any]]:
+    """axe-core's serious and critical WCAG 2.2 AA violations on the page as it stands."""
+    browser.execute_script(AXE.read_text())
+    result: dict[str, Any] = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(done, error => done({error: String(error)}));",
+        WCAG,
+    )
+    assert "error" not in result, result
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+        if v["impact"] in FAILING_IMPACTS
+    ]
+
+
+def checked(browser: WebDriver, name: str) -> None:
+    """Screenshot the page, then require that axe finds nothing serious on it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    assert accessibility_failures(browser) == [], name
+
+
+def click_through(browser: WebDriver, by: str, value: str) -> None:
+    """Clicks what leads to another page, and waits until that page has replaced this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(by, value).click()
+    WebDriverWait(browser, PAGE_WAIT_SECONDS).until(staleness_of(page))
+
+
+def text_of(browser: WebDriver, selector: str) -> str:
+    return str(browser.find_element(By.CSS_SELECTOR, selector).text)
+
+
+def sign_in(browser: WebDriver, service: RunningService, token: str) -> None:
+    browser.get(f"{service.base_url}/ui/sign-in")
+    browser.delete_all_cookies()  # whoever was signed in before
+    browser.get(f"{service.base_url}/ui")
+    assert browser.current_url.endswith("/ui/sign-in")
+    browser.find_element(By.ID, "token").send_keys(token)
+    click_through(browser, By.CSS_SELECTOR, "form[action='/ui/sign-in'] button")
+
+
+def test_a_key_worker_signs_in_opens_a_case_and_records_a_contact(
+    browser: WebDriver, service: RunningService
+) -> None:
+    case_id = new_active_case(service)
+    key_worker = key_worker_of(service, case_id)
+
+    browser.get(f"{service.base_url}/ui/sign-in")
+    checked(browser, "sign-in")
+    sign_in(browser, service, "not a token")
+    assert "Enter a valid sign-in token" in text_of(browser, ".govuk-error-summary")
+
+    sign_in(browser, service, service.token("key_worker", key_worker))
+    assert browser.current_url.endswith(f"/ui/caseloads/{key_worker}")
+    assert CHILD_NAME in text_of(browser, "table")
+    checked(browser, "caseload")
+
+    click_through(browser, By.LINK_TEXT, CHILD_NAME)
+    assert browser.current_url.endswith(f"/ui/cases/{case_id}")
+    assert text_of(browser, "h1") == CHILD_NAME
+    assert "Jo Keyworker" in text_of(browser, "#key-worker + form + ul")
+    checked(browser, "case")
+
+    # No kind chosen: the GOV.UK error summary, linked to the field, from the API's problem.
+    browser.find_element(By.ID, "note").send_keys("Talked through the new therapy times")
+    click_through(browser, By.CSS_SELECTOR, "#record-contact + form button")
+    assert browser.title.startswith("Error:")
+    summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary a")
+    assert summary.text == "Select the kind of contact"
+    assert summary.get_attribute("href").endswith("#kind")
+    assert "Select the kind of contact" in text_of(browser, "#kind-error")
+    assert browser.find_element(By.ID, "note").get_attribute("value") == (
+        "Talked through the new therapy times"
+    )
+    checked(browser, "case-with-error")
+    assert _contacts(service, case_id) == 0
+
+    browser.find_element(By.ID, "kind-phone").click()
+    click_through(browser, By.CSS_SELECTOR, "#record-contact + form button")
+    assert browser.current_url.endswith(f"/ui/cases/{case_id}#story")
+    assert text_of(browser, ".keywork-story li h3") == "Contact recorded"
+    assert "kind: phone" in text_of(browser, ".keywork-story li")
+    assert _contacts(service, case_id) == 1
+
+    # Each page shown is a recorded read: the caseload once, the case three times (opened,
+    # shown again with the error, and after the contact).
+    views = views_of(service, key_worker, expected=4)
+    actions = sorted(entry["action"] for entry in views)
+    assert actions == ["viewed case page"] * 3 + ["viewed caseload page"], actions
+
+    click_through(browser, By.CSS_SELECTOR, "form[action='/ui/sign-out'] button")
+    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    assert browser.current_url.endswith("/ui/sign-in")
+
+
+def test_a_page_outside_the_callers_cases_is_refused_as_a_page(
+    browser: WebDriver, service: RunningService
+) -> None:
+    someone_elses = new_active_case(service)
+    sign_in(browser, service, service.token("key_worker", str(uuid4())))
+    browser.get(f"{service.base_url}/ui/cases/{someone_elses}")
+    assert text_of(browser, "h1") == "Forbidden"
+    assert CHILD_NAME not in browser.page_source
+    checked(browser, "refused")
+
+
+def _contacts(service: RunningService, case_id: str) -> int:
+    timeline = service.get(f"/cases/{case_id}/timeline?limit=500")
+    assert timeline.status_code == 200, timeline.text
+    return sum(1 for event in timeline.json()["events"] if event["type"] == "ContactRecorded")
