@@ -14,8 +14,10 @@ from fastapi.staticfiles import StaticFiles
 
 from api.policy import Forbidden
 from api.problems import problem_of, respond
+from api.web import oversight
 from api.web.pages import render, router
 from api.web.session import PAGES, SignInNeeded
+from domain.errors import InvalidValue
 from services.commands import NotFound
 
 log = logging.getLogger("keywork.pages")
@@ -33,8 +35,9 @@ def install(app: FastAPI) -> None:
         "/assets/images", StaticFiles(directory=GOVUK_FRONTEND / "assets/images", check_dir=False)
     )
     app.include_router(router)
+    app.include_router(oversight.router)
     app.add_exception_handler(SignInNeeded, _sign_in)
-    for failure in (Forbidden, NotFound, RequestValidationError):
+    for failure in (Forbidden, NotFound, RequestValidationError, InvalidValue):
         app.add_exception_handler(failure, _page_or_problem)
 
 

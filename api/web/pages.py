@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError
 
 from api.auth import InvalidToken, Principal, issue_token, read_token
 from api.command_context import command_for
 from api.dependencies import Runner, Service
-from api.policy import Forbidden, require_case
+from api.policy import ALLOWED, Forbidden, require_case
 from api.problems import problem_of
 from api.reads import read_of, record_read
 from api.routers.case_reads import timeline_entries
@@ -47,27 +47,60 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["headline"] = headline
 templates.env.filters["summary"] = summary
 
-AsAt = Annotated[date | None, Query()]
+
+def _blank_as_none(value: object) -> object:
+    return value or None
+
+
+# A date a form may leave empty: browsers send "" for an empty date field.
+FormDate = Annotated[date | None, BeforeValidator(_blank_as_none)]
+AsAt = Annotated[FormDate, Query()]
 CASELOAD_READ = read_of(
     "read_caseload", "caseload", "caseload page", "practitioner_id", page_principal
 )
 CASE_READ = read_of("read_case", "case", "case page", "case_id", page_principal)
 
 
+def navigation(caller: Principal | None) -> list[tuple[str, str]]:
+    """The pages the caller's role may open, for the menu."""
+    if caller is None:
+        return []
+    pages = [
+        ("My caseload", f"{PAGES}/caseloads/{caller.user}", "key_worker"),
+        ("Team caseloads", f"{PAGES}/teams/{caller.team}", "manager"),
+        ("Find a case", f"{PAGES}/find", "read_case"),
+        ("Trail", f"{PAGES}/trail", "read_trail"),
+        ("Metrics", f"{PAGES}/metrics", "read_metrics"),
+    ]
+    return [
+        (label, href)
+        for label, href, needs in pages
+        if caller.role == needs or caller.role in ALLOWED.get(needs, ())
+        if not (needs == "manager" and caller.team is None)
+    ]
+
+
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     token = csrf_token(request)
+    menu = navigation(context.get("caller"))
     response = templates.TemplateResponse(
-        request, name, {"csrf": token, **context}, status_code=status
+        request, name, {"csrf": token, "navigation": menu, **context}, status_code=status
     )
     remember_csrf(response, token, request.url.scheme == "https")
     return response
 
 
+# Where each role starts.
+START = {
+    "key_worker": lambda caller: f"/caseloads/{caller.user}",
+    "manager": lambda caller: f"/teams/{caller.team}" if caller.team else "/trail",
+    "commissioner": lambda caller: "/metrics",
+} | dict.fromkeys(("coordinator", "business_support", "admin", "downstream"), lambda _: "/find")
+
+
 @router.get("")
 async def home(caller: Caller) -> RedirectResponse:
-    if caller.role == "key_worker":
-        return RedirectResponse(f"{PAGES}/caseloads/{caller.user}", status_code=303)
-    return RedirectResponse(f"{PAGES}/find", status_code=303)
+    return RedirectResponse(f"{PAGES}{START[caller.role](caller)}", status_code=303)
 
 
 @router.get("/find")

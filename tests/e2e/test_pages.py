@@ -19,7 +19,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case, views_of
-from tests.e2e.conftest import RunningService
+from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules/axe-core/axe.min.js"
@@ -170,3 +170,67 @@ def _contacts(service: RunningService, case_id: str) -> int:
     timeline = service.get(f"/cases/{case_id}/timeline?limit=500")
     assert timeline.status_code == 200, timeline.text
     return sum(1 for event in timeline.json()["events"] if event["type"] == "ContactRecorded")
+
+
+def downloaded(browser: WebDriver, link_text: str) -> str:
+    """What the link downloads, fetched by the page itself (with its session)."""
+    href = browser.find_element(By.PARTIAL_LINK_TEXT, link_text).get_attribute("href")
+    text: str = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.text()).then(done, e => done('failed: ' + e));",
+        href,
+    )
+    return text
+
+
+def test_a_manager_sees_the_team_and_a_key_workers_view_on_the_trail(
+    browser: WebDriver, service: RunningService
+) -> None:
+    case_id = new_active_case(service)
+    key_worker = key_worker_of(service, case_id)
+    sign_in(browser, service, service.token("key_worker", key_worker))
+    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    assert text_of(browser, "h1") == CHILD_NAME
+
+    sign_in(browser, service, service.token("manager", "manager-pages"))
+    assert browser.current_url.endswith(f"/ui/teams/{MANAGERS_TEAM}")
+    assert "Jo Keyworker" in browser.page_source
+    checked(browser, "team")
+
+    click_through(browser, By.LINK_TEXT, "Trail")
+    browser.find_element(By.ID, "actor").send_keys(key_worker)
+    browser.find_element(By.ID, "action").send_keys("viewed")
+    views_of(service, key_worker, expected=1)  # the access log's read model has it
+    click_through(browser, By.CSS_SELECTOR, "main form button[type=submit]")
+    rows = [row.text for row in browser.find_elements(By.CSS_SELECTOR, ".keywork-trail tbody tr")]
+    assert rows and all(key_worker in row and "viewed" in row for row in rows), rows
+    assert any("viewed case page" in row and case_id in row for row in rows)
+    checked(browser, "trail")
+
+    exported = downloaded(browser, "Download as CSV").splitlines()
+    assert exported[0] == "at,recorded_at,actor,subject_id,action,reason"
+    assert any(f"{key_worker},{case_id},viewed case page" in line for line in exported[1:])
+
+
+def test_a_commissioner_sees_the_dashboard_and_downloads_it(
+    browser: WebDriver, service: RunningService
+) -> None:
+    new_active_case(service)
+    sign_in(browser, service, service.token("commissioner", "commissioner-pages"))
+    assert "/ui/metrics" in browser.current_url
+    captions = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "caption")]
+    assert "Referrals" in captions
+    checked(browser, "metrics")
+
+    # An earlier "as known on" day: the same page, as it was known then.
+    browser.find_element(By.ID, "period").clear()
+    browser.find_element(By.ID, "period").send_keys("2026")
+    browser.find_element(By.ID, "known_at").send_keys("01012026")
+    click_through(browser, By.CSS_SELECTOR, "main form button[type=submit]")
+    assert "known_at=2026-01-01" in browser.current_url
+    assert "as recorded by 1 January 2026" in text_of(browser, "main")
+
+    exported = downloaded(browser, "Download as CSV").splitlines()
+    assert exported[0].startswith("period,first_day,last_day,area,age_band,known_at,metric")
+    assert all(line.startswith("2026,2026-01-01,2026-12-31") for line in exported[1:])
+    assert all(",2026-01-01T" in line for line in exported[1:])

@@ -1,0 +1,174 @@
+"""Pages for oversight: a manager's team caseloads and the accountability trail, and the
+commissioners' metrics dashboard. Each mirrors an API read, through the same policy and log."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.auth import Principal
+from api.dependencies import Runner, Service
+from api.metrics_report import Report, report
+from api.reads import known_at_time, read_of
+from api.routers.metrics import reporting_period
+from api.web.pages import AsAt, FormDate, by_urgency, render
+from api.web.session import PAGES, page_principal
+from projections.caseloads import EVERYTHING_RECORDED, team_caseload
+from projections.key_working import KeyWorking
+from projections.metrics import Metrics
+from projections.suppression import Figure
+from projections.trail import Actions, TrailEntry, Views, trail
+
+router = APIRouter(prefix=PAGES, include_in_schema=False)
+
+TRAIL_ROWS = 500
+BAR_WIDTH = 240  # pixels, for the largest figure of a metric
+TEAM_READ = read_of("read_team_caseloads", "team", "team caseloads page", "team_id", page_principal)
+TRAIL_READ = read_of("read_trail", "trail", "trail page", "actor", page_principal)
+METRICS_READ = read_of("read_metrics", "metrics", "metrics dashboard", "area", page_principal)
+
+
+@router.get("/teams/{team_id}")
+def team_page(
+    request: Request,
+    team_id: str,
+    caller: Annotated[Principal, Depends(TEAM_READ)],
+    keywork: Service,
+    runner: Runner,
+    as_at: AsAt = None,
+) -> HTMLResponse:
+    day = as_at or keywork.clock().date()
+    workers = team_caseload(runner.get(KeyWorking), team_id, day, EVERYTHING_RECORDED)
+    for worker in workers:
+        worker.cases.sort(key=by_urgency)
+    # Workers with an overdue contact first.
+    workers.sort(key=lambda w: (not any(c.contact_overdue for c in w.cases), w.name))
+    return render(request, "team.html", caller=caller, team_id=team_id, workers=workers, as_at=day)
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    actor: str | None
+    first: date | None
+    last: date | None
+    action: str | None
+
+    def entries(self, runner: Runner) -> list[TrailEntry]:
+        found = trail(
+            runner.get(Actions),
+            runner.get(Views),
+            actor=self.actor,
+            since=datetime.combine(self.first, time.min, UTC) if self.first else None,
+            until=datetime.combine(self.last + timedelta(days=1), time.min, UTC)
+            if self.last
+            else None,
+            limit=TRAIL_ROWS,
+        )
+        wanted = (self.action or "").lower()
+        return [entry for entry in found if wanted in entry.action.lower()]
+
+
+def trail_filter(
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+    first: Annotated[FormDate, Query(alias="from")] = None,
+    last: Annotated[FormDate, Query(alias="to")] = None,
+    action: Annotated[str | None, Query(max_length=100)] = None,
+) -> TrailFilter:
+    return TrailFilter(actor or None, first, last, action or None)
+
+
+Filter = Annotated[TrailFilter, Depends(trail_filter)]
+
+
+@router.get("/trail")
+def trail_page(
+    request: Request,
+    caller: Annotated[Principal, Depends(TRAIL_READ)],
+    runner: Runner,
+    chosen: Filter,
+) -> HTMLResponse:
+    return render(
+        request,
+        "trail.html",
+        caller=caller,
+        chosen=chosen,
+        entries=chosen.entries(runner),
+        limit=TRAIL_ROWS,
+        query=request.url.query,
+    )
+
+
+@router.get("/trail.csv", dependencies=[Depends(TRAIL_READ)])
+def trail_csv(runner: Runner, chosen: Filter) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["at", "recorded_at", "actor", "subject_id", "action", "reason"])
+    for e in chosen.entries(runner):
+        writer.writerow(
+            [e.at.isoformat(), e.recorded_at.isoformat(), e.actor, e.subject_id, e.action, e.reason]
+        )
+    return csv_download(out.getvalue(), "trail.csv")
+
+
+def csv_download(text: str, name: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def chosen_report(
+    runner: Runner,
+    period: Annotated[str | None, Query(max_length=20)] = None,
+    known_at: Annotated[FormDate, Query()] = None,
+) -> Report:
+    within = reporting_period(period or str(datetime.now(UTC).year), None, None)
+    recorded_by = known_at_time(known_at) or datetime.now(UTC)
+    return report(runner.get(Metrics), within, recorded_by)
+
+
+Chosen = Annotated[Report, Depends(chosen_report)]
+
+
+@dataclass(frozen=True)
+class Bar:
+    figure: Figure
+    width: int
+
+
+def charted(figures: list[Figure]) -> dict[str, list[Bar]]:
+    """The figures by metric, each with a bar scaled to its metric's largest figure."""
+    by_metric: dict[str, list[Figure]] = {}
+    for figure in figures:
+        by_metric.setdefault(figure.metric, []).append(figure)
+    charts = {}
+    for metric, found in by_metric.items():
+        top = max((f.value for f in found if f.value is not None), default=0.0) or 1.0
+        charts[metric] = [
+            Bar(f, round(BAR_WIDTH * f.value / top) if f.value is not None else 0) for f in found
+        ]
+    return charts
+
+
+@router.get("/metrics")
+def metrics_page(
+    request: Request,
+    caller: Annotated[Principal, Depends(METRICS_READ)],
+    found: Chosen,
+) -> HTMLResponse:
+    return render(
+        request,
+        "metrics.html",
+        caller=caller,
+        found=found,
+        charts=charted(found.figures),
+        bar_width=BAR_WIDTH,
+        query=request.url.query,
+    )
+
+
+@router.get("/metrics.csv", dependencies=[Depends(METRICS_READ)])
+def metrics_csv(found: Chosen) -> Response:
+    return csv_download(found.csv(), f"metrics-{found.period.label}.csv")
