@@ -3,10 +3,13 @@ form to record a contact. Reads go through `read_of` and the form through `comma
 the session as the caller, so each page is authorised and recorded like the API call it mirrors.
 """
 
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +25,7 @@ from api.problems import problem_of
 from api.reads import read_of, record_read
 from api.routers.case_reads import timeline_entries
 from api.routers.read_models import business_support
-from api.schemas.cases import ContactIn
+from api.schemas.cases import ContactIn, ReviewIn
 from api.web.demo import DEMO_USERS
 from api.web.session import (
     PAGES,
@@ -35,6 +38,7 @@ from api.web.session import (
     signed_out,
 )
 from api.web.story import error_messages, headline, summary
+from domain.case import Case
 from domain.errors import InvalidValue, NotAllowedNow
 from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
 from projections.distribution_list import DistributionList
@@ -43,6 +47,7 @@ from services.commands import Command, NotFound
 from services.keywork import Keywork
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
+LONDON = ZoneInfo("Europe/London")
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["headline"] = headline
 templates.env.filters["summary"] = summary
@@ -189,6 +194,17 @@ def caseload_page(
     )
 
 
+def people_of(keywork: Keywork, case: Case) -> dict[str, str]:
+    """Names for the opaque recipient keys of plan copies, and for the TAC's practitioners."""
+    names = {f"family:{index}": member.name for index, member in enumerate(case.family)}
+    names["referrer"] = "The referrer"
+    for practitioner_id in {*case.tac, *(w.practitioner_id for w in case.key_workers)}:
+        if practitioner_id is not None:
+            name = keywork.practitioner(practitioner_id).name
+            names[f"practitioner:{practitioner_id}"] = names[str(practitioner_id)] = name
+    return names
+
+
 def case_page_response(
     request: Request,
     caller: Principal,
@@ -202,12 +218,14 @@ def case_page_response(
     today = keywork.clock().date()
     day = as_at or today
     events = list(reversed(timeline_entries(case_id, keywork.timeline(case_id))))
+    case = keywork.case(case_id)
     return render(
         request,
         "case.html",
         status=status,
         caller=caller,
-        case=keywork.case(case_id),
+        case=case,
+        names=people_of(keywork, case),
         as_at=day,
         key_workers=who_is_key_worker(runner.get(KeyWorking), case_id, day),
         recipients=runner.get(DistributionList).of(case_id, today, business_support(request)),
@@ -228,6 +246,54 @@ def case_page(
     return case_page_response(request, caller, case_id, keywork, runner, as_at)
 
 
+@dataclass(frozen=True)
+class CaseForm:
+    """A form on the case page: its name, and where the case page shows after it succeeds."""
+
+    name: str
+    done_at: str
+
+
+def submitted(
+    request: Request,
+    caller: Principal,
+    case_id: UUID,
+    keywork: Keywork,
+    runner: Runner,
+    form: CaseForm,
+    entered: dict[str, str],
+    act: Callable[[], object],
+) -> Response:
+    """Validates and records the form (`act`), or shows the case page again with its errors,
+    from the same problem the API would answer."""
+    try:
+        act()
+    except ValidationError as error:
+        problem = problem_of(request, RequestValidationError(error.errors()))
+    except (InvalidValue, NotAllowedNow) as error:
+        problem = problem_of(request, error)
+    else:
+        return RedirectResponse(f"{PAGES}/cases/{case_id}#{form.done_at}", status_code=303)
+    # The form comes back on the case page, which shows the record: a read like any other.
+    record_read(request, caller, "case", str(case_id), "case page")
+    errors = error_messages(problem, FIELD_OF_FORM.get(form.name, {}))
+    shown: dict[str, Any] = {f"{form.name}_errors": errors, f"{form.name}_entered": entered}
+    return case_page_response(
+        request, caller, case_id, keywork, runner, status=problem["status"], errors=errors, **shown
+    )
+
+
+def given(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields filled in: an empty one is missing, as if a client had left it out."""
+    return {name: value for name, value in fields.items() if value not in ("", None, [])}
+
+
+CONTACT = CaseForm("contact", "story")
+REVIEW = CaseForm("review", "story")
+# A form's own name for an API field, where they differ (the errors link to the form's).
+FIELD_OF_FORM = {"review": {"at": "on"}}
+
+
 @router.post("/cases/{case_id}/contacts", dependencies=[Depends(csrf_checked)], response_model=None)
 def record_contact(
     request: Request,
@@ -240,14 +306,15 @@ def record_contact(
     participants: Annotated[str, Form(alias="with")] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    entered = {"kind": kind, "with": participants, "note": note}
-    try:
+    def act() -> None:
         body = ContactIn.model_validate(
-            {
-                "kind": kind or None,
-                "with": [line.strip() for line in participants.splitlines() if line.strip()],
-                "note": note.strip() or None,
-            }
+            given(
+                {
+                    "kind": kind,
+                    "with": [line.strip() for line in participants.splitlines() if line.strip()],
+                    "note": note.strip(),
+                }
+            )
         )
         keywork.update_case(
             command,
@@ -256,24 +323,47 @@ def record_contact(
                 stamp, kind=body.kind, participants=body.participants, note=body.note
             ),
         )
-    except ValidationError as error:
-        problem = problem_of(request, RequestValidationError(error.errors()))
-    except (InvalidValue, NotAllowedNow) as error:
-        problem = problem_of(request, error)
-    else:
-        return RedirectResponse(f"{PAGES}/cases/{case_id}#story", status_code=303)
-    # The form comes back on the case page, which shows the record: a read like any other.
-    record_read(request, caller, "case", str(case_id), "case page")
-    return case_page_response(
-        request,
-        caller,
-        case_id,
-        keywork,
-        runner,
-        status=problem["status"],
-        errors=error_messages(problem),
-        entered=entered,
-    )
+
+    entered = {"kind": kind, "with": participants, "note": note}
+    return submitted(request, caller, case_id, keywork, runner, CONTACT, entered, act)
+
+
+def local_time(day: str, at: str) -> datetime | str | None:
+    """The date and time fields as a time in England, or as typed for validation to refuse."""
+    if not day:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(day), time.fromisoformat(at or "10:00"), LONDON)
+    except ValueError:
+        return f"{day} {at}"
+
+
+@router.post("/cases/{case_id}/reviews", dependencies=[Depends(csrf_checked)], response_model=None)
+def schedule_review(
+    request: Request,
+    case_id: UUID,
+    command: Annotated[Command, Depends(command_for("schedule_review", page_principal))],
+    caller: Caller,
+    keywork: Service,
+    runner: Runner,
+    on: Annotated[str, Form()] = "",
+    at: Annotated[str, Form(alias="time")] = "",
+    location: Annotated[str, Form()] = "",
+) -> Response:
+    def act() -> None:
+        body = ReviewIn.model_validate(
+            given({"at": local_time(on, at), "location": location.strip()})
+        )
+        keywork.schedule_review(
+            command,
+            case_id,
+            at=body.at,
+            location=body.location,
+            requested_by="key_worker" if caller.role == "key_worker" else "coordinator",
+        )
+
+    entered = {"on": on, "time": at, "location": location}
+    return submitted(request, caller, case_id, keywork, runner, REVIEW, entered, act)
 
 
 @router.get("/go")

@@ -12,7 +12,9 @@ TOLD = {"ContactRecorded": ("kind", "participants")}
 MESSAGES = {
     ("kind", "literal_error"): "Select the kind of contact",
     ("kind", "missing"): "Select the kind of contact",
-    ("note", "no_nul_characters"): "Remove the NUL character from the note",
+    ("at", "missing"): "Enter the date of the review",
+    ("at", "datetime_from_date_parsing"): "Enter a real date and time for the review",
+    ("location", "missing"): "Enter where the review will be",
 }
 
 
@@ -32,12 +34,18 @@ def summary(entry: TimelineEntry) -> str:
     return "; ".join(parts)
 
 
-def error_messages(problem: dict[str, Any]) -> list[dict[str, str]]:
-    """The problem's errors, each with the field it links to and a message for a person."""
+def error_messages(
+    problem: dict[str, Any], form_fields: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """The problem's errors, each with the form field it links to and a message for a person.
+
+    `form_fields` renames the API's fields where the form's differ (a review's `at` is its date).
+    """
     errors = problem.get("errors") or [{"field": "", "rule": ""}]
+    renamed = form_fields or {}
     return [
         {
-            "field": error["field"],
+            "field": renamed.get(error["field"], error["field"]),
             "message": MESSAGES.get((error["field"], error["rule"]), problem["detail"]),
         }
         for error in errors

@@ -11,11 +11,11 @@ from uuid import uuid4
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case, views_of
@@ -82,10 +82,24 @@ def checked(browser: WebDriver, name: str) -> None:
 
 
 def click_through(browser: WebDriver, by: str, value: str) -> None:
-    """Clicks what leads to another page, and waits until that page has replaced this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
+    """Clicks what leads to another page, and waits until that page has loaded in its place.
+
+    The old page is marked; a new document has no mark. Asking mid-navigation may fail, and is
+    then asked again.
+    """
+    browser.execute_script("window.keyworkOldPage = true;")
     browser.find_element(by, value).click()
-    WebDriverWait(browser, PAGE_WAIT_SECONDS).until(staleness_of(page))
+    WebDriverWait(browser, PAGE_WAIT_SECONDS, ignored_exceptions=[WebDriverException]).until(
+        lambda page: page.execute_script(
+            "return !window.keyworkOldPage && document.readyState === 'complete';"
+        )
+    )
+
+
+def choose_date(browser: WebDriver, field_id: str, day: str) -> None:
+    """Picks a day in a date field, as its picker does (typing it depends on the locale)."""
+    field = browser.find_element(By.ID, field_id)
+    browser.execute_script("arguments[0].value = arguments[1];", field, day)
 
 
 def text_of(browser: WebDriver, selector: str) -> str:
@@ -225,7 +239,7 @@ def test_a_commissioner_sees_the_dashboard_and_downloads_it(
     # An earlier "as known on" day: the same page, as it was known then.
     browser.find_element(By.ID, "period").clear()
     browser.find_element(By.ID, "period").send_keys("2026")
-    browser.find_element(By.ID, "known_at").send_keys("01012026")
+    choose_date(browser, "known_at", "2026-01-01")
     click_through(browser, By.CSS_SELECTOR, "main form button[type=submit]")
     assert "known_at=2026-01-01" in browser.current_url
     assert "as recorded by 1 January 2026" in text_of(browser, "main")
@@ -234,3 +248,28 @@ def test_a_commissioner_sees_the_dashboard_and_downloads_it(
     assert exported[0].startswith("period,first_day,last_day,area,age_band,known_at,metric")
     assert all(line.startswith("2026,2026-01-01,2026-12-31") for line in exported[1:])
     assert all(",2026-01-01T" in line for line in exported[1:])
+
+
+def test_a_key_worker_schedules_a_review_after_being_told_what_is_missing(
+    browser: WebDriver, service: RunningService
+) -> None:
+    case_id = new_active_case(service)
+    sign_in(browser, service, service.token("key_worker", key_worker_of(service, case_id)))
+    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    choose_date(browser, "on", "2027-03-01")
+    click_through(browser, By.CSS_SELECTOR, "#schedule-review + form button")
+    summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary a")
+    assert summary.text == "Enter where the review will be"
+    assert summary.get_attribute("href").endswith("#location")
+    assert browser.find_element(By.ID, "on").get_attribute("value") == "2027-03-01"
+    checked(browser, "review-with-error")
+
+    browser.find_element(By.ID, "location").send_keys("The family home")
+    click_through(browser, By.CSS_SELECTOR, "#schedule-review + form button")
+    assert text_of(browser, ".keywork-story li h3") == "Review scheduled"
+    reviews = [
+        event
+        for event in service.get(f"/cases/{case_id}/timeline").json()["events"]
+        if event["type"] == "ReviewScheduled"
+    ]
+    assert [event["details"]["at"][:16] for event in reviews] == ["2027-03-01T10:00"]
