@@ -54,5 +54,5 @@ def create_app(
     routers = (cases, key_working, reviews, plans, case_reads, read_models, data_protection)
     for module in (*routers, metrics, letters_router, directory, health):
         app.include_router(module.router)
-    pages.install(app)
+    pages.install(app, settings)
     return app

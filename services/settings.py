@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     managers_email: str = "managers@keywork.invalid"
     # A contact still overdue this many days after it was due is raised with the managers.
     escalate_overdue_after_days: int = Field(7, ge=0)
+    # GOV.UK Frontend's built files (its dist/govuk folder), for the pages' styles. Unset: the
+    # node_modules that `npm ci` fills beside the code.
+    frontend_dir: Path | None = None
     # The sign-in page offers demo users (a coordinator, business support, a commissioner).
     demo: bool = False
     # Business support is on every distribution list.

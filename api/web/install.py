@@ -19,21 +19,21 @@ from api.web.pages import render, router
 from api.web.session import PAGES, SignInNeeded
 from domain.errors import InvalidValue
 from services.commands import NotFound
+from services.settings import Settings
 
 log = logging.getLogger("keywork.pages")
 
-GOVUK_FRONTEND = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 
 
-def install(app: FastAPI) -> None:
-    if not (GOVUK_FRONTEND / "govuk-frontend.min.css").exists():
+def install(app: FastAPI, settings: Settings) -> None:
+    frontend = settings.frontend_dir or NODE_MODULES
+    if not (frontend / "govuk-frontend.min.css").exists():
         log.warning("GOV.UK Frontend is not installed (npm ci): the pages will be unstyled")
     # Mounted before /static, which would otherwise take these paths.
-    app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND, check_dir=False))
+    app.mount("/static/govuk", StaticFiles(directory=frontend, check_dir=False))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"))
-    app.mount(
-        "/assets/images", StaticFiles(directory=GOVUK_FRONTEND / "assets/images", check_dir=False)
-    )
+    app.mount("/assets/images", StaticFiles(directory=frontend / "assets/images", check_dir=False))
     app.include_router(router)
     app.include_router(oversight.router)
     app.add_exception_handler(SignInNeeded, _sign_in)
