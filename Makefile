@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 NODE_MODULES := node_modules/.package-lock.json
 # The browser tests drive Debian's Chromium through its chromedriver.
 CHROMEDRIVER := /usr/bin/chromedriver
-APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) apt-get
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run test lint bench bench-scale faults
 
