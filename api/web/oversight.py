@@ -15,7 +15,7 @@ from api.dependencies import Runner, Service
 from api.metrics_report import Report, report
 from api.reads import known_at_time, read_of
 from api.routers.metrics import reporting_period
-from api.web.pages import AsAt, FormDate, by_urgency, render
+from api.web.pages import AsAt, FormDate, by_urgency, child_names, render
 from api.web.session import PAGES, page_principal
 from projections.caseloads import EVERYTHING_RECORDED, team_caseload
 from projections.key_working import KeyWorking
@@ -47,7 +47,16 @@ def team_page(
         worker.cases.sort(key=by_urgency)
     # Workers with an overdue contact first.
     workers.sort(key=lambda w: (not any(c.contact_overdue for c in w.cases), w.name))
-    return render(request, "team.html", caller=caller, team_id=team_id, workers=workers, as_at=day)
+    names = child_names(caller, keywork, [case for worker in workers for case in worker.cases])
+    return render(
+        request,
+        "team.html",
+        caller=caller,
+        team_id=team_id,
+        workers=workers,
+        names=names,
+        as_at=day,
+    )
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from domain.errors import InvalidValue, NotAllowedNow
 from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
+from projections.runner import ProjectionRunner
 from services.commands import Command, NotFound
 from services.keywork import Keywork
 
@@ -205,45 +206,52 @@ def people_of(keywork: Keywork, case: Case) -> dict[str, str]:
     return names
 
 
+@dataclass(frozen=True)
+class OnCase:
+    """A request about one case, from a signed-in caller, with what its page is made from."""
+
+    request: Request
+    caller: Principal
+    case_id: UUID
+    keywork: Keywork
+    runner: ProjectionRunner
+
+
+def on_case(
+    request: Request, case_id: UUID, caller: Caller, keywork: Service, runner: Runner
+) -> OnCase:
+    return OnCase(request, caller, case_id, keywork, runner)
+
+
+About = Annotated[OnCase, Depends(on_case)]
+
+
 def case_page_response(
-    request: Request,
-    caller: Principal,
-    case_id: UUID,
-    keywork: Keywork,
-    runner: Runner,
-    as_at: date | None = None,
-    status: int = 200,
-    **form: Any,
+    on: OnCase, as_at: date | None = None, status: int = 200, **form: Any
 ) -> HTMLResponse:
-    today = keywork.clock().date()
+    today = on.keywork.clock().date()
     day = as_at or today
-    events = list(reversed(timeline_entries(case_id, keywork.timeline(case_id))))
-    case = keywork.case(case_id)
+    events = list(reversed(timeline_entries(on.case_id, on.keywork.timeline(on.case_id))))
+    case = on.keywork.case(on.case_id)
+    recipients = on.runner.get(DistributionList).of(on.case_id, today, business_support(on.request))
     return render(
-        request,
+        on.request,
         "case.html",
         status=status,
-        caller=caller,
+        caller=on.caller,
         case=case,
-        names=people_of(keywork, case),
+        names=people_of(on.keywork, case),
         as_at=day,
-        key_workers=who_is_key_worker(runner.get(KeyWorking), case_id, day),
-        recipients=runner.get(DistributionList).of(case_id, today, business_support(request)),
+        key_workers=who_is_key_worker(on.runner.get(KeyWorking), on.case_id, day),
+        recipients=recipients,
         events=events,
         **form,
     )
 
 
-@router.get("/cases/{case_id}")
-def case_page(
-    request: Request,
-    case_id: UUID,
-    caller: Annotated[Principal, Depends(CASE_READ)],
-    keywork: Service,
-    runner: Runner,
-    as_at: AsAt = None,
-) -> HTMLResponse:
-    return case_page_response(request, caller, case_id, keywork, runner, as_at)
+@router.get("/cases/{case_id}", dependencies=[Depends(CASE_READ)])
+def case_page(on: About, as_at: AsAt = None) -> HTMLResponse:
+    return case_page_response(on, as_at)
 
 
 @dataclass(frozen=True)
@@ -255,32 +263,23 @@ class CaseForm:
 
 
 def submitted(
-    request: Request,
-    caller: Principal,
-    case_id: UUID,
-    keywork: Keywork,
-    runner: Runner,
-    form: CaseForm,
-    entered: dict[str, str],
-    act: Callable[[], object],
+    on: OnCase, form: CaseForm, entered: dict[str, str], act: Callable[[], object]
 ) -> Response:
     """Validates and records the form (`act`), or shows the case page again with its errors,
     from the same problem the API would answer."""
     try:
         act()
     except ValidationError as error:
-        problem = problem_of(request, RequestValidationError(error.errors()))
+        problem = problem_of(on.request, RequestValidationError(error.errors()))
     except (InvalidValue, NotAllowedNow) as error:
-        problem = problem_of(request, error)
+        problem = problem_of(on.request, error)
     else:
-        return RedirectResponse(f"{PAGES}/cases/{case_id}#{form.done_at}", status_code=303)
+        return RedirectResponse(f"{PAGES}/cases/{on.case_id}#{form.done_at}", status_code=303)
     # The form comes back on the case page, which shows the record: a read like any other.
-    record_read(request, caller, "case", str(case_id), "case page")
+    record_read(on.request, on.caller, "case", str(on.case_id), "case page")
     errors = error_messages(problem, FIELD_OF_FORM.get(form.name, {}))
     shown: dict[str, Any] = {f"{form.name}_errors": errors, f"{form.name}_entered": entered}
-    return case_page_response(
-        request, caller, case_id, keywork, runner, status=problem["status"], errors=errors, **shown
-    )
+    return case_page_response(on, status=problem["status"], errors=errors, **shown)
 
 
 def given(fields: dict[str, Any]) -> dict[str, Any]:
@@ -296,12 +295,8 @@ FIELD_OF_FORM = {"review": {"at": "on"}}
 
 @router.post("/cases/{case_id}/contacts", dependencies=[Depends(csrf_checked)], response_model=None)
 def record_contact(
-    request: Request,
-    case_id: UUID,
+    on: About,
     command: Annotated[Command, Depends(command_for("record_contact", page_principal))],
-    caller: Caller,
-    keywork: Service,
-    runner: Runner,
     kind: Annotated[str, Form()] = "",
     participants: Annotated[str, Form(alias="with")] = "",
     note: Annotated[str, Form()] = "",
@@ -316,16 +311,16 @@ def record_contact(
                 }
             )
         )
-        keywork.update_case(
+        on.keywork.update_case(
             command,
-            case_id,
+            on.case_id,
             lambda case, stamp: case.record_contact(
                 stamp, kind=body.kind, participants=body.participants, note=body.note
             ),
         )
 
     entered = {"kind": kind, "with": participants, "note": note}
-    return submitted(request, caller, case_id, keywork, runner, CONTACT, entered, act)
+    return submitted(on, CONTACT, entered, act)
 
 
 def local_time(day: str, at: str) -> datetime | str | None:
@@ -340,30 +335,26 @@ def local_time(day: str, at: str) -> datetime | str | None:
 
 @router.post("/cases/{case_id}/reviews", dependencies=[Depends(csrf_checked)], response_model=None)
 def schedule_review(
-    request: Request,
-    case_id: UUID,
+    on: About,
     command: Annotated[Command, Depends(command_for("schedule_review", page_principal))],
-    caller: Caller,
-    keywork: Service,
-    runner: Runner,
-    on: Annotated[str, Form()] = "",
+    day: Annotated[str, Form(alias="on")] = "",
     at: Annotated[str, Form(alias="time")] = "",
     location: Annotated[str, Form()] = "",
 ) -> Response:
     def act() -> None:
         body = ReviewIn.model_validate(
-            given({"at": local_time(on, at), "location": location.strip()})
+            given({"at": local_time(day, at), "location": location.strip()})
         )
-        keywork.schedule_review(
+        on.keywork.schedule_review(
             command,
-            case_id,
+            on.case_id,
             at=body.at,
             location=body.location,
-            requested_by="key_worker" if caller.role == "key_worker" else "coordinator",
+            requested_by="key_worker" if on.caller.role == "key_worker" else "coordinator",
         )
 
-    entered = {"on": on, "time": at, "location": location}
-    return submitted(request, caller, case_id, keywork, runner, REVIEW, entered, act)
+    entered = {"on": day, "time": at, "location": location}
+    return submitted(on, REVIEW, entered, act)
 
 
 @router.get("/go")

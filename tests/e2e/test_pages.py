@@ -209,6 +209,7 @@ def test_a_manager_sees_the_team_and_a_key_workers_view_on_the_trail(
     sign_in(browser, service, service.token("manager", "manager-pages"))
     assert browser.current_url.endswith(f"/ui/teams/{MANAGERS_TEAM}")
     assert "Jo Keyworker" in browser.page_source
+    assert CHILD_NAME in text_of(browser, "main")
     checked(browser, "team")
 
     click_through(browser, By.LINK_TEXT, "Trail")
