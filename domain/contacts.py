@@ -1,6 +1,6 @@
 """The service agreement's contact frequency, and the contacts made with the family."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
@@ -9,6 +9,7 @@ from eventsourcing.domain import event
 from domain.aggregate import require_choice, require_text
 from domain.case_base import MAX_NAME_LENGTH, CaseBase
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.functions import KeyWorkingFunction, check_functions
 from domain.schedule import is_overdue, next_contact_due
 from domain.stamp import Stamp
 
@@ -23,6 +24,7 @@ class Contact:
     kind: ContactKind
     participants: list[str]
     note: str | None
+    functions: list[KeyWorkingFunction] = field(default_factory=list)
 
 
 def check_contact(contact: Contact, recorded_at: datetime) -> None:
@@ -33,6 +35,7 @@ def check_contact(contact: Contact, recorded_at: datetime) -> None:
         require_text(f"with[{index}]", participant, MAX_NAME_LENGTH)
     if contact.note is not None:
         require_text("note", contact.note)
+    check_functions(contact.functions)
 
 
 class ContactsPart(CaseBase):
@@ -61,17 +64,32 @@ class ContactsPart(CaseBase):
         self.agreement_signed_on = signed_on
 
     def record_contact(
-        self, stamp: Stamp, *, kind: ContactKind, participants: list[str], note: str | None
+        self,
+        stamp: Stamp,
+        *,
+        kind: ContactKind,
+        participants: list[str],
+        note: str | None,
+        functions: list[KeyWorkingFunction] | None = None,
     ) -> None:
         self._require_open()
-        check_contact(Contact(stamp.occurred_at, kind, participants, note), stamp.recorded_at)
-        self._contact_recorded(stamp, kind=kind, participants=participants, note=note)
+        contact = Contact(stamp.occurred_at, kind, participants, note, functions or [])
+        check_contact(contact, stamp.recorded_at)
+        self._contact_recorded(
+            stamp, kind=kind, participants=participants, note=note, functions=contact.functions
+        )
 
     @event("ContactRecorded")
     def _contact_recorded(
-        self, stamp: Stamp, kind: ContactKind, participants: list[str], note: str | None
+        self,
+        stamp: Stamp,
+        kind: ContactKind,
+        participants: list[str],
+        note: str | None,
+        # Contacts recorded before functions were asked for have none.
+        functions: list[KeyWorkingFunction] | None = None,
     ) -> None:
-        contact = Contact(stamp.occurred_at, kind, participants, note)
+        contact = Contact(stamp.occurred_at, kind, participants, note, functions or [])
         self.contacts[self._applying_event_id()] = contact
 
     def flag_contact_overdue(self, stamp: Stamp, *, due_on: date, told: Told) -> None:

@@ -109,7 +109,11 @@ def record_contact(
         command.at(body.occurred_at),
         case_id,
         lambda case, stamp: case.record_contact(
-            stamp, kind=body.kind, participants=body.participants, note=body.note
+            stamp,
+            kind=body.kind,
+            participants=body.participants,
+            note=body.note,
+            functions=body.functions,
         ),
     )
     return accepted(outcome, "case_id")

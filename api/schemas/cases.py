@@ -11,6 +11,7 @@ from domain.case import Route
 from domain.case_base import Channel, ClosureReason, Status
 from domain.closure import AuditOutcome
 from domain.contacts import ContactKind
+from domain.functions import KeyWorkingFunction
 from domain.key_workers import KeyWorkerKind
 from domain.reviews import RequestedBy
 
@@ -117,6 +118,8 @@ class ContactIn(CommandBody):
     kind: ContactKind
     participants: list[str] = Field(default=[], alias="with")
     note: str | None = None
+    # Which of the ten key working functions the contact served (domain/functions.py).
+    functions: list[KeyWorkingFunction] = []
 
 
 class TacMemberIn(CommandBody):

@@ -40,6 +40,7 @@ from api.web.session import (
 from api.web.story import error_messages, headline, summary
 from domain.case import Case
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.functions import AREAS
 from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
@@ -245,6 +246,7 @@ def case_page_response(
         key_workers=who_is_key_worker(on.runner.get(KeyWorking), on.case_id, day),
         recipients=recipients,
         events=events,
+        areas=AREAS,
         **form,
     )
 
@@ -263,7 +265,7 @@ class CaseForm:
 
 
 def submitted(
-    on: OnCase, form: CaseForm, entered: dict[str, str], act: Callable[[], object]
+    on: OnCase, form: CaseForm, entered: dict[str, Any], act: Callable[[], object]
 ) -> Response:
     """Validates and records the form (`act`), or shows the case page again with its errors,
     from the same problem the API would answer."""
@@ -300,6 +302,7 @@ def record_contact(
     kind: Annotated[str, Form()] = "",
     participants: Annotated[str, Form(alias="with")] = "",
     note: Annotated[str, Form()] = "",
+    functions: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> Response:
     def act() -> None:
         body = ContactIn.model_validate(
@@ -308,6 +311,7 @@ def record_contact(
                     "kind": kind,
                     "with": [line.strip() for line in participants.splitlines() if line.strip()],
                     "note": note.strip(),
+                    "functions": functions,
                 }
             )
         )
@@ -315,11 +319,15 @@ def record_contact(
             command,
             on.case_id,
             lambda case, stamp: case.record_contact(
-                stamp, kind=body.kind, participants=body.participants, note=body.note
+                stamp,
+                kind=body.kind,
+                participants=body.participants,
+                note=body.note,
+                functions=body.functions,
             ),
         )
 
-    entered = {"kind": kind, "with": participants, "note": note}
+    entered = {"kind": kind, "with": participants, "note": note, "functions": functions}
     return submitted(on, CONTACT, entered, act)
 
 

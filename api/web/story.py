@@ -6,7 +6,7 @@ from typing import Any
 from api.schemas.cases import TimelineEntry
 
 # The few details worth a line in the story, by event; the rest stay on the API's timeline.
-TOLD = {"ContactRecorded": ("kind", "participants")}
+TOLD = {"ContactRecorded": ("kind", "participants", "functions")}
 
 # What a person should read for a field's broken rule; others read the problem's detail.
 MESSAGES = {

@@ -294,3 +294,21 @@ def test_a_wrong_tac_role_is_corrected_and_reads_show_the_correction(
     unknown = correction | {"corrects_event_id": case_id}
     refused = service.post(f"/cases/{case_id}/corrections", unknown)
     assert rules(assert_problem(refused, 404)) == {("corrects_event_id", "correctable_event")}
+
+
+def test_a_contact_records_the_key_working_functions_it_served(service: RunningService) -> None:
+    case_id = new_active_case(service)
+    path = f"/cases/{case_id}/contacts"
+    unknown = service.post(path, {"kind": "phone", "functions": ["advocacy", "gossip"]})
+    assert ("functions[1]", "literal_error") in rules(assert_problem(unknown, 422))
+    twice = service.post(path, {"kind": "phone", "functions": ["advocacy", "advocacy"]})
+    assert ("functions", "unique") in rules(assert_problem(twice, 422))
+
+    served = ["facilitating_meetings", "coordinating_services"]
+    assert service.post(path, {"kind": "meeting", "functions": served}).status_code == 200
+    contacts = [
+        event
+        for event in service.get(f"/cases/{case_id}/timeline").json()["events"]
+        if event["type"] == "ContactRecorded"
+    ]
+    assert [event["details"]["functions"] for event in contacts] == [served]

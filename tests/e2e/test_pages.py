@@ -139,6 +139,7 @@ def test_a_key_worker_signs_in_opens_a_case_and_records_a_contact(
 
     # No kind chosen: the GOV.UK error summary, linked to the field, from the API's problem.
     browser.find_element(By.ID, "note").send_keys("Talked through the new therapy times")
+    browser.find_element(By.ID, "functions-coordinating_services").click()
     click_through(browser, By.CSS_SELECTOR, "#record-contact + form button")
     assert browser.title.startswith("Error:")
     summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary a")
@@ -148,6 +149,7 @@ def test_a_key_worker_signs_in_opens_a_case_and_records_a_contact(
     assert browser.find_element(By.ID, "note").get_attribute("value") == (
         "Talked through the new therapy times"
     )
+    assert browser.find_element(By.ID, "functions-coordinating_services").is_selected()
     checked(browser, "case-with-error")
     assert _contacts(service, case_id) == 0
 
@@ -156,6 +158,7 @@ def test_a_key_worker_signs_in_opens_a_case_and_records_a_contact(
     assert browser.current_url.endswith(f"/ui/cases/{case_id}#story")
     assert text_of(browser, ".keywork-story li h3") == "Contact recorded"
     assert "kind: phone" in text_of(browser, ".keywork-story li")
+    assert "functions: coordinating services" in text_of(browser, ".keywork-story li")
     assert _contacts(service, case_id) == 1
 
     # Each page shown is a recorded read: the caseload once, the case three times (opened,

@@ -1,8 +1,11 @@
+from copy import deepcopy
 from datetime import timedelta
+from typing import get_args
 
 import pytest
 
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.functions import AREAS, KeyWorkingFunction
 from domain.schedule import next_contact_due
 from tests.unit.story import NOW, TODAY, given_active, given_closed, given_eligible, stamp, then
 
@@ -124,3 +127,46 @@ def test_a_contact_that_is_not_overdue_is_not_flagged() -> None:
     with pytest.raises(NotAllowedNow) as refused:
         case.flag_contact_overdue(stamp(), due_on=TODAY + timedelta(days=14), told="key_worker")
     assert refused.value.rule == "contact_overdue"
+
+
+def test_a_contact_names_the_key_working_functions_it_served() -> None:
+    case = given_active()
+    served: list[KeyWorkingFunction] = ["single_point_of_contact", "advocacy"]
+    case.record_contact(stamp(), kind="meeting", participants=[], note=None, functions=served)
+    [(name, fields)] = then(case)
+    assert (name, fields["functions"]) == ("ContactRecorded", served)
+    assert [contact.functions for contact in case.contacts.values()] == [served]
+
+
+@pytest.mark.parametrize(
+    ("functions", "field", "rule"),
+    [
+        (["tea_and_biscuits"], "functions[0]", "one_of"),
+        (["advocacy", "advocacy"], "functions", "unique"),
+    ],
+)
+def test_functions_outside_the_ten_or_named_twice_are_refused(
+    functions: list[KeyWorkingFunction], field: str, rule: str
+) -> None:
+    case = given_active()
+    with pytest.raises(InvalidValue) as refused:
+        case.record_contact(stamp(), kind="phone", participants=[], note=None, functions=functions)
+    assert (refused.value.field, refused.value.rule) == (field, rule)
+    assert then(case) == []
+
+
+def test_a_contact_recorded_before_functions_existed_replays_with_none() -> None:
+    case = given_active()
+    replayed = deepcopy(case)
+    case.record_contact(stamp(), kind="phone", participants=[], note=None)
+    [event] = case.collect_events()
+    del event.__dict__["functions"]  # as the store holds such an event
+    event.mutate(replayed)
+    assert [contact.functions for contact in replayed.contacts.values()] == [[]]
+
+
+def test_the_guide_names_ten_functions_in_four_areas() -> None:
+    named = [function for functions in AREAS.values() for function in functions]
+    assert len(AREAS) == 4
+    assert sorted(named) == sorted(get_args(KeyWorkingFunction))
+    assert len(named) == 10

@@ -16,6 +16,8 @@ CLEAR = {
     ("EligibilityDecided", "unmet_criteria"): "names of the rules' criteria",
     ("PersonalDataErased", "reason"): "the legal basis; written after the key is gone",
     ("Stamp", "actor"): "a staff user id",
+    ("ContactRecorded", "functions"): "key working functions, from a fixed list",
+    ("Contact", "functions"): "key working functions, from a fixed list",
     ("TacMember", "role"): "a practitioner's professional role",
     ("Transfer", "to_area"): "a service area",
     ("Transfer", "to_team"): "a service team",
