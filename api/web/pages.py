@@ -1,6 +1,7 @@
-"""The pages: sign in, a caseload, a case (its story, key workers, distribution list) and the
-form to record a contact. Reads go through `read_of` and the form through `command_for`, with
-the session as the caller, so each page is authorised and recorded like the API call it mirrors.
+"""The pages: sign in, a caseload, a case (its story, key workers, Team Around the Child,
+distribution list and plans) and its forms to record a contact and schedule a review. Reads go
+through `read_of` and forms through `command_for`, with the session as the caller, so each page is
+authorised and recorded like the API call it mirrors.
 """
 
 from collections.abc import Callable

@@ -45,7 +45,8 @@ def csrf_token(request: Request) -> str:
 async def csrf_checked(request: Request, csrf: Annotated[str, Form()] = "") -> None:
     """A dependency of every page form: the form's token must be this browser's."""
     expected = request.cookies.get(CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(csrf, expected):
+    # As bytes: compare_digest refuses non-ASCII text, which a hostile form may send.
+    if not expected or not secrets.compare_digest(csrf.encode(), expected.encode()):
         raise Forbidden("the form has expired: open the page again and resubmit")
 
 

@@ -277,3 +277,18 @@ def test_a_key_worker_schedules_a_review_after_being_told_what_is_missing(
         if event["type"] == "ReviewScheduled"
     ]
     assert [event["details"]["at"][:16] for event in reviews] == ["2027-03-01T10:00"]
+
+
+def test_a_form_without_this_browsers_token_changes_nothing(service: RunningService) -> None:
+    case_id = new_active_case(service)
+    session = f"keywork_session={service.token('key_worker', key_worker_of(service, case_id))}"
+    path = f"/ui/cases/{case_id}/contacts"
+    for csrf, cookie in (("", ""), ("forged", "the-real-one"), ("é", "e")):
+        response = service.http.post(
+            path,
+            data={"kind": "phone", "csrf": csrf},
+            headers={"Cookie": f"{session}; keywork_csrf={cookie}"},
+        )
+        assert response.status_code == 403, response.text
+        assert "the form has expired" in response.text
+    assert _contacts(service, case_id) == 0
