@@ -13,6 +13,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from domain.age_bands import age_band
+from domain.stamp import event_id
 from projections import history
 from projections.key_working import KeyWorking
 from projections.read_model import Handler
@@ -27,6 +28,7 @@ class Metrics(KeyWorking):
         "closures": "case_id",
         "plans": "case_id",
         "plan_copies": "case_id",
+        "contact_functions": "case_id",
     }
     tables = (
         *KeyWorking.tables,
@@ -44,11 +46,17 @@ class Metrics(KeyWorking):
         "CREATE TABLE IF NOT EXISTS {schema}.{p}plan_copies (case_id uuid NOT NULL, "
         f"plan_version int NOT NULL, sent boolean NOT NULL, at timestamptz NOT NULL, {HISTORY})",
         "CREATE INDEX IF NOT EXISTS {p}plan_copies_case ON {schema}.{p}plan_copies (case_id)",
+        # Which key working functions each contact served; when it occurred is the contact's.
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}contact_functions (case_id uuid NOT NULL, "
+        f"event_id uuid NOT NULL, function text NOT NULL, {HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}contact_functions_case "
+        "ON {schema}.{p}contact_functions (case_id)",
     )
 
     def handles(self) -> dict[str, Handler]:
         return super().handles() | {
             "Referred": self._referred,
+            "ContactRecorded": self._contacted_for_metrics,
             "Closed": self._closed_for_metrics,
             "ClosureAudited": self._audited,
             "Reopened": self._reopened,
@@ -68,6 +76,14 @@ class Metrics(KeyWorking):
             "previous_case_id": event.previous_case_id,
         }
         history.insert(cursor, self.table("cases"), row, event.stamp.recorded_at)
+
+    def _contacted_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._contacted(cursor, event)
+        contact = event_id(event.originator_id, event.originator_version)
+        # Contacts recorded before functions were asked for have none.
+        for function in getattr(event, "functions", None) or []:
+            row = {"case_id": event.originator_id, "event_id": contact, "function": function}
+            history.insert(cursor, self.table("contact_functions"), row, event.stamp.recorded_at)
 
     def _closed_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
         self._closed(cursor, event)

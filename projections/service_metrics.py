@@ -68,6 +68,7 @@ class Facts:
     closures: dict[UUID, list[DictRow]]  # of every case: re-referrals look across areas
     plans: list[DictRow]
     copies: dict[tuple[UUID, int], list[DictRow]]
+    functions: list[tuple[date, str]]  # each function a contact served, on the day it occurred
 
 
 def known_facts(
@@ -92,10 +93,19 @@ def known_facts(
             key=lambda row: row["seq"],
         )
     )
+    contact_rows = by_case(model.facts("contacts", known_at))
     contacts = {
         case_id: sorted(row["occurred_at"].date() for row in rows)
-        for case_id, rows in by_case(model.facts("contacts", known_at)).items()
+        for case_id, rows in contact_rows.items()
     }
+    occurred = {
+        row["event_id"]: row["occurred_at"].date() for rows in contact_rows.values() for row in rows
+    }
+    functions = [
+        (occurred[row["event_id"]], row["function"])
+        for row in model.facts("contact_functions", known_at)
+        if row["event_id"] in occurred
+    ]
     copies: dict[tuple[UUID, int], list[DictRow]] = defaultdict(list)
     for row in model.facts("plan_copies", known_at):
         copies[row["case_id"], row["plan_version"]].append(row)
@@ -108,6 +118,7 @@ def known_facts(
         closures=by_case(model.facts("closures", known_at), everyone=True),
         plans=[row for row in model.facts("plans", known_at) if row["case_id"] in cases],
         copies=copies,
+        functions=functions,
     )
 
 
@@ -127,6 +138,7 @@ def service_metrics(facts: Facts, within: Period) -> list[Figure]:
         _audits_on_time(facts, within),
         *_caseloads(facts, within),
         *_returns(facts, within),
+        *counts_by("contact_functions", (f for day, f in facts.functions if within.holds(day))),
     ]
 
 
