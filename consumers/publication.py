@@ -74,7 +74,7 @@ CASE_EVENTS: dict[str, Fields] = {
         "contact_every_days": e.contact_every_days,
         "signed_on": e.signed_on,
     },
-    "ContactRecorded": lambda e: {"kind": e.kind},
+    "ContactRecorded": lambda e: {"kind": e.kind, "functions": getattr(e, "functions", None) or []},
     "ContactCorrected": lambda e: {
         "corrects_event_id": e.corrects_event_id,
         "kind": e.contact.kind,

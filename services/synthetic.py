@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
 from domain.aggregate import KeyworkAggregate
@@ -22,6 +22,7 @@ from domain.case import Case, Child, Referrer
 from domain.case_base import FamilyMember
 from domain.directory import Agency, Practitioner
 from domain.eligibility import NORFOLK_RULES, EligibilityFacts
+from domain.functions import KeyWorkingFunction
 from domain.stamp import Stamp, event_id
 from services.keywork import Keywork
 from services.recorder import Receipt
@@ -43,6 +44,7 @@ MEETS = EligibilityFacts(True, True, 4, 3)
 FALLS_SHORT = EligibilityFacts(True, False, 1, 1)
 REVIEW_EVERY = timedelta(days=182)
 TAC_SIZE = 5
+FUNCTIONS: list[KeyWorkingFunction] = list(get_args(KeyWorkingFunction))
 YEAR = timedelta(days=365)
 
 
@@ -252,7 +254,9 @@ def _steps(
         late = rng.random() < 0.025
         factor = rng.uniform(1.05, 1.5) if late else rng.uniform(0.15, 0.9)
         moment += timedelta(days=every * factor)
-        yield moment, partial(case.record_contact, kind="home_visit", participants=[], note=None)
+        served = rng.sample(FUNCTIONS, k=rng.randint(1, 3))
+        contact = partial(case.record_contact, kind="home_visit", participants=[], note=None)
+        yield moment, partial(contact, functions=served)
     review = allocated + REVIEW_EVERY
     while review < horizon:
         yield review, partial(_review, case, review, parent)

@@ -68,7 +68,11 @@ def story(keywork: Keywork) -> None:
         as_(),
         case_id,
         lambda case, stamp: case.record_contact(
-            stamp, kind="home_visit", participants=["Alex Parent"], note="co-ordination of visits"
+            stamp,
+            kind="home_visit",
+            participants=["Alex Parent"],
+            note="co-ordination of visits",
+            functions=["advocacy"],
         ),
     )
 
@@ -128,6 +132,9 @@ def test_every_event_is_published_once_as_a_valid_cloud_event_in_case_order(
         assert sequences == sorted(sequences)  # one key, one partition, in order
     allocated = [e for e in events if e.get_type() == "uk.keywork.case.key_worker_allocated.v1"]
     assert {"kind", "from", "practitioner_id"} == set(allocated[0].get_data())
+    contacted = [e.get_data() for e in events if e.get_type().endswith(".contact_recorded.v1")]
+    assert {"kind", "functions"} == set(contacted[0])
+    assert {"kind": "home_visit", "functions": ["advocacy"]} in contacted
 
 
 def test_no_name_nhs_number_date_of_birth_address_or_free_text_is_published(
