@@ -1,5 +1,6 @@
 """Commands on a case: referral to closure, with contacts, transfer and corrections."""
 
+from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
@@ -22,11 +23,12 @@ from api.schemas.cases import (
     TransferIn,
 )
 from api.schemas.common import CaseAccepted
-from domain.case import Child, Referrer
+from domain.case import Case, Child, Referrer
 from domain.case_base import FamilyMember
 from domain.corrections import Replacement
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue
+from domain.stamp import Stamp
 from domain.transfers import Transfer
 from services.commands import Command
 
@@ -105,18 +107,23 @@ def sign_service_agreement(
 def record_contact(
     case_id: UUID, body: ContactIn, command: RecordContact, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.record_contact(
+    outcome = keywork.update_case(command.at(body.occurred_at), case_id, contact_recorded(body))
+    return accepted(outcome, "case_id")
+
+
+def contact_recorded(body: ContactIn) -> Callable[[Case, Stamp], None]:
+    """The decision that records the contact `body` describes (here and on the case page)."""
+
+    def record(case: Case, stamp: Stamp) -> None:
+        case.record_contact(
             stamp,
             kind=body.kind,
             participants=body.participants,
             note=body.note,
             functions=body.functions,
-        ),
-    )
-    return accepted(outcome, "case_id")
+        )
+
+    return record
 
 
 @router.post("/cases/{case_id}/transfer", response_model=CaseAccepted)

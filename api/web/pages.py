@@ -25,6 +25,7 @@ from api.policy import ALLOWED, Forbidden, require_case
 from api.problems import problem_of
 from api.reads import read_of, record_read
 from api.routers.case_reads import timeline_entries
+from api.routers.cases import contact_recorded
 from api.routers.read_models import business_support
 from api.schemas.cases import ContactIn, ReviewIn
 from api.web.demo import DEMO_USERS
@@ -316,17 +317,7 @@ def record_contact(
                 }
             )
         )
-        on.keywork.update_case(
-            command,
-            on.case_id,
-            lambda case, stamp: case.record_contact(
-                stamp,
-                kind=body.kind,
-                participants=body.participants,
-                note=body.note,
-                functions=body.functions,
-            ),
-        )
+        on.keywork.update_case(command, on.case_id, contact_recorded(body))
 
     entered = {"kind": kind, "with": participants, "note": note, "functions": functions}
     return submitted(on, CONTACT, entered, act)
