@@ -1,5 +1,6 @@
 """Agencies and the practitioners who work for them."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 from uuid import UUID
@@ -11,6 +12,19 @@ from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
 
 Sector = Literal["health", "education", "social_care", "housing", "voluntary", "other"]
+# The courses the seeds name for key workers (the Lincolnshire non-designated key worker role
+# asks for the induction before the role is held).
+Course = Literal["key_working_induction", "early_support", "safeguarding"]
+
+
+@dataclass(frozen=True)
+class Training:
+    course: Course
+    completed_on: date
+    expires_on: date | None  # None: it does not expire
+
+    def current_on(self, day: date) -> bool:
+        return self.completed_on <= day and (self.expires_on is None or day <= self.expires_on)
 
 
 class Agency(KeyworkAggregate):
@@ -64,6 +78,7 @@ class Practitioner(KeyworkAggregate):
         self.postal_address = postal_address
         self.team_id = team_id
         self.left_on: date | None = None
+        self.training: list[Training] = []
 
     def change_contact_details(
         self, stamp: Stamp, *, email: str | None, phone: str | None, postal_address: str | None
@@ -91,6 +106,25 @@ class Practitioner(KeyworkAggregate):
     @event("PractitionerLeftAgency")
     def _left_agency(self, stamp: Stamp, on: date, reason: str) -> None:
         self.left_on = on
+
+    def record_training(
+        self, stamp: Stamp, *, course: Course, completed_on: date, expires_on: date | None
+    ) -> None:
+        self._require_in_post()
+        require_choice("course", course, Course)
+        if completed_on > stamp.recorded_at.date():
+            raise InvalidValue("completed_on", "not_in_future", "completed_on is in the future")
+        if expires_on is not None and expires_on <= completed_on:
+            raise InvalidValue("expires_on", "after_completed_on", "it expires after completion")
+        self._training_completed(stamp, training=Training(course, completed_on, expires_on))
+
+    @event("TrainingCompleted")
+    def _training_completed(self, stamp: Stamp, training: Training) -> None:
+        self.training.append(training)
+
+    def trained_on(self, course: Course, day: date) -> bool:
+        """Whether a completion of `course` is current on `day`."""
+        return any(t.course == course and t.current_on(day) for t in self.training)
 
     def _require_in_post(self) -> None:
         if self.left_on is not None:

@@ -34,6 +34,7 @@ class KeyWorkerOnDay:
 class CaseloadEntry:
     case_id: UUID
     role: str  # key_worker, or cover for someone else's case
+    kind: str | None  # a key worker's: designated, non_designated, ...
     from_date: date
     until: date | None
     contact_every_days: int | None
@@ -77,7 +78,7 @@ def caseload(
     held = _fetch(
         model,
         model.sql(
-            "SELECT case_id, role, from_date, until FROM {schema}.{p}periods "
+            "SELECT case_id, role, kind, from_date, until FROM {schema}.{p}periods "
             "WHERE practitioner_id = %(practitioner)s AND from_date <= %(as_at)s "
             "AND (until IS NULL OR until >= %(as_at)s) "
             "AND (closed_on IS NULL OR closed_on > %(as_at)s) AND "
@@ -187,6 +188,7 @@ def _entry(held: dict[str, Any], facts: dict[str, Any], as_at: date) -> Caseload
     return CaseloadEntry(
         case_id=held["case_id"],
         role=held["role"],
+        kind=held["kind"],
         from_date=held["from_date"],
         until=held["until"],
         contact_every_days=facts.get("every"),

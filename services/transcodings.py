@@ -9,6 +9,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.contacts import Contact
+from domain.directory import Training
 from domain.eligibility import EligibilityFacts
 from domain.key_workers import Cover, KeyWorker
 from domain.plans import PlanAction, PlanCopy, PlanVersion
@@ -54,6 +55,7 @@ VALUE_OBJECTS = (
     Cover,
     Contact,
     TacMember,
+    Training,
     Review,
     ReviewReport,
     PlanAction,

@@ -1,5 +1,6 @@
 """Agencies and practitioners."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
@@ -18,6 +19,8 @@ from api.schemas.directory import (
     PractitionerAccepted,
     PractitionerIn,
     PractitionerOut,
+    TrainingIn,
+    TrainingOut,
 )
 from services.commands import Command
 
@@ -77,9 +80,24 @@ def leave_agency(
     return accepted(outcome, "practitioner_id")
 
 
+@router.post("/practitioners/{practitioner_id}/training", response_model=PractitionerAccepted)
+def record_training(
+    practitioner_id: UUID, body: TrainingIn, command: Manage, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.update_practitioner(
+        command.at(body.occurred_at),
+        practitioner_id,
+        lambda practitioner, stamp: practitioner.record_training(
+            stamp, course=body.course, completed_on=body.completed_on, expires_on=body.expires_on
+        ),
+    )
+    return accepted(outcome, "practitioner_id")
+
+
 @router.get("/practitioners/{practitioner_id}", response_model=PractitionerOut, dependencies=[Read])
 def practitioner(practitioner_id: UUID, keywork: Service) -> PractitionerOut:
     found = keywork.practitioner(practitioner_id)
+    today = keywork.clock().date()
     return PractitionerOut(
         practitioner_id=found.id,
         version=found.version,
@@ -91,4 +109,8 @@ def practitioner(practitioner_id: UUID, keywork: Service) -> PractitionerOut:
         postal_address=found.postal_address,
         team_id=found.team_id,
         left_on=found.left_on,
+        training=[
+            TrainingOut(**asdict(training), current=training.current_on(today))
+            for training in found.training
+        ],
     )

@@ -29,6 +29,7 @@ from projections.distribution_list import DistributionList, Recipient
 from projections.key_working import KeyWorking
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, TrailEntry, Views, trail
+from services.keywork import Keywork
 
 router = APIRouter(tags=["read models"])
 
@@ -91,6 +92,8 @@ class TeamCaseloadOut(BaseModel):
     as_at: date
     known_at: datetime | None
     key_workers: list[WorkerCaseload]
+    # Non-designated key workers holding the role without a current key working induction.
+    without_induction: list[UUID]
 
 
 class TrailOut(BaseModel):
@@ -158,13 +161,28 @@ def practitioner_caseload(practitioner_id: UUID, at: At) -> CaseloadOut:
     response_model=TeamCaseloadOut,
     dependencies=[Depends(read_of("read_team_caseloads", "team", "team caseloads", "team_id"))],
 )
-def team_caseloads(team_id: str, at: At) -> TeamCaseloadOut:
+def team_caseloads(team_id: str, at: At, keywork: Service) -> TeamCaseloadOut:
+    workers = team_caseload(at.model, team_id, at.as_at, at.recorded_by)
     return TeamCaseloadOut(
         team_id=team_id,
         as_at=at.as_at,
         known_at=at.known_at,
-        key_workers=team_caseload(at.model, team_id, at.as_at, at.recorded_by),
+        key_workers=workers,
+        without_induction=without_induction(keywork, workers, at.as_at),
     )
+
+
+def without_induction(keywork: Keywork, workers: list[WorkerCaseload], day: date) -> list[UUID]:
+    """The non-designated key workers holding the role on `day` without a current key working
+    induction (the seeds ask for it before the role is taken on)."""
+    return [
+        worker.practitioner_id
+        for worker in workers
+        if any(c.role == "key_worker" and c.kind == "non_designated" for c in worker.cases)
+        and not keywork.practitioner(worker.practitioner_id).trained_on(
+            "key_working_induction", day
+        )
+    ]
 
 
 @dataclass(frozen=True)

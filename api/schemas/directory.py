@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, EmailStr
 
 from api.schemas.common import Accepted, CommandBody
-from domain.directory import Sector
+from domain.directory import Course, Sector
 
 
 class AgencyIn(CommandBody):
@@ -37,6 +37,19 @@ class LeavingIn(CommandBody):
     reason: str
 
 
+class TrainingIn(CommandBody):
+    course: Course
+    completed_on: date
+    expires_on: date | None = None
+
+
+class TrainingOut(BaseModel):
+    course: Course
+    completed_on: date
+    expires_on: date | None
+    current: bool  # today
+
+
 class AgencyAccepted(Accepted):
     agency_id: UUID
 
@@ -63,3 +76,4 @@ class PractitionerOut(BaseModel):
     postal_address: str | None
     team_id: str | None
     left_on: date | None
+    training: list[TrainingOut]

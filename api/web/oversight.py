@@ -15,6 +15,7 @@ from api.dependencies import Runner, Service
 from api.metrics_report import Report, report
 from api.reads import known_at_time, read_of
 from api.routers.metrics import reporting_period
+from api.routers.read_models import without_induction
 from api.web.pages import AsAt, FormDate, by_urgency, child_names, render
 from api.web.session import PAGES, page_principal
 from projections.caseloads import EVERYTHING_RECORDED, team_caseload
@@ -55,6 +56,7 @@ def team_page(
         team_id=team_id,
         workers=workers,
         names=names,
+        without_induction=without_induction(keywork, workers, day),
         as_at=day,
     )
 

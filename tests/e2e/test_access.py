@@ -139,6 +139,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/practitioners"): DIRECTORY,
     ("PUT", "/practitioners/{practitioner_id}/contact-details"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/leaving"): DIRECTORY,
+    ("POST", "/practitioners/{practitioner_id}/training"): DIRECTORY,
     ("GET", "/practitioners/{practitioner_id}"): STAFF_ANYWHERE | {"admin"},
     ("GET", "/metrics"): {
         "coordinator",

@@ -241,3 +241,38 @@ def test_a_managers_trail_of_one_person_is_itself_on_the_record(service: Running
             break
         time.sleep(0.05)
     assert any(e["subject_id"] == worker and e["action"] == "viewed trail" for e in views)
+
+
+def test_a_non_designated_key_worker_is_flagged_until_inducted(service: RunningService) -> None:
+    agency = service.post("/agencies", {"name": "Trust", "sector": "health"}).json()["agency_id"]
+
+    def key_worker(name: str, kind: str) -> tuple[str, Any]:
+        worker = service.post(
+            "/practitioners",
+            {"name": name, "role_title": "Key worker", "agency_id": agency, "team_id": "east"},
+        ).json()["practitioner_id"]
+        case_id = service.post("/referrals", referral()).json()["case_id"]
+        service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)
+        allocation = {"kind": kind, "from": day(0), "practitioner_id": worker}
+        return worker, service.post(f"/cases/{case_id}/key-worker", allocation)
+
+    key_worker("Dee", "designated")  # never flagged
+    non_designated, allocated = key_worker("Nia", "non_designated")
+    assert read(service, "/teams/east/caseloads", allocated)["without_induction"] == [
+        non_designated
+    ]
+
+    training = f"/practitioners/{non_designated}/training"
+    refused = service.post(training, {"course": "knitting", "completed_on": day(-30)})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "course"
+    inducted = service.post(training, {"course": "key_working_induction", "completed_on": day(-1)})
+    assert inducted.status_code == 200, inducted.text
+    assert read(service, f"/practitioners/{non_designated}")["training"] == [
+        {
+            "course": "key_working_induction",
+            "completed_on": day(-1),
+            "expires_on": None,
+            "current": True,
+        }
+    ]
+    assert read(service, "/teams/east/caseloads")["without_induction"] == []

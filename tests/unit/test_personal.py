@@ -18,6 +18,7 @@ CLEAR = {
     ("Stamp", "actor"): "a staff user id",
     ("ContactRecorded", "functions"): "key working functions, from a fixed list",
     ("Contact", "functions"): "key working functions, from a fixed list",
+    ("Training", "course"): "a course's name, from a fixed list",
     ("TacMember", "role"): "a practitioner's professional role",
     ("Transfer", "to_area"): "a service area",
     ("Transfer", "to_team"): "a service team",

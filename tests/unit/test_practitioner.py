@@ -91,3 +91,54 @@ def test_nothing_changes_after_a_practitioner_has_left() -> None:
         practitioner.leave_agency(stamp(), on=TODAY, reason="again")
     assert then(practitioner) == []
     assert practitioner.email == "jo@nhs.example"
+
+
+def test_training_is_current_from_completion_to_expiry() -> None:
+    practitioner = given_practitioner()
+    completed = TODAY - timedelta(days=400)
+    practitioner.record_training(
+        stamp(),
+        course="safeguarding",
+        completed_on=completed,
+        expires_on=completed + timedelta(days=365),
+    )
+    practitioner.record_training(
+        stamp(), course="key_working_induction", completed_on=TODAY, expires_on=None
+    )
+    assert [name for name, _ in then(practitioner)] == ["TrainingCompleted"] * 2
+    assert practitioner.trained_on("safeguarding", completed + timedelta(days=365))
+    assert not practitioner.trained_on("safeguarding", TODAY)  # expired
+    assert not practitioner.trained_on("safeguarding", completed - timedelta(days=1))
+    assert practitioner.trained_on("key_working_induction", TODAY + timedelta(days=3650))
+    assert not practitioner.trained_on("early_support", TODAY)
+
+
+@pytest.mark.parametrize(
+    ("course", "days_ago", "lasts_days", "field"),
+    [
+        ("first_aid", 0, None, "course"),
+        ("safeguarding", -1, None, "completed_on"),  # tomorrow
+        ("safeguarding", 10, 0, "expires_on"),  # expires the day it is completed
+    ],
+)
+def test_training_refused(course: str, days_ago: int, lasts_days: int | None, field: str) -> None:
+    practitioner = given_practitioner()
+    completed_on = TODAY - timedelta(days=days_ago)
+    with pytest.raises(InvalidValue) as refused:
+        practitioner.record_training(
+            stamp(),
+            course=course,  # type: ignore[arg-type]
+            completed_on=completed_on,
+            expires_on=None if lasts_days is None else completed_on + timedelta(days=lasts_days),
+        )
+    assert refused.value.field == field
+    assert then(practitioner) == []
+
+
+def test_no_training_is_recorded_for_someone_who_has_left() -> None:
+    practitioner = given_practitioner()
+    practitioner.leave_agency(stamp(), on=TODAY, reason="Moved away")
+    with pytest.raises(NotAllowedNow):
+        practitioner.record_training(
+            stamp(), course="safeguarding", completed_on=TODAY, expires_on=None
+        )
