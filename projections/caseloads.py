@@ -228,7 +228,13 @@ def overdue_contacts(model: KeyWorking, today: date) -> list[OverdueContact]:
     overdue = []
     for case_id in case_ids:
         entry = _entry(
-            {"case_id": case_id, "role": "key_worker", "from_date": today, "until": None},
+            {
+                "case_id": case_id,
+                "role": "key_worker",
+                "kind": None,
+                "from_date": today,
+                "until": None,
+            },
             facts[case_id],
             today,
         )
