@@ -57,7 +57,7 @@ class GroupCommit:
         self._changed = threading.Condition()
         self._queue: list[Append] = []
         self._committing = False
-        self.batches = 0  # transactions committed or attempted, for tests and benchmarks
+        self.batches = 0  # transactions committed or attempted, for the tests
 
     def append(self, item: Append) -> Sequence[int]:
         with self._changed:

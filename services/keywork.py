@@ -29,6 +29,10 @@ class Keywork(CaseCommands, DirectoryCommands, ErasureCommands):
             case = self.load(Case, case_id, copy=False)
         except NotFound:
             return None
+        return self.access_to(case, with_teams)
+
+    def access_to(self, case: Case, with_teams: bool) -> CaseAccess:
+        """Who may see this case, already loaded, today."""
         workers = workers_ever(case) if with_teams else set()
         teams = {worker: self.practitioner(worker).team_id for worker in workers}
         return case_access(case, self.clock().date(), teams)

@@ -33,17 +33,19 @@ Caller = Annotated[Principal, Depends(principal)]
 def schedule_review(
     case_id: UUID, body: ReviewIn, command: ScheduleReview, caller: Caller, keywork: Service
 ) -> JSONResponse:
-    requested_by: RequestedBy = body.requested_by or (
-        "key_worker" if caller.role == "key_worker" else "coordinator"
-    )
     review_id, outcome = keywork.schedule_review(
         command.at(body.occurred_at),
         case_id,
         at=body.at,
         location=body.location,
-        requested_by=requested_by,
+        requested_by=requester(body, caller),
     )
     return accepted(outcome, "case_id", 201, review_id=str(review_id))
+
+
+def requester(body: ReviewIn, caller: Principal) -> RequestedBy:
+    """Who asked for the review: as the body says, or else the caller's own role."""
+    return body.requested_by or ("key_worker" if caller.role == "key_worker" else "coordinator")
 
 
 @router.post("/cases/{case_id}/reviews/{review_id}/reschedule", response_model=CaseAccepted)

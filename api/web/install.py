@@ -8,17 +8,13 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.policy import Forbidden
-from api.problems import problem_of, respond
+from api.problems import HANDLERS, problem_of, respond
 from api.web import oversight
 from api.web.pages import render, router
 from api.web.session import PAGES, SignInNeeded
-from domain.errors import InvalidValue
-from services.commands import NotFound
 from services.settings import Settings
 
 log = logging.getLogger("keywork.pages")
@@ -37,7 +33,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(router)
     app.include_router(oversight.router)
     app.add_exception_handler(SignInNeeded, _sign_in)
-    for failure in (Forbidden, NotFound, RequestValidationError, InvalidValue):
+    for failure in HANDLERS:
         app.add_exception_handler(failure, _page_or_problem)
 
 

@@ -5,7 +5,7 @@ authorised and recorded like the API call it mirrors.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +27,7 @@ from api.reads import read_of, record_read
 from api.routers.case_reads import timeline_entries
 from api.routers.cases import contact_recorded
 from api.routers.read_models import business_support
+from api.routers.reviews import requester
 from api.schemas.cases import ContactIn, ReviewIn
 from api.web.demo import DEMO_USERS
 from api.web.session import (
@@ -163,13 +164,12 @@ def child_names(
     """The child's name for each case the caller may read; others show by case id alone."""
     names = {}
     for entry in entries:
-        access = keywork.case_access(entry.case_id, caller.role == "manager")
         try:
-            require_case(caller, "read_case", access)
+            case = keywork.load(Case, entry.case_id, copy=False)  # only read here
+            require_case(caller, "read_case", keywork.access_to(case, caller.role == "manager"))
         except (Forbidden, NotFound):
             continue
-        child = keywork.case(entry.case_id).child
-        names[entry.case_id] = f"{child.given_name} {child.family_name}"
+        names[entry.case_id] = f"{case.child.given_name} {case.child.family_name}"
     return names
 
 
@@ -194,7 +194,6 @@ def caseload_page(
         entries=entries,
         names=child_names(caller, keywork, entries),
         as_at=day,
-        today=keywork.clock().date(),
     )
 
 
@@ -260,10 +259,11 @@ def case_page(on: About, as_at: AsAt = None) -> HTMLResponse:
 
 @dataclass(frozen=True)
 class CaseForm:
-    """A form on the case page: its name, and where the case page shows after it succeeds."""
+    """A form on the case page: its name, and its own names for the API's fields where they
+    differ (the errors link to the form's)."""
 
     name: str
-    done_at: str
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 def submitted(
@@ -278,10 +278,10 @@ def submitted(
     except (InvalidValue, NotAllowedNow) as error:
         problem = problem_of(on.request, error)
     else:
-        return RedirectResponse(f"{PAGES}/cases/{on.case_id}#{form.done_at}", status_code=303)
+        return RedirectResponse(f"{PAGES}/cases/{on.case_id}#story", status_code=303)
     # The form comes back on the case page, which shows the record: a read like any other.
     record_read(on.request, on.caller, "case", str(on.case_id), "case page")
-    errors = error_messages(problem, FIELD_OF_FORM.get(form.name, {}))
+    errors = error_messages(problem, form.renamed)
     shown: dict[str, Any] = {f"{form.name}_errors": errors, f"{form.name}_entered": entered}
     return case_page_response(on, status=problem["status"], errors=errors, **shown)
 
@@ -291,10 +291,8 @@ def given(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value not in ("", None, [])}
 
 
-CONTACT = CaseForm("contact", "story")
-REVIEW = CaseForm("review", "story")
-# A form's own name for an API field, where they differ (the errors link to the form's).
-FIELD_OF_FORM = {"review": {"at": "on"}}
+CONTACT = CaseForm("contact")
+REVIEW = CaseForm("review", {"at": "on"})
 
 
 @router.post("/cases/{case_id}/contacts", dependencies=[Depends(csrf_checked)], response_model=None)
@@ -350,7 +348,7 @@ def schedule_review(
             on.case_id,
             at=body.at,
             location=body.location,
-            requested_by="key_worker" if on.caller.role == "key_worker" else "coordinator",
+            requested_by=requester(body, on.caller),
         )
 
     entered = {"on": day, "time": at, "location": location}

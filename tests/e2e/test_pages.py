@@ -292,3 +292,17 @@ def test_a_form_without_this_browsers_token_changes_nothing(service: RunningServ
         assert response.status_code == 403, response.text
         assert "the form has expired" in response.text
     assert _contacts(service, case_id) == 0
+
+
+def test_any_failure_on_a_page_is_answered_as_a_page(service: RunningService) -> None:
+    session = {"Cookie": f"keywork_session={service.token('commissioner', 'commissioner-pages')}"}
+    bad_period = service.http.get("/ui/metrics?period=someday", headers=session)
+    wrong_method = service.http.post("/ui/metrics", headers=session)
+    for response, status in ((bad_period, 422), (wrong_method, 405)):
+        assert response.status_code == status
+        assert response.headers["content-type"].startswith("text/html")
+        assert '<h1 class="govuk-heading-l">' in response.text
+    # The API's answers are unchanged.
+    assert service.http.post("/metrics", headers=service.as_()).headers["content-type"] == (
+        "application/problem+json"
+    )
