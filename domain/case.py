@@ -20,6 +20,7 @@ from domain.eligibility import EligibilityFacts, RuleSet, age_on, unmet_criteria
 from domain.erasure import ErasurePart
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.nhs_number import is_valid_nhs_number
+from domain.outcomes import OutcomeScores, OutcomesPart
 from domain.plans import PlansPart
 from domain.reviews import ReviewsPart
 from domain.stamp import Stamp
@@ -47,7 +48,14 @@ class Child:
 
 
 class Case(
-    CorrectionsPart, ReviewsPart, PlansPart, TransferPart, ClosurePart, ConsentPart, ErasurePart
+    CorrectionsPart,
+    OutcomesPart,
+    ReviewsPart,
+    PlansPart,
+    TransferPart,
+    ClosurePart,
+    ConsentPart,
+    ErasurePart,
 ):
     @classmethod
     def refer(
@@ -121,6 +129,7 @@ class Case(
         self.tac_events = {}
         self.reviews = {}
         self.next_review_on = None
+        self.outcomes: list[OutcomeScores] = []
         self.plans = {}
         self.transfer = None
         self.closure_reason = None

@@ -17,6 +17,7 @@ from domain.stamp import event_id
 if TYPE_CHECKING:
     from domain.contacts import Contact
     from domain.key_workers import Cover, KeyWorker
+    from domain.outcomes import OutcomeScores
     from domain.plans import PlanVersion
     from domain.reviews import Review
     from domain.tac import TacMember
@@ -70,6 +71,7 @@ class CaseBase(KeyworkAggregate):
         tac_events: dict[UUID, UUID]  # the event that set a TAC member's details → practitioner
         reviews: dict[UUID, "Review"]
         next_review_on: date | None
+        outcomes: list["OutcomeScores"]  # in the order measured
         plans: dict[int, "PlanVersion"]
         transfer: "Transfer | None"
         closure_reason: ClosureReason | None

@@ -75,6 +75,7 @@ EVENT_FIELDS: dict[str, Placeholders] = {
     "ClosureAudited": {"findings": ERASED},
     "Reopened": _REASON,
     "ConsentOverridden": _REASON,
+    "OutcomesMeasured": {"scores": {}},
 }
 
 

@@ -29,6 +29,7 @@ class Metrics(KeyWorking):
         "plans": "case_id",
         "plan_copies": "case_id",
         "contact_functions": "case_id",
+        "outcome_scores": "case_id",
     }
     tables = (
         *KeyWorking.tables,
@@ -51,6 +52,9 @@ class Metrics(KeyWorking):
         f"event_id uuid NOT NULL, function text NOT NULL, {HISTORY})",
         "CREATE INDEX IF NOT EXISTS {p}contact_functions_case "
         "ON {schema}.{p}contact_functions (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}outcome_scores (case_id uuid NOT NULL, "
+        f"measured_on date NOT NULL, area text NOT NULL, score int NOT NULL, {HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}outcome_scores_case ON {schema}.{p}outcome_scores (case_id)",
     )
 
     def handles(self) -> dict[str, Handler]:
@@ -63,6 +67,7 @@ class Metrics(KeyWorking):
             "PlanSigned": self._plan_signed,
             "PlanCopySent": self._plan_copy,
             "PlanCopyFailed": self._plan_copy,
+            "OutcomesMeasured": self._outcomes_measured,
         }
 
     def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
@@ -123,6 +128,17 @@ class Metrics(KeyWorking):
             "at": event.stamp.occurred_at,
         }
         history.insert(cursor, self.table("plan_copies"), row, event.stamp.recorded_at)
+
+    def _outcomes_measured(self, cursor: Cursor[DictRow], event: Any) -> None:
+        measured_on = event.stamp.occurred_at.date()
+        for area, score in event.scores.items():  # none once the child's data is erased
+            row = {"case_id": event.originator_id, "measured_on": measured_on, "area": area}
+            history.insert(
+                cursor,
+                self.table("outcome_scores"),
+                row | {"score": score},
+                event.stamp.recorded_at,
+            )
 
     def facts(self, table: str, known_at: datetime) -> list[DictRow]:
         """The rows of one of its tables as known at `known_at`."""

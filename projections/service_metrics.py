@@ -69,6 +69,7 @@ class Facts:
     plans: list[DictRow]
     copies: dict[tuple[UUID, int], list[DictRow]]
     functions: list[tuple[date, str]]  # each function a contact served, on the day it occurred
+    outcomes: dict[UUID, list[DictRow]]  # each case's scores, oldest first
 
 
 def known_facts(
@@ -119,7 +120,12 @@ def known_facts(
         plans=[row for row in model.facts("plans", known_at) if row["case_id"] in cases],
         copies=copies,
         functions=functions,
+        outcomes=by_case(sorted(model.facts("outcome_scores", known_at), key=_measured_on)),
     )
+
+
+def _measured_on(row: DictRow) -> date:
+    return row["measured_on"]
 
 
 def service_metrics(facts: Facts, within: Period) -> list[Figure]:
@@ -139,6 +145,7 @@ def service_metrics(facts: Facts, within: Period) -> list[Figure]:
         *_caseloads(facts, within),
         *_returns(facts, within),
         *counts_by("contact_functions", (f for day, f in facts.functions if within.holds(day))),
+        *_distance_travelled(facts, within),
     ]
 
 
@@ -285,3 +292,36 @@ def _returns(facts: Facts, within: Period) -> list[Figure]:
             kinds.append("re_referral")
     kinds += ["reopening" for c in _all_closures(facts) if within.holds(c["reopened_on"])]
     return counts_by("returns_within_12_months", kinds)
+
+
+def _distance_travelled(facts: Facts, within: Period) -> list[Figure]:
+    """The mean change from a case's first scores to its last, over the cases last measured in
+    the period with an earlier measurement: per area, and over all areas ("all", per case)."""
+    by_area: dict[str, list[int]] = defaultdict(list)
+    per_case: list[float] = []
+    for rows in facts.outcomes.values():
+        first_day, last_day = rows[0]["measured_on"], rows[-1]["measured_on"]
+        if not within.holds(last_day) or first_day == last_day:
+            continue
+        first = {row["area"]: row["score"] for row in rows if row["measured_on"] == first_day}
+        changes = {
+            row["area"]: row["score"] - first[row["area"]]
+            for row in rows
+            if row["measured_on"] == last_day and row["area"] in first
+        }
+        for area, change in changes.items():
+            by_area[area].append(change)
+        if changes:
+            per_case.append(sum(changes.values()) / len(changes))
+    metric = "outcome_distance_travelled_mean"
+    return [
+        *(
+            Figure.of(metric, _mean(values), len(values), area)
+            for area, values in sorted(by_area.items())
+        ),
+        Figure.of(metric, _mean(per_case), len(per_case)),
+    ]
+
+
+def _mean(values: list[float] | list[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None

@@ -18,6 +18,7 @@ from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.key_workers import KeyWorkerKind
+from domain.outcomes import OutcomeMeasure
 from domain.plans import PlanAction
 from domain.reviews import RequestedBy
 from domain.stamp import Stamp, event_id
@@ -28,6 +29,7 @@ from services.commands import Command, NotFound, Outcome
 
 class CaseCommands(KeyworkApplication):
     reopen_window_days: int = REOPEN_WINDOW_DAYS
+    outcome_measure: OutcomeMeasure = OutcomeMeasure()
 
     def update_case(
         self, command: Command, case_id: UUID, decide: Callable[[Case, Stamp], Any]
@@ -229,6 +231,17 @@ class CaseCommands(KeyworkApplication):
             case_id,
             lambda case, stamp: case.reopen(
                 stamp, reason=reason, window_days=self.reopen_window_days
+            ),
+        )
+
+    def measure_outcomes(
+        self, command: Command, case_id: UUID, review_id: UUID, scores: dict[str, int]
+    ) -> Outcome:
+        return self.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.measure_outcomes(
+                stamp, review_id=review_id, scores=scores, measure=self.outcome_measure
             ),
         )
 

@@ -43,6 +43,7 @@ def open_keywork(settings: Settings, database: Database) -> Keywork:
     keys = DataKeys(settings.master_key_bytes, settings.key_cache_seconds)
     keywork = Keywork(env, Areas.load(settings.areas_file), keys)
     keywork.reopen_window_days = settings.reopen_window_days
+    keywork.outcome_measure = settings.outcome_measure
     keywork.erasure_list = ErasureList(settings.erasure_list_path)
     return keywork
 

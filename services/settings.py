@@ -6,10 +6,11 @@ from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.closure import REOPEN_WINDOW_DAYS
+from domain.outcomes import DEFAULT_AREAS, OutcomeMeasure
 
 
 class Settings(BaseSettings):
@@ -45,6 +46,9 @@ class Settings(BaseSettings):
     areas_file: Path | None = None
     # A closed case can be reopened for this long; after it, a new referral links to it.
     reopen_window_days: int = Field(REOPEN_WINDOW_DAYS, ge=0)
+    # The outcome measure scored at reviews: its areas (a JSON list) and its scale.
+    outcome_areas: tuple[str, ...] = Field(DEFAULT_AREAS, min_length=1)
+    outcome_scale: tuple[int, int] = (1, 10)
     # Kafka bootstrap servers (host:port,...); unset, the service runs without the relay.
     kafka_bootstrap_servers: str | None = None
     # Mail: with no SMTP host, messages go to a maildir under the data folder.
@@ -62,6 +66,17 @@ class Settings(BaseSettings):
     demo: bool = False
     # Business support is on every distribution list.
     business_support_email: str = "business-support@keywork.invalid"
+
+    @field_validator("outcome_scale")
+    @classmethod
+    def _scale_rises(cls, scale: tuple[int, int]) -> tuple[int, int]:
+        if scale[0] >= scale[1]:
+            raise ValueError("the lowest score comes first, below the highest")
+        return scale
+
+    @property
+    def outcome_measure(self) -> OutcomeMeasure:
+        return OutcomeMeasure(self.outcome_areas, *self.outcome_scale)
 
     @property
     def uses_embedded_postgres(self) -> bool:

@@ -10,7 +10,12 @@ from api.auth import Principal
 from api.command_context import accepted, command_for
 from api.dependencies import Service
 from api.policy import principal
+from api.reads import read_of
 from api.schemas.cases import (
+    OutcomeJourneyOut,
+    OutcomeMeasureOut,
+    OutcomeScoresOut,
+    OutcomesIn,
     ReasonIn,
     RescheduleIn,
     ReviewAccepted,
@@ -19,6 +24,7 @@ from api.schemas.cases import (
     ReviewReportIn,
 )
 from api.schemas.common import CaseAccepted
+from domain.outcomes import distance_travelled
 from domain.reviews import RequestedBy
 from services.commands import Command
 
@@ -103,3 +109,34 @@ def record_outcome(
         ),
     )
     return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/reviews/{review_id}/outcome-scores", response_model=CaseAccepted)
+def measure_outcomes(
+    case_id: UUID, review_id: UUID, body: OutcomesIn, command: RecordReview, keywork: Service
+) -> JSONResponse:
+    outcome = keywork.measure_outcomes(
+        command.at(body.occurred_at), case_id, review_id, body.scores
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.get(
+    "/cases/{case_id}/outcomes",
+    response_model=OutcomeJourneyOut,
+    dependencies=[Depends(read_of("read_case", "case", "outcomes", "case_id"))],
+)
+def outcome_journey(case_id: UUID, keywork: Service) -> OutcomeJourneyOut:
+    case = keywork.case(case_id)
+    measure = keywork.outcome_measure
+    return OutcomeJourneyOut(
+        case_id=case.id,
+        measure=OutcomeMeasureOut(
+            areas=list(measure.areas), lowest=measure.lowest, highest=measure.highest
+        ),
+        measurements=[
+            OutcomeScoresOut(review_id=m.review_id, measured_on=m.measured_on, scores=m.scores)
+            for m in case.outcomes
+        ],
+        distance_travelled=distance_travelled(case.outcomes),
+    )

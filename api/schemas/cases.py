@@ -163,6 +163,30 @@ class ReviewOutcomeIn(CommandBody):
     key_worker_confirmed: bool
 
 
+class OutcomesIn(CommandBody):
+    scores: dict[str, int]
+
+
+class OutcomeMeasureOut(BaseModel):
+    areas: list[str]
+    lowest: int
+    highest: int
+
+
+class OutcomeScoresOut(BaseModel):
+    review_id: UUID
+    measured_on: date
+    scores: dict[str, int]
+
+
+class OutcomeJourneyOut(BaseModel):
+    case_id: UUID
+    measure: OutcomeMeasureOut
+    measurements: list[OutcomeScoresOut]  # oldest first
+    # The latest score less the first, per area; empty until a second measurement.
+    distance_travelled: dict[str, int]
+
+
 class PlanActionIn(Body):
     who: str
     what: str

@@ -109,6 +109,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/cases/{case_id}/reviews/{review_id}/cancellation"): WORKING,
     ("POST", "/cases/{case_id}/reviews/{review_id}/reports"): WORKING,
     ("POST", "/cases/{case_id}/reviews/{review_id}/outcome"): WORKING,
+    ("POST", "/cases/{case_id}/reviews/{review_id}/outcome-scores"): WORKING,
     ("POST", "/cases/{case_id}/plans"): KEY_WORKING,
     ("POST", "/cases/{case_id}/plans/{plan_version}/signature"): WORKING,
     ("POST", "/cases/{case_id}/plans/{plan_version}/copies"): WORKING,
@@ -117,6 +118,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/cases/{case_id}/timeline"): READING | {"downstream"},
     ("GET", "/cases/{case_id}/key-worker"): READING,
     ("GET", "/cases/{case_id}/distribution-list"): READING,
+    ("GET", "/cases/{case_id}/outcomes"): READING,
     ("GET", "/caseloads/{practitioner_id}"): {
         "coordinator",
         "coordinator_elsewhere",
@@ -261,6 +263,7 @@ AUDITED_READS = (
     ("/cases/{case_id}/timeline", "timeline"),
     ("/cases/{case_id}/key-worker", "key worker"),
     ("/cases/{case_id}/distribution-list", "distribution list"),
+    ("/cases/{case_id}/outcomes", "outcomes"),
     ("/cases/{case_id}/plans/1/distribution", "plan distribution"),
     ("/cases/{case_id}/trail", "trail"),
     ("/caseloads/{practitioner_id}", "caseload"),

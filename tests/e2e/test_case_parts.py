@@ -312,3 +312,55 @@ def test_a_contact_records_the_key_working_functions_it_served(service: RunningS
         if event["type"] == "ContactRecorded"
     ]
     assert [event["details"]["functions"] for event in contacts] == [served]
+
+
+def held_review(service: RunningService, case_id: str, occurred: str) -> str:
+    scheduled = service.post(
+        f"/cases/{case_id}/reviews", {"at": occurred, "location": "Home", "occurred_at": occurred}
+    )
+    review_id = str(scheduled.json()["review_id"])
+    outcome = {
+        "attendees": [],
+        "child_views": "Likes the new chair",
+        "decisions": [],
+        "next_review_on": day(180),
+        "key_worker_confirmed": True,
+        "occurred_at": occurred,
+    }
+    assert service.post(f"/cases/{case_id}/reviews/{review_id}/outcome", outcome).status_code == 200
+    return review_id
+
+
+def test_outcomes_scored_at_reviews_make_the_case_journey(service: RunningService) -> None:
+    case_id = new_active_case(service)
+    areas = service.get(f"/cases/{case_id}/outcomes").json()["measure"]["areas"]
+    assert "family_life" in areas and len(areas) == 7
+    first = held_review(service, case_id, days_ago(120))
+    scores = f"/cases/{case_id}/reviews/{first}/outcome-scores"
+
+    missing = service.post(scores, {"scores": dict.fromkeys(areas[1:], 4)})
+    assert rules(assert_problem(missing, 422)) == {(f"scores.{areas[0]}", "required")}
+    typed = service.post(scores, {"scores": dict.fromkeys(areas, 4) | {"Sam Smith": 3}})
+    assert rules(assert_problem(typed, 422)) == {("scores", "known_areas")}
+    assert "Sam Smith" not in typed.text
+    high = service.post(scores, {"scores": dict.fromkeys(areas, 4) | {"family_life": 11}})
+    assert rules(assert_problem(high, 422)) == {("scores.family_life", "on_scale")}
+
+    accepted = service.post(
+        scores, {"scores": dict.fromkeys(areas, 4), "occurred_at": days_ago(120)}
+    )
+    assert accepted.status_code == 200
+    again = service.post(scores, {"scores": dict.fromkeys(areas, 5)})
+    assert rules(assert_problem(again, 409)) == {("review_id", "once_per_review")}
+    second = held_review(service, case_id, days_ago(1))
+    later = dict.fromkeys(areas, 4) | {"family_life": 7, "social_life": 2}
+    path = f"/cases/{case_id}/reviews/{second}/outcome-scores"
+    assert service.post(path, {"scores": later, "occurred_at": days_ago(1)}).status_code == 200
+
+    journey = service.get(f"/cases/{case_id}/outcomes").json()
+    assert [m["review_id"] for m in journey["measurements"]] == [first, second]
+    assert journey["measurements"][0]["measured_on"] == days_ago(120)[:10]
+    assert journey["distance_travelled"] == dict.fromkeys(areas, 0) | {
+        "family_life": 3,
+        "social_life": -2,
+    }

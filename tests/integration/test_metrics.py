@@ -16,6 +16,7 @@ from api.metrics_report import report
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.corrections import Replacement
+from domain.outcomes import DEFAULT_AREAS
 from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
@@ -109,7 +110,7 @@ def contact(keywork: Keywork, case_id: UUID, day: date) -> UUID:
     return outcome.event_ids[0]  # type: ignore[no-any-return]
 
 
-def review(keywork: Keywork, case_id: UUID, day: date, next_on: date) -> None:
+def review(keywork: Keywork, case_id: UUID, day: date, next_on: date) -> UUID:
     review_id, _ = keywork.schedule_review(
         on(day, 9),
         case_id,
@@ -132,6 +133,7 @@ def review(keywork: Keywork, case_id: UUID, day: date, next_on: date) -> None:
         ),
         hour=11,
     )
+    return review_id
 
 
 def plan(keywork: Keywork, case_id: UUID, copies: list[tuple[datetime, bool]]) -> None:
@@ -422,3 +424,46 @@ def test_the_functions_mix_counts_what_contacts_served_as_known_then(
     assert value(now, "contact_functions") == 13
     # The published figures, reproduced.
     assert figures(report(model, q3, published_at).figures) == found
+
+
+def scored(keywork: Keywork, case_id: UUID, day: date, **scores: int) -> None:
+    """A review held on `day`, scoring 5 in every area but those given."""
+    review_id = review(keywork, case_id, day, date(2028, 1, 1))
+    every = dict.fromkeys(DEFAULT_AREAS, 5) | scores
+    keywork.measure_outcomes(on(day, 12), case_id, review_id, every)
+
+
+def test_distance_travelled_is_the_mean_change_from_first_to_last_scores(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    """Five cases last measured in 2025-Q3 (from 2025-07-01 and 2025-09-01), one measured once,
+    and four last measured in 2025-Q4: too few to show."""
+    worker = practitioner(keywork)
+
+    def case_from(first: date) -> UUID:
+        case_id = refer(keywork, first, "professional", date(2015, 1, 1))
+        allocate(keywork, case_id, worker, first)
+        return case_id
+
+    for _ in range(5):
+        case_id = case_from(date(2025, 7, 1))
+        scored(keywork, case_id, date(2025, 7, 1), family_life=2, communication=6)
+        scored(keywork, case_id, date(2025, 9, 1), family_life=6, communication=5)
+    scored(keywork, case_from(date(2025, 7, 1)), date(2025, 8, 1), family_life=9)
+    for _ in range(4):
+        case_id = case_from(date(2025, 9, 1))
+        scored(keywork, case_id, date(2025, 9, 1))
+        scored(keywork, case_id, date(2025, 11, 1), family_life=10)
+
+    model = metrics_of(keywork, runner)
+    q3 = figures(report(model, period("2025-Q3"), datetime.now(UTC)).figures)
+    metric = "outcome_distance_travelled_mean"
+    assert value(q3, metric, "family_life") == 4.0
+    assert value(q3, metric, "communication") == -1.0
+    assert value(q3, metric, "social_life") == 0.0
+    assert q3[metric, "family_life"].denominator == 5
+    # Per case, the mean change over its seven areas: (4 - 1) / 7.
+    assert value(q3, metric) == round(3 / 7, 2)
+    q4 = figures(report(model, period("2025-Q4"), datetime.now(UTC)).figures)
+    assert value(q4, metric, "family_life") == "suppressed"
+    assert value(q4, metric) == "suppressed"

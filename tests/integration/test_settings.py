@@ -40,3 +40,15 @@ def test_a_generated_secret_is_kept_for_its_owner_only(tmp_path: object) -> None
     assert len(secret) >= 32
     assert Settings(data_dir=tmp_path).signing_secret == secret  # type: ignore[arg-type]
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0  # type: ignore[operator]
+
+
+def test_the_outcome_measure_is_configured_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KEYWORK_OUTCOME_AREAS", '["sleep", "play"]')
+    monkeypatch.setenv("KEYWORK_OUTCOME_SCALE", "[0, 4]")
+    measure = Settings().outcome_measure
+    assert (measure.areas, measure.lowest, measure.highest) == (("sleep", "play"), 0, 4)
+    monkeypatch.setenv("KEYWORK_OUTCOME_SCALE", "[5, 1]")
+    with pytest.raises(ValidationError, match="lowest score comes first"):
+        Settings()
