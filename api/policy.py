@@ -65,6 +65,14 @@ ALLOWED: dict[str, frozenset[str]] = {
     "print_letters": COORDINATION | {"business_support"},
     "manage_directory": frozenset({"admin", "coordinator", "business_support"}),
     "read_directory": CASE_STAFF | {"admin"},
+    "record_supervision": COORDINATION,
+    "read_supervision": COORDINATION,
+}
+# The actions about one practitioner (named in the path) that are scoped to a worker or team.
+ABOUT_A_WORKER = {
+    "read_caseload": "read the caseload",
+    "read_supervision": "read the supervision",
+    "record_supervision": "record the supervision",
 }
 # What a Team Around the Child member from another agency may do with a case: read it.
 READ_ACTIONS = frozenset({"read_case", "read_case_events"})
@@ -115,10 +123,10 @@ def authorise(request: Request, caller: Principal, action: str) -> None:
     if case_id is not None:
         access = request.app.state.keywork.case_access(case_id, caller.role == "manager")
         require_case(caller, action, access)
-    if action == "read_caseload":
+    if action in ABOUT_A_WORKER:
         practitioner = _uuid(params.get("practitioner_id"))
         if practitioner is not None:
-            require_caseload(request, caller, practitioner)
+            require_worker(request, caller, practitioner, ABOUT_A_WORKER[action])
     manager = caller.role == "manager"
     if action == "read_team_caseloads" and manager and params.get("team_id") != caller.team:
         raise Forbidden("a manager may read their own team's caseloads")
@@ -142,16 +150,17 @@ def require_case(caller: Principal, action: str, case: CaseAccess | None) -> Non
             raise Forbidden(NO_CONSENT)
 
 
-def require_caseload(request: Request, caller: Principal, practitioner_id: UUID) -> None:
+def require_worker(request: Request, caller: Principal, practitioner_id: UUID, what: str) -> None:
+    """A key worker may see to only their own; a manager, to their own team's."""
     if caller.role == "key_worker" and caller.user != str(practitioner_id):
-        raise Forbidden("a key worker may read only their own caseload")
+        raise Forbidden(f"a key worker may {what} of themselves only")
     if caller.role == "manager":
         try:
             team = request.app.state.keywork.practitioner(practitioner_id).team_id
         except NotFound:
             team = None
         if team is None or team != caller.team:
-            raise Forbidden("a manager may read the caseloads of their own team")
+            raise Forbidden(f"a manager may {what} of their own team's workers only")
 
 
 # Who is calling: the bearer token for the API (`principal`), the session for pages.

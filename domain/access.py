@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 from domain.aggregate import KeyworkAggregate
 from domain.stamp import Stamp
 
-SubjectKind = Literal["case", "caseload", "team", "trail", "letters", "metrics"]
+SubjectKind = Literal["case", "caseload", "team", "trail", "letters", "metrics", "supervision"]
 
 
 class Access(KeyworkAggregate):

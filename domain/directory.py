@@ -10,6 +10,7 @@ from eventsourcing.domain import event
 from domain.aggregate import KeyworkAggregate, require_choice, require_text
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
+from domain.supervision import MAX_ACTIONS, Supervision, SupervisionKind, supervision_due
 
 Sector = Literal["health", "education", "social_care", "housing", "voluntary", "other"]
 # The courses the seeds name for key workers (the Lincolnshire non-designated key worker role
@@ -77,8 +78,10 @@ class Practitioner(KeyworkAggregate):
         self.phone = phone
         self.postal_address = postal_address
         self.team_id = team_id
+        self.registered_on = stamp.occurred_at.date()
         self.left_on: date | None = None
         self.training: list[Training] = []
+        self.supervision: list[Supervision] = []
 
     def change_contact_details(
         self, stamp: Stamp, *, email: str | None, phone: str | None, postal_address: str | None
@@ -125,6 +128,38 @@ class Practitioner(KeyworkAggregate):
     def trained_on(self, course: Course, day: date) -> bool:
         """Whether a completion of `course` is current on `day`."""
         return any(t.course == course and t.current_on(day) for t in self.training)
+
+    def record_supervision(
+        self,
+        stamp: Stamp,
+        *,
+        held_on: date,
+        kind: SupervisionKind,
+        supervisor_id: UUID,
+        cases_discussed: list[UUID],
+        actions: list[str],
+    ) -> None:
+        self._require_in_post()
+        require_choice("kind", kind, SupervisionKind)
+        if held_on > stamp.recorded_at.date():
+            raise InvalidValue("held_on", "not_in_future", "held_on is in the future")
+        if supervisor_id == self.id:
+            raise InvalidValue("supervisor_id", "someone_else", "a supervisor is someone else")
+        if len(set(cases_discussed)) != len(cases_discussed):
+            raise InvalidValue("cases_discussed", "unique", "name each case once")
+        if len(actions) > MAX_ACTIONS:
+            raise InvalidValue("actions", "at_most_20", "agree at most 20 actions a session")
+        for index, action in enumerate(actions):
+            require_text(f"actions[{index}]", action)
+        session = Supervision(held_on, kind, supervisor_id, list(cases_discussed), list(actions))
+        self._supervision_recorded(stamp, session=session)
+
+    @event("SupervisionRecorded")
+    def _supervision_recorded(self, stamp: Stamp, session: Supervision) -> None:
+        self.supervision.append(session)
+
+    def supervision_due(self, day: date, every_days: int) -> date:
+        return supervision_due(self.registered_on, self.supervision, day, every_days)
 
     def _require_in_post(self) -> None:
         if self.left_on is not None:

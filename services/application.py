@@ -13,6 +13,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from domain.aggregate import KeyworkAggregate
+from domain.directory import Practitioner
 from domain.errors import InvalidValue
 from domain.stamp import Stamp, event_id
 from services import transcodings
@@ -78,6 +79,13 @@ class KeyworkApplication(Application[UUID]):
         except NotFound:
             name = kind.__name__.lower()
             raise InvalidValue(field, f"known_{name}", f"{field} names no known {name}") from None
+
+    def require_in_post(self, practitioner_id: UUID | None, field: str) -> None:
+        if practitioner_id is None:
+            return
+        practitioner = self.require_known(Practitioner, practitioner_id, field)
+        if practitioner.left_on is not None:
+            raise InvalidValue(field, "in_post", f"{field} names a practitioner who has left")
 
     def create(self, command: Command, make: Callable[[Stamp], KeyworkAggregate]) -> Outcome:
         return self._replay(command) or self._commit(command, make(self._stamp(command)))

@@ -16,7 +16,7 @@ from domain.case_base import FamilyMember
 from domain.closure import REOPEN_WINDOW_DAYS
 from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
-from domain.errors import InvalidValue, NotAllowedNow
+from domain.errors import NotAllowedNow
 from domain.key_workers import KeyWorkerKind
 from domain.outcomes import OutcomeMeasure
 from domain.plans import PlanAction
@@ -254,13 +254,6 @@ class CaseCommands(KeyworkApplication):
         if not events or not isinstance(events[0], Case.Referred):  # type: ignore[attr-defined]
             raise NotFound("case")
         return events
-
-    def require_in_post(self, practitioner_id: UUID | None, field: str) -> None:
-        if practitioner_id is None:
-            return
-        practitioner = self.require_known(Practitioner, practitioner_id, field)
-        if practitioner.left_on is not None:
-            raise InvalidValue(field, "in_post", f"{field} names a practitioner who has left")
 
     def _require_past_reopening(self, previous_case_id: UUID) -> None:
         previous = self.require_known(Case, previous_case_id, "previous_case_id")

@@ -1,16 +1,21 @@
 """Commands and reads for agencies and practitioners."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.case import Case
 from domain.directory import Agency, Practitioner, Sector
 from domain.stamp import Stamp
+from domain.supervision import SUPERVISION_EVERY_DAYS, SupervisionKind
 from services.application import KeyworkApplication
 from services.commands import Command, Outcome
 
 
 class DirectoryCommands(KeyworkApplication):
+    supervision_every_days: int = SUPERVISION_EVERY_DAYS
+
     def register_agency(self, command: Command, *, name: str, sector: Sector) -> Outcome:
         return self.create(command, lambda stamp: Agency.register(stamp, name, sector))
 
@@ -45,6 +50,33 @@ class DirectoryCommands(KeyworkApplication):
         self, command: Command, practitioner_id: UUID, decide: Callable[[Practitioner, Stamp], Any]
     ) -> Outcome:
         return self.change(command, Practitioner, practitioner_id, decide)
+
+    def record_supervision(
+        self,
+        command: Command,
+        practitioner_id: UUID,
+        *,
+        held_on: date,
+        kind: SupervisionKind,
+        supervisor_id: UUID,
+        cases_discussed: list[UUID],
+        actions: list[str],
+    ) -> Outcome:
+        self.require_in_post(supervisor_id, "supervisor_id")
+        for index, case_id in enumerate(cases_discussed):
+            self.require_known(Case, case_id, f"cases_discussed[{index}]")
+        return self.update_practitioner(
+            command,
+            practitioner_id,
+            lambda practitioner, stamp: practitioner.record_supervision(
+                stamp,
+                held_on=held_on,
+                kind=kind,
+                supervisor_id=supervisor_id,
+                cases_discussed=cases_discussed,
+                actions=actions,
+            ),
+        )
 
     def practitioner(self, practitioner_id: UUID) -> Practitioner:
         return self.load(Practitioner, practitioner_id)

@@ -44,6 +44,7 @@ def open_keywork(settings: Settings, database: Database) -> Keywork:
     keywork = Keywork(env, Areas.load(settings.areas_file), keys)
     keywork.reopen_window_days = settings.reopen_window_days
     keywork.outcome_measure = settings.outcome_measure
+    keywork.supervision_every_days = settings.supervision_every_days
     keywork.erasure_list = ErasureList(settings.erasure_list_path)
     return keywork
 

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.closure import REOPEN_WINDOW_DAYS
 from domain.outcomes import DEFAULT_AREAS, OutcomeMeasure
+from domain.supervision import SUPERVISION_EVERY_DAYS
 
 
 class Settings(BaseSettings):
@@ -49,6 +50,8 @@ class Settings(BaseSettings):
     # The outcome measure scored at reviews: its areas (a JSON list) and its scale.
     outcome_areas: tuple[str, ...] = Field(DEFAULT_AREAS, min_length=1)
     outcome_scale: tuple[int, int] = (1, 10)
+    # A key worker is due supervision this many days after their last session.
+    supervision_every_days: int = Field(SUPERVISION_EVERY_DAYS, ge=1)
     # Kafka bootstrap servers (host:port,...); unset, the service runs without the relay.
     kafka_bootstrap_servers: str | None = None
     # Mail: with no SMTP host, messages go to a maildir under the data folder.

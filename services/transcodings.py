@@ -12,9 +12,11 @@ from domain.contacts import Contact
 from domain.directory import Training
 from domain.eligibility import EligibilityFacts
 from domain.key_workers import Cover, KeyWorker
+from domain.outcomes import OutcomeScores
 from domain.plans import PlanAction, PlanCopy, PlanVersion
 from domain.reviews import Review, ReviewReport
 from domain.stamp import Stamp
+from domain.supervision import Supervision
 from domain.tac import TacMember
 from domain.transfers import Transfer
 
@@ -56,12 +58,14 @@ VALUE_OBJECTS = (
     Contact,
     TacMember,
     Training,
+    Supervision,
     Review,
     ReviewReport,
     PlanAction,
     PlanCopy,
     PlanVersion,
     Transfer,
+    OutcomeScores,
 )
 
 

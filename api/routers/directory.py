@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from api.command_context import accepted, command_for
 from api.dependencies import Service
 from api.policy import allowed
+from api.reads import read_of
 from api.schemas.directory import (
     AgencyAccepted,
     AgencyIn,
@@ -19,6 +20,9 @@ from api.schemas.directory import (
     PractitionerAccepted,
     PractitionerIn,
     PractitionerOut,
+    SupervisionIn,
+    SupervisionOut,
+    SupervisionRecordOut,
     TrainingIn,
     TrainingOut,
 )
@@ -27,6 +31,7 @@ from services.commands import Command
 router = APIRouter(tags=["practitioners and agencies"])
 Manage = Annotated[Command, Depends(command_for("manage_directory"))]
 Read = Depends(allowed("read_directory"))
+Supervise = Annotated[Command, Depends(command_for("record_supervision"))]
 
 
 @router.post("/agencies", status_code=201, response_model=AgencyAccepted)
@@ -113,4 +118,35 @@ def practitioner(practitioner_id: UUID, keywork: Service) -> PractitionerOut:
             TrainingOut(**asdict(training), current=training.current_on(today))
             for training in found.training
         ],
+    )
+
+
+@router.post("/practitioners/{practitioner_id}/supervision", response_model=PractitionerAccepted)
+def record_supervision(
+    practitioner_id: UUID, body: SupervisionIn, command: Supervise, keywork: Service
+) -> JSONResponse:
+    fields = body.model_dump(exclude={"occurred_at"})
+    outcome = keywork.record_supervision(command.at(body.occurred_at), practitioner_id, **fields)
+    return accepted(outcome, "practitioner_id")
+
+
+@router.get(
+    "/practitioners/{practitioner_id}/supervision",
+    response_model=SupervisionRecordOut,
+    dependencies=[
+        Depends(read_of("read_supervision", "supervision", "supervision", "practitioner_id"))
+    ],
+)
+def supervision(practitioner_id: UUID, keywork: Service) -> SupervisionRecordOut:
+    found = keywork.practitioner(practitioner_id)
+    today = keywork.clock().date()
+    every = keywork.supervision_every_days
+    due = found.supervision_due(today, every)
+    sessions = sorted(found.supervision, key=lambda s: s.held_on, reverse=True)
+    return SupervisionRecordOut(
+        practitioner_id=found.id,
+        sessions=[SupervisionOut(**asdict(session)) for session in sessions],
+        every_days=every,
+        due_on=due,
+        overdue=due < today,
     )

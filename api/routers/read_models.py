@@ -87,6 +87,14 @@ class CaseloadOut(BaseModel):
     cases: list[CaseloadEntry]
 
 
+@dataclass(frozen=True)
+class SupervisionDue:
+    practitioner_id: UUID
+    last_held_on: date | None
+    due_on: date  # the interval after the last session, or after the worker started
+    overdue: bool
+
+
 class TeamCaseloadOut(BaseModel):
     team_id: str
     as_at: date
@@ -94,6 +102,7 @@ class TeamCaseloadOut(BaseModel):
     key_workers: list[WorkerCaseload]
     # Non-designated key workers holding the role without a current key working induction.
     without_induction: list[UUID]
+    supervision: list[SupervisionDue]  # each worker's, soonest due first
 
 
 class TrailOut(BaseModel):
@@ -169,6 +178,7 @@ def team_caseloads(team_id: str, at: At, keywork: Service) -> TeamCaseloadOut:
         known_at=at.known_at,
         key_workers=workers,
         without_induction=without_induction(keywork, workers, at.as_at),
+        supervision=supervision_due(keywork, workers, at.as_at),
     )
 
 
@@ -183,6 +193,22 @@ def without_induction(keywork: Keywork, workers: list[WorkerCaseload], day: date
             "key_working_induction", day
         )
     ]
+
+
+def supervision_due(
+    keywork: Keywork, workers: list[WorkerCaseload], day: date
+) -> list[SupervisionDue]:
+    """When each worker's next supervision is due as at `day`, at the configured interval."""
+    every = keywork.supervision_every_days
+    found = []
+    for worker in workers:
+        practitioner = keywork.practitioner(worker.practitioner_id)
+        held = [s.held_on for s in practitioner.supervision if s.held_on <= day]
+        due = practitioner.supervision_due(day, every)
+        found.append(
+            SupervisionDue(worker.practitioner_id, max(held, default=None), due, due < day)
+        )
+    return sorted(found, key=lambda s: (s.due_on, str(s.practitioner_id)))
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@
 from datetime import date
 from uuid import UUID
 
-from pydantic import BaseModel, EmailStr
+from pydantic import BaseModel, EmailStr, Field
 
 from api.schemas.common import Accepted, CommandBody
 from domain.directory import Course, Sector
+from domain.supervision import SupervisionKind
 
 
 class AgencyIn(CommandBody):
@@ -48,6 +49,30 @@ class TrainingOut(BaseModel):
     completed_on: date
     expires_on: date | None
     current: bool  # today
+
+
+class SupervisionIn(CommandBody):
+    held_on: date
+    kind: SupervisionKind
+    supervisor_id: UUID
+    cases_discussed: list[UUID] = Field(default_factory=list, max_length=50)
+    actions: list[str] = Field(default_factory=list)
+
+
+class SupervisionOut(BaseModel):
+    held_on: date
+    kind: SupervisionKind
+    supervisor_id: UUID
+    cases_discussed: list[UUID]
+    actions: list[str]
+
+
+class SupervisionRecordOut(BaseModel):
+    practitioner_id: UUID
+    sessions: list[SupervisionOut]  # newest first
+    every_days: int
+    due_on: date
+    overdue: bool
 
 
 class AgencyAccepted(Accepted):

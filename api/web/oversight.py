@@ -15,7 +15,7 @@ from api.dependencies import Runner, Service
 from api.metrics_report import Report, report
 from api.reads import known_at_time, read_of
 from api.routers.metrics import reporting_period
-from api.routers.read_models import without_induction
+from api.routers.read_models import supervision_due, without_induction
 from api.web.pages import AsAt, FormDate, by_urgency, child_names, render
 from api.web.session import PAGES, page_principal
 from projections.caseloads import EVERYTHING_RECORDED, team_caseload
@@ -57,6 +57,9 @@ def team_page(
         workers=workers,
         names=names,
         without_induction=without_induction(keywork, workers, day),
+        supervision=supervision_due(keywork, workers, day),
+        supervision_every_days=keywork.supervision_every_days,
+        worker_names={worker.practitioner_id: worker.name for worker in workers},
         as_at=day,
     )
 

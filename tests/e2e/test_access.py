@@ -142,6 +142,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("PUT", "/practitioners/{practitioner_id}/contact-details"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/leaving"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/training"): DIRECTORY,
+    ("POST", "/practitioners/{practitioner_id}/supervision"): COORDINATING
+    | {"coordinator_elsewhere"},
+    ("GET", "/practitioners/{practitioner_id}/supervision"): COORDINATING
+    | {"coordinator_elsewhere"},
     ("GET", "/practitioners/{practitioner_id}"): STAFF_ANYWHERE | {"admin"},
     ("GET", "/metrics"): {
         "coordinator",

@@ -213,6 +213,9 @@ def test_a_manager_sees_the_team_and_a_key_workers_view_on_the_trail(
     assert browser.current_url.endswith(f"/ui/teams/{MANAGERS_TEAM}")
     assert "Jo Keyworker" in browser.page_source
     assert CHILD_NAME in text_of(browser, "main")
+    supervision = browser.find_element(By.CSS_SELECTOR, "main table caption").text
+    assert supervision == "Supervision, every 42 days"
+    assert "Jo Keyworker None yet" in text_of(browser, "main table")
     checked(browser, "team")
 
     click_through(browser, By.LINK_TEXT, "Trail")

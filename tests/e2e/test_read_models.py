@@ -5,6 +5,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from api.auth import Principal
 from tests.e2e.bodies import (
     MEETS_NORFOLK,
     key_worker_of,
@@ -276,3 +277,45 @@ def test_a_non_designated_key_worker_is_flagged_until_inducted(service: RunningS
         }
     ]
     assert read(service, "/teams/east/caseloads")["without_induction"] == []
+
+
+def test_a_manager_sees_who_is_overdue_for_supervision(service: RunningService) -> None:
+    agency = service.post("/agencies", {"name": "Trust", "sector": "health"}).json()["agency_id"]
+
+    def worker(name: str, started: str) -> str:
+        body = {"name": name, "role_title": "Key worker", "agency_id": agency, "team_id": "north"}
+        created = service.post("/practitioners", body | {"occurred_at": started})
+        return str(created.json()["practitioner_id"])
+
+    never, recently = worker("Ola", days_ago(60)), worker("Pat", days_ago(60))
+    supervisor = worker("Sam", days_ago(0))
+    case_id = new_active_case(service)
+    session = {
+        "held_on": day(-10),
+        "kind": "peer",
+        "supervisor_id": supervisor,
+        "cases_discussed": [case_id],
+        "actions": ["Read the sleep guidance"],
+    }
+    path = f"/practitioners/{recently}/supervision"
+    unknown = service.post(path, session | {"cases_discussed": [supervisor]})
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "cases_discussed[0]"
+    elsewhere = service.http.post(
+        path, json=session, headers=service.bearer(Principal("m-2", "manager", "south", "norfolk"))
+    )
+    assert elsewhere.status_code == 403
+    recorded = service.post(path, session)
+    assert recorded.status_code == 200, recorded.text
+
+    team = read(service, "/teams/north/caseloads", recorded)["supervision"]
+    assert [(s["practitioner_id"], s["overdue"]) for s in team] == [
+        (never, True),  # started 60 days ago, due after 42
+        (recently, False),
+        (supervisor, False),
+    ]
+    assert team[0]["due_on"] == day(-18) and team[0]["last_held_on"] is None
+    assert team[1]["due_on"] == day(32) and team[1]["last_held_on"] == day(-10)
+    record = read(service, path)
+    assert (record["every_days"], record["due_on"], record["overdue"]) == (42, day(32), False)
+    assert record["sessions"] == [session]

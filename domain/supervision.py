@@ -1,0 +1,30 @@
+"""Supervision: the regular sessions in which a key worker reflects on their cases with a
+supervisor, alone or with peers. The seeds find that key workers with regular supervision and peer
+support carry out more of the role; a manager sees who is overdue for it."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+from uuid import UUID
+
+SupervisionKind = Literal["one_to_one", "peer", "group"]
+# The interval a service expects between sessions, unless configured otherwise: six weeks.
+SUPERVISION_EVERY_DAYS = 42
+MAX_ACTIONS = 20
+
+
+@dataclass(frozen=True)
+class Supervision:
+    held_on: date
+    kind: SupervisionKind
+    supervisor_id: UUID
+    # Cases are named by their opaque ids only; the actions are about the worker's practice.
+    cases_discussed: list[UUID]
+    actions: list[str]
+
+
+def supervision_due(since: date, sessions: list[Supervision], day: date, every_days: int) -> date:
+    """When the next session is due as at `day`: `every_days` after the last one held by then,
+    or after `since` (the worker's start) if there has been none."""
+    held = [s.held_on for s in sessions if s.held_on <= day]
+    return max(held, default=since) + timedelta(days=every_days)
