@@ -13,6 +13,7 @@ from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.contacts import Contact
 from domain.key_workers import Cover, KeyWorker
+from domain.outcomes import OutcomeScores
 from domain.plans import PlanAction, PlanCopy, PlanVersion
 from domain.reviews import Review, ReviewReport
 from domain.transfers import Transfer
@@ -48,6 +49,7 @@ VALUE_FIELDS: dict[type, Placeholders] = {
     PlanCopy: {"recipient": ERASED, "reason": None},
     PlanVersion: {"summary": ERASED, "outcomes": [], "actions": [], "signed_by": ERASED},
     Transfer: {"receiving_contact": None},
+    OutcomeScores: {"scores": {}},
 }
 
 _REASON = {"reason": ERASED}

@@ -56,7 +56,11 @@ class SupervisionIn(CommandBody):
     kind: SupervisionKind
     supervisor_id: UUID
     cases_discussed: list[UUID] = Field(default_factory=list, max_length=50)
-    actions: list[str] = Field(default_factory=list)
+    actions: list[str] = Field(
+        default_factory=list,
+        description="Actions on the worker's practice. Name cases by id in cases_discussed, "
+        "never a child or family here: this is staff data, not sealed with a child's key.",
+    )
 
 
 class SupervisionOut(BaseModel):

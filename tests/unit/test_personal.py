@@ -19,6 +19,9 @@ CLEAR = {
     ("ContactRecorded", "functions"): "key working functions, from a fixed list",
     ("Contact", "functions"): "key working functions, from a fixed list",
     ("Training", "course"): "a course's name, from a fixed list",
+    ("Supervision", "kind"): "a session's kind, from a fixed list",
+    ("Supervision", "actions"): "staff data: actions on the worker's practice, on a Practitioner "
+    "(cases are named by opaque id; the API asks that no child be named)",
     ("TacMember", "role"): "a practitioner's professional role",
     ("Transfer", "to_area"): "a service area",
     ("Transfer", "to_team"): "a service team",
