@@ -8,14 +8,16 @@ can be reproduced exactly as it was published. Small numbers are suppressed (`su
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import get_args
 from uuid import UUID
 
 from psycopg.rows import DictRow
 
+from domain.directory import Course, Training
+from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections.metrics import Metrics
 from projections.suppression import Figure, count, counts_by, measure, share
 
@@ -70,6 +72,8 @@ class Facts:
     copies: dict[tuple[UUID, int], list[DictRow]]
     functions: list[tuple[date, str]]  # each function a contact served, on the day it occurred
     outcomes: dict[UUID, list[DictRow]]  # each case's scores, oldest first
+    trainings: dict[UUID, list[DictRow]]  # by practitioner
+    supervised: dict[UUID, list[date]]  # the days each practitioner was supervised
 
 
 def known_facts(
@@ -121,7 +125,19 @@ def known_facts(
         copies=copies,
         functions=functions,
         outcomes=by_case(sorted(model.facts("outcome_scores", known_at), key=_measured_on)),
+        trainings=_by_practitioner(model.facts("trainings", known_at)),
+        supervised={
+            worker: [row["held_on"] for row in rows]
+            for worker, rows in _by_practitioner(model.facts("supervisions", known_at)).items()
+        },
     )
+
+
+def _by_practitioner(rows: list[DictRow]) -> dict[UUID, list[DictRow]]:
+    grouped: dict[UUID, list[DictRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row["practitioner_id"]].append(row)
+    return grouped
 
 
 def _measured_on(row: DictRow) -> date:
@@ -146,6 +162,8 @@ def service_metrics(facts: Facts, within: Period) -> list[Figure]:
         *_returns(facts, within),
         *counts_by("contact_functions", (f for day, f in facts.functions if within.holds(day))),
         *_distance_travelled(facts, within),
+        *_training_coverage(facts, within),
+        _supervision_coverage(facts, within),
     ]
 
 
@@ -266,12 +284,18 @@ def _audits_on_time(facts: Facts, within: Period) -> Figure:
     return share("closure_audits_within_28_days_pct", len(audited), len(closed))
 
 
-def _caseloads(facts: Facts, within: Period) -> list[Figure]:
-    loads: dict[Any, int] = defaultdict(int)
-    for case_id in _open_on(facts, within.last):
-        for period in _key_workers_on(facts, case_id, within.last):
+def _caseloads_on(facts: Facts, day: date) -> dict[UUID, int]:
+    """The open cases each practitioner is key worker to on `day` (parent/carers aside)."""
+    loads: dict[UUID, int] = defaultdict(int)
+    for case_id in _open_on(facts, day):
+        for period in _key_workers_on(facts, case_id, day):
             if period["practitioner_id"] is not None:
                 loads[period["practitioner_id"]] += 1
+    return loads
+
+
+def _caseloads(facts: Facts, within: Period) -> list[Figure]:
+    loads = _caseloads_on(facts, within.last)
     workers = len(loads)
     mean = round(sum(loads.values()) / workers, 1) if workers else None
     return [
@@ -325,3 +349,35 @@ def _distance_travelled(facts: Facts, within: Period) -> list[Figure]:
 
 def _mean(values: list[float] | list[int]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
+
+
+def _training_coverage(facts: Facts, within: Period) -> list[Figure]:
+    """Per course, the key workers on the period's last day whose training in it was current."""
+    workers = _caseloads_on(facts, within.last)
+    figures = []
+    for course in get_args(Course):
+        current = [
+            worker
+            for worker in workers
+            if any(
+                row["course"] == course
+                and Training(course, row["completed_on"], row["expires_on"]).current_on(within.last)
+                for row in facts.trainings.get(worker, [])
+            )
+        ]
+        figures.append(
+            replace(share("key_workers_trained_pct", len(current), len(workers)), group=course)
+        )
+    return figures
+
+
+def _supervision_coverage(facts: Facts, within: Period) -> Figure:
+    """The key workers on the period's last day supervised in the interval up to it."""
+    workers = _caseloads_on(facts, within.last)
+    since = within.last - timedelta(days=SUPERVISION_EVERY_DAYS)
+    supervised = [
+        worker
+        for worker in workers
+        if any(since < day <= within.last for day in facts.supervised.get(worker, []))
+    ]
+    return share("key_workers_supervised_in_last_6_weeks_pct", len(supervised), len(workers))

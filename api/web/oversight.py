@@ -159,9 +159,11 @@ def charted(figures: list[Figure]) -> dict[str, list[Bar]]:
         by_metric.setdefault(figure.metric, []).append(figure)
     charts = {}
     for metric, found in by_metric.items():
-        top = max((f.value for f in found if f.value is not None), default=0.0) or 1.0
+        # A change (distance travelled) can be negative: bars are scaled by size.
+        top = max((abs(f.value) for f in found if f.value is not None), default=0.0) or 1.0
         charts[metric] = [
-            Bar(f, round(BAR_WIDTH * f.value / top) if f.value is not None else 0) for f in found
+            Bar(f, round(BAR_WIDTH * abs(f.value) / top) if f.value is not None else 0)
+            for f in found
         ]
     return charts
 

@@ -467,3 +467,65 @@ def test_distance_travelled_is_the_mean_change_from_first_to_last_scores(
     q4 = figures(report(model, period("2025-Q4"), datetime.now(UTC)).figures)
     assert value(q4, metric, "family_life") == "suppressed"
     assert value(q4, metric) == "suppressed"
+
+
+def test_training_and_supervision_cover_the_key_workers_of_the_period_end(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    """2023-Q4, before every other case here: ten key workers holding a case on 31 December.
+    All inducted; five with safeguarding current then and five expired; none in Early Support.
+    Five supervised on 1 December (within six weeks), five on 1 November (not)."""
+    supervisor = practitioner(keywork)
+    workers = [practitioner(keywork) for _ in range(10)]
+    for index, worker in enumerate(workers):
+        case_id = refer(keywork, date(2023, 10, 2), "professional", date(2015, 1, 1))
+        allocate(keywork, case_id, worker, date(2023, 10, 2))
+        trained(keywork, worker, "key_working_induction", date(2023, 1, 1), None)
+        if index < 5:
+            trained(keywork, worker, "safeguarding", date(2023, 1, 1), date(2024, 1, 1))
+        else:
+            trained(keywork, worker, "safeguarding", date(2022, 1, 1), date(2023, 6, 1))
+        supervised(
+            keywork, worker, supervisor, date(2023, 12, 1) if index < 5 else date(2023, 11, 1)
+        )
+
+    q4 = period("2023-Q4")
+    published_at = datetime.now(UTC)
+    found = figures(report(metrics_of(keywork, runner), q4, published_at).figures)
+    assert value(found, "key_workers_trained_pct", "key_working_induction") == 100.0
+    assert value(found, "key_workers_trained_pct", "safeguarding") == 50.0
+    assert value(found, "key_workers_trained_pct", "early_support") == 0.0
+    supervision = found["key_workers_supervised_in_last_6_weeks_pct", "all"]
+    assert (supervision.value, supervision.numerator, supervision.denominator) == (50.0, 5, 10)
+
+    time.sleep(0.01)  # recorded strictly after the publication
+    supervised(keywork, workers[5], supervisor, date(2023, 12, 20))
+    model = metrics_of(keywork, runner)
+    now = figures(report(model, q4, datetime.now(UTC)).figures)
+    # Six of ten: the four left out are few enough to single out.
+    assert value(now, "key_workers_supervised_in_last_6_weeks_pct") == "suppressed"
+    assert figures(report(model, q4, published_at).figures) == found
+
+
+def trained(
+    keywork: Keywork, worker: UUID, course: str, on_day: date, expires: date | None
+) -> None:
+    keywork.update_practitioner(
+        as_("admin-1"),
+        worker,
+        lambda practitioner, stamp: practitioner.record_training(
+            stamp, course=course, completed_on=on_day, expires_on=expires
+        ),
+    )
+
+
+def supervised(keywork: Keywork, worker: UUID, supervisor: UUID, held_on: date) -> None:
+    keywork.record_supervision(
+        as_("manager-1"),
+        worker,
+        held_on=held_on,
+        kind="one_to_one",
+        supervisor_id=supervisor,
+        cases_discussed=[],
+        actions=[],
+    )
