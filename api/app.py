@@ -9,6 +9,7 @@ from api.routers import (
     cases,
     data_protection,
     directory,
+    feedback,
     health,
     key_working,
     metrics,
@@ -23,6 +24,7 @@ from api.web import install as pages
 from consumers.letters import PrintQueue
 from projections.runner import ProjectionRunner
 from services.access import AccessLog
+from services.feedback import FeedbackTokens
 from services.keywork import Keywork
 from services.settings import Settings
 
@@ -48,11 +50,12 @@ def create_app(
     app.state.access = access
     app.state.runner = runner
     app.state.settings = settings
+    app.state.feedback_tokens = FeedbackTokens(settings.signing_secret)
     problems.install(app)
     app.add_middleware(BodySizeLimit)
     logs.install(app)
     routers = (cases, key_working, reviews, plans, case_reads, read_models, data_protection)
-    for module in (*routers, metrics, letters_router, directory, health):
+    for module in (*routers, metrics, letters_router, directory, feedback, health):
         app.include_router(module.router)
     pages.install(app, settings)
     return app

@@ -20,6 +20,7 @@ from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
 from api.metrics_report import report
 from api.reads import known_at_time
+from consumers.feedback_rounds import RoundRules
 from consumers.letters import PrintQueue
 from consumers.mail import MaildirMailer, Mailer, SmtpMailer
 from consumers.notifications import Mailboxes, Notifier
@@ -35,6 +36,7 @@ from projections.service_metrics import InvalidPeriod, Period, period
 from services.access import AccessLog
 from services.database import Database
 from services.embedded_postgres import EmbeddedPostgres
+from services.feedback import FeedbackTokens
 from services.keywork import Keywork, open_access_log, open_keywork
 from services.settings import Settings
 from services.synthetic import SCALES, seed
@@ -100,7 +102,7 @@ def run(settings: Settings, parts: Sequence[str] = PARTS) -> None:
         background: dict[str, Callable[[], Part]] = {
             "projections": lambda: runner,
             "notifier": lambda: Notifier(
-                keywork, db, mailer(settings), letters, mailboxes(settings)
+                keywork, db, mailer(settings), letters, mailboxes(settings), feedback(settings)
             ),
             "overdue": lambda: OverdueContacts(
                 keywork, runner.get(KeyWorking), settings.escalate_overdue_after_days
@@ -136,6 +138,15 @@ def serve(app: FastAPI, settings: Settings) -> None:
 
 def mailboxes(settings: Settings) -> Mailboxes:
     return Mailboxes(settings.mail_from, settings.coordinators_email, settings.managers_email)
+
+
+def feedback(settings: Settings) -> RoundRules:
+    return RoundRules(
+        FeedbackTokens(settings.signing_secret),
+        settings.pages_url,
+        settings.feedback_round_size,
+        settings.feedback_round_wait_days,
+    )
 
 
 def mailer(settings: Settings) -> Mailer:

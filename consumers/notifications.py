@@ -12,8 +12,9 @@ sent or not, is recorded back on the case (`PlanCopySent` / `PlanCopyFailed`).
 import hashlib
 import logging
 import smtplib
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -24,8 +25,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from psycopg.sql import SQL, Identifier
 
 from consumers.background import Background
+from consumers.feedback_rounds import FeedbackRounds, RoundRules
 from consumers.letters import PrintQueue
 from consumers.mail import Mailer
+from consumers.notices import Notice
 from consumers.positions import Positions
 from domain.case import Case
 from domain.erasure import ERASURE_EVENT
@@ -38,6 +41,7 @@ from services.keywork import Keywork
 log = logging.getLogger("keywork.notifications")
 
 BATCH_SIZE = 200
+ROUND_CHECK_SECONDS = 3600.0  # how often a round is checked for when nothing happens
 NOTIFIER = "keywork-notifier"  # the actor of what the notifier records
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -55,16 +59,6 @@ class Mailboxes:
     managers: str  # told of contacts still overdue
 
 
-@dataclass(frozen=True)
-class Notice:
-    recipient: str  # who, as an opaque stable key: "family:<n>", "practitioner:<id>", "referrer"
-    name: str
-    channel: str  # email or letter
-    address: str | None
-    template: str = ""
-    context: dict[str, Any] = field(default_factory=dict)
-
-
 class Notifier(Background):
     name = "notifications"
 
@@ -75,6 +69,7 @@ class Notifier(Background):
         mailer: Mailer,
         letters: PrintQueue,
         mailboxes: Mailboxes,
+        feedback: RoundRules | None = None,
     ) -> None:
         super().__init__()
         self.keywork = keywork
@@ -94,6 +89,8 @@ class Notifier(Background):
                     "PRIMARY KEY (event_id, recipient))"
                 ).format(table=self.table)
             )
+        self._next_round_check = 0.0
+        self.feedback = FeedbackRounds(keywork, self.datastore, feedback) if feedback else None
         self.notices_for: dict[str, Callable[[Any], list[Notice]]] = {
             "Referred": self._referred,
             "KeyWorkerAllocated": self._key_worker_allocated,
@@ -120,9 +117,17 @@ class Notifier(Background):
                     self._deliver(event.originator_id, this_event, notice)
                     if type(event).__name__ == "PlanSigned":
                         self._record_plan_copy(event, this_event, notice)
+            if self.feedback is not None:
+                self.feedback.note(event, event_id(event.originator_id, event.originator_version))
         if notifications:
             self.positions.store(notifications[-1].id)
         return len(notifications)
+
+    def send_feedback_round_if_due(self) -> int:
+        """Sends the families owed a questionnaire theirs, if a round is due; returns how many."""
+        if self.feedback is None or not self.feedback.due(self.keywork.clock().date()):
+            return 0
+        return self.feedback.send(self._delivered)
 
     def unconfirmed(self) -> list[tuple[UUID, str]]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -135,9 +140,22 @@ class Notifier(Background):
 
     def run(self) -> None:
         channel = self.keywork.store.channel_name
-        follow(
-            self.database, channel, lambda: self.notify_batch() == BATCH_SIZE, self._stopping, log
-        )
+        follow(self.database, channel, self._step, self._stopping, log)
+
+    def _step(self) -> bool:
+        handled = self.notify_batch()
+        if handled == BATCH_SIZE:
+            return True
+        # A round may be due once new events are handled, or as the first family waits on.
+        if handled or time.monotonic() >= self._next_round_check:
+            self._next_round_check = time.monotonic() + ROUND_CHECK_SECONDS
+            self.send_feedback_round_if_due()
+        return False
+
+    def _delivered(self, case_id: UUID, event: UUID, notice: Notice) -> str | None:
+        """Delivers (once) and says how it went: sent, queued, no_address, or claimed."""
+        self._deliver(case_id, event, notice)
+        return self._state(event, notice)
 
     def _deliver(self, case_id: UUID, event: UUID, notice: Notice) -> None:
         if notice.address is None:

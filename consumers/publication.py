@@ -118,7 +118,13 @@ DIRECTORY_EVENTS: dict[str, Fields] = {
     "PractitionerRegistered": lambda e: {"agency_id": e.agency_id, "team_id": e.team_id},
     "PractitionerContactDetailsChanged": lambda e: {},
     "PractitionerLeftAgency": lambda e: {"on": e.on},
+    "TrainingCompleted": lambda e: {"course": e.training.course},
+    "SupervisionRecorded": lambda e: {"held_on": e.session.held_on, "kind": e.session.kind},
 }
+
+
+# Never published: a family's anonymous answers stay in the service (counted in the metrics).
+UNPUBLISHED = frozenset({"FeedbackGiven"})
 
 
 def topic_of(event: Any) -> str:

@@ -16,7 +16,13 @@ from kafka.errors import TopicAlreadyExistsError
 
 from consumers.background import Background
 from consumers.positions import Positions
-from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC, cloud_event, topic_of
+from consumers.publication import (
+    CASE_TOPIC,
+    DIRECTORY_TOPIC,
+    UNPUBLISHED,
+    cloud_event,
+    topic_of,
+)
 from services.database import Database
 from services.following import follow
 
@@ -52,6 +58,8 @@ class Relay(Background):
         sends = []
         for notification in notifications:
             event = self.app.mapper.to_domain_event(notification)
+            if type(event).__name__ in UNPUBLISHED:
+                continue
             message = cloud_event(event, notification.id)
             sends.append(
                 producer.send(

@@ -19,6 +19,7 @@ from domain.corrections import CorrectionsPart
 from domain.eligibility import EligibilityFacts, RuleSet, age_on, unmet_criteria
 from domain.erasure import ErasurePart
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.feedback import FeedbackPart
 from domain.nhs_number import is_valid_nhs_number
 from domain.outcomes import OutcomeScores, OutcomesPart
 from domain.plans import PlansPart
@@ -56,6 +57,7 @@ class Case(
     ClosurePart,
     ConsentPart,
     ErasurePart,
+    FeedbackPart,
 ):
     @classmethod
     def refer(

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case
 from domain.directory import Agency, Practitioner
+from domain.feedback import FeedbackAnswer
 from domain.personal import VALUE_FIELDS, event_fields
 
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "stamp", "originator_topic"}
-AGGREGATES: tuple[type[KeyworkAggregate], ...] = (Case, Practitioner, Agency)
+AGGREGATES: tuple[type[KeyworkAggregate], ...] = (Case, Practitioner, Agency, FeedbackAnswer)
 
 HEADER = """# Event catalogue
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
 
 from domain.age_bands import age_band
 from domain.stamp import event_id
@@ -30,6 +31,7 @@ class Metrics(KeyWorking):
         "plan_copies": "case_id",
         "contact_functions": "case_id",
         "outcome_scores": "case_id",
+        "feedback_invitations": "case_id",
     }
     tables = (
         *KeyWorking.tables,
@@ -60,6 +62,14 @@ class Metrics(KeyWorking):
         f"course text NOT NULL, completed_on date NOT NULL, expires_on date, {HISTORY})",
         "CREATE TABLE IF NOT EXISTS {schema}.{p}supervisions (practitioner_id uuid NOT NULL, "
         f"held_on date NOT NULL, {HISTORY})",
+        # Questionnaires sent from a case, and answers: these carry no case, and nothing joins
+        # them (the month is the month the answered questionnaire was sent).
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}feedback_invitations (case_id uuid NOT NULL, "
+        f"sent_on date NOT NULL, copies int NOT NULL, {HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}feedback_invitations_case "
+        "ON {schema}.{p}feedback_invitations (case_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}feedback_answers (area text NOT NULL, "
+        f"month text NOT NULL, answers jsonb NOT NULL, {HISTORY})",
     )
 
     def handles(self) -> dict[str, Handler]:
@@ -75,6 +85,8 @@ class Metrics(KeyWorking):
             "OutcomesMeasured": self._outcomes_measured,
             "TrainingCompleted": self._trained,
             "SupervisionRecorded": self._supervised,
+            "FeedbackInvited": self._feedback_invited,
+            "FeedbackGiven": self._feedback_given,
         }
 
     def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
@@ -160,6 +172,18 @@ class Metrics(KeyWorking):
     def _supervised(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {"practitioner_id": event.originator_id, "held_on": event.session.held_on}
         history.insert(cursor, self.table("supervisions"), row, event.stamp.recorded_at)
+
+    def _feedback_invited(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {
+            "case_id": event.originator_id,
+            "sent_on": event.stamp.occurred_at.date(),
+            "copies": event.emailed + event.posted,
+        }
+        history.insert(cursor, self.table("feedback_invitations"), row, event.stamp.recorded_at)
+
+    def _feedback_given(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {"area": event.area, "month": event.month, "answers": Jsonb(event.answers)}
+        history.insert(cursor, self.table("feedback_answers"), row, event.stamp.recorded_at)
 
     def facts(self, table: str, known_at: datetime) -> list[DictRow]:
         """The rows of one of its tables as known at `known_at`."""

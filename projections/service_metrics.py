@@ -17,6 +17,7 @@ from uuid import UUID
 from psycopg.rows import DictRow
 
 from domain.directory import Course, Training
+from domain.feedback import QUESTIONS
 from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections.metrics import Metrics
 from projections.suppression import Figure, count, counts_by, measure, share
@@ -74,6 +75,8 @@ class Facts:
     outcomes: dict[UUID, list[DictRow]]  # each case's scores, oldest first
     trainings: dict[UUID, list[DictRow]]  # by practitioner
     supervised: dict[UUID, list[date]]  # the days each practitioner was supervised
+    invitations: list[tuple[date, int]]  # questionnaires sent from cases in scope: day, copies
+    answers: list[tuple[date, dict[str, int]]]  # by the first day of the month it was sent
 
 
 def known_facts(
@@ -130,6 +133,19 @@ def known_facts(
             worker: [row["held_on"] for row in rows]
             for worker, rows in _by_practitioner(model.facts("supervisions", known_at)).items()
         },
+        invitations=[
+            (row["sent_on"], row["copies"])
+            for row in model.facts("feedback_invitations", known_at)
+            if row["case_id"] in cases
+        ],
+        # Answers know their area, not their case: none can be scoped by age band.
+        answers=[]
+        if age_band is not None
+        else [
+            (date.fromisoformat(f"{row['month']}-01"), row["answers"])
+            for row in model.facts("feedback_answers", known_at)
+            if area in (None, row["area"])
+        ],
     )
 
 
@@ -164,6 +180,7 @@ def service_metrics(facts: Facts, within: Period) -> list[Figure]:
         *_distance_travelled(facts, within),
         *_training_coverage(facts, within),
         _supervision_coverage(facts, within),
+        *_feedback(facts, within),
     ]
 
 
@@ -381,3 +398,23 @@ def _supervision_coverage(facts: Facts, within: Period) -> Figure:
         if any(since < day <= within.last for day in facts.supervised.get(worker, []))
     ]
     return share("key_workers_supervised_in_last_6_weeks_pct", len(supervised), len(workers))
+
+
+def _feedback(facts: Facts, within: Period) -> list[Figure]:
+    """Questionnaires sent in the period, the share answered, and each question's mean score."""
+    sent = sum(copies for day, copies in facts.invitations if within.holds(day))
+    answered = [answers for month, answers in facts.answers if within.holds(month)]
+    scores: dict[str, list[int]] = defaultdict(list)
+    for answers in answered:
+        for question, score in answers.items():
+            scores[question].append(score)
+    return [
+        count("feedback_questionnaires_sent", sent),
+        share("feedback_response_rate_pct", len(answered), sent),
+        *(
+            Figure.of(
+                "feedback_score_mean", _mean(scores[question]), len(scores[question]), question
+            )
+            for question in QUESTIONS
+        ),
+    ]

@@ -44,7 +44,8 @@ class Actions(ReadModel):
     )
 
     def handles(self) -> dict[str, Handler]:
-        return {"*": self._acted, ERASURE_EVENT: self._erased}
+        # A family's answers are no one's action: not on any trail, not even as a time.
+        return {"*": self._acted, ERASURE_EVENT: self._erased, "FeedbackGiven": _not_an_action}
 
     def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
         """The erasure is an action too; the reasons given on the case were the family's data."""
@@ -74,6 +75,10 @@ class Actions(ReadModel):
                 reason if isinstance(reason, str) else None,
             ),
         )
+
+
+def _not_an_action(cursor: Cursor[DictRow], event: Any) -> None:
+    pass
 
 
 class Views(ReadModel):

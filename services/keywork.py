@@ -12,10 +12,11 @@ from services.data_keys import DataKeys
 from services.database import Database
 from services.directory import DirectoryCommands
 from services.erasure import ErasureCommands, ErasureList
+from services.feedback import FeedbackCommands
 from services.settings import Settings
 
 
-class Keywork(CaseCommands, DirectoryCommands, ErasureCommands):
+class Keywork(CaseCommands, DirectoryCommands, ErasureCommands, FeedbackCommands):
     """Every command and read of the service, over one event store and one sequence."""
 
     name = "keywork"  # names its events table and the position read models track

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     outcome_scale: tuple[int, int] = (1, 10)
     # A key worker is due supervision this many days after their last session.
     supervision_every_days: int = Field(SUPERVISION_EVERY_DAYS, ge=1)
+    # Feedback questionnaires go out in rounds: when this many families are owed one, or when
+    # the first has waited this many days. Links in them start with the public address.
+    feedback_round_size: int = Field(5, ge=1)
+    feedback_round_wait_days: int = Field(14, ge=0)
+    public_url: str | None = None
     # Kafka bootstrap servers (host:port,...); unset, the service runs without the relay.
     kafka_bootstrap_servers: str | None = None
     # Mail: with no SMTP host, messages go to a maildir under the data folder.
@@ -80,6 +85,12 @@ class Settings(BaseSettings):
     @property
     def outcome_measure(self) -> OutcomeMeasure:
         return OutcomeMeasure(self.outcome_areas, *self.outcome_scale)
+
+    @property
+    def pages_url(self) -> str:
+        """Where people open the pages: the public address, or else where the API listens."""
+        base = self.public_url or f"http://{self.host}:{self.port}"
+        return f"{base.rstrip('/')}/ui"
 
     @property
     def uses_embedded_postgres(self) -> bool:

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
-from api.web import oversight
+from api.web import feedback, oversight
 from api.web.pages import render, router
 from api.web.session import PAGES, SignInNeeded
 from services.settings import Settings
@@ -32,6 +32,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/assets/images", StaticFiles(directory=frontend / "assets/images", check_dir=False))
     app.include_router(router)
     app.include_router(oversight.router)
+    app.include_router(feedback.router)
     app.add_exception_handler(SignInNeeded, _sign_in)
     for failure in HANDLERS:
         app.add_exception_handler(failure, _page_or_problem)

@@ -15,6 +15,7 @@ MESSAGES = {
     ("at", "missing"): "Enter the date of the review",
     ("at", "datetime_from_date_parsing"): "Enter a real date and time for the review",
     ("location", "missing"): "Enter where the review will be",
+    ("answers", "at_least_one"): "Choose an answer to at least one question",
 }
 
 

@@ -1,0 +1,67 @@
+"""The family's questionnaire page, opened from the one-time link in their invitation.
+
+No sign-in and no cookie: the token in the link is the only thing that lets them answer, and the
+page is not recorded as a read (there is no reader to record). `Referrer-Policy: no-referrer`
+keeps the token out of any request the page makes; `no-store` keeps it out of caches.
+"""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.dependencies import Service
+from api.problems import problem_of
+from api.web.pages import templates
+from api.web.session import PAGES
+from api.web.story import error_messages
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.feedback import AGREEMENT, QUESTIONS
+from services.feedback import FeedbackTokens
+
+router = APIRouter(prefix=PAGES, include_in_schema=False)
+PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def page(request: Request, status: int = 200, **context: object) -> HTMLResponse:
+    shown = {"questions": QUESTIONS, "scale": AGREEMENT, "entered": {}, "caller": None}
+    return templates.TemplateResponse(
+        request, "feedback.html", shown | context, status_code=status, headers=PRIVATE
+    )
+
+
+def tokens(request: Request) -> FeedbackTokens:
+    found: FeedbackTokens = request.app.state.feedback_tokens
+    return found
+
+
+@router.get("/feedback/{token}")
+async def questionnaire(request: Request, token: str) -> HTMLResponse:
+    try:
+        tokens(request).read(token)
+    except InvalidValue as error:
+        return closed(request, error)
+    return page(request)
+
+
+@router.post("/feedback/{token}")
+async def answer(request: Request, token: str, keywork: Service) -> HTMLResponse:
+    form = await request.form()
+    entered = {key: str(form[key]) for key in QUESTIONS if form.get(key)}
+    answers = {key: int(value) for key, value in entered.items() if value.isdigit()}
+    try:
+        invitation = tokens(request).read(token)
+    except InvalidValue as error:
+        return closed(request, error)
+    try:
+        keywork.give_feedback(invitation, answers)
+    except NotAllowedNow as error:
+        return closed(request, error)
+    except InvalidValue as error:
+        problem = problem_of(request, error)
+        errors = error_messages(problem)
+        return page(request, problem["status"], errors=errors, entered=entered)
+    return page(request, thanked=True)
+
+
+def closed(request: Request, error: InvalidValue | NotAllowedNow) -> HTMLResponse:
+    problem = problem_of(request, error)
+    return page(request, problem["status"], closed=problem)

@@ -1,0 +1,136 @@
+"""Feedback rounds: questionnaires go to families in rounds, not one by one.
+
+A held review or a closure puts the case on the list of families owed a questionnaire. A round
+sends to everyone on the list at once, when enough families are waiting (or the first has waited
+long enough), so that the moment an answer arrives cannot point to the one family invited just
+before it. Each family member with parental responsibility gets one, by their preferred channel:
+by email a one-time link (`services/feedback.py`), which is never stored; by letter a note that a
+paper questionnaire is enclosed, from a stack printed with no record of who gets which
+(`GET /feedback/questionnaires`). The case records that it was invited (`FeedbackInvited`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.postgres import PostgresDatastore
+from psycopg.sql import SQL, Identifier
+
+from consumers.notices import Notice
+from domain.case import Case
+from domain.feedback import Occasion
+from services.commands import Command
+from services.feedback import FeedbackTokens, closes_on
+from services.keywork import Keywork
+
+ROUNDS = "keywork-feedback-rounds"  # the actor of what a round records
+INVITATION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:keywork:feedback-invitation")
+OCCASIONS: dict[str, Occasion] = {"ReviewHeld": "review", "Closed": "closure"}
+
+
+@dataclass(frozen=True)
+class RoundRules:
+    tokens: FeedbackTokens
+    link_base: str  # where families open the questionnaire, e.g. https://keywork.example/ui
+    size: int  # a round goes when this many families are waiting...
+    wait_days: int  # ...or when the first has waited this long
+
+
+Deliver = Callable[[UUID, UUID, Notice], str | None]
+
+
+class FeedbackRounds:
+    def __init__(self, keywork: Keywork, datastore: PostgresDatastore, rules: RoundRules) -> None:
+        self.keywork = keywork
+        self.datastore = datastore
+        self.rules = rules
+        self.table = Identifier(datastore.schema, "feedback_owed")
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {table} (event_id uuid PRIMARY KEY, "
+                    "case_id uuid NOT NULL, occasion text NOT NULL, owed_since date NOT NULL)"
+                ).format(table=self.table)
+            )
+
+    def note(self, event: Any, event_id: UUID) -> None:
+        """Puts the case of a held review or a closure on the list of families owed one."""
+        occasion = OCCASIONS.get(type(event).__name__)
+        if occasion is None:
+            return
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL(
+                    "INSERT INTO {table} (event_id, case_id, occasion, owed_since) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
+                ).format(table=self.table),
+                (event_id, event.originator_id, occasion, event.stamp.occurred_at.date()),
+            )
+
+    def due(self, today: date) -> bool:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                SQL("SELECT count(*) AS owed, min(owed_since) AS first FROM {table}").format(
+                    table=self.table
+                )
+            )
+            row = cursor.fetchone()
+        assert row is not None
+        waited = row["first"] is not None and today - row["first"] >= timedelta(
+            days=self.rules.wait_days
+        )
+        return bool(row["owed"] >= self.rules.size or waited)
+
+    def send(self, deliver: Deliver) -> int:
+        """Sends a round to every family owed one; returns how many cases it reached."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(SQL("SELECT * FROM {table}").format(table=self.table))
+            owed = cursor.fetchall()
+        today = self.keywork.clock().date()
+        for row in owed:
+            case = self.keywork.case(row["case_id"])
+            if not case.erased:
+                self._invite(case, row["event_id"], row["occasion"], today, deliver)
+            with self.datastore.transaction(commit=True) as cursor:
+                cursor.execute(
+                    SQL("DELETE FROM {table} WHERE event_id = %s").format(table=self.table),
+                    (row["event_id"],),
+                )
+        return len(owed)
+
+    def _invite(
+        self, case: Case, owed_for: UUID, occasion: Occasion, today: date, deliver: Deliver
+    ) -> None:
+        invitation = uuid5(INVITATION_NAMESPACE, str(owed_for))
+        sent = {"email": 0, "letter": 0}
+        for index, member in enumerate(case.family):
+            if not member.has_parental_responsibility:
+                continue
+            by_email = member.preferred_channel == "email"
+            notice = Notice(
+                f"family:{index}",
+                member.name,
+                member.preferred_channel,
+                member.email if by_email else member.postal_address,
+                "feedback_invite",
+                self._context(case, today) if by_email else {"link": None},
+            )
+            if deliver(case.id, invitation, notice) in ("sent", "queued"):
+                sent[member.preferred_channel] += 1
+        key = f"feedback/{owed_for}"
+        self.keywork.update_case(
+            Command(actor=ROUNDS, idempotency_key=key, fingerprint=key),
+            case.id,
+            lambda case, stamp: case.record_feedback_invitation(
+                stamp, occasion=occasion, emailed=sent["email"], posted=sent["letter"]
+            ),
+        )
+
+    def _context(self, case: Case, today: date) -> dict[str, Any]:
+        token = self.rules.tokens.issue(case.area, today)
+        return {
+            "link": f"{self.rules.link_base}/feedback/{token}",
+            "closes": closes_on(today).strftime("%d %B %Y"),
+        }

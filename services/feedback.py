@@ -1,0 +1,99 @@
+"""Family feedback: one-time invitation tokens, and the answers they let a family give.
+
+A token is signed, not stored: it carries the area, the month it was sent and a one-time number,
+and nothing about the case or the family. Only the family's message holds it. The answer's id is
+derived from the one-time number, so a token answers once; no record anywhere else holds that
+number, so nothing joins the answer to the case it was sent from.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import jwt
+
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.feedback import FAMILY, FeedbackAnswer, invitation_month
+from services.application import KeyworkApplication
+from services.commands import Command, VersionConflict
+
+AUDIENCE = "keywork-feedback"
+ALGORITHM = "HS256"
+ANSWER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:keywork:feedback-answer")
+# A token can be answered until this long after the end of the month it was sent in.
+ANSWERABLE_DAYS = 120
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What a valid token says: where and when it was sent, and its one-time number."""
+
+    area: str
+    month: str
+    once: str
+
+    @property
+    def answer_id(self) -> UUID:
+        return uuid5(ANSWER_NAMESPACE, self.once)
+
+
+def closes_on(sent_on: date) -> date:
+    """The day a questionnaire sent on `sent_on` closes: a time after its month's end."""
+    following = date(sent_on.year + sent_on.month // 12, sent_on.month % 12 + 1, 1)
+    return following + timedelta(days=ANSWERABLE_DAYS)
+
+
+class FeedbackTokens:
+    def __init__(self, signing_secret: str) -> None:
+        # A key of its own, so that a bearer token is never a feedback token or the reverse.
+        self._key = hmac.new(signing_secret.encode(), b"feedback tokens", hashlib.sha256).digest()
+
+    def issue(self, area: str, sent_on: date) -> str:
+        # No issue time: `exp` is reckoned from the month, so it tells no more than the month.
+        expires = datetime.combine(closes_on(sent_on), time(), UTC)
+        claims = {
+            "aud": AUDIENCE,
+            "area": area,
+            "month": invitation_month(sent_on),
+            "once": secrets.token_urlsafe(16),
+            "exp": expires,
+        }
+        return jwt.encode(claims, self._key, algorithm=ALGORITHM)
+
+    def read(self, token: str) -> Invitation:
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                options={"require": ["aud", "area", "month", "once", "exp"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise InvalidValue("token", "in_time", "this questionnaire has closed") from None
+        except jwt.PyJWTError:
+            raise InvalidValue("token", "valid_token", "this is not a questionnaire link") from None
+        return Invitation(str(claims["area"]), str(claims["month"]), str(claims["once"]))
+
+
+class FeedbackCommands(KeyworkApplication):
+    def give_feedback(self, invitation: Invitation, answers: dict[str, int]) -> None:
+        """Records the answers; a second answer to the same invitation is refused."""
+        try:
+            self.create(
+                Command(actor=FAMILY),
+                lambda stamp: FeedbackAnswer.give(
+                    stamp,
+                    answer_id=invitation.answer_id,
+                    area=invitation.area,
+                    month=invitation.month,
+                    answers=answers,
+                ),
+            )
+        except VersionConflict:
+            raise NotAllowedNow(
+                "token", "answered_once", "this questionnaire has been answered"
+            ) from None
