@@ -25,6 +25,7 @@ ALGORITHM = "HS256"
 ANSWER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:keywork:feedback-answer")
 # A token can be answered until this long after the end of the month it was sent in.
 ANSWERABLE_DAYS = 120
+ANSWERED = "this questionnaire has been answered: thank you"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ class FeedbackTokens:
 
 
 class FeedbackCommands(KeyworkApplication):
+    def require_unanswered(self, invitation: Invitation) -> None:
+        if any(True for _ in self.events.get(invitation.answer_id)):
+            raise NotAllowedNow("token", "answered_once", ANSWERED)
+
     def give_feedback(self, invitation: Invitation, answers: dict[str, int]) -> None:
         """Records the answers; a second answer to the same invitation is refused."""
         try:
@@ -94,6 +99,4 @@ class FeedbackCommands(KeyworkApplication):
                 ),
             )
         except VersionConflict:
-            raise NotAllowedNow(
-                "token", "answered_once", "this questionnaire has been answered"
-            ) from None
+            raise NotAllowedNow("token", "answered_once", ANSWERED) from None

@@ -34,10 +34,10 @@ def tokens(request: Request) -> FeedbackTokens:
 
 
 @router.get("/feedback/{token}")
-async def questionnaire(request: Request, token: str) -> HTMLResponse:
+def questionnaire(request: Request, token: str, keywork: Service) -> HTMLResponse:
     try:
-        tokens(request).read(token)
-    except InvalidValue as error:
+        keywork.require_unanswered(tokens(request).read(token))
+    except (InvalidValue, NotAllowedNow) as error:
         return closed(request, error)
     return page(request)
 

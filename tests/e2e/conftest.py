@@ -89,6 +89,8 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
         "KEYWORK_DATA_DIR": data_dir,
         "KEYWORK_KAFKA_BOOTSTRAP_SERVERS": broker,
         "KEYWORK_REOPEN_WINDOW_DAYS": str(REOPEN_WINDOW_DAYS),
+        # A questionnaire round for every family owed one, as soon as it is owed.
+        "KEYWORK_FEEDBACK_ROUND_SIZE": "1",
     }
     console, log = Path(data_dir) / "service.out", Path(data_dir) / "service.log"
     with console.open("w") as output, log.open("w") as errors:

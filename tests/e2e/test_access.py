@@ -155,6 +155,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
         "commissioner",
     },
     ("GET", "/health"): EVERYONE,
+    # Families answer with the token in their link, not a bearer token.
+    ("GET", "/feedback/questions"): EVERYONE,
+    ("POST", "/feedback"): EVERYONE,
 }
 
 

@@ -20,6 +20,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case, views_of
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
+from tests.e2e.test_feedback import invited
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules/axe-core/axe.min.js"
@@ -309,3 +310,26 @@ def test_any_failure_on_a_page_is_answered_as_a_page(service: RunningService) ->
     assert service.http.post("/metrics", headers=service.as_()).headers["content-type"] == (
         "application/problem+json"
     )
+
+
+def test_a_family_answers_the_questionnaire_from_its_link(
+    browser: WebDriver, service: RunningService
+) -> None:
+    token = invited(service)
+    browser.delete_all_cookies()
+    browser.get(f"{service.base_url}/ui/feedback/{token}")
+    assert text_of(browser, "h1") == "Tell us how key working is going"
+    checked(browser, "feedback")
+
+    click_through(browser, By.CSS_SELECTOR, "main form button[type=submit]")
+    summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary a")
+    assert summary.text == "Choose an answer to at least one question"
+    assert summary.get_attribute("href").endswith("#answers")  # type: ignore[union-attr]
+    checked(browser, "feedback-with-error")
+
+    browser.find_element(By.CSS_SELECTOR, "label[for='listened_to-5']").click()
+    browser.find_element(By.CSS_SELECTOR, "label[for='would_recommend-4']").click()
+    click_through(browser, By.CSS_SELECTOR, "main form button[type=submit]")
+    assert text_of(browser, "h1") == "Thank you"
+    assert browser.get_cookies() == []
+    checked(browser, "feedback-thanks")

@@ -1,0 +1,249 @@
+"""Family feedback end to end on real PostgreSQL and SMTP: questionnaires go out in rounds, a
+family answers once with its link, and nothing stored anywhere joins an answer to a case."""
+
+import re
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import pytest
+from pypdf import PdfReader
+
+from api.metrics_report import report
+from consumers.feedback_rounds import RoundRules
+from consumers.letters import PrintQueue
+from consumers.mail import SmtpMailer
+from consumers.notifications import Mailboxes, Notifier
+from domain.case import Child, Referrer
+from domain.case_base import FamilyMember
+from domain.errors import NotAllowedNow
+from projections.metrics import Metrics
+from projections.runner import ProjectionRunner
+from projections.service_metrics import period
+from projections.trail import Actions
+from services.access import AccessLog
+from services.areas import Areas
+from services.database import Database
+from services.embedded_postgres import free_port
+from services.feedback import FeedbackTokens
+from services.keywork import Keywork
+from tests.conftest import fresh_database
+from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.keys import new_data_keys
+from tests.smtp import Inbox, smtp_server
+
+TOKENS = FeedbackTokens("f" * 48)
+SUBJECT = "Tell us how key working is going for your family"
+LINK = re.compile(r"http://keywork\.test/ui/feedback/(\S+)")
+
+
+@pytest.fixture(scope="module")
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_feedback")
+
+
+@pytest.fixture(scope="module")
+def keywork(own_database: Database) -> Iterator[Keywork]:
+    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunner]:
+    access = AccessLog(own_database.eventsourcing_env(pool_size=1))
+    models = (Metrics, Actions)
+    running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, models)
+    running.start()
+    yield running
+    running.stop()
+    access.close()
+
+
+@pytest.fixture
+def notifier(keywork: Keywork, own_database: Database) -> Iterator[tuple[Notifier, Inbox]]:
+    port = free_port()
+    letters = PrintQueue(keywork.store.datastore, Path(tempfile.mkdtemp(prefix="keywork-fb-")))
+    rules = RoundRules(TOKENS, "http://keywork.test/ui", size=2, wait_days=14)
+    notify = Notifier(
+        keywork,
+        own_database,
+        SmtpMailer("127.0.0.1", port),
+        letters,
+        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
+        rules,
+    )
+    with smtp_server(port) as (_, inbox):
+        caught_up(notify, keywork)
+        notify.send_feedback_round_if_due()
+        inbox.messages.clear()
+        yield notify, inbox
+
+
+def caught_up(notify: Notifier, keywork: Keywork) -> None:
+    while notify.positions.get() < (keywork.recorder.max_notification_id() or 0):
+        notify.notify_batch()
+
+
+def reviewed_case(keywork: Keywork, email: str, by_letter: bool = False) -> UUID:
+    """A case whose review has been held; its parent answers by email, or by letter."""
+    parent = (
+        FamilyMember("Alex Parent", "mother", True, "letter", None, None, "1 Lane, Norwich")
+        if by_letter
+        else FamilyMember("Alex Parent", "mother", True, "email", email)
+    )
+    family = [parent, FamilyMember("Gran Parent", "grandmother", False, "email", "gran@x.org")]
+    case_id = keywork.refer(
+        as_(),
+        area="norfolk",
+        route="professional",
+        referrer=Referrer("Dr Ada"),
+        child=Child("Sam", "Parent", keywork.clock().date().replace(year=2016)),
+        family=family,
+        needs=[],
+        consent_to_share=True,
+    ).aggregate_id
+    keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
+    keywork.allocate_key_worker(
+        as_(),
+        case_id,
+        kind="designated",
+        from_date=keywork.clock().date(),
+        practitioner_id=practitioner(keywork),
+    )
+    review_id, _ = keywork.schedule_review(
+        as_(), case_id, at=datetime.now(UTC), location="Home", requested_by="key_worker"
+    )
+    keywork.update_case(
+        as_(),
+        case_id,
+        lambda case, stamp: case.record_review_outcome(
+            stamp,
+            review_id=review_id,
+            attendees=[],
+            child_views="Fine",
+            decisions=[],
+            next_review_on=keywork.clock().date().replace(year=2030),
+            key_worker_confirmed=True,
+        ),
+    )
+    return case_id
+
+
+def asked(inbox: Inbox, address: str | None = None) -> list[Any]:
+    """The questionnaires in the inbox (to `address`, or to anyone)."""
+    return [
+        message
+        for message in inbox.messages
+        if message["Subject"] == SUBJECT and address in (None, message["To"])
+    ]
+
+
+def link_in(message: Any) -> str:
+    found = LINK.search(message.get_payload(decode=True).decode())
+    assert found is not None
+    return found[1]
+
+
+def invitations(keywork: Keywork, case_id: UUID) -> list[tuple[str, int, int]]:
+    return [
+        (event.occasion, event.emailed, event.posted)
+        for event in keywork.timeline(case_id)
+        if type(event).__name__ == "FeedbackInvited"
+    ]
+
+
+def test_questionnaires_go_in_rounds_to_parents_by_their_channel(
+    keywork: Keywork, notifier: tuple[Notifier, Inbox]
+) -> None:
+    notify, inbox = notifier
+    by_email = reviewed_case(keywork, "first@x.org")
+    caught_up(notify, keywork)
+    assert notify.send_feedback_round_if_due() == 0  # one family waiting: not a round yet
+    assert asked(inbox) == [] and invitations(keywork, by_email) == []
+
+    by_letter = reviewed_case(keywork, "", by_letter=True)
+    caught_up(notify, keywork)
+    assert notify.send_feedback_round_if_due() == 2
+    [mail] = asked(inbox, "first@x.org")
+    assert TOKENS.read(link_in(mail)).area == "norfolk"
+    assert asked(inbox, "gran@x.org") == []  # without parental responsibility: not asked
+    [letter] = [item for item in notify.letters.waiting() if item.subject == SUBJECT]
+    text = "".join(page.extract_text() for page in PdfReader(letter.path).pages)
+    assert "questionnaire is enclosed" in text and "/feedback/" not in text
+    assert invitations(keywork, by_email) == [("review", 1, 0)]
+    assert invitations(keywork, by_letter) == [("review", 0, 1)]
+
+    notify.positions.store(0)  # every event handled again, as after a lost position
+    caught_up(notify, keywork)
+    notify.send_feedback_round_if_due()
+    assert len(asked(inbox)) == 1 and invitations(keywork, by_email) == [("review", 1, 0)]
+
+
+def test_an_answer_counts_once_and_nothing_stored_joins_it_to_its_case(
+    keywork: Keywork, runner: ProjectionRunner, own_database: Database, notifier: Any
+) -> None:
+    notify, inbox = notifier
+    cases = [reviewed_case(keywork, f"family{n}@x.org") for n in range(10)]
+    caught_up(notify, keywork)
+    assert notify.send_feedback_round_if_due() == 10
+    tokens = [link_in(message) for message in asked(inbox)]
+    assert len(tokens) == 10
+    read = [TOKENS.read(token) for token in tokens]
+    for invitation in read[:5]:
+        keywork.give_feedback(invitation, {"listened_to": 4, "would_recommend": 5})
+    with pytest.raises(NotAllowedNow) as again:
+        keywork.give_feedback(read[0], {"listened_to": 1})
+    assert (again.value.field, again.value.rule) == ("token", "answered_once")
+
+    answers = [invitation.answer_id for invitation in read[:5]]
+    secrets = [invitation.once for invitation in read] + tokens
+    for table, text in every_row(own_database):
+        assert not any(secret in text for secret in secrets), table  # the link is kept nowhere
+        holds_answer = any(str(answer) in text for answer in answers)
+        holds_case = any(str(case_id) in text for case_id in cases)
+        assert not (holds_answer and holds_case), table  # no row holds both
+
+    for answer in answers:
+        [given] = keywork.events.get(answer)
+        assert given.stamp.recorded_at.timetz().replace(tzinfo=None).isoformat() == "00:00:00"
+        assert given.stamp.actor == "family"
+
+    metrics = runner.get(Metrics)
+    assert runner.wait_for(metrics, keywork.recorder.max_notification_id() or 0, timeout=30)
+    actions = runner.get(Actions)
+    assert runner.wait_for(actions, keywork.recorder.max_notification_id() or 0, timeout=30)
+    with actions.datastore.transaction(commit=False) as cursor:
+        cursor.execute(actions.sql("SELECT action FROM {schema}.{p}actions"))
+        on_trail = {row["action"] for row in cursor.fetchall()}
+    assert "FeedbackInvited" in on_trail and "FeedbackGiven" not in on_trail
+    this_month = period(datetime.now(UTC).strftime("%Y-%m"))
+    found = {(f.metric, f.group): f for f in report(metrics, this_month, datetime.now(UTC)).figures}
+    rate = found["feedback_response_rate_pct", "all"]
+    assert rate.numerator == 5 and rate.denominator is not None and rate.denominator >= 10
+    assert rate.value == round(100 * 5 / rate.denominator, 1)
+    assert found["feedback_score_mean", "listened_to"].value == 4.0
+    assert found["feedback_score_mean", "would_recommend"].denominator == 5
+    assert found["feedback_score_mean", "made_a_difference"].value is None  # no one answered it
+
+
+def every_row(database: Database) -> Iterator[tuple[str, str]]:
+    """Every row of every table the service keeps, as text (stored JSON decoded)."""
+    with psycopg.connect(database.conninfo) as connection:
+        tables = connection.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE "
+            "table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'"
+        ).fetchall()
+        for schema, name in tables:
+            for row in connection.execute(f'SELECT * FROM "{schema}"."{name}"'):
+                yield (
+                    f"{schema}.{name}",
+                    " ".join(
+                        value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                        for value in row
+                    ),
+                )
