@@ -4,10 +4,16 @@ A token is signed, not stored: it carries the area, the month it was sent and a 
 and nothing about the case or the family. Only the family's message holds it. The answer's id is
 derived from the one-time number, so a token answers once; no record anywhere else holds that
 number, so nothing joins the answer to the case it was sent from.
+
+Paper questionnaires carry a short code instead, signed the same way (month, one-time number,
+signature over those and the area). They are printed in stacks for no one in particular, and one
+goes into each envelope, so not even the printing joins a code to a family.
 """
 
+import base64
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,6 +31,7 @@ ALGORITHM = "HS256"
 ANSWER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:keywork:feedback-answer")
 # A token can be answered until this long after the end of the month it was sent in.
 ANSWERABLE_DAYS = 120
+PAPER_CODE_LENGTH = 20
 ANSWERED = "this questionnaire has been answered: thank you"
 
 
@@ -78,6 +85,34 @@ class FeedbackTokens:
         except jwt.PyJWTError:
             raise InvalidValue("token", "valid_token", "this is not a questionnaire link") from None
         return Invitation(str(claims["area"]), str(claims["month"]), str(claims["once"]))
+
+    def paper_code(self, area: str, sent_on: date) -> str:
+        """A code short enough to type from paper (20 characters): the month, a one-time
+        number and a signature over both and the area."""
+        month = sent_on.strftime("%y%m")
+        once = _base32(secrets.token_bytes(5))
+        raw = f"{month}{once}{self._paper_signature(area, month, once)}"
+        return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+    def read_paper_code(self, code: str, areas: list[str], today: date) -> Invitation:
+        raw = re.sub(r"[\s-]", "", code).upper()
+        month, once, signature = raw[:4], raw[4:12], raw[12:]
+        if len(raw) == PAPER_CODE_LENGTH and month.isdigit() and 1 <= int(month[2:]) <= 12:
+            for area in areas:
+                if hmac.compare_digest(signature, self._paper_signature(area, month, once)):
+                    sent = date(2000 + int(month[:2]), int(month[2:]), 1)
+                    if closes_on(sent) < today:
+                        raise InvalidValue("code", "in_time", "this questionnaire has closed")
+                    return Invitation(area, invitation_month(sent), f"paper:{area}:{once}")
+        raise InvalidValue("code", "valid_code", "this is not a questionnaire's code")
+
+    def _paper_signature(self, area: str, month: str, once: str) -> str:
+        signed = hmac.new(self._key, f"{area}|{month}|{once}".encode(), hashlib.sha256)
+        return _base32(signed.digest()[:5])
+
+
+def _base32(five_bytes: bytes) -> str:
+    return base64.b32encode(five_bytes).decode()  # 8 characters, A-Z and 2-7
 
 
 class FeedbackCommands(KeyworkApplication):

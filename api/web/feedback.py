@@ -5,17 +5,21 @@ page is not recorded as a read (there is no reader to record). `Referrer-Policy:
 keeps the token out of any request the page makes; `no-store` keeps it out of caches.
 """
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import Service
 from api.problems import problem_of
+from api.routers.feedback import invitation_of
 from api.web.pages import templates
 from api.web.session import PAGES
 from api.web.story import error_messages
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.feedback import AGREEMENT, QUESTIONS
-from services.feedback import FeedbackTokens
+from services.feedback import FeedbackTokens, Invitation
+from services.keywork import Keywork
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -42,23 +46,47 @@ def questionnaire(request: Request, token: str, keywork: Service) -> HTMLRespons
     return page(request)
 
 
+@router.get("/feedback")
+async def paper_questionnaire(request: Request) -> HTMLResponse:
+    return page(request, with_code=True)
+
+
 @router.post("/feedback/{token}")
 async def answer(request: Request, token: str, keywork: Service) -> HTMLResponse:
-    form = await request.form()
-    entered = {key: str(form[key]) for key in QUESTIONS if form.get(key)}
-    answers = {key: int(value) for key, value in entered.items() if value.isdigit()}
     try:
         invitation = tokens(request).read(token)
     except InvalidValue as error:
         return closed(request, error)
+    return await answered(request, keywork, lambda: invitation)
+
+
+@router.post("/feedback")
+async def answer_paper(request: Request, keywork: Service) -> HTMLResponse:
+    code = str((await request.form()).get("code") or "")
+    shown = {"with_code": True, "code": code}
+    return await answered(
+        request, keywork, lambda: invitation_of(request, keywork, None, code), shown
+    )
+
+
+async def answered(
+    request: Request,
+    keywork: Keywork,
+    invitation: Callable[[], Invitation],
+    shown: dict[str, object] | None = None,
+) -> HTMLResponse:
+    """Records the form's answers, or shows it again with what is wrong."""
+    form = await request.form()
+    entered = {key: str(form[key]) for key in QUESTIONS if form.get(key)}
+    answers = {key: int(value) for key, value in entered.items() if value.isdigit()}
     try:
-        keywork.give_feedback(invitation, answers)
+        keywork.give_feedback(invitation(), answers)
     except NotAllowedNow as error:
         return closed(request, error)
     except InvalidValue as error:
         problem = problem_of(request, error)
         errors = error_messages(problem)
-        return page(request, problem["status"], errors=errors, entered=entered)
+        return page(request, problem["status"], errors=errors, entered=entered, **(shown or {}))
     return page(request, thanked=True)
 
 

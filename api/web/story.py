@@ -16,6 +16,8 @@ MESSAGES = {
     ("at", "datetime_from_date_parsing"): "Enter a real date and time for the review",
     ("location", "missing"): "Enter where the review will be",
     ("answers", "at_least_one"): "Choose an answer to at least one question",
+    ("code", "required"): "Enter the code on your questionnaire",
+    ("code", "valid_code"): "Check the code: it is printed under the questionnaire's title",
 }
 
 

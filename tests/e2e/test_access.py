@@ -158,6 +158,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     # Families answer with the token in their link, not a bearer token.
     ("GET", "/feedback/questions"): EVERYONE,
     ("POST", "/feedback"): EVERYONE,
+    ("POST", "/feedback/questionnaires"): LETTERS,
 }
 
 

@@ -1,8 +1,11 @@
 """A family answers the questionnaire its invitation links to: once, without signing in, and
 without anything it sends being echoed or kept with its case."""
 
+import io
 import re
 import time
+
+from pypdf import PdfReader
 
 from consumers.mail import MaildirMailer
 from tests.e2e.bodies import new_active_case
@@ -11,6 +14,7 @@ from tests.e2e.test_case_parts import days_ago, held_review
 from tests.e2e.test_errors import assert_problem, rules
 
 LINK = re.compile(r"/ui/feedback/(\S+)")
+CODE = re.compile(r"Code: (\d{4}(?:-[A-Z2-7]{4}){4})")
 
 
 def questionnaire_links(service: RunningService) -> list[str]:
@@ -75,3 +79,30 @@ def test_the_questionnaire_page_sets_no_cookie_and_leaks_no_link(service: Runnin
     used = service.http.get(f"/ui/feedback/{token}")
     assert used.status_code == 409 and "has been answered" in used.text
     assert 'type="radio"' not in used.text
+
+
+def test_business_support_prints_coded_paper_questionnaires_answered_once(
+    service: RunningService,
+) -> None:
+    clerk = service.as_("business_support", "clerk-1")
+    printed = service.http.post("/feedback/questionnaires", json={"count": 3}, headers=clerk)
+    assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(printed.content)).pages
+    codes = [CODE.findall(page.extract_text())[0] for page in pages]
+    assert len(pages) == 3 and len(set(codes)) == 3
+    assert f"{service.base_url}/ui/feedback" in pages[0].extract_text()
+    too_many = service.http.post("/feedback/questionnaires", json={"count": 201}, headers=clerk)
+    assert rules(assert_problem(too_many, 422)) == {("count", "less_than_equal")}
+
+    typed = codes[0].lower().replace("-", " ")
+    given = service.http.post("/feedback", json={"code": typed, "answers": {"listened_to": 2}})
+    assert given.status_code == 201
+    again = service.http.post("/feedback", json={"code": codes[0], "answers": {"listened_to": 2}})
+    assert rules(assert_problem(again, 409)) == {("token", "answered_once")}
+
+    wrong = codes[1][:-1] + ("A" if codes[1][-1] != "A" else "B")
+    page = service.http.post("/ui/feedback", data={"code": wrong, "made_a_difference": "5"})
+    assert page.status_code == 422 and "Check the code" in page.text
+    assert 'value="5" checked' in page.text  # the answers given are kept
+    page = service.http.post("/ui/feedback", data={"code": codes[1], "made_a_difference": "5"})
+    assert page.status_code == 200 and "Thank you" in page.text

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import uuid4
 
@@ -85,3 +86,44 @@ def test_a_case_records_that_its_family_was_invited() -> None:
     case = given_active()
     case.record_feedback_invitation(stamp(), occasion="review", emailed=2, posted=0)
     assert then(case) == [("FeedbackInvited", {"occasion": "review", "emailed": 2, "posted": 0})]
+
+
+def test_a_paper_code_is_short_signed_and_read_however_it_is_typed() -> None:
+    tokens = FeedbackTokens(SECRET)
+    code = tokens.paper_code("norfolk", date(2026, 11, 24))
+    assert re.fullmatch(r"2611(-[A-Z2-7]{4}){4}", code)
+    typed = code.lower().replace("-", " ")
+    read = tokens.read_paper_code(typed, ["suffolk", "norfolk"], date(2026, 11, 30))
+    assert (read.area, read.month) == ("norfolk", "2026-11")
+    assert (
+        read.answer_id
+        != tokens.read_paper_code(
+            tokens.paper_code("norfolk", date(2026, 11, 24)), ["norfolk"], date(2026, 11, 30)
+        ).answer_id
+    )
+
+
+@pytest.mark.parametrize("change", ["another area", "a changed letter", "too short", "bad month"])
+def test_a_paper_code_not_ours_is_refused(change: str) -> None:
+    tokens = FeedbackTokens(SECRET)
+    code = tokens.paper_code("norfolk", date(2026, 11, 24))
+    areas = ["norfolk"]
+    if change == "another area":
+        areas = ["suffolk"]
+    elif change == "a changed letter":
+        code = code[:-1] + ("A" if code[-1] != "A" else "B")
+    elif change == "too short":
+        code = code[:-2]
+    else:
+        code = "2613" + code[4:]
+    with pytest.raises(InvalidValue) as refused:
+        tokens.read_paper_code(code, areas, date(2026, 11, 30))
+    assert (refused.value.field, refused.value.rule) == ("code", "valid_code")
+
+
+def test_a_paper_code_closes_with_its_month() -> None:
+    tokens = FeedbackTokens(SECRET)
+    code = tokens.paper_code("norfolk", date(2026, 1, 10))
+    with pytest.raises(InvalidValue) as late:
+        tokens.read_paper_code(code, ["norfolk"], closes_on(date(2026, 1, 10)) + timedelta(days=1))
+    assert late.value.rule == "in_time"
