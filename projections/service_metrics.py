@@ -76,7 +76,9 @@ class Facts:
     trainings: dict[UUID, list[DictRow]]  # by practitioner
     supervised: dict[UUID, list[date]]  # the days each practitioner was supervised
     invitations: list[tuple[date, int]]  # questionnaires sent from cases in scope: day, copies
-    answers: list[tuple[date, dict[str, int]]]  # by the first day of the month it was sent
+    # By the first day of the month each was sent; None when scoped by age band, which answers
+    # (knowing no case) cannot be.
+    answers: list[tuple[date, dict[str, int]]] | None
 
 
 def known_facts(
@@ -138,8 +140,7 @@ def known_facts(
             for row in model.facts("feedback_invitations", known_at)
             if row["case_id"] in cases
         ],
-        # Answers know their area, not their case: none can be scoped by age band.
-        answers=[]
+        answers=None
         if age_band is not None
         else [
             (date.fromisoformat(f"{row['month']}-01"), row["answers"])
@@ -403,6 +404,8 @@ def _supervision_coverage(facts: Facts, within: Period) -> Figure:
 def _feedback(facts: Facts, within: Period) -> list[Figure]:
     """Questionnaires sent in the period, the share answered, and each question's mean score."""
     sent = sum(copies for day, copies in facts.invitations if within.holds(day))
+    if facts.answers is None:
+        return [count("feedback_questionnaires_sent", sent)]
     answered = [answers for month, answers in facts.answers if within.holds(month)]
     scores: dict[str, list[int]] = defaultdict(list)
     for answers in answered:

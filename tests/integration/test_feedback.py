@@ -229,6 +229,11 @@ def test_an_answer_counts_once_and_nothing_stored_joins_it_to_its_case(
     assert found["feedback_score_mean", "listened_to"].value == 4.0
     assert found["feedback_score_mean", "would_recommend"].denominator == 5
     assert found["feedback_score_mean", "made_a_difference"].value is None  # no one answered it
+    # Answers know no case, so no age band: scoped by one, only the questionnaires sent show.
+    by_age = report(metrics, this_month, datetime.now(UTC), age_band="5-10").figures
+    assert {f.metric for f in by_age if f.metric.startswith("feedback")} == {
+        "feedback_questionnaires_sent"
+    }
 
 
 def every_row(database: Database) -> Iterator[tuple[str, str]]:
