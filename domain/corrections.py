@@ -14,10 +14,11 @@ from domain.aggregate import require_text
 from domain.case_base import CaseBase, Channel, UnknownPart
 from domain.contacts import Contact, ContactKind, ContactsPart, check_contact
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.functions import KeyWorkingFunction
 from domain.stamp import Stamp
 from domain.tac import TacMember, TacPart, check_tac_member
 
-CONTACT_FIELDS = {"occurred_at", "kind", "participants", "note"}
+CONTACT_FIELDS = {"occurred_at", "kind", "participants", "note", "functions"}
 TAC_FIELDS = {"role", "receives_plans", "channel"}
 
 
@@ -29,6 +30,7 @@ class Replacement:
     kind: ContactKind | None = None
     participants: list[str] | None = None
     note: str | None = None
+    functions: list[KeyWorkingFunction] | None = None
     role: str | None = None
     receives_plans: bool | None = None
     channel: Channel | None = None

@@ -8,6 +8,7 @@ and its plans' signing and copies. No names, no dates of birth: an age band at m
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -76,6 +77,7 @@ class Metrics(KeyWorking):
         return super().handles() | {
             "Referred": self._referred,
             "ContactRecorded": self._contacted_for_metrics,
+            "ContactCorrected": self._contact_corrected_for_metrics,
             "Closed": self._closed_for_metrics,
             "ClosureAudited": self._audited,
             "Reopened": self._reopened,
@@ -105,7 +107,21 @@ class Metrics(KeyWorking):
         self._contacted(cursor, event)
         contact = event_id(event.originator_id, event.originator_version)
         # Contacts recorded before functions were asked for have none.
-        for function in getattr(event, "functions", None) or []:
+        self._served(cursor, event, contact, getattr(event, "functions", None) or [])
+
+    def _contact_corrected_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
+        self._contact_corrected(cursor, event)
+        key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
+        for row in history.current(cursor, self.table("contact_functions"), key):
+            history.supersede(
+                cursor, self.table("contact_functions"), row, None, event.stamp.recorded_at
+            )
+        self._served(cursor, event, event.corrects_event_id, event.contact.functions or [])
+
+    def _served(
+        self, cursor: Cursor[DictRow], event: Any, contact: UUID, functions: list[str]
+    ) -> None:
+        for function in functions:
             row = {"case_id": event.originator_id, "event_id": contact, "function": function}
             history.insert(cursor, self.table("contact_functions"), row, event.stamp.recorded_at)
 

@@ -234,6 +234,7 @@ class ReplacementIn(Body):
     kind: ContactKind | None = None
     participants: list[str] | None = Field(default=None, alias="with")
     note: str | None = None
+    functions: list[KeyWorkingFunction] | None = None
     role: str | None = None
     receives_plans: bool | None = None
     channel: Channel | None = None

@@ -17,6 +17,7 @@ from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.corrections import Replacement
 from domain.outcomes import DEFAULT_AREAS
+from domain.stamp import event_id
 from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
@@ -422,8 +423,27 @@ def test_the_functions_mix_counts_what_contacts_served_as_known_then(
     assert value(now, "contact_functions", "advocacy") == "suppressed"
     assert value(now, "contact_functions", "coordinating_services") == 6
     assert value(now, "contact_functions") == 13
+
+    # The June contact is corrected into the quarter, serving coordination only.
+    june = [e for e in keywork.timeline(case_id) if getattr(e, "functions", None) == ["advocacy"]]
+    change(
+        keywork,
+        case_id,
+        date(2026, 7, 9),
+        lambda case, stamp: case.correct(
+            stamp,
+            corrects_event_id=event_id(case_id, june[0].originator_version),
+            reason="It was in July, and about the appointments",
+            replacement=Replacement(
+                occurred_at=datetime(2026, 7, 1, 9, tzinfo=UTC), functions=["coordinating_services"]
+            ),
+        ),
+    )
+    corrected = figures(report(metrics_of(keywork, runner), q3, datetime.now(UTC)).figures)
+    assert value(corrected, "contact_functions", "coordinating_services") == 7
+    assert value(corrected, "contact_functions") == 14
     # The published figures, reproduced.
-    assert figures(report(model, q3, published_at).figures) == found
+    assert figures(report(metrics_of(keywork, runner), q3, published_at).figures) == found
 
 
 def scored(keywork: Keywork, case_id: UUID, day: date, **scores: int) -> None:

@@ -220,3 +220,24 @@ def test_a_closed_case_is_not_corrected() -> None:
             replacement=Replacement(kind="text"),
         )
     assert refused.value.rule == "case_open"
+
+
+def test_a_contacts_functions_are_corrected_and_checked() -> None:
+    case = given_active()
+    contact = record_contact(case, days_ago=1)
+    case.correct(
+        stamp(),
+        corrects_event_id=contact,
+        reason="It was advocacy too",
+        replacement=Replacement(functions=["advocacy", "single_point_of_contact"]),
+    )
+    assert case.contacts[contact].functions == ["advocacy", "single_point_of_contact"]
+    assert case.contacts[contact].kind == "phone"  # the rest kept
+    with pytest.raises(InvalidValue) as refused:
+        case.correct(
+            stamp(),
+            corrects_event_id=contact,
+            reason="Twice",
+            replacement=Replacement(functions=["advocacy", "advocacy"]),
+        )
+    assert (refused.value.field, refused.value.rule) == ("functions", "unique")
