@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import InvalidToken, Principal, issue_token, read_token
 from api.command_context import command_for
@@ -28,7 +29,7 @@ from api.routers.case_reads import timeline_entries
 from api.routers.cases import contact_recorded
 from api.routers.read_models import business_support
 from api.routers.reviews import requester
-from api.schemas.cases import ContactIn, ReviewIn
+from api.schemas.cases import ContactIn, OutcomesIn, ReviewIn
 from api.web.demo import DEMO_USERS
 from api.web.session import (
     PAGES,
@@ -44,6 +45,7 @@ from api.web.story import error_messages, headline, summary
 from domain.case import Case
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.functions import AREAS
+from domain.outcomes import distance_travelled
 from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
@@ -248,6 +250,8 @@ def case_page_response(
         recipients=recipients,
         events=events,
         areas=AREAS,
+        measure=on.keywork.outcome_measure,
+        distance=distance_travelled(case.outcomes),
         **form,
     )
 
@@ -353,6 +357,35 @@ def schedule_review(
 
     entered = {"on": day, "time": at, "location": location}
     return submitted(on, REVIEW, entered, act)
+
+
+SCORES = CaseForm("scores")
+
+
+@router.post(
+    "/cases/{case_id}/outcome-scores", dependencies=[Depends(csrf_checked)], response_model=None
+)
+async def score_outcomes(
+    on: About,
+    command: Annotated[Command, Depends(command_for("record_review", page_principal))],
+) -> Response:
+    form = await on.request.form()
+    review = str(form.get("review_id") or "")
+    entered = {
+        name: str(form.get(f"scores.{name}") or "") for name in on.keywork.outcome_measure.areas
+    }
+
+    def act() -> None:
+        body = OutcomesIn.model_validate(
+            {"scores": {name: value for name, value in entered.items() if value}}
+        )
+        try:
+            review_id = UUID(review)
+        except ValueError:
+            raise InvalidValue("review_id", "required", "choose the review") from None
+        on.keywork.measure_outcomes(command, on.case_id, review_id, body.scores)
+
+    return await run_in_threadpool(submitted, on, SCORES, entered | {"review_id": review}, act)
 
 
 @router.get("/go")

@@ -49,7 +49,14 @@ def error_messages(
     return [
         {
             "field": renamed.get(error["field"], error["field"]),
-            "message": MESSAGES.get((error["field"], error["rule"]), problem["detail"]),
+            "message": message(error["field"], error["rule"], problem["detail"]),
         }
         for error in errors
     ]
+
+
+def message(field: str, rule: str, detail: str) -> str:
+    """What to tell a person about one error: worded for the form where we have words."""
+    if field.startswith("scores."):
+        return f"Choose a score for {field.removeprefix('scores.').replace('_', ' ')}"
+    return MESSAGES.get((field, rule), detail)

@@ -16,10 +16,12 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case, views_of
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
+from tests.e2e.test_case_parts import days_ago, held_review
 from tests.e2e.test_feedback import invited
 
 REPO = Path(__file__).resolve().parents[2]
@@ -333,3 +335,29 @@ def test_a_family_answers_the_questionnaire_from_its_link(
     assert text_of(browser, "h1") == "Thank you"
     assert browser.get_cookies() == []
     checked(browser, "feedback-thanks")
+
+
+def test_a_key_worker_scores_outcomes_at_a_held_review(
+    browser: WebDriver, service: RunningService
+) -> None:
+    case_id = new_active_case(service)
+    held_review(service, case_id, days_ago(1))
+    sign_in(browser, service, service.token("key_worker", key_worker_of(service, case_id)))
+    browser.get(f"{service.base_url}/ui/cases/{case_id}#outcomes")
+    assert "No outcomes scored yet" in text_of(browser, "main")
+    areas = service.get(f"/cases/{case_id}/outcomes").json()["measure"]["areas"]
+    Select(browser.find_element(By.ID, f"scores.{areas[0]}")).select_by_value("3")
+    click_through(browser, By.CSS_SELECTOR, "form[action$='/outcome-scores'] button")
+    missing = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".govuk-error-summary a")]
+    assert missing == [f"Choose a score for {areas[1].replace('_', ' ')}"]
+    checked(browser, "outcomes-with-error")
+
+    for area in areas[1:]:
+        Select(browser.find_element(By.ID, f"scores.{area}")).select_by_value("6")
+    click_through(browser, By.CSS_SELECTOR, "form[action$='/outcome-scores'] button")
+    journey = service.get(f"/cases/{case_id}/outcomes").json()["measurements"]
+    assert [m["scores"][areas[0]] for m in journey] == [3]
+    table = text_of(browser, "#outcomes + table")
+    assert "Scores at each review" in table and "Change" in table
+    assert not browser.find_elements(By.CSS_SELECTOR, "form[action$='/outcome-scores']")
+    checked(browser, "outcomes")
