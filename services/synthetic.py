@@ -2,8 +2,12 @@
 
 Children are referred through all three routes over the history, and most are found eligible.
 Each gets a key worker, an agreement, a Team Around the Child, contacts at roughly the agreed
-frequency (some late), reviews every six months with a plan signed and sent after each, and now
-and then a handover, a cover or a closure, which is audited.
+frequency (some late), reviews every six months with outcome scores and a plan signed and sent
+after each, feedback asked for (some answered), and now and then a handover, a cover or a
+closure, which is audited. Key workers are trained and supervised.
+
+Synthetic answers to feedback are saved with their chunk of cases: fake families, nothing to
+keep apart (the service itself never writes an answer beside its case).
 
 A fixed seed gives the same histories. Cases are written in chunks, each saved in one
 transaction with a receipt, so an interrupted run resumes after its last whole chunk.
@@ -22,7 +26,9 @@ from domain.case import Case, Child, Referrer
 from domain.case_base import FamilyMember
 from domain.directory import Agency, Practitioner
 from domain.eligibility import NORFOLK_RULES, EligibilityFacts
+from domain.feedback import QUESTIONS, FeedbackAnswer, invitation_month
 from domain.functions import KeyWorkingFunction
+from domain.outcomes import OutcomeMeasure
 from domain.stamp import Stamp, event_id
 from services.keywork import Keywork
 from services.recorder import Receipt
@@ -46,6 +52,10 @@ REVIEW_EVERY = timedelta(days=182)
 TAC_SIZE = 5
 FUNCTIONS: list[KeyWorkingFunction] = list(get_args(KeyWorkingFunction))
 YEAR = timedelta(days=365)
+MEASURE = OutcomeMeasure()
+DRIFT = (-1, 0, 0, 1, 1, 2)  # an area's change from one review to the next
+FEEDBACK_ANSWERED = 0.4
+SUPERVISION_KINDS = (("one_to_one", 0.7), ("peer", 0.2), ("group", 0.1))
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ def seed(
 ) -> int:
     """Writes the histories not yet written; returns how many cases it wrote."""
     start = now - scale.years * YEAR
-    directory = _directory(keywork, scale, seed, start)
+    directory = _directory(keywork, scale, seed, start, now)
     written = 0
     for chunk in range(-(-scale.children // CHUNK)):
         key = f"{scale.name}/{seed}/cases/{chunk}"
@@ -89,12 +99,13 @@ def seed(
             continue
         rng = random.Random(f"{seed}/{chunk}")
         first = chunk * CHUNK
+        answers: list[FeedbackAnswer] = []
         cases = [
-            _case(rng, directory, start, now)
+            _case(rng, directory, start, now, answers)
             for _ in range(first, min(first + CHUNK, scale.children))
         ]
-        events = sum(len(case.pending_events) for case in cases)
-        keywork.save(*cases, receipt=_receipt(key, cases[0]))
+        events = sum(len(made.pending_events) for made in (*cases, *answers))
+        keywork.save(*cases, *answers, receipt=_receipt(key, cases[0]))
         written += len(cases)
         progress(events)
     return written
@@ -104,7 +115,9 @@ def _receipt(key: str, first: Any) -> Receipt:
     return Receipt(ACTOR, key, key, first.id, 1, first.version)
 
 
-def _directory(keywork: Keywork, scale: Scale, seed: int, start: datetime) -> Directory:
+def _directory(
+    keywork: Keywork, scale: Scale, seed: int, start: datetime, now: datetime
+) -> Directory:
     """The agencies, then the practitioners, each written once in chunks and read back."""
     rng = random.Random(f"{seed}/directory")
     stamp = Stamp(ACTOR, start, start)
@@ -118,23 +131,63 @@ def _directory(keywork: Keywork, scale: Scale, seed: int, start: datetime) -> Di
             for n in range(scale.agencies)
         ],
     )
+    supervisors: list[UUID] = []
+
+    def practitioner(n: int) -> Practitioner:
+        made = Practitioner.register(
+            stamp,
+            name=f"Practitioner {n}",
+            role_title="Key worker" if n < scale.key_workers else "Specialist",
+            agency_id=agencies[n % len(agencies)],
+            email=f"practitioner{n}@example.org",
+            team_id=_team(n, scale),
+        )
+        if n < scale.key_workers:
+            if supervisors:  # each key worker is supervised by the one registered before
+                _workforce(rng, made, supervisors[-1], start, now)
+            supervisors.append(made.id)
+        return made
+
     practitioners = _written(
         keywork,
         f"{prefix}/practitioners",
         "PractitionerRegistered",
-        [
-            lambda n=n: Practitioner.register(  # type: ignore[misc]
-                stamp,
-                name=f"Practitioner {n}",
-                role_title="Key worker" if n < scale.key_workers else "Specialist",
-                agency_id=agencies[n % len(agencies)],
-                email=f"practitioner{n}@example.org",
-                team_id=_team(n, scale),
-            )
-            for n in range(scale.practitioners)
-        ],
+        [partial(practitioner, n) for n in range(scale.practitioners)],
     )
     return Directory(practitioners[: scale.key_workers], practitioners[scale.key_workers :])
+
+
+def _workforce(
+    rng: random.Random, worker: Practitioner, supervisor: UUID, start: datetime, now: datetime
+) -> None:
+    """Most key workers inducted and trained in safeguarding (renewed every three years);
+    supervision about every six weeks, now and then missed."""
+
+    def at(day: datetime) -> Stamp:
+        return Stamp(ACTOR, day, day)
+
+    if rng.random() < 0.9:
+        worker.record_training(
+            at(start), course="key_working_induction", completed_on=start.date(), expires_on=None
+        )
+    trained = start - timedelta(days=rng.randint(0, 3 * 365))
+    worker.record_training(
+        at(start),
+        course="safeguarding",
+        completed_on=trained.date(),
+        expires_on=(trained + 3 * YEAR).date(),
+    )
+    held = start + timedelta(days=rng.randint(7, 42))
+    while held < now:
+        worker.record_supervision(
+            at(held),
+            held_on=held.date(),
+            kind=_weighted(rng, SUPERVISION_KINDS),  # type: ignore[arg-type]
+            supervisor_id=supervisor,
+            cases_discussed=[],
+            actions=[],
+        )
+        held += timedelta(days=rng.choice((35, 42, 42, 49, 70)))
 
 
 def _written(
@@ -172,7 +225,13 @@ def _weighted(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
 
 
-def _case(rng: random.Random, directory: Directory, start: datetime, now: datetime) -> Case:
+def _case(
+    rng: random.Random,
+    directory: Directory,
+    start: datetime,
+    now: datetime,
+    answers: list[FeedbackAnswer],
+) -> Case:
     referred = start + timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))
 
     def at(moment: datetime) -> Stamp:
@@ -225,7 +284,8 @@ def _case(rng: random.Random, directory: Directory, start: datetime, now: dateti
     )
     closes = allocated + timedelta(days=rng.expovariate(1 / (4 * 365)))
     for moment, step in sorted(
-        _steps(rng, case, directory, worker, allocated, every, parent), key=lambda pair: pair[0]
+        _steps(rng, case, directory, worker, allocated, every, parent, answers),
+        key=lambda pair: pair[0],
     ):
         if moment >= min(closes, now):
             break
@@ -246,6 +306,7 @@ def _steps(
     allocated: datetime,
     every: int,
     parent: str,
+    answers: list[FeedbackAnswer],
 ) -> Iterator[tuple[datetime, Callable[[Stamp], Any]]]:
     horizon = allocated + 6 * YEAR
     moment = allocated
@@ -259,7 +320,7 @@ def _steps(
         yield moment, partial(contact, functions=served)
     review = allocated + REVIEW_EVERY
     while review < horizon:
-        yield review, partial(_review, case, review, parent)
+        yield review, partial(_review, case, review, parent, rng, answers)
         review += REVIEW_EVERY
     if rng.random() < 0.4:
         handover = allocated + timedelta(days=rng.randint(120, 700))
@@ -278,8 +339,16 @@ def _steps(
         )
 
 
-def _review(case: Case, held: datetime, parent: str, stamp: Stamp) -> None:
-    """A review held, then the plan it leads to signed and sent to the Team Around the Child."""
+def _review(
+    case: Case,
+    held: datetime,
+    parent: str,
+    rng: random.Random,
+    answers: list[FeedbackAnswer],
+    stamp: Stamp,
+) -> None:
+    """A review held, with its outcome scores (mostly rising); then the plan it leads to signed
+    and sent to the Team Around the Child; the family asked for feedback, and some answer."""
     review_id = event_id(case.id, case.version + 1)
     case.schedule_review(
         stamp, review_id=review_id, at=held, location="Home", requested_by="key_worker"
@@ -293,6 +362,21 @@ def _review(case: Case, held: datetime, parent: str, stamp: Stamp) -> None:
         next_review_on=(held + REVIEW_EVERY).date(),
         key_worker_confirmed=True,
     )
+    before = case.outcomes[-1].scores if case.outcomes else dict.fromkeys(MEASURE.areas, 4)
+    scores = {area: min(max(score + rng.choice(DRIFT), 1), 10) for area, score in before.items()}
+    case.measure_outcomes(stamp, review_id=review_id, scores=scores, measure=MEASURE)
+    case.record_feedback_invitation(stamp, occasion="review", emailed=1, posted=0)
+    if rng.random() < FEEDBACK_ANSWERED:
+        answered = {question: rng.choice((3, 4, 4, 5, 5)) for question in QUESTIONS}
+        answers.append(
+            FeedbackAnswer.give(
+                stamp,
+                answer_id=UUID(int=rng.getrandbits(128)),
+                area=case.area,
+                month=invitation_month(held.date()),
+                answers=answered,
+            )
+        )
     case.draft_plan(stamp, summary="Plan", outcomes=["Sleep better"], actions=[])
     version = max(case.plans)
     case.sign_plan(stamp, plan_version=version, signed_by=parent, signed_on=held.date())

@@ -48,9 +48,15 @@ def test_a_seeded_store_has_every_part_of_a_case_life(database: Database) -> Non
             "KeyWorkerHandedOver",
             "Closed",
             "ClosureAudited",
+            "OutcomesMeasured",
+            "FeedbackInvited",
+            "FeedbackGiven",
+            "TrainingCompleted",
+            "SupervisionRecorded",
         ):
             assert types[kind] > 0, kind
         assert types["Referred"] == 250
+        assert 0.2 < types["FeedbackGiven"] / types["FeedbackInvited"] < 0.6
         routes = Counter(
             keywork.case(n.originator_id).route
             for n in keywork.recorder.select_notifications(start=1, limit=10**6)
