@@ -58,8 +58,8 @@ class FeedbackRounds:
     def note(self, event: Any, event_id: UUID) -> None:
         """Puts the case of a held review or a closure on the list of families owed one."""
         occasion = OCCASIONS.get(type(event).__name__)
-        if occasion is None:
-            return
+        if occasion is None or getattr(event, "reason", None) == "not_eligible":
+            return  # a family found not eligible had no key working to tell us about
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 SQL(
@@ -72,7 +72,7 @@ class FeedbackRounds:
     def due(self, today: date) -> bool:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                SQL("SELECT count(*) AS owed, min(owed_since) AS first FROM {table}").format(
+                SQL("SELECT count(DISTINCT case_id) AS owed, min(owed_since) AS first FROM {table}").format(
                     table=self.table
                 )
             )
@@ -86,19 +86,24 @@ class FeedbackRounds:
     def send(self, deliver: Deliver) -> int:
         """Sends a round to every family owed one; returns how many cases it reached."""
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(SQL("SELECT * FROM {table}").format(table=self.table))
+            cursor.execute(
+                SQL("SELECT * FROM {table} ORDER BY owed_since, event_id").format(table=self.table)
+            )
             owed = cursor.fetchall()
+        # One questionnaire a family a round: the closure's, if the case has closed since.
+        latest = {row["case_id"]: row for row in owed}
         today = self.keywork.clock().date()
-        for row in owed:
-            case = self.keywork.case(row["case_id"])
+        for case_id, row in latest.items():
+            case = self.keywork.case(case_id)
+            occasion: Occasion = "closure" if case.status == "closed" else row["occasion"]
             if not case.erased:
-                self._invite(case, row["event_id"], row["occasion"], today, deliver)
+                self._invite(case, row["event_id"], occasion, today, deliver)
             with self.datastore.transaction(commit=True) as cursor:
                 cursor.execute(
-                    SQL("DELETE FROM {table} WHERE event_id = %s").format(table=self.table),
-                    (row["event_id"],),
+                    SQL("DELETE FROM {table} WHERE case_id = %s").format(table=self.table),
+                    (case_id,),
                 )
-        return len(owed)
+        return len(latest)
 
     def _invite(
         self, case: Case, owed_for: UUID, occasion: Occasion, today: date, deliver: Deliver

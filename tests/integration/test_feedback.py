@@ -20,6 +20,7 @@ from consumers.mail import SmtpMailer
 from consumers.notifications import Mailboxes, Notifier
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
+from domain.eligibility import EligibilityFacts
 from domain.errors import NotAllowedNow
 from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
@@ -32,11 +33,12 @@ from services.embedded_postgres import free_port
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork
 from tests.conftest import fresh_database
-from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.integration.conftest import activate, as_
 from tests.keys import new_data_keys
 from tests.smtp import Inbox, smtp_server
 
 TOKENS = FeedbackTokens("f" * 48)
+FALLS_SHORT = EligibilityFacts(True, False, 1, 1)
 SUBJECT = "Tell us how key working is going for your family"
 LINK = re.compile(r"http://keywork\.test/ui/feedback/(\S+)")
 
@@ -107,14 +109,7 @@ def reviewed_case(keywork: Keywork, email: str, by_letter: bool = False) -> UUID
         needs=[],
         consent_to_share=True,
     ).aggregate_id
-    keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
-    keywork.allocate_key_worker(
-        as_(),
-        case_id,
-        kind="designated",
-        from_date=keywork.clock().date(),
-        practitioner_id=practitioner(keywork),
-    )
+    activate(keywork, case_id)
     review_id, _ = keywork.schedule_review(
         as_(), case_id, at=datetime.now(UTC), location="Home", requested_by="key_worker"
     )
@@ -252,3 +247,33 @@ def every_row(database: Database) -> Iterator[tuple[str, str]]:
                         for value in row
                     ),
                 )
+
+
+def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
+    keywork: Keywork, notifier: tuple[Notifier, Inbox]
+) -> None:
+    notify, inbox = notifier
+    reviewed_then_closed = reviewed_case(keywork, "closing@x.org")
+    keywork.update_case(
+        as_(), reviewed_then_closed, lambda case, stamp: case.close(stamp, reason="needs_met")
+    )
+    declined = keywork.refer(
+        as_(),
+        area="norfolk",
+        route="self",
+        referrer=Referrer("Alex Parent"),
+        child=Child("Kim", "Parent", keywork.clock().date().replace(year=2016)),
+        family=[FamilyMember("Alex Parent", "mother", True, "email", "declined@x.org")],
+        needs=[],
+        consent_to_share=True,
+    ).aggregate_id
+    keywork.decide_eligibility(as_(), declined, FALLS_SHORT)
+    keywork.update_case(
+        as_(), declined, lambda case, stamp: case.close(stamp, reason="not_eligible")
+    )
+    reviewed_case(keywork, "other@x.org")  # a second family, so that a round is due
+    caught_up(notify, keywork)
+    assert notify.send_feedback_round_if_due() == 2
+    assert len(asked(inbox, "closing@x.org")) == 1
+    assert invitations(keywork, reviewed_then_closed) == [("closure", 1, 0)]
+    assert asked(inbox, "declined@x.org") == [] and invitations(keywork, declined) == []
