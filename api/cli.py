@@ -164,10 +164,20 @@ def mail_list(settings: Settings) -> None:
 def mail_unconfirmed(settings: Settings) -> None:
     """Messages whose sending was cut short: a person checks whether each arrived."""
     with applications(settings) as (db, keywork, _):
-        letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
-        notifier = Notifier(keywork, db, mailer(settings), letters, mailboxes(settings))
-        for event, recipient in notifier.unconfirmed():
+        for event, recipient in notifier(settings, keywork, db).unconfirmed():
             print(f"{event}  {recipient}")
+
+
+def feedback_round(settings: Settings) -> None:
+    """Sends every family owed a questionnaire theirs now, however few are waiting."""
+    with applications(settings) as (db, keywork, _):
+        sent = notifier(settings, keywork, db).send_feedback_round(now=True)
+        print(f"questionnaires sent to {sent} famil{'y' if sent == 1 else 'ies'}")
+
+
+def notifier(settings: Settings, keywork: Keywork, db: Database) -> Notifier:
+    letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
+    return Notifier(keywork, db, mailer(settings), letters, mailboxes(settings), feedback(settings))
 
 
 def projections_status(settings: Settings) -> None:
@@ -322,6 +332,10 @@ def main(argv: list[str] | None = None) -> None:
     mail_commands = mail_parser.add_subparsers(dest="mail", required=True)
     mail_commands.add_parser("list", help="messages delivered to the local maildir")
     mail_commands.add_parser("unconfirmed", help="messages whose sending was cut short")
+    feedback_parser = commands.add_parser("feedback", help="family feedback questionnaires")
+    feedback_parser.add_subparsers(dest="feedback", required=True).add_parser(
+        "round", help="send the families owed a questionnaire theirs now"
+    )
     names = ", ".join(kind.name for kind in READ_MODELS)
     rebuild_parser.add_argument("names", nargs="*", help=f"any of: {names} (default: all)")
     args = parser.parse_args(argv)
@@ -345,6 +359,8 @@ def main(argv: list[str] | None = None) -> None:
         metrics_export(settings, args.period, args.known_at, args.area, args.age_band, args.output)
     elif args.command == "overdue":
         overdue_check(settings, args.today)
+    elif args.command == "feedback":
+        feedback_round(settings)
     elif args.command == "mail" and args.mail == "list":
         mail_list(settings)
     elif args.command == "mail":

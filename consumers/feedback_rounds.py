@@ -72,9 +72,9 @@ class FeedbackRounds:
     def due(self, today: date) -> bool:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                SQL("SELECT count(DISTINCT case_id) AS owed, min(owed_since) AS first FROM {table}").format(
-                    table=self.table
-                )
+                SQL(
+                    "SELECT count(DISTINCT case_id) AS owed, min(owed_since) AS first FROM {table}"
+                ).format(table=self.table)
             )
             row = cursor.fetchone()
         assert row is not None

@@ -123,9 +123,12 @@ class Notifier(Background):
             self.positions.store(notifications[-1].id)
         return len(notifications)
 
-    def send_feedback_round_if_due(self) -> int:
-        """Sends the families owed a questionnaire theirs, if a round is due; returns how many."""
-        if self.feedback is None or not self.feedback.due(self.keywork.clock().date()):
+    def send_feedback_round(self, now: bool = False) -> int:
+        """Sends the families owed a questionnaire theirs, if a round is due (or `now`);
+        returns how many families."""
+        if self.feedback is None:
+            return 0
+        if not (now or self.feedback.due(self.keywork.clock().date())):
             return 0
         return self.feedback.send(self._delivered)
 
@@ -149,7 +152,7 @@ class Notifier(Background):
         # A round may be due once new events are handled, or as the first family waits on.
         if handled or time.monotonic() >= self._next_round_check:
             self._next_round_check = time.monotonic() + ROUND_CHECK_SECONDS
-            self.send_feedback_round_if_due()
+            self.send_feedback_round()
         return False
 
     def _delivered(self, case_id: UUID, event: UUID, notice: Notice) -> str | None:

@@ -89,8 +89,11 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
         "KEYWORK_DATA_DIR": data_dir,
         "KEYWORK_KAFKA_BOOTSTRAP_SERVERS": broker,
         "KEYWORK_REOPEN_WINDOW_DAYS": str(REOPEN_WINDOW_DAYS),
-        # A questionnaire round for every family owed one, as soon as it is owed.
-        "KEYWORK_FEEDBACK_ROUND_SIZE": "1",
+        # Questionnaire rounds only when a test sends one (`keywork feedback round`), so that
+        # no round adds to a case another test is counting the versions of.
+        "KEYWORK_FEEDBACK_ROUND_SIZE": "1000000",
+        "KEYWORK_FEEDBACK_ROUND_WAIT_DAYS": "36500",
+        "KEYWORK_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }
     console, log = Path(data_dir) / "service.out", Path(data_dir) / "service.log"
     with console.open("w") as output, log.open("w") as errors:

@@ -81,7 +81,7 @@ def notifier(keywork: Keywork, own_database: Database) -> Iterator[tuple[Notifie
     )
     with smtp_server(port) as (_, inbox):
         caught_up(notify, keywork)
-        notify.send_feedback_round_if_due()
+        notify.send_feedback_round()
         inbox.messages.clear()
         yield notify, inbox
 
@@ -158,12 +158,12 @@ def test_questionnaires_go_in_rounds_to_parents_by_their_channel(
     notify, inbox = notifier
     by_email = reviewed_case(keywork, "first@x.org")
     caught_up(notify, keywork)
-    assert notify.send_feedback_round_if_due() == 0  # one family waiting: not a round yet
+    assert notify.send_feedback_round() == 0  # one family waiting: not a round yet
     assert asked(inbox) == [] and invitations(keywork, by_email) == []
 
     by_letter = reviewed_case(keywork, "", by_letter=True)
     caught_up(notify, keywork)
-    assert notify.send_feedback_round_if_due() == 2
+    assert notify.send_feedback_round() == 2
     [mail] = asked(inbox, "first@x.org")
     assert TOKENS.read(link_in(mail)).area == "norfolk"
     assert asked(inbox, "gran@x.org") == []  # without parental responsibility: not asked
@@ -175,7 +175,7 @@ def test_questionnaires_go_in_rounds_to_parents_by_their_channel(
 
     notify.positions.store(0)  # every event handled again, as after a lost position
     caught_up(notify, keywork)
-    notify.send_feedback_round_if_due()
+    notify.send_feedback_round()
     assert len(asked(inbox)) == 1 and invitations(keywork, by_email) == [("review", 1, 0)]
 
 
@@ -185,7 +185,7 @@ def test_an_answer_counts_once_and_nothing_stored_joins_it_to_its_case(
     notify, inbox = notifier
     cases = [reviewed_case(keywork, f"family{n}@x.org") for n in range(10)]
     caught_up(notify, keywork)
-    assert notify.send_feedback_round_if_due() == 10
+    assert notify.send_feedback_round() == 10
     tokens = [link_in(message) for message in asked(inbox)]
     assert len(tokens) == 10
     read = [TOKENS.read(token) for token in tokens]
@@ -273,7 +273,7 @@ def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
     )
     reviewed_case(keywork, "other@x.org")  # a second family, so that a round is due
     caught_up(notify, keywork)
-    assert notify.send_feedback_round_if_due() == 2
+    assert notify.send_feedback_round() == 2
     assert len(asked(inbox, "closing@x.org")) == 1
     assert invitations(keywork, reviewed_then_closed) == [("closure", 1, 0)]
     assert asked(inbox, "declined@x.org") == [] and invitations(keywork, declined) == []
