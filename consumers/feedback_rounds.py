@@ -6,7 +6,7 @@ long enough), so that the moment an answer arrives cannot point to the one famil
 before it. Each family member with parental responsibility gets one, by their preferred channel:
 by email a one-time link (`services/feedback.py`), which is never stored; by letter a note that a
 paper questionnaire is enclosed, from a stack printed with no record of who gets which
-(`GET /feedback/questionnaires`). The case records that it was invited (`FeedbackInvited`).
+(`POST /feedback/questionnaires`). The case records that it was invited (`FeedbackInvited`).
 """
 
 from collections.abc import Callable

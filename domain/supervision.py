@@ -23,8 +23,12 @@ class Supervision:
     actions: list[str]
 
 
+def last_held(sessions: list[Supervision], day: date) -> date | None:
+    """The day of the last session held by `day`, if any."""
+    return max((s.held_on for s in sessions if s.held_on <= day), default=None)
+
+
 def supervision_due(since: date, sessions: list[Supervision], day: date, every_days: int) -> date:
     """When the next session is due as at `day`: `every_days` after the last one held by then,
     or after `since` (the worker's start) if there has been none."""
-    held = [s.held_on for s in sessions if s.held_on <= day]
-    return max(held, default=since) + timedelta(days=every_days)
+    return (last_held(sessions, day) or since) + timedelta(days=every_days)

@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel
 from api.dependencies import Runner, Service
 from api.pages import decode_cursor, encode_cursor
 from api.reads import as_at_day, caught_up, known_at_time, read_of
+from domain.supervision import last_held
 from projections.caseloads import (
     EVERYTHING_RECORDED,
     CaseloadEntry,
@@ -203,11 +204,9 @@ def supervision_due(
     found = []
     for worker in workers:
         practitioner = keywork.practitioner(worker.practitioner_id)
-        held = [s.held_on for s in practitioner.supervision if s.held_on <= day]
+        last = last_held(practitioner.supervision, day)
         due = practitioner.supervision_due(day, every)
-        found.append(
-            SupervisionDue(worker.practitioner_id, max(held, default=None), due, due < day)
-        )
+        found.append(SupervisionDue(worker.practitioner_id, last, due, due < day))
     return sorted(found, key=lambda s: (s.due_on, str(s.practitioner_id)))
 
 
