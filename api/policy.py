@@ -66,7 +66,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "manage_directory": frozenset({"admin", "coordinator", "business_support"}),
     "read_directory": CASE_STAFF | {"admin"},
     "record_supervision": COORDINATION,
-    "read_supervision": COORDINATION,
+    "read_supervision": COORDINATION | {"key_worker"},  # a key worker: their own
 }
 # The actions about one practitioner (named in the path) that are scoped to a worker or team.
 ABOUT_A_WORKER = {

@@ -144,8 +144,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/practitioners/{practitioner_id}/training"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/supervision"): COORDINATING
     | {"coordinator_elsewhere"},
+    # A key worker reads their own.
     ("GET", "/practitioners/{practitioner_id}/supervision"): COORDINATING
-    | {"coordinator_elsewhere"},
+    | {"coordinator_elsewhere", "key_worker"},
     ("GET", "/practitioners/{practitioner_id}"): STAFF_ANYWHERE | {"admin"},
     ("GET", "/metrics"): {
         "coordinator",
