@@ -162,6 +162,8 @@ def _measured_on(row: DictRow) -> date:
 
 
 def service_metrics(facts: Facts, within: Period) -> list[Figure]:
+    # The key workers holding open cases at the period's end, and how many each.
+    loads = _caseloads_on(facts, within.last)
     return [
         *_referrals(facts, within),
         *_time_to_key_worker(facts, within),
@@ -175,12 +177,12 @@ def service_metrics(facts: Facts, within: Period) -> list[Figure]:
             (c["reason"] for c in _all_closures(facts) if within.holds(c["closed_on"])),
         ),
         _audits_on_time(facts, within),
-        *_caseloads(facts, within),
+        *_caseloads(loads),
         *_returns(facts, within),
         *counts_by("contact_functions", (f for day, f in facts.functions if within.holds(day))),
         *_distance_travelled(facts, within),
-        *_training_coverage(facts, within),
-        _supervision_coverage(facts, within),
+        *_training_coverage(facts, loads, within.last),
+        _supervision_coverage(facts, loads, within.last),
         *_feedback(facts, within),
     ]
 
@@ -312,8 +314,7 @@ def _caseloads_on(facts: Facts, day: date) -> dict[UUID, int]:
     return loads
 
 
-def _caseloads(facts: Facts, within: Period) -> list[Figure]:
-    loads = _caseloads_on(facts, within.last)
+def _caseloads(loads: dict[UUID, int]) -> list[Figure]:
     workers = len(loads)
     mean = round(sum(loads.values()) / workers, 1) if workers else None
     return [
@@ -369,9 +370,9 @@ def _mean(values: list[float] | list[int]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def _training_coverage(facts: Facts, within: Period) -> list[Figure]:
-    """Per course, the key workers on the period's last day whose training in it was current."""
-    workers = _caseloads_on(facts, within.last)
+def _training_coverage(facts: Facts, workers: Iterable[UUID], day: date) -> list[Figure]:
+    """Per course, the share of `workers` whose training in it was current on `day`."""
+    workers = list(workers)
     figures = []
     for course in get_args(Course):
         current = [
@@ -379,7 +380,7 @@ def _training_coverage(facts: Facts, within: Period) -> list[Figure]:
             for worker in workers
             if any(
                 row["course"] == course
-                and Training(course, row["completed_on"], row["expires_on"]).current_on(within.last)
+                and Training(course, row["completed_on"], row["expires_on"]).current_on(day)
                 for row in facts.trainings.get(worker, [])
             )
         ]
@@ -389,14 +390,14 @@ def _training_coverage(facts: Facts, within: Period) -> list[Figure]:
     return figures
 
 
-def _supervision_coverage(facts: Facts, within: Period) -> Figure:
-    """The key workers on the period's last day supervised in the interval up to it."""
-    workers = _caseloads_on(facts, within.last)
-    since = within.last - timedelta(days=SUPERVISION_EVERY_DAYS)
+def _supervision_coverage(facts: Facts, workers: Iterable[UUID], day: date) -> Figure:
+    """The share of `workers` supervised in the standard interval up to `day`."""
+    workers = list(workers)
+    since = day - timedelta(days=SUPERVISION_EVERY_DAYS)
     supervised = [
         worker
         for worker in workers
-        if any(since < day <= within.last for day in facts.supervised.get(worker, []))
+        if any(since < held <= day for held in facts.supervised.get(worker, []))
     ]
     return share("key_workers_supervised_in_last_6_weeks_pct", len(supervised), len(workers))
 
