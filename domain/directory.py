@@ -10,7 +10,7 @@ from eventsourcing.domain import event
 from domain.aggregate import KeyworkAggregate, require_choice, require_text
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
-from domain.supervision import MAX_ACTIONS, Supervision, SupervisionKind, supervision_due
+from domain.supervision import MAX_ACTIONS, Supervision, SupervisionKind, last_held, next_due
 
 Sector = Literal["health", "education", "social_care", "housing", "voluntary", "other"]
 # The courses the seeds name for key workers (the Lincolnshire non-designated key worker role
@@ -159,7 +159,7 @@ class Practitioner(KeyworkAggregate):
         self.supervision.append(session)
 
     def supervision_due(self, day: date, every_days: int) -> date:
-        return supervision_due(self.registered_on, self.supervision, day, every_days)
+        return next_due(last_held(self.supervision, day), self.registered_on, every_days)
 
     def _require_in_post(self) -> None:
         if self.left_on is not None:

@@ -28,7 +28,7 @@ def last_held(sessions: list[Supervision], day: date) -> date | None:
     return max((s.held_on for s in sessions if s.held_on <= day), default=None)
 
 
-def supervision_due(since: date, sessions: list[Supervision], day: date, every_days: int) -> date:
-    """When the next session is due as at `day`: `every_days` after the last one held by then,
-    or after `since` (the worker's start) if there has been none."""
-    return (last_held(sessions, day) or since) + timedelta(days=every_days)
+def next_due(last: date | None, since: date, every_days: int) -> date:
+    """When the next session is due: `every_days` after the last one held, or after `since`
+    (the worker's start) if there has been none."""
+    return (last or since) + timedelta(days=every_days)

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.schedule import is_overdue, next_contact_due
+from domain.supervision import next_due
 from projections import history
 from projections.key_working import KeyWorking
 
@@ -110,6 +111,89 @@ def team_caseload(
         )
         for w in workers
     ]
+
+
+@dataclass(frozen=True)
+class SupervisionDue:
+    practitioner_id: UUID
+    last_held_on: date | None
+    due_on: date  # the interval after the last session, or after the worker started
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TeamWorkforce:
+    # Non-designated key workers holding the role without a current key working induction.
+    without_induction: list[UUID]
+    supervision: list[SupervisionDue]  # each worker's, soonest due first
+
+
+def team_workforce(
+    model: KeyWorking,
+    workers: list[WorkerCaseload],
+    as_at: date,
+    known_at: datetime,
+    supervision_every_days: int,
+) -> TeamWorkforce:
+    """The team's training and supervision as at a day, as known at a time."""
+    params = {
+        "workers": [worker.practitioner_id for worker in workers],
+        "as_at": as_at,
+        "known_at": known_at,
+    }
+    inducted = {
+        row["practitioner_id"]
+        for row in _fetch(
+            model,
+            model.sql(
+                "SELECT DISTINCT practitioner_id FROM {schema}.{p}trainings "
+                "WHERE practitioner_id = ANY(%(workers)s) AND course = 'key_working_induction' "
+                "AND completed_on <= %(as_at)s AND (expires_on IS NULL OR expires_on >= %(as_at)s) "
+                "AND " + history.known_at()
+            ),
+            **params,
+        )
+    }
+    last_held = {
+        row["practitioner_id"]: row["last"]
+        for row in _fetch(
+            model,
+            model.sql(
+                "SELECT practitioner_id, max(held_on) AS last FROM {schema}.{p}supervisions "
+                "WHERE practitioner_id = ANY(%(workers)s) AND held_on <= %(as_at)s AND "
+                + history.known_at()
+                + " GROUP BY practitioner_id"
+            ),
+            **params,
+        )
+    }
+    started = {
+        row["practitioner_id"]: row["registered_on"]
+        for row in _fetch(
+            model,
+            model.sql(
+                "SELECT practitioner_id, registered_on FROM {schema}.{p}practitioners "
+                "WHERE practitioner_id = ANY(%(workers)s)"
+            ),
+            **params,
+        )
+    }
+    due = []
+    for worker in workers:
+        last = last_held.get(worker.practitioner_id)
+        # Practitioners kept before start days were (until a rebuild): counted from `as_at`.
+        since = started.get(worker.practitioner_id) or as_at
+        on = next_due(last, since, supervision_every_days)
+        due.append(SupervisionDue(worker.practitioner_id, last, on, on < as_at))
+    return TeamWorkforce(
+        without_induction=[
+            worker.practitioner_id
+            for worker in workers
+            if worker.practitioner_id not in inducted
+            and any(c.role == "key_worker" and c.kind == "non_designated" for c in worker.cases)
+        ],
+        supervision=sorted(due, key=lambda s: (s.due_on, str(s.practitioner_id))),
+    )
 
 
 def _case_facts(

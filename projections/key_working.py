@@ -54,6 +54,17 @@ class KeyWorking(ReadModel):
         "practitioner_id uuid PRIMARY KEY, name text NOT NULL, email text, phone text, "
         "team_id text)",
         "CREATE INDEX IF NOT EXISTS {p}practitioners_team ON {schema}.{p}practitioners (team_id)",
+        "ALTER TABLE {schema}.{p}practitioners ADD COLUMN IF NOT EXISTS registered_on date",
+        # The workforce: practitioners' training and supervision (no case in them).
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}trainings (practitioner_id uuid NOT NULL, "
+        "course text NOT NULL, completed_on date NOT NULL, expires_on date, "
+        "recorded_from timestamptz NOT NULL, recorded_until timestamptz)",
+        "CREATE INDEX IF NOT EXISTS {p}trainings_practitioner "
+        "ON {schema}.{p}trainings (practitioner_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}supervisions (practitioner_id uuid NOT NULL, "
+        "held_on date NOT NULL, recorded_from timestamptz NOT NULL, recorded_until timestamptz)",
+        "CREATE INDEX IF NOT EXISTS {p}supervisions_practitioner "
+        "ON {schema}.{p}supervisions (practitioner_id)",
     )
 
     def handles(self) -> dict[str, Handler]:
@@ -73,6 +84,8 @@ class KeyWorking(ReadModel):
             "Closed": self._closed,
             "PractitionerRegistered": self._practitioner_registered,
             "PractitionerContactDetailsChanged": self._practitioner_changed,
+            "TrainingCompleted": self._trained,
+            "SupervisionRecorded": self._supervised,
         }
 
     def table(self, name: str) -> Composed:
@@ -205,9 +218,17 @@ class KeyWorking(ReadModel):
         cursor.execute(
             self.sql(
                 "INSERT INTO {schema}.{p}practitioners "
-                "(practitioner_id, name, email, phone, team_id) VALUES (%s, %s, %s, %s, %s)"
+                "(practitioner_id, name, email, phone, team_id, registered_on) "
+                "VALUES (%s, %s, %s, %s, %s, %s)"
             ),
-            (event.originator_id, event.name, event.email, event.phone, event.team_id),
+            (
+                event.originator_id,
+                event.name,
+                event.email,
+                event.phone,
+                event.team_id,
+                event.stamp.occurred_at.date(),
+            ),
         )
 
     def _practitioner_changed(self, cursor: Cursor[DictRow], event: Any) -> None:
@@ -218,3 +239,17 @@ class KeyWorking(ReadModel):
             ),
             (event.email, event.phone, event.originator_id),
         )
+
+    def _trained(self, cursor: Cursor[DictRow], event: Any) -> None:
+        training = event.training
+        row = {
+            "practitioner_id": event.originator_id,
+            "course": training.course,
+            "completed_on": training.completed_on,
+            "expires_on": training.expires_on,
+        }
+        history.insert(cursor, self.table("trainings"), row, event.stamp.recorded_at)
+
+    def _supervised(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {"practitioner_id": event.originator_id, "held_on": event.session.held_on}
+        history.insert(cursor, self.table("supervisions"), row, event.stamp.recorded_at)

@@ -58,11 +58,6 @@ class Metrics(KeyWorking):
         "CREATE TABLE IF NOT EXISTS {schema}.{p}outcome_scores (case_id uuid NOT NULL, "
         f"measured_on date NOT NULL, area text NOT NULL, score int NOT NULL, {HISTORY})",
         "CREATE INDEX IF NOT EXISTS {p}outcome_scores_case ON {schema}.{p}outcome_scores (case_id)",
-        # The workforce: practitioners' training and supervision (no case in them).
-        "CREATE TABLE IF NOT EXISTS {schema}.{p}trainings (practitioner_id uuid NOT NULL, "
-        f"course text NOT NULL, completed_on date NOT NULL, expires_on date, {HISTORY})",
-        "CREATE TABLE IF NOT EXISTS {schema}.{p}supervisions (practitioner_id uuid NOT NULL, "
-        f"held_on date NOT NULL, {HISTORY})",
         # Questionnaires sent from a case, and answers: these carry no case, and nothing joins
         # them (the month is the month the answered questionnaire was sent).
         "CREATE TABLE IF NOT EXISTS {schema}.{p}feedback_invitations (case_id uuid NOT NULL, "
@@ -85,8 +80,6 @@ class Metrics(KeyWorking):
             "PlanCopySent": self._plan_copy,
             "PlanCopyFailed": self._plan_copy,
             "OutcomesMeasured": self._outcomes_measured,
-            "TrainingCompleted": self._trained,
-            "SupervisionRecorded": self._supervised,
             "FeedbackInvited": self._feedback_invited,
             "FeedbackGiven": self._feedback_given,
         }
@@ -174,20 +167,6 @@ class Metrics(KeyWorking):
                 row | {"score": score},
                 event.stamp.recorded_at,
             )
-
-    def _trained(self, cursor: Cursor[DictRow], event: Any) -> None:
-        training = event.training
-        row = {
-            "practitioner_id": event.originator_id,
-            "course": training.course,
-            "completed_on": training.completed_on,
-            "expires_on": training.expires_on,
-        }
-        history.insert(cursor, self.table("trainings"), row, event.stamp.recorded_at)
-
-    def _supervised(self, cursor: Cursor[DictRow], event: Any) -> None:
-        row = {"practitioner_id": event.originator_id, "held_on": event.session.held_on}
-        history.insert(cursor, self.table("supervisions"), row, event.stamp.recorded_at)
 
     def _feedback_invited(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {

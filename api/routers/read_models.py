@@ -16,21 +16,21 @@ from pydantic import AwareDatetime, BaseModel
 from api.dependencies import Runner, Service
 from api.pages import decode_cursor, encode_cursor
 from api.reads import as_at_day, caught_up, known_at_time, read_of
-from domain.supervision import last_held
 from projections.caseloads import (
     EVERYTHING_RECORDED,
     CaseloadEntry,
     KeyWorkerOnDay,
+    SupervisionDue,
     WorkerCaseload,
     caseload,
     team_caseload,
+    team_workforce,
     who_is_key_worker,
 )
 from projections.distribution_list import DistributionList, Recipient
 from projections.key_working import KeyWorking
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, TrailEntry, Views, trail
-from services.keywork import Keywork
 
 router = APIRouter(tags=["read models"])
 
@@ -86,14 +86,6 @@ class CaseloadOut(BaseModel):
     known_at: datetime | None
     position: int
     cases: list[CaseloadEntry]
-
-
-@dataclass(frozen=True)
-class SupervisionDue:
-    practitioner_id: UUID
-    last_held_on: date | None
-    due_on: date  # the interval after the last session, or after the worker started
-    overdue: bool
 
 
 class TeamCaseloadOut(BaseModel):
@@ -173,41 +165,16 @@ def practitioner_caseload(practitioner_id: UUID, at: At) -> CaseloadOut:
 )
 def team_caseloads(team_id: str, at: At, keywork: Service) -> TeamCaseloadOut:
     workers = team_caseload(at.model, team_id, at.as_at, at.recorded_by)
+    every = keywork.supervision_every_days
+    workforce = team_workforce(at.model, workers, at.as_at, at.recorded_by, every)
     return TeamCaseloadOut(
         team_id=team_id,
         as_at=at.as_at,
         known_at=at.known_at,
         key_workers=workers,
-        without_induction=without_induction(keywork, workers, at.as_at),
-        supervision=supervision_due(keywork, workers, at.as_at),
+        without_induction=workforce.without_induction,
+        supervision=workforce.supervision,
     )
-
-
-def without_induction(keywork: Keywork, workers: list[WorkerCaseload], day: date) -> list[UUID]:
-    """The non-designated key workers holding the role on `day` without a current key working
-    induction (the seeds ask for it before the role is taken on)."""
-    return [
-        worker.practitioner_id
-        for worker in workers
-        if any(c.role == "key_worker" and c.kind == "non_designated" for c in worker.cases)
-        and not keywork.practitioner(worker.practitioner_id).trained_on(
-            "key_working_induction", day
-        )
-    ]
-
-
-def supervision_due(
-    keywork: Keywork, workers: list[WorkerCaseload], day: date
-) -> list[SupervisionDue]:
-    """When each worker's next supervision is due as at `day`, at the configured interval."""
-    every = keywork.supervision_every_days
-    found = []
-    for worker in workers:
-        practitioner = keywork.practitioner(worker.practitioner_id)
-        last = last_held(practitioner.supervision, day)
-        due = practitioner.supervision_due(day, every)
-        found.append(SupervisionDue(worker.practitioner_id, last, due, due < day))
-    return sorted(found, key=lambda s: (s.due_on, str(s.practitioner_id)))
 
 
 @dataclass(frozen=True)

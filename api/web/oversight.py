@@ -15,10 +15,9 @@ from api.dependencies import Runner, Service
 from api.metrics_report import Report, report
 from api.reads import known_at_time, read_of
 from api.routers.metrics import reporting_period
-from api.routers.read_models import supervision_due, without_induction
 from api.web.pages import AsAt, FormDate, by_urgency, child_names, render
 from api.web.session import PAGES, page_principal
-from projections.caseloads import EVERYTHING_RECORDED, team_caseload
+from projections.caseloads import EVERYTHING_RECORDED, team_caseload, team_workforce
 from projections.key_working import KeyWorking
 from projections.metrics import Metrics
 from projections.suppression import Figure
@@ -43,7 +42,9 @@ def team_page(
     as_at: AsAt = None,
 ) -> HTMLResponse:
     day = as_at or keywork.clock().date()
-    workers = team_caseload(runner.get(KeyWorking), team_id, day, EVERYTHING_RECORDED)
+    model = runner.get(KeyWorking)
+    every = keywork.supervision_every_days
+    workers = team_caseload(model, team_id, day, EVERYTHING_RECORDED)
     for worker in workers:
         worker.cases.sort(key=by_urgency)
     # Workers with an overdue contact first.
@@ -56,9 +57,8 @@ def team_page(
         team_id=team_id,
         workers=workers,
         names=names,
-        without_induction=without_induction(keywork, workers, day),
-        supervision=supervision_due(keywork, workers, day),
-        supervision_every_days=keywork.supervision_every_days,
+        workforce=team_workforce(model, workers, day, EVERYTHING_RECORDED, every),
+        supervision_every_days=every,
         worker_names={worker.practitioner_id: worker.name for worker in workers},
         as_at=day,
     )

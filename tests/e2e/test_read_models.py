@@ -266,6 +266,7 @@ def test_a_non_designated_key_worker_is_flagged_until_inducted(service: RunningS
     training = f"/practitioners/{non_designated}/training"
     refused = service.post(training, {"course": "knitting", "completed_on": day(-30)})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "course"
+    before_induction = datetime.now(UTC).isoformat()
     inducted = service.post(training, {"course": "key_working_induction", "completed_on": day(-1)})
     assert inducted.status_code == 200, inducted.text
     assert read(service, f"/practitioners/{non_designated}")["training"] == [
@@ -276,7 +277,10 @@ def test_a_non_designated_key_worker_is_flagged_until_inducted(service: RunningS
             "current": True,
         }
     ]
-    assert read(service, "/teams/east/caseloads")["without_induction"] == []
+    assert read(service, "/teams/east/caseloads", inducted)["without_induction"] == []
+    # As known before the induction was recorded, the flag stands.
+    then = read(service, "/teams/east/caseloads", known_at=before_induction)
+    assert then["without_induction"] == [non_designated]
 
 
 def test_a_manager_sees_who_is_overdue_for_supervision(service: RunningService) -> None:
