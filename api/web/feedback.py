@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import Service
 from api.problems import problem_of
@@ -80,7 +81,8 @@ async def answered(
     entered = {key: str(form[key]) for key in QUESTIONS if form.get(key)}
     answers = {key: int(value) for key, value in entered.items() if value.isdigit()}
     try:
-        keywork.give_feedback(invitation(), answers)
+        # The store is written on a worker thread, as for any plain `def` route.
+        await run_in_threadpool(lambda: keywork.give_feedback(invitation(), answers))
     except NotAllowedNow as error:
         return closed(request, error)
     except InvalidValue as error:

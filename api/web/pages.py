@@ -1,7 +1,7 @@
 """The pages: sign in, a caseload, a case (its story, key workers, Team Around the Child,
-distribution list and plans) and its forms to record a contact and schedule a review. Reads go
-through `read_of` and forms through `command_for`, with the session as the caller, so each page is
-authorised and recorded like the API call it mirrors.
+distribution list, plans and outcomes) and its forms to record a contact, schedule a review and
+score a held review's outcomes. Reads go through `read_of` and forms through `command_for`, with
+the session as the caller, so each page is authorised and recorded like the API call it mirrors.
 """
 
 from collections.abc import Callable
