@@ -197,11 +197,15 @@ def test_an_answer_counts_once_and_nothing_stored_joins_it_to_its_case(
 
     answers = [invitation.answer_id for invitation in read[:5]]
     secrets = [invitation.once for invitation in read] + tokens
-    for table, text in every_row(own_database):
+    rows = list(every_row(own_database))
+    for table, text in rows:
         assert not any(secret in text for secret in secrets), table  # the link is kept nowhere
         holds_answer = any(str(answer) in text for answer in answers)
         holds_case = any(str(case_id) in text for case_id in cases)
         assert not (holds_answer and holds_case), table  # no row holds both
+    # The scan sees what is there: every answer's event, and the scores inside stored JSON.
+    assert all(any(str(answer) in text for _, text in rows) for answer in answers)
+    assert any('"would_recommend": 5' in text or '"would_recommend":5' in text for _, text in rows)
 
     for answer in answers:
         [given] = keywork.events.get(answer)
