@@ -277,6 +277,7 @@ AUDITED_READS = (
     ("/cases/{case_id}/trail", "trail"),
     ("/caseloads/{practitioner_id}", "caseload"),
     ("/teams/{team_id}/caseloads", "team caseloads"),
+    ("/practitioners/{practitioner_id}/supervision", "supervision"),
     ("/trail", "trail"),
     ("/metrics", "service metrics"),
 )
