@@ -5,6 +5,7 @@ Screenshots of each page are written to build/screenshots/ (not committed).
 """
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -19,7 +20,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case, views_of
+from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case, today, views_of
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 from tests.e2e.test_case_parts import days_ago, held_review
 from tests.e2e.test_feedback import invited
@@ -139,6 +140,13 @@ def test_a_key_worker_signs_in_opens_a_case_and_records_a_contact(
     assert text_of(browser, "h1") == CHILD_NAME
     assert "Jo Keyworker" in text_of(browser, "#key-worker + form + ul")
     checked(browser, "case")
+
+    # The day before the allocation, there was no key worker.
+    before = date.fromisoformat(today()) - timedelta(days=1)
+    choose_date(browser, "as_at", before.isoformat())
+    click_through(browser, By.CSS_SELECTOR, "#key-worker + form button")
+    assert text_of(browser, "#key-worker") == f"Key worker on {before:%-d %B %Y}"
+    assert text_of(browser, "#key-worker + form + p") == "No key worker on that date."
 
     # No kind chosen: the GOV.UK error summary, linked to the field, from the API's problem.
     browser.find_element(By.ID, "note").send_keys("Talked through the new therapy times")
