@@ -172,11 +172,11 @@ def test_a_key_worker_signs_in_opens_a_case_and_records_a_contact(
     assert "functions: coordinating services" in text_of(browser, ".keywork-story li")
     assert _contacts(service, case_id) == 1
 
-    # Each page shown is a recorded read: the caseload once, the case three times (opened,
-    # shown again with the error, and after the contact).
-    views = views_of(service, key_worker, expected=4)
+    # Each page shown is a recorded read: the caseload once, the case four times (opened, as
+    # at the day before, shown again with the error, and after the contact).
+    views = views_of(service, key_worker, expected=5)
     actions = sorted(entry["action"] for entry in views)
-    assert actions == ["viewed case page"] * 3 + ["viewed caseload page"], actions
+    assert actions == ["viewed case page"] * 4 + ["viewed caseload page"], actions
 
     click_through(browser, By.CSS_SELECTOR, "form[action='/ui/sign-out'] button")
     browser.get(f"{service.base_url}/ui/cases/{case_id}")
