@@ -125,12 +125,12 @@ class FeedbackRounds:
             if deliver(case.id, invitation, notice) in ("sent", "queued"):
                 sent[member.preferred_channel] += 1
         key = f"feedback/{owed_for}"
-        self.keywork.update_case(
+        self.keywork.record_feedback_invitation(
             Command(actor=ROUNDS, idempotency_key=key, fingerprint=key),
             case.id,
-            lambda case, stamp: case.record_feedback_invitation(
-                stamp, occasion=occasion, emailed=sent["email"], posted=sent["letter"]
-            ),
+            occasion=occasion,
+            emailed=sent["email"],
+            posted=sent["letter"],
         )
 
     def _context(self, case: Case, today: date) -> dict[str, Any]:

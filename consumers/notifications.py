@@ -193,17 +193,14 @@ class Notifier(Background):
             return  # unconfirmed: a person must check before anything is claimed
         key = f"plan-copy/{this_event}/{notice.recipient}"
         command = Command(actor=NOTIFIER, idempotency_key=key, fingerprint=key)
-        self.keywork.update_case(
+        self.keywork.record_plan_copy(
             command,
             event.originator_id,
-            lambda case, stamp: case.record_plan_copy(
-                stamp,
-                plan_version=event.plan_version,
-                recipient=notice.recipient,
-                channel=notice.channel,  # type: ignore[arg-type]
-                sent=state != "no_address",
-                reason="no address on record" if state == "no_address" else None,
-            ),
+            plan_version=event.plan_version,
+            recipient=notice.recipient,
+            channel=notice.channel,  # type: ignore[arg-type]
+            sent=state != "no_address",
+            reason="no address on record" if state == "no_address" else None,
         )
 
     def _message(self, event: UUID, notice: Notice, subject: str, body: str) -> EmailMessage:

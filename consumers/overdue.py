@@ -54,10 +54,8 @@ class OverdueContacts(Background):
         # It occurred on the day checked (at its start, so never after the time it is recorded).
         on = min(datetime.combine(today, time(), UTC), self.keywork.clock())
         try:
-            self.keywork.update_case(
-                Command(actor=SCHEDULER, occurred_at=on),
-                case_id,
-                lambda case, stamp: case.flag_contact_overdue(stamp, due_on=due_on, told=told),
+            self.keywork.flag_contact_overdue(
+                Command(actor=SCHEDULER, occurred_at=on), case_id, due_on=due_on, told=told
             )
         except (NotAllowedNow, VersionConflict):
             return 0  # flagged already (here or by another scheduler), or contacted since

@@ -12,11 +12,13 @@ from uuid import UUID
 
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer, Route
-from domain.case_base import FamilyMember
+from domain.case_base import Channel, FamilyMember
 from domain.closure import REOPEN_WINDOW_DAYS
+from domain.contacts import Told
 from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
 from domain.errors import NotAllowedNow
+from domain.feedback import Occasion
 from domain.key_workers import KeyWorkerKind
 from domain.outcomes import OutcomeMeasure
 from domain.plans import PlanAction
@@ -242,6 +244,50 @@ class CaseCommands(KeyworkApplication):
             case_id,
             lambda case, stamp: case.measure_outcomes(
                 stamp, review_id=review_id, scores=scores, measure=self.outcome_measure
+            ),
+        )
+
+    def record_plan_copy(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        plan_version: int,
+        recipient: str,
+        channel: Channel,
+        sent: bool,
+        reason: str | None = None,
+    ) -> Outcome:
+        return self.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.record_plan_copy(
+                stamp,
+                plan_version=plan_version,
+                recipient=recipient,
+                channel=channel,
+                sent=sent,
+                reason=reason,
+            ),
+        )
+
+    def flag_contact_overdue(
+        self, command: Command, case_id: UUID, *, due_on: date, told: Told
+    ) -> Outcome:
+        return self.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.flag_contact_overdue(stamp, due_on=due_on, told=told),
+        )
+
+    def record_feedback_invitation(
+        self, command: Command, case_id: UUID, *, occasion: Occasion, emailed: int, posted: int
+    ) -> Outcome:
+        return self.update_case(
+            command,
+            case_id,
+            lambda case, stamp: case.record_feedback_invitation(
+                stamp, occasion=occasion, emailed=emailed, posted=posted
             ),
         )
 
