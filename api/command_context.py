@@ -52,6 +52,7 @@ def command_for(action: str, identify: Identify = principal) -> Callable[..., Aw
             )
         return Command(
             actor=caller.user,
+            role=caller.role,
             idempotency_key=idempotency_key,
             # Only a retry needs telling apart from a reuse of its key. (A page's form, already
             # parsed, has no key and no body left to read.)

@@ -16,11 +16,12 @@ from starlette.exceptions import HTTPException
 
 from api.limits import BodyTooLarge
 from api.logs import UNMATCHED
-from api.policy import Forbidden, NotAuthenticated
+from api.policy import NotAuthenticated
 from domain.case_base import UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
 from services.commands import IdempotencyKeyReused, NotCaughtUp, NotFound, VersionConflict
 from services.database import UNAVAILABLE
+from services.permissions import Forbidden
 
 log = logging.getLogger("keywork.api")
 

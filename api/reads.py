@@ -11,12 +11,13 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.auth import Principal
-from api.policy import Forbidden, Identify, authorise, principal
+from api.policy import Identify, authorise, principal
 from domain.access import SubjectKind
 from domain.errors import InvalidValue
 from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
 from services.commands import NotCaughtUp
+from services.permissions import Forbidden
 
 MIN_POSITION_WAIT_SECONDS = 5.0
 

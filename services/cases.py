@@ -1,42 +1,41 @@
-"""Commands and reads for a child's case.
+"""Use cases on a child's case: referral to closure, with contacts, transfer, consent and
+corrections. Who works with the family, reviews and plans are in their own modules.
 
-Most commands need nothing from the application but load, decide and save: they go through
-`update_case` with the domain method to call. The methods here are the ones that also consult
-something beyond the case: the area's rule set, the practitioners, earlier cases, settings.
+Each method is one command: it checks what lies beyond the case (the area's rule set, the
+practitioners, earlier cases, settings), then loads the case, lets it decide and saves it.
 """
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 from uuid import UUID
 
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer, Route
-from domain.case_base import Channel, FamilyMember
-from domain.closure import REOPEN_WINDOW_DAYS
-from domain.contacts import Told
+from domain.case_base import ClosureReason, FamilyMember
+from domain.closure import REOPEN_WINDOW_DAYS, AuditOutcome
+from domain.contacts import ContactKind, Told
+from domain.corrections import Replacement
 from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
-from domain.errors import NotAllowedNow
-from domain.feedback import Occasion
-from domain.key_workers import KeyWorkerKind
-from domain.outcomes import OutcomeMeasure
-from domain.plans import PlanAction
-from domain.reviews import RequestedBy
-from domain.stamp import Stamp, event_id
+from domain.errors import InvalidValue, NotAllowedNow
+from domain.functions import KeyWorkingFunction
 from domain.transfers import Transfer
 from services.application import KeyworkApplication
 from services.commands import Command, NotFound, Outcome
+from services.permissions import require
 
 
 class CaseCommands(KeyworkApplication):
     reopen_window_days: int = REOPEN_WINDOW_DAYS
-    outcome_measure: OutcomeMeasure = OutcomeMeasure()
 
-    def update_case(
-        self, command: Command, case_id: UUID, decide: Callable[[Case, Stamp], Any]
+    def _on_case(
+        self, command: Command, case_id: UUID, decision: Callable[..., Any], **fields: Any
     ) -> Outcome:
-        return self.change(command, Case, case_id, decide)
+        """Loads the case, calls the domain's `decision` on it with `fields`, saves it."""
+        return self.change(
+            command, Case, case_id, lambda case, stamp: decision(case, stamp, **fields)
+        )
 
     def refer(
         self,
@@ -72,224 +71,134 @@ class CaseCommands(KeyworkApplication):
         )
 
     def decide_eligibility(
-        self, command: Command, case_id: UUID, facts: EligibilityFacts
-    ) -> Outcome:
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.decide_eligibility(
-                stamp, self.areas.rules_for(case.area), facts
-            ),
-        )
-
-    def allocate_key_worker(
         self,
         command: Command,
         case_id: UUID,
+        facts: EligibilityFacts | None = None,
         *,
-        kind: KeyWorkerKind,
-        from_date: date,
-        practitioner_id: UUID | None = None,
-        parent_carer_name: str | None = None,
-    ) -> Outcome:
-        self.require_in_post(practitioner_id, "practitioner_id")
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.allocate_key_worker(
-                stamp,
-                kind=kind,
-                from_date=from_date,
-                practitioner_id=practitioner_id,
-                parent_carer_name=parent_carer_name,
-            ),
-        )
-
-    def hand_over(
-        self,
-        command: Command,
-        case_id: UUID,
-        *,
-        kind: KeyWorkerKind,
-        on: date,
-        reason: str,
-        to_practitioner_id: UUID | None = None,
-        parent_carer_name: str | None = None,
-        overlap_until: date | None = None,
-    ) -> Outcome:
-        self.require_in_post(to_practitioner_id, "to_practitioner_id")
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.hand_over(
-                stamp,
-                kind=kind,
-                on=on,
-                reason=reason,
-                to_practitioner_id=to_practitioner_id,
-                parent_carer_name=parent_carer_name,
-                overlap_until=overlap_until,
-            ),
-        )
-
-    def arrange_cover(
-        self,
-        command: Command,
-        case_id: UUID,
-        *,
-        practitioner_id: UUID,
-        from_date: date,
-        until: date,
-        reason: str,
-    ) -> Outcome:
-        self.require_in_post(practitioner_id, "practitioner_id")
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.arrange_cover(
-                stamp,
-                practitioner_id=practitioner_id,
-                from_date=from_date,
-                until=until,
-                reason=reason,
-            ),
-        )
-
-    def add_tac_member(
-        self,
-        command: Command,
-        case_id: UUID,
-        *,
-        practitioner_id: UUID,
-        role: str,
-        receives_plans: bool,
-        channel: Any,
-    ) -> Outcome:
-        self.require_in_post(practitioner_id, "practitioner_id")
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.add_tac_member(
-                stamp,
-                practitioner_id=practitioner_id,
-                role=role,
-                receives_plans=receives_plans,
-                channel=channel,
-            ),
-        )
-
-    def schedule_review(
-        self,
-        command: Command,
-        case_id: UUID,
-        *,
-        at: datetime,
-        location: str,
-        requested_by: RequestedBy,
-    ) -> tuple[UUID, Outcome]:
-        """Schedules a review whose id is that of the event scheduling it, so a replay finds it."""
-        outcome = self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.schedule_review(
-                stamp,
-                review_id=event_id(case.id, case.version + 1),
-                at=at,
-                location=location,
-                requested_by=requested_by,
-            ),
-        )
-        return outcome.event_ids[0], outcome
-
-    def draft_plan(
-        self,
-        command: Command,
-        case_id: UUID,
-        *,
-        summary: str,
-        outcomes: list[str],
-        actions: list[PlanAction],
-    ) -> tuple[int, Outcome]:
-        outcome = self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.draft_plan(
-                stamp, summary=summary, outcomes=outcomes, actions=actions
-            ),
-        )
-        [drafted] = self.events.get(case_id, gt=outcome.version - 1, lte=outcome.version)
-        return int(vars(drafted)["plan_version"]), outcome
-
-    def agree_transfer(self, command: Command, case_id: UUID, *, transfer: Transfer) -> Outcome:
-        if not transfer.out_of_area:
-            self.areas.rules_for(transfer.to_area)
-        return self.update_case(
-            command, case_id, lambda case, stamp: case.agree_transfer(stamp, transfer=transfer)
-        )
-
-    def reopen_case(self, command: Command, case_id: UUID, *, reason: str) -> Outcome:
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.reopen(
-                stamp, reason=reason, window_days=self.reopen_window_days
-            ),
-        )
-
-    def measure_outcomes(
-        self, command: Command, case_id: UUID, review_id: UUID, scores: dict[str, int]
-    ) -> Outcome:
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.measure_outcomes(
-                stamp, review_id=review_id, scores=scores, measure=self.outcome_measure
-            ),
-        )
-
-    def record_plan_copy(
-        self,
-        command: Command,
-        case_id: UUID,
-        *,
-        plan_version: int,
-        recipient: str,
-        channel: Channel,
-        sent: bool,
+        override: Literal["accepted", "declined"] | None = None,
         reason: str | None = None,
     ) -> Outcome:
-        return self.update_case(
+        """By the area's rule set from the facts, or by a coordinator's override with a reason."""
+        if (facts is None) == (override is None):
+            raise InvalidValue("facts", "facts_or_override", "give either facts or an override")
+        if facts is not None:
+            return self.change(
+                command,
+                Case,
+                case_id,
+                lambda case, stamp: case.decide_eligibility(
+                    stamp, self.areas.rules_for(case.area), facts
+                ),
+            )
+        require(command.role, "override_eligibility")
+        if reason is None:
+            raise InvalidValue("reason", "required_for_override", "an override needs a reason")
+        return self._on_case(
             command,
             case_id,
-            lambda case, stamp: case.record_plan_copy(
-                stamp,
-                plan_version=plan_version,
-                recipient=recipient,
-                channel=channel,
-                sent=sent,
-                reason=reason,
-            ),
+            Case.override_eligibility,
+            accepted=override == "accepted",
+            reason=reason,
+        )
+
+    def sign_service_agreement(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        contact_every_days: int,
+        signed_by: str,
+        signed_on: date,
+    ) -> Outcome:
+        return self._on_case(
+            command,
+            case_id,
+            Case.sign_service_agreement,
+            contact_every_days=contact_every_days,
+            signed_by=signed_by,
+            signed_on=signed_on,
+        )
+
+    def record_contact(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        kind: ContactKind,
+        participants: list[str],
+        note: str | None,
+        functions: list[KeyWorkingFunction],
+    ) -> Outcome:
+        return self._on_case(
+            command,
+            case_id,
+            Case.record_contact,
+            kind=kind,
+            participants=participants,
+            note=note,
+            functions=functions,
         )
 
     def flag_contact_overdue(
         self, command: Command, case_id: UUID, *, due_on: date, told: Told
     ) -> Outcome:
-        return self.update_case(
-            command,
-            case_id,
-            lambda case, stamp: case.flag_contact_overdue(stamp, due_on=due_on, told=told),
+        return self._on_case(command, case_id, Case.flag_contact_overdue, due_on=due_on, told=told)
+
+    def agree_transfer(self, command: Command, case_id: UUID, *, transfer: Transfer) -> Outcome:
+        if not transfer.out_of_area:
+            self.areas.rules_for(transfer.to_area)
+        return self._on_case(command, case_id, Case.agree_transfer, transfer=transfer)
+
+    def close_case(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        reason: ClosureReason,
+        final_plan_version: int | None = None,
+    ) -> Outcome:
+        return self._on_case(
+            command, case_id, Case.close, reason=reason, final_plan_version=final_plan_version
         )
 
-    def record_feedback_invitation(
-        self, command: Command, case_id: UUID, *, occasion: Occasion, emailed: int, posted: int
+    def audit_closure(
+        self, command: Command, case_id: UUID, *, outcome: AuditOutcome, findings: str
     ) -> Outcome:
-        return self.update_case(
+        return self._on_case(
+            command, case_id, Case.audit_closure, outcome=outcome, findings=findings
+        )
+
+    def reopen_case(self, command: Command, case_id: UUID, *, reason: str) -> Outcome:
+        return self._on_case(
+            command, case_id, Case.reopen, reason=reason, window_days=self.reopen_window_days
+        )
+
+    def correct(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        corrects_event_id: UUID,
+        reason: str,
+        replacement: Replacement,
+    ) -> Outcome:
+        return self._on_case(
             command,
             case_id,
-            lambda case, stamp: case.record_feedback_invitation(
-                stamp, occasion=occasion, emailed=emailed, posted=posted
-            ),
+            Case.correct,
+            corrects_event_id=corrects_event_id,
+            reason=reason,
+            replacement=replacement,
         )
+
+    def record_consent(self, command: Command, case_id: UUID, *, given: bool) -> Outcome:
+        """The family's consent to share the case with other agencies, or its withdrawal."""
+        return self._on_case(command, case_id, Case.record_consent, given=given)
+
+    def override_consent(self, command: Command, case_id: UUID, *, reason: str) -> Outcome:
+        """Shares the case without the family's consent, until their consent is next recorded."""
+        return self._on_case(command, case_id, Case.override_consent, reason=reason)
 
     def case(self, case_id: UUID) -> Case:
         return self.load(Case, case_id)

@@ -8,6 +8,7 @@ from uuid import UUID
 @dataclass(frozen=True)
 class Command:
     actor: str
+    role: str = ""  # the actor's role, for the rules that depend on it; "" for the service itself
     occurred_at: datetime | None = None  # None: it happened as we record it
     idempotency_key: str | None = None
     fingerprint: str = ""  # identifies the request, to tell a retry from a reuse of its key

@@ -6,8 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.case import Case
-from domain.directory import Agency, Practitioner, Sector
-from domain.stamp import Stamp
+from domain.directory import Agency, Course, Practitioner, Sector
 from domain.supervision import SUPERVISION_EVERY_DAYS, SupervisionKind
 from services.application import KeyworkApplication
 from services.commands import Command, Outcome
@@ -46,10 +45,59 @@ class DirectoryCommands(KeyworkApplication):
             ),
         )
 
-    def update_practitioner(
-        self, command: Command, practitioner_id: UUID, decide: Callable[[Practitioner, Stamp], Any]
+    def _on_practitioner(
+        self, command: Command, practitioner_id: UUID, decision: Callable[..., Any], **fields: Any
     ) -> Outcome:
-        return self.change(command, Practitioner, practitioner_id, decide)
+        """Loads the practitioner, calls the domain's `decision` with `fields`, saves them."""
+        return self.change(
+            command,
+            Practitioner,
+            practitioner_id,
+            lambda practitioner, stamp: decision(practitioner, stamp, **fields),
+        )
+
+    def change_contact_details(
+        self,
+        command: Command,
+        practitioner_id: UUID,
+        *,
+        email: str | None,
+        phone: str | None,
+        postal_address: str | None,
+    ) -> Outcome:
+        return self._on_practitioner(
+            command,
+            practitioner_id,
+            Practitioner.change_contact_details,
+            email=email,
+            phone=phone,
+            postal_address=postal_address,
+        )
+
+    def leave_agency(
+        self, command: Command, practitioner_id: UUID, *, on: date, reason: str
+    ) -> Outcome:
+        return self._on_practitioner(
+            command, practitioner_id, Practitioner.leave_agency, on=on, reason=reason
+        )
+
+    def record_training(
+        self,
+        command: Command,
+        practitioner_id: UUID,
+        *,
+        course: Course,
+        completed_on: date,
+        expires_on: date | None,
+    ) -> Outcome:
+        return self._on_practitioner(
+            command,
+            practitioner_id,
+            Practitioner.record_training,
+            course=course,
+            completed_on=completed_on,
+            expires_on=expires_on,
+        )
 
     def record_supervision(
         self,
@@ -65,17 +113,15 @@ class DirectoryCommands(KeyworkApplication):
         self.require_in_post(supervisor_id, "supervisor_id")
         for index, case_id in enumerate(cases_discussed):
             self.require_known(Case, case_id, f"cases_discussed[{index}]")
-        return self.update_practitioner(
+        return self._on_practitioner(
             command,
             practitioner_id,
-            lambda practitioner, stamp: practitioner.record_supervision(
-                stamp,
-                held_on=held_on,
-                kind=kind,
-                supervisor_id=supervisor_id,
-                cases_discussed=cases_discussed,
-                actions=actions,
-            ),
+            Practitioner.record_supervision,
+            held_on=held_on,
+            kind=kind,
+            supervisor_id=supervisor_id,
+            cases_discussed=cases_discussed,
+            actions=actions,
         )
 
     def practitioner(self, practitioner_id: UUID) -> Practitioner:

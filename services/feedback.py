@@ -21,10 +21,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import jwt
 
+from domain.case import Case
 from domain.errors import InvalidValue, NotAllowedNow
-from domain.feedback import FAMILY, FeedbackAnswer, invitation_month
+from domain.feedback import FAMILY, FeedbackAnswer, Occasion, invitation_month
 from services.application import KeyworkApplication
-from services.commands import Command, VersionConflict
+from services.commands import Command, Outcome, VersionConflict
 
 AUDIENCE = "keywork-feedback"
 ALGORITHM = "HS256"
@@ -116,6 +117,19 @@ def _base32(five_bytes: bytes) -> str:
 
 
 class FeedbackCommands(KeyworkApplication):
+    def record_feedback_invitation(
+        self, command: Command, case_id: UUID, *, occasion: Occasion, emailed: int, posted: int
+    ) -> Outcome:
+        """That a family was sent a questionnaire, by email or post, after a review or closure."""
+        return self.change(
+            command,
+            Case,
+            case_id,
+            lambda case, stamp: case.record_feedback_invitation(
+                stamp, occasion=occasion, emailed=emailed, posted=posted
+            ),
+        )
+
     def require_unanswered(self, invitation: Invitation) -> None:
         if any(True for _ in self.events.get(invitation.answer_id)):
             raise NotAllowedNow("token", "answered_once", ANSWERED)

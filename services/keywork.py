@@ -6,18 +6,31 @@ from domain.case import Case
 from services.access import AccessLog
 from services.areas import Areas
 from services.case_access import CaseAccess, case_access, workers_ever
-from services.cases import CaseCommands
 from services.commands import NotFound
 from services.data_keys import DataKeys
 from services.database import Database
 from services.directory import DirectoryCommands
 from services.erasure import ErasureCommands, ErasureList
 from services.feedback import FeedbackCommands
+from services.key_working import KeyWorkingCommands
+from services.plans import PlanCommands
+from services.reviews import ReviewCommands
 from services.settings import Settings
 
 
-class Keywork(CaseCommands, DirectoryCommands, ErasureCommands, FeedbackCommands):
-    """Every command and read of the service, over one event store and one sequence."""
+class Keywork(
+    KeyWorkingCommands,
+    ReviewCommands,
+    PlanCommands,
+    DirectoryCommands,
+    ErasureCommands,
+    FeedbackCommands,
+):
+    """Every command and read of the service, over one event store and one sequence.
+
+    The use cases, one method each, by what they are about: services/cases.py (referral to
+    closure), key_working.py, reviews.py, plans.py, directory.py, erasure.py, feedback.py.
+    """
 
     name = "keywork"  # names its events table and the position read models track
 

@@ -1,6 +1,5 @@
 """Commands on a case: referral to closure, with contacts, transfer and corrections."""
 
-from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
@@ -10,7 +9,7 @@ from fastapi.responses import JSONResponse
 from api.auth import Principal
 from api.command_context import accepted, command_for
 from api.dependencies import Service
-from api.policy import principal, require
+from api.policy import principal
 from api.schemas.cases import (
     ClosureAuditIn,
     ClosureIn,
@@ -23,12 +22,10 @@ from api.schemas.cases import (
     TransferIn,
 )
 from api.schemas.common import CaseAccepted
-from domain.case import Case, Child, Referrer
+from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.corrections import Replacement
 from domain.eligibility import EligibilityFacts
-from domain.errors import InvalidValue
-from domain.stamp import Stamp
 from domain.transfers import Transfer
 from services.commands import Command
 
@@ -64,24 +61,15 @@ def refer(body: ReferralIn, command: Refer, keywork: Service) -> JSONResponse:
 
 @router.post("/cases/{case_id}/eligibility", response_model=CaseAccepted)
 def eligibility(
-    case_id: UUID,
-    body: EligibilityIn,
-    command: DecideEligibility,
-    caller: Caller,
-    keywork: Service,
+    case_id: UUID, body: EligibilityIn, command: DecideEligibility, keywork: Service
 ) -> JSONResponse:
-    command = command.at(body.occurred_at)
-    if (body.facts is None) == (body.override is None):
-        raise InvalidValue("facts", "facts_or_override", "give either facts or an override")
-    if body.facts is not None:
-        facts = EligibilityFacts(**body.facts.model_dump())
-        return accepted(keywork.decide_eligibility(command, case_id, facts), "case_id")
-    require(caller, "override_eligibility")
-    if body.reason is None:
-        raise InvalidValue("reason", "required_for_override", "an override needs a reason")
-    accept, reason = body.override == "accepted", body.reason
-    outcome = keywork.update_case(
-        command, case_id, lambda case, stamp: case.override_eligibility(stamp, accept, reason)
+    facts = EligibilityFacts(**body.facts.model_dump()) if body.facts is not None else None
+    outcome = keywork.decide_eligibility(
+        command.at(body.occurred_at),
+        case_id,
+        facts=facts,
+        override=body.override,
+        reason=body.reason,
     )
     return accepted(outcome, "case_id")
 
@@ -90,15 +78,8 @@ def eligibility(
 def sign_service_agreement(
     case_id: UUID, body: ServiceAgreementIn, command: SignServiceAgreement, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.sign_service_agreement(
-            stamp,
-            contact_every_days=body.contact_every_days,
-            signed_by=body.signed_by,
-            signed_on=body.signed_on,
-        ),
+    outcome = keywork.sign_service_agreement(
+        command.at(body.occurred_at), case_id, **body.model_dump(exclude={"occurred_at"})
     )
     return accepted(outcome, "case_id")
 
@@ -107,23 +88,15 @@ def sign_service_agreement(
 def record_contact(
     case_id: UUID, body: ContactIn, command: RecordContact, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(command.at(body.occurred_at), case_id, contact_recorded(body))
+    outcome = keywork.record_contact(
+        command.at(body.occurred_at),
+        case_id,
+        kind=body.kind,
+        participants=body.participants,
+        note=body.note,
+        functions=body.functions,
+    )
     return accepted(outcome, "case_id")
-
-
-def contact_recorded(body: ContactIn) -> Callable[[Case, Stamp], None]:
-    """The decision that records the contact `body` describes (here and on the case page)."""
-
-    def record(case: Case, stamp: Stamp) -> None:
-        case.record_contact(
-            stamp,
-            kind=body.kind,
-            participants=body.participants,
-            note=body.note,
-            functions=body.functions,
-        )
-
-    return record
 
 
 @router.post("/cases/{case_id}/transfer", response_model=CaseAccepted)
@@ -139,12 +112,11 @@ def agree_transfer(
 def close_case(
     case_id: UUID, body: ClosureIn, command: CloseCase, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
+    outcome = keywork.close_case(
         command.at(body.occurred_at),
         case_id,
-        lambda case, stamp: case.close(
-            stamp, reason=body.reason, final_plan_version=body.final_plan_version
-        ),
+        reason=body.reason,
+        final_plan_version=body.final_plan_version,
     )
     return accepted(outcome, "case_id")
 
@@ -153,10 +125,8 @@ def close_case(
 def audit_closure(
     case_id: UUID, body: ClosureAuditIn, command: AuditClosure, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.audit_closure(stamp, outcome=body.outcome, findings=body.findings),
+    outcome = keywork.audit_closure(
+        command.at(body.occurred_at), case_id, outcome=body.outcome, findings=body.findings
     )
     return accepted(outcome, "case_id")
 
@@ -172,14 +142,11 @@ def reopen_case(
 @router.post("/cases/{case_id}/corrections", response_model=CaseAccepted)
 def correct(case_id: UUID, body: CorrectionIn, command: Correct, keywork: Service) -> JSONResponse:
     replacement = Replacement(**body.replacement.model_dump())
-    outcome = keywork.update_case(
+    outcome = keywork.correct(
         command.at(body.occurred_at),
         case_id,
-        lambda case, stamp: case.correct(
-            stamp,
-            corrects_event_id=body.corrects_event_id,
-            reason=body.reason,
-            replacement=replacement,
-        ),
+        corrects_event_id=body.corrects_event_id,
+        reason=body.reason,
+        replacement=replacement,
     )
     return accepted(outcome, "case_id")

@@ -32,11 +32,7 @@ def record_consent(
 ) -> JSONResponse:
     """The family's consent to share the case with practitioners of other agencies, or its
     withdrawal."""
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.record_consent(stamp, given=body.given),
-    )
+    outcome = keywork.record_consent(command.at(body.occurred_at), case_id, given=body.given)
     return accepted(outcome, "case_id")
 
 
@@ -46,11 +42,7 @@ def override_consent(
 ) -> JSONResponse:
     """A coordinator shares the case without the family's consent (e.g. to safeguard the child),
     saying why; it lasts until the family's consent is next recorded."""
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.override_consent(stamp, reason=body.reason),
-    )
+    outcome = keywork.override_consent(command.at(body.occurred_at), case_id, reason=body.reason)
     return accepted(outcome, "case_id")
 
 

@@ -61,12 +61,8 @@ def register_practitioner(body: PractitionerIn, command: Manage, keywork: Servic
 def change_contact_details(
     practitioner_id: UUID, body: ContactDetailsIn, command: Manage, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_practitioner(
-        command.at(body.occurred_at),
-        practitioner_id,
-        lambda practitioner, stamp: practitioner.change_contact_details(
-            stamp, email=body.email, phone=body.phone, postal_address=body.postal_address
-        ),
+    outcome = keywork.change_contact_details(
+        command.at(body.occurred_at), practitioner_id, **body.model_dump(exclude={"occurred_at"})
     )
     return accepted(outcome, "practitioner_id")
 
@@ -75,12 +71,8 @@ def change_contact_details(
 def leave_agency(
     practitioner_id: UUID, body: LeavingIn, command: Manage, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_practitioner(
-        command.at(body.occurred_at),
-        practitioner_id,
-        lambda practitioner, stamp: practitioner.leave_agency(
-            stamp, on=body.on, reason=body.reason
-        ),
+    outcome = keywork.leave_agency(
+        command.at(body.occurred_at), practitioner_id, on=body.on, reason=body.reason
     )
     return accepted(outcome, "practitioner_id")
 
@@ -89,12 +81,8 @@ def leave_agency(
 def record_training(
     practitioner_id: UUID, body: TrainingIn, command: Manage, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_practitioner(
-        command.at(body.occurred_at),
-        practitioner_id,
-        lambda practitioner, stamp: practitioner.record_training(
-            stamp, course=body.course, completed_on=body.completed_on, expires_on=body.expires_on
-        ),
+    outcome = keywork.record_training(
+        command.at(body.occurred_at), practitioner_id, **body.model_dump(exclude={"occurred_at"})
     )
     return accepted(outcome, "practitioner_id")
 

@@ -66,12 +66,8 @@ def end_cover(
     case_id: UUID, command: ArrangeCover, keywork: Service, body: CoverEndIn | None = None
 ) -> JSONResponse:
     body = body or CoverEndIn()
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.end_cover(
-            stamp, on=body.on or stamp.occurred_at.date(), reason=body.reason
-        ),
+    outcome = keywork.end_cover(
+        command.at(body.occurred_at), case_id, on=body.on, reason=body.reason
     )
     return accepted(outcome, "case_id")
 
@@ -94,16 +90,13 @@ def change_tac_member(
     command: ManageTac,
     keywork: Service,
 ) -> JSONResponse:
-    outcome = keywork.update_case(
+    outcome = keywork.change_tac_member(
         command.at(body.occurred_at),
         case_id,
-        lambda case, stamp: case.change_tac_member(
-            stamp,
-            practitioner_id=practitioner_id,
-            role=body.role,
-            receives_plans=body.receives_plans,
-            channel=body.channel,
-        ),
+        practitioner_id=practitioner_id,
+        role=body.role,
+        receives_plans=body.receives_plans,
+        channel=body.channel,
     )
     return accepted(outcome, "case_id")
 
@@ -112,11 +105,7 @@ def change_tac_member(
 def remove_tac_member(
     case_id: UUID, practitioner_id: UUID, body: ReasonIn, command: ManageTac, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.remove_tac_member(
-            stamp, practitioner_id=practitioner_id, reason=body.reason
-        ),
+    outcome = keywork.remove_tac_member(
+        command.at(body.occurred_at), case_id, practitioner_id=practitioner_id, reason=body.reason
     )
     return accepted(outcome, "case_id")

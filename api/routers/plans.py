@@ -44,12 +44,12 @@ def draft_plan(case_id: UUID, body: PlanIn, command: DraftPlan, keywork: Service
 def sign_plan(
     case_id: UUID, plan_version: int, body: SignatureIn, command: SignPlan, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
+    outcome = keywork.sign_plan(
         command.at(body.occurred_at),
         case_id,
-        lambda case, stamp: case.sign_plan(
-            stamp, plan_version=plan_version, signed_by=body.signed_by, signed_on=body.signed_on
-        ),
+        plan_version=plan_version,
+        signed_by=body.signed_by,
+        signed_on=body.signed_on,
     )
     return accepted(outcome, "case_id")
 
@@ -58,17 +58,14 @@ def sign_plan(
 def record_copy(
     case_id: UUID, plan_version: int, body: PlanCopyIn, command: DistributePlan, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
+    outcome = keywork.record_plan_copy(
         command.at(body.occurred_at),
         case_id,
-        lambda case, stamp: case.record_plan_copy(
-            stamp,
-            plan_version=plan_version,
-            recipient=body.recipient,
-            channel=body.channel,
-            sent=body.outcome == "sent",
-            reason=body.reason,
-        ),
+        plan_version=plan_version,
+        recipient=body.recipient,
+        channel=body.channel,
+        sent=body.outcome == "sent",
+        reason=body.reason,
     )
     return accepted(outcome, "case_id")
 

@@ -25,7 +25,6 @@ from api.schemas.cases import (
 )
 from api.schemas.common import CaseAccepted
 from domain.outcomes import distance_travelled
-from domain.reviews import RequestedBy
 from services.commands import Command
 
 router = APIRouter(tags=["reviews"])
@@ -37,33 +36,24 @@ Caller = Annotated[Principal, Depends(principal)]
 
 @router.post("/cases/{case_id}/reviews", status_code=201, response_model=ReviewAccepted)
 def schedule_review(
-    case_id: UUID, body: ReviewIn, command: ScheduleReview, caller: Caller, keywork: Service
+    case_id: UUID, body: ReviewIn, command: ScheduleReview, keywork: Service
 ) -> JSONResponse:
     review_id, outcome = keywork.schedule_review(
         command.at(body.occurred_at),
         case_id,
         at=body.at,
         location=body.location,
-        requested_by=requester(body, caller),
+        requested_by=body.requested_by,
     )
     return accepted(outcome, "case_id", 201, review_id=str(review_id))
-
-
-def requester(body: ReviewIn, caller: Principal) -> RequestedBy:
-    """Who asked for the review: as the body says, or else the caller's own role."""
-    return body.requested_by or ("key_worker" if caller.role == "key_worker" else "coordinator")
 
 
 @router.post("/cases/{case_id}/reviews/{review_id}/reschedule", response_model=CaseAccepted)
 def reschedule_review(
     case_id: UUID, review_id: UUID, body: RescheduleIn, command: RecordReview, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.reschedule_review(
-            stamp, review_id=review_id, at=body.at, reason=body.reason
-        ),
+    outcome = keywork.reschedule_review(
+        command.at(body.occurred_at), case_id, review_id=review_id, at=body.at, reason=body.reason
     )
     return accepted(outcome, "case_id")
 
@@ -72,10 +62,8 @@ def reschedule_review(
 def cancel_review(
     case_id: UUID, review_id: UUID, body: ReasonIn, command: RecordReview, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
-        command.at(body.occurred_at),
-        case_id,
-        lambda case, stamp: case.cancel_review(stamp, review_id=review_id, reason=body.reason),
+    outcome = keywork.cancel_review(
+        command.at(body.occurred_at), case_id, review_id=review_id, reason=body.reason
     )
     return accepted(outcome, "case_id")
 
@@ -84,15 +72,12 @@ def cancel_review(
 def receive_report(
     case_id: UUID, review_id: UUID, body: ReviewReportIn, command: RecordReview, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
+    outcome = keywork.receive_review_report(
         command.at(body.occurred_at),
         case_id,
-        lambda case, stamp: case.receive_review_report(
-            stamp,
-            review_id=review_id,
-            from_practitioner_id=body.from_practitioner_id,
-            title=body.title,
-        ),
+        review_id=review_id,
+        from_practitioner_id=body.from_practitioner_id,
+        title=body.title,
     )
     return accepted(outcome, "case_id")
 
@@ -101,12 +86,11 @@ def receive_report(
 def record_outcome(
     case_id: UUID, review_id: UUID, body: ReviewOutcomeIn, command: RecordReview, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.update_case(
+    outcome = keywork.record_review_outcome(
         command.at(body.occurred_at),
         case_id,
-        lambda case, stamp: case.record_review_outcome(
-            stamp, review_id=review_id, **body.model_dump(exclude={"occurred_at"})
-        ),
+        review_id=review_id,
+        **body.model_dump(exclude={"occurred_at"}),
     )
     return accepted(outcome, "case_id")
 

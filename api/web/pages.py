@@ -22,13 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import InvalidToken, Principal, issue_token, read_token
 from api.command_context import command_for
 from api.dependencies import Runner, Service
-from api.policy import ALLOWED, Forbidden, require_case
+from api.policy import require_case
 from api.problems import problem_of
 from api.reads import read_of, record_read
 from api.routers.case_reads import timeline_entries
-from api.routers.cases import contact_recorded
 from api.routers.read_models import business_support
-from api.routers.reviews import requester
 from api.schemas.cases import ContactIn, OutcomesIn, ReviewIn
 from api.web.demo import DEMO_USERS
 from api.web.session import (
@@ -52,6 +50,7 @@ from projections.key_working import KeyWorking
 from projections.runner import ProjectionRunner
 from services.commands import Command, NotFound
 from services.keywork import Keywork
+from services.permissions import ALLOWED, Forbidden
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 LONDON = ZoneInfo("Europe/London")
@@ -319,7 +318,14 @@ def record_contact(
                 }
             )
         )
-        on.keywork.update_case(command, on.case_id, contact_recorded(body))
+        on.keywork.record_contact(
+            command,
+            on.case_id,
+            kind=body.kind,
+            participants=body.participants,
+            note=body.note,
+            functions=body.functions,
+        )
 
     entered = {"kind": kind, "with": participants, "note": note, "functions": functions}
     return submitted(on, CONTACT, entered, act)
@@ -352,7 +358,7 @@ def schedule_review(
             on.case_id,
             at=body.at,
             location=body.location,
-            requested_by=requester(body, on.caller),
+            requested_by=body.requested_by,
         )
 
     entered = {"on": day, "time": at, "location": location}

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import logs
 from api.auth import InvalidToken, Principal, read_token
-from api.policy import Forbidden
+from services.permissions import Forbidden
 
 PAGES = "/ui"
 SESSION_COOKIE = "keywork_session"
