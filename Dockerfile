@@ -16,6 +16,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY domain ./domain
+COPY store ./store
 COPY services ./services
 COPY projections ./projections
 COPY api ./api

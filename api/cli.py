@@ -34,12 +34,12 @@ from projections.registry import READ_MODELS, projection_runner, read_model_name
 from projections.runner import catch_up_fully
 from projections.service_metrics import InvalidPeriod, Period, period
 from services.access import AccessLog
-from services.database import Database
-from services.embedded_postgres import EmbeddedPostgres
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork, open_access_log, open_keywork
 from services.settings import Settings
 from services.synthetic import SCALES, seed
+from store.database import Database
+from store.embedded_postgres import EmbeddedPostgres
 
 DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
 

@@ -20,8 +20,8 @@ from api.policy import NotAuthenticated
 from domain.case_base import UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
 from services.commands import IdempotencyKeyReused, NotCaughtUp, NotFound, VersionConflict
-from services.database import UNAVAILABLE
 from services.permissions import Forbidden
+from store.database import UNAVAILABLE
 
 log = logging.getLogger("keywork.api")
 

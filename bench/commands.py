@@ -41,9 +41,9 @@ import psycopg
 
 from api.auth import Principal, issue_token
 from bench.figures import write
-from services.database import Database
-from services.embedded_postgres import EmbeddedPostgres, free_port
 from services.settings import Settings
+from store.database import Database
+from store.embedded_postgres import EmbeddedPostgres, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 HEALTH_WAIT_SECONDS = 30.0

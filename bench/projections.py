@@ -82,10 +82,10 @@ from projections.registry import READ_MODELS
 from projections.service_metrics import Period
 from services.access import AccessLog
 from services.areas import Areas
-from services.data_keys import DataKeys
-from services.database import Database
 from services.keywork import Keywork
 from services.settings import Settings
+from store.data_keys import DataKeys
+from store.database import Database
 
 T = TypeVar("T")
 MIB = 1024 * 1024

@@ -33,8 +33,8 @@ import psycopg
 
 from bench.commands import api_client, postgres, progress, service
 from bench.figures import write
-from services.database import Database
 from services.settings import Settings
+from store.database import Database
 
 SEED = 1
 # England scale writes ~10M events, then every read model catches up on them: hours, not minutes.

@@ -43,9 +43,9 @@ from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC
 from consumers.relay import Relay
 from domain.stamp import Stamp
 from services.commands import Command
-from services.database import Database
 from services.keywork import Keywork
 from services.settings import Settings
+from store.database import Database
 from tests.broker import running_broker
 from tests.integration.conftest import active_case
 

@@ -34,9 +34,9 @@ from domain.case import Case
 from domain.erasure import ERASURE_EVENT
 from domain.stamp import event_id
 from services.commands import Command
-from services.database import Database
-from services.following import follow
 from services.keywork import Keywork
+from store.database import Database
+from store.following import follow
 
 log = logging.getLogger("keywork.notifications")
 

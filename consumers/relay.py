@@ -23,8 +23,8 @@ from consumers.publication import (
     cloud_event,
     topic_of,
 )
-from services.database import Database
-from services.following import follow
+from store.database import Database
+from store.following import follow
 
 log = logging.getLogger("keywork.relay")
 

@@ -15,16 +15,19 @@ from domain.aggregate import require_choice, require_text
 from domain.case_base import MAX_NAME_LENGTH, Channel, FamilyMember
 from domain.closure import ClosurePart
 from domain.consent import ConsentPart
+from domain.contacts import ContactsPart
 from domain.corrections import CorrectionsPart
 from domain.eligibility import EligibilityFacts, RuleSet, age_on, unmet_criteria
 from domain.erasure import ErasurePart
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.feedback import FeedbackPart
+from domain.key_workers import KeyWorkerPart
 from domain.nhs_number import is_valid_nhs_number
 from domain.outcomes import OutcomeScores, OutcomesPart
 from domain.plans import PlansPart
 from domain.reviews import ReviewsPart
 from domain.stamp import Stamp
+from domain.tac import TacPart
 from domain.transfers import TransferPart
 
 Route = Literal["professional", "single_point", "self"]
@@ -49,12 +52,16 @@ class Child:
 
 
 class Case(
+    # Every part, each before the parts whose state it reads.
     CorrectionsPart,
+    ClosurePart,
     OutcomesPart,
     ReviewsPart,
-    PlansPart,
+    ContactsPart,
+    TacPart,
+    KeyWorkerPart,
     TransferPart,
-    ClosurePart,
+    PlansPart,
     ConsentPart,
     ErasurePart,
     FeedbackPart,

@@ -2,26 +2,18 @@
 
 A Case is one aggregate (one stream of events per child's episode) assembled from parts, each in
 its own module: contacts, key workers, the Team Around the Child, reviews, plans, transfers,
-closure and corrections. The state is set up when the case is referred (`Case.__init__`).
+closure and corrections. Each part declares the state it owns; a part that reads another's state
+derives from it. The state is set up when the case is referred (`Case.__init__`).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from domain.aggregate import KeyworkAggregate
 from domain.errors import DomainError, InvalidValue, NotAllowedNow
 from domain.stamp import event_id
-
-if TYPE_CHECKING:
-    from domain.contacts import Contact
-    from domain.key_workers import Cover, KeyWorker
-    from domain.outcomes import OutcomeScores
-    from domain.plans import PlanVersion
-    from domain.reviews import Review
-    from domain.tac import TacMember
-    from domain.transfers import Transfer
 
 Channel = Literal["email", "letter"]
 Status = Literal["referred", "eligible", "not_eligible", "active", "closed"]
@@ -52,8 +44,9 @@ class FamilyMember:
 
 
 class CaseBase(KeyworkAggregate):
-    # The state every part reads, set up by `Case.__init__`. Declared for type checkers only:
-    # annotations in an aggregate's body would become fields of its created event.
+    # The state every part reads, set up by `Case.__init__`; each part declares the state it
+    # owns the same way. Declared for type checkers only: annotations in an aggregate's body
+    # would become fields of its created event.
     if TYPE_CHECKING:
         area: str
         team: str | None
@@ -61,25 +54,6 @@ class CaseBase(KeyworkAggregate):
         referred_at: datetime
         status: Status
         eligible: bool | None
-        key_workers: list["KeyWorker"]
-        covers: list["Cover"]
-        contact_every_days: int | None
-        agreement_signed_on: date | None
-        contacts: dict[UUID, "Contact"]
-        overdue_flags: set[str]  # "<due date>/<who was told>"
-        tac: dict[UUID, "TacMember"]
-        tac_events: dict[UUID, UUID]  # the event that set a TAC member's details → practitioner
-        reviews: dict[UUID, "Review"]
-        next_review_on: date | None
-        outcomes: list["OutcomeScores"]  # in the order measured
-        plans: dict[int, "PlanVersion"]
-        transfer: "Transfer | None"
-        closure_reason: ClosureReason | None
-        closed_on: date | None
-        closure_audited: bool
-        consent_to_share: bool
-        consent_overridden: bool
-        erased: bool
 
     def _require_open(self) -> None:
         if self.status == "closed":

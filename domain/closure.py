@@ -5,22 +5,29 @@ a new referral makes a new case linked to this one.
 """
 
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from eventsourcing.domain import event
 
 from domain.aggregate import require_choice, require_text
-from domain.case_base import CaseBase, ClosureReason
+from domain.case_base import ClosureReason
+from domain.contacts import ContactsPart
 from domain.errors import InvalidValue, NotAllowedNow
-from domain.key_workers import KeyWorkerPart
+from domain.plans import PlansPart
 from domain.stamp import Stamp
+from domain.transfers import TransferPart
 
 AuditOutcome = Literal["good", "requires_improvement", "inadequate"]
 AUDIT_DUE_DAYS = 28
 REOPEN_WINDOW_DAYS = 180  # the default an area's service may change
 
 
-class ClosurePart(KeyWorkerPart, CaseBase):
+class ClosurePart(ContactsPart, TransferPart, PlansPart):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        closure_reason: ClosureReason | None
+        closed_on: date | None
+        closure_audited: bool
+
     def close(
         self, stamp: Stamp, *, reason: ClosureReason, final_plan_version: int | None = None
     ) -> None:

@@ -5,6 +5,8 @@ may override a refusal (for example to safeguard the child), with a reason; the 
 until the family's consent is next recorded.
 """
 
+from typing import TYPE_CHECKING
+
 from eventsourcing.domain import event
 
 from domain.aggregate import require_text
@@ -13,6 +15,10 @@ from domain.stamp import Stamp
 
 
 class ConsentPart(CaseBase):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        consent_to_share: bool
+        consent_overridden: bool
+
     def record_consent(self, stamp: Stamp, *, given: bool) -> None:
         self._require_open()
         if given:

@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.aggregate import require_choice, require_text
-from domain.case_base import MAX_NAME_LENGTH, CaseBase
+from domain.case_base import MAX_NAME_LENGTH
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.functions import KeyWorkingFunction, check_functions
+from domain.key_workers import KeyWorkerPart
 from domain.schedule import is_overdue, next_contact_due
 from domain.stamp import Stamp
 
@@ -38,7 +40,13 @@ def check_contact(contact: Contact, recorded_at: datetime) -> None:
     check_functions(contact.functions)
 
 
-class ContactsPart(CaseBase):
+class ContactsPart(KeyWorkerPart):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        contact_every_days: int | None
+        agreement_signed_on: date | None
+        contacts: dict[UUID, Contact]
+        overdue_flags: set[str]  # "<due date>/<who was told>"
+
     def sign_service_agreement(
         self, stamp: Stamp, *, contact_every_days: int, signed_by: str, signed_on: date
     ) -> None:

@@ -1,7 +1,7 @@
 """Erasure of the child's personal data: the record that the child's key was destroyed.
 
 The event itself holds no personal data; the store destroys the key in the same transaction
-(`services/recorder.py`). From then on the case reads with placeholders and takes no commands.
+(`store/recorder.py`). From then on the case reads with placeholders and takes no commands.
 """
 
 from eventsourcing.domain import event

@@ -7,7 +7,7 @@ workers. Cover is a period too, and ends by itself on its last day.
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -50,6 +50,10 @@ class Cover:
 
 
 class KeyWorkerPart(CaseBase):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        key_workers: list[KeyWorker]
+        covers: list[Cover]
+
     def allocate_key_worker(
         self,
         stamp: Stamp,

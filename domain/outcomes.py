@@ -4,12 +4,14 @@ case's scores over time are its journey; the change since the first is its dista
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.case_base import CaseBase, UnknownPart
+from domain.case_base import UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.reviews import ReviewsPart
 from domain.stamp import Stamp
 
 DEFAULT_AREAS = (
@@ -52,7 +54,10 @@ class OutcomeScores:
     scores: dict[str, int]
 
 
-class OutcomesPart(CaseBase):
+class OutcomesPart(ReviewsPart):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        outcomes: list[OutcomeScores]  # in the order measured
+
     def measure_outcomes(
         self, stamp: Stamp, *, review_id: UUID, scores: dict[str, int], measure: OutcomeMeasure
     ) -> None:

@@ -1,6 +1,6 @@
 """Which fields of a case's events hold the child's and family's personal data.
 
-These are stored sealed with the child's own key (see `services/sealing.py`); once the key is
+These are stored sealed with the child's own key (see `store/sealing.py`); once the key is
 destroyed by an erasure they read back as the placeholder given here, so every event keeps its
 shape and the case still replays. Everything not listed stays readable: ids, dates of the work,
 kinds, flags, so read models and metrics keep working. Practitioners' work details (names, work

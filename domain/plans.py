@@ -6,7 +6,7 @@ Each copy sent (or not) to a recipient is a fact of its own.
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from eventsourcing.domain import event
 
@@ -50,6 +50,9 @@ class PlanVersion:
 
 
 class PlansPart(CaseBase):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        plans: dict[int, PlanVersion]
+
     def draft_plan(
         self, stamp: Stamp, *, summary: str, outcomes: list[str], actions: list[PlanAction]
     ) -> int:

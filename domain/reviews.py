@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.aggregate import require_choice, require_text
-from domain.case_base import MAX_NAME_LENGTH, CaseBase, UnknownPart
+from domain.case_base import MAX_NAME_LENGTH, UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
+from domain.tac import TacPart
 
 RequestedBy = Literal["key_worker", "coordinator", "family"]
 ReviewStatus = Literal["scheduled", "held", "cancelled"]
@@ -32,7 +33,11 @@ class Review:
     reports: list[ReviewReport] = field(default_factory=list)
 
 
-class ReviewsPart(CaseBase):
+class ReviewsPart(TacPart):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        reviews: dict[UUID, Review]
+        next_review_on: date | None
+
     def schedule_review(
         self,
         stamp: Stamp,

@@ -5,13 +5,15 @@ with whether they receive plans and invites, and how.
 """
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.aggregate import require_choice, require_text
-from domain.case_base import MAX_NAME_LENGTH, CaseBase, Channel, UnknownPart
+from domain.case_base import MAX_NAME_LENGTH, Channel, UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.key_workers import KeyWorkerPart
 from domain.stamp import Stamp
 
 
@@ -28,7 +30,11 @@ def check_tac_member(member: TacMember) -> None:
     require_choice("channel", member.channel, Channel)
 
 
-class TacPart(CaseBase):
+class TacPart(KeyWorkerPart):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        tac: dict[UUID, TacMember]
+        tac_events: dict[UUID, UUID]  # the event that set a TAC member's details → practitioner
+
     def add_tac_member(
         self,
         stamp: Stamp,

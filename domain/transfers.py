@@ -6,6 +6,7 @@ happens (closure reason `moved_out_of_area`).
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from eventsourcing.domain import event
 
@@ -25,6 +26,9 @@ class Transfer:
 
 
 class TransferPart(CaseBase):
+    if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
+        transfer: Transfer | None
+
     def agree_transfer(self, stamp: Stamp, *, transfer: Transfer) -> None:
         self._require_open()
         require_text("to_area", transfer.to_area, MAX_NAME_LENGTH)

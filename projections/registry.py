@@ -11,7 +11,7 @@ from projections.metrics import Metrics
 from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, Views
-from services.database import Database
+from store.database import Database
 
 READ_MODELS: tuple[type[ReadModel], ...] = (
     KeyWorking,

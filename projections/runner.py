@@ -17,8 +17,8 @@ from eventsourcing.persistence import IntegrityError
 
 from projections.generations import ensure_generation, live_generation
 from projections.read_model import ReadModel
-from services.database import Database
-from services.following import follow
+from store.database import Database
+from store.following import follow
 
 log = logging.getLogger("keywork.projections")
 R = TypeVar("R", bound=ReadModel)

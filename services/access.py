@@ -7,8 +7,8 @@ from eventsourcing.persistence import JSONTranscoder
 
 from domain.access import Access, SubjectKind
 from domain.stamp import Stamp
-from services import transcodings
 from services.application import Clock, utc_now
+from store import transcodings
 
 
 class AccessLog(Application[UUID]):

@@ -16,12 +16,13 @@ from domain.aggregate import KeyworkAggregate
 from domain.directory import Practitioner
 from domain.errors import InvalidValue
 from domain.stamp import Stamp, event_id
-from services import transcodings
 from services.areas import Areas
 from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
-from services.data_keys import DataKeys
-from services.recorder import KeyworkRecorder, Receipt
-from services.sealing import SealedAsText, SealingMapper
+from store import transcodings
+from store.data_keys import DataKeys
+from store.receipts import Receipt
+from store.recorder import KeyworkRecorder
+from store.sealing import SealedAsText, SealingMapper
 
 A = TypeVar("A", bound=KeyworkAggregate)
 Clock = Callable[[], datetime]

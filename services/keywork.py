@@ -7,8 +7,6 @@ from services.access import AccessLog
 from services.areas import Areas
 from services.case_access import CaseAccess, case_access, workers_ever
 from services.commands import NotFound
-from services.data_keys import DataKeys
-from services.database import Database
 from services.directory import DirectoryCommands
 from services.erasure import ErasureCommands, ErasureList
 from services.feedback import FeedbackCommands
@@ -16,6 +14,8 @@ from services.key_working import KeyWorkingCommands
 from services.plans import PlanCommands
 from services.reviews import ReviewCommands
 from services.settings import Settings
+from store.data_keys import DataKeys
+from store.database import Database
 
 
 class Keywork(

@@ -31,7 +31,7 @@ from domain.functions import KeyWorkingFunction
 from domain.outcomes import OutcomeMeasure
 from domain.stamp import Stamp, event_id
 from services.keywork import Keywork
-from services.recorder import Receipt
+from store.receipts import Receipt
 
 ACTOR = "keywork-synthetic"
 # Cases per transaction: about 4,000 events. Much larger single inserts stalled the

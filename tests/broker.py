@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
-from services.embedded_postgres import free_port
+from store.embedded_postgres import free_port
 
 START_TIMEOUT_SECONDS = 20
 

@@ -15,9 +15,9 @@ import psycopg
 import pytest
 from pydantic import SecretStr
 
-from services.database import Database
-from services.embedded_postgres import EmbeddedPostgres
 from services.settings import Settings
+from store.database import Database
+from store.embedded_postgres import EmbeddedPostgres
 
 MAX_CONNECTIONS = 300
 

@@ -6,7 +6,7 @@ Shared by every application a test opens on a store, as the service's processes 
 import base64
 import secrets
 
-from services.data_keys import DataKeys
+from store.data_keys import DataKeys
 
 MASTER_KEY = secrets.token_bytes(32)
 KEY_CACHE_SECONDS = 30.0

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from services.embedded_postgres import free_port
+from store.embedded_postgres import free_port
 
 
 class Inbox:

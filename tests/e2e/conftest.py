@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from api.auth import Principal, issue_token
-from services.database import Database
-from services.embedded_postgres import free_port
+from store.database import Database
+from store.embedded_postgres import free_port
 from tests.broker import running_broker
 from tests.conftest import fresh_database
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from api.auth import Principal, issue_token
-from services.embedded_postgres import EmbeddedPostgres, free_port
+from store.embedded_postgres import EmbeddedPostgres, free_port
 from tests.e2e.bodies import referral
 from tests.e2e.conftest import wait_until_up
 

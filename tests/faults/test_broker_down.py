@@ -9,9 +9,9 @@ import pytest
 from consumers.relay import Relay
 from domain.stamp import event_id
 from services.areas import Areas
-from services.database import Database
-from services.embedded_postgres import free_port
 from services.keywork import Keywork
+from store.database import Database
+from store.embedded_postgres import free_port
 from tests.broker import running_broker
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, contact

@@ -36,9 +36,9 @@ from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner
 from services.access import AccessLog
 from services.areas import Areas
-from services.database import Database
-from services.embedded_postgres import free_port
 from services.keywork import Keywork
+from store.database import Database
+from store.embedded_postgres import free_port
 from tests.broker import running_broker
 from tests.conftest import fresh_database
 from tests.e2e.bodies import MEETS_NORFOLK, referral

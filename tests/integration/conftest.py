@@ -8,8 +8,8 @@ from domain.case import Child, FamilyMember, Referrer
 from domain.eligibility import EligibilityFacts
 from services.areas import Areas
 from services.commands import Command, Outcome
-from services.database import Database
 from services.keywork import Keywork
+from store.database import Database
 from tests.keys import new_data_keys
 
 MEETS_NORFOLK = EligibilityFacts(True, True, 3, 2)

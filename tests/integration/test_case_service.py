@@ -13,8 +13,8 @@ from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
 from services.areas import Areas
 from services.commands import IdempotencyKeyReused, NotFound, VersionConflict
-from services.database import Database
 from services.keywork import Keywork
+from store.database import Database
 from tests.integration.conftest import (
     MEETS_NORFOLK,
     active_case,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import psycopg
 
-from services.embedded_postgres import EmbeddedPostgres
+from store.embedded_postgres import EmbeddedPostgres
 
 
 def test_the_embedded_server_keeps_its_data_across_a_restart_and_stops_when_told() -> None:

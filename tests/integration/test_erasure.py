@@ -22,10 +22,10 @@ from projections.runner import ProjectionRunner
 from projections.trail import Actions
 from services.access import AccessLog
 from services.areas import Areas
-from services.database import Database
-from services.embedded_postgres import binaries
 from services.erasure import ERASURE_LIST_ACTOR, ErasureList
 from services.keywork import Keywork
+from store.database import Database
+from store.embedded_postgres import binaries
 from tests.conftest import fresh_database
 from tests.integration.conftest import activate, as_
 from tests.keys import new_data_keys

@@ -28,10 +28,10 @@ from projections.service_metrics import period
 from projections.trail import Actions
 from services.access import AccessLog
 from services.areas import Areas
-from services.database import Database
-from services.embedded_postgres import free_port
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork
+from store.database import Database
+from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import activate, as_
 from tests.keys import new_data_keys

@@ -12,8 +12,8 @@ import psycopg
 
 from domain.case import Case
 from services.commands import Outcome, VersionConflict
-from services.database import Database
 from services.keywork import Keywork
+from store.database import Database
 from tests.integration.conftest import active_case, as_, contact
 
 WAIT_SECONDS = 20.0  # only a failing test waits this long

@@ -25,8 +25,8 @@ from projections.suppression import SMALL, Figure
 from services.access import AccessLog
 from services.areas import Areas
 from services.commands import Command
-from services.database import Database
 from services.keywork import Keywork
+from store.database import Database
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
 from tests.keys import new_data_keys

@@ -14,9 +14,9 @@ from consumers.notifications import Mailboxes, Notifier
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from services.areas import Areas
-from services.database import Database
-from services.embedded_postgres import free_port
 from services.keywork import Keywork
+from store.database import Database
+from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
 from tests.keys import new_data_keys

@@ -14,9 +14,9 @@ from projections.generations import ensure_generation, live_generation
 from projections.key_working import KeyWorking
 from projections.runner import catch_up
 from services.areas import Areas
-from services.database import Database
-from services.embedded_postgres import free_port
 from services.keywork import Keywork
+from store.database import Database
+from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, contact, practitioner, sign_agreement
 from tests.keys import new_data_keys

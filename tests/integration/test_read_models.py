@@ -23,9 +23,9 @@ from projections.runner import ProjectionRunner, catch_up
 from projections.trail import Actions
 from services.access import AccessLog
 from services.areas import Areas
-from services.database import Database
-from services.embedded_postgres import free_port
 from services.keywork import Keywork
+from store.database import Database
+from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import (
     active_case,

@@ -14,8 +14,8 @@ from kafka import KafkaConsumer, TopicPartition
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC
 from consumers.relay import Relay
 from services.areas import Areas
-from services.database import Database
 from services.keywork import Keywork
+from store.database import Database
 from tests.broker import running_broker
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, as_, contact, practitioner, sign_agreement

@@ -1,8 +1,8 @@
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from services.database import Database
 from services.settings import Settings
+from store.database import Database
 
 
 def test_a_database_url_gives_every_part() -> None:

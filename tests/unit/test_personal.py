@@ -8,7 +8,7 @@ import typing
 from domain.case import Case
 from domain.catalogue import ENVELOPE, events_of
 from domain.personal import EVENT_FIELDS, VALUE_FIELDS, event_fields, value_fields
-from services.transcodings import VALUE_OBJECTS
+from store.transcodings import VALUE_OBJECTS
 
 CLEAR = {
     ("Referred", "area"): "the service's area, a code",

@@ -87,7 +87,7 @@ class Database:
             # How long to wait for a connection: with the database down a request fails (503)
             # after the store's retries rather than hanging on the pool.
             "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT_SECONDS),
-            "APPLICATION_RECORDER_TOPIC": "services.recorder:KeyworkRecorder",
+            "APPLICATION_RECORDER_TOPIC": "store.recorder:KeyworkRecorder",
         }
 
 

@@ -14,12 +14,10 @@ fails. Every caller returns only after the transaction holding its events has co
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-if TYPE_CHECKING:
-    from services.recorder import Receipt
+from store.receipts import Receipt
 
 MAX_EVENTS_PER_BATCH = 2_000  # a single save far larger than this stalled in psycopg's pipeline
 
@@ -29,7 +27,7 @@ class Append:
     """One save's events and receipt, and, once committed or failed, its outcome."""
 
     events: Sequence[StoredEvent]
-    receipt: "Receipt | None"
+    receipt: Receipt | None
     ids: Sequence[int] | None = None
     error: BaseException | None = None
     done: bool = False

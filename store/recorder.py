@@ -9,7 +9,6 @@ never says "erased" while the key survives, nor loses a key without saying why.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -20,17 +19,8 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from domain.erasure import ERASURE_EVENT
-from services.group_commit import Append, GroupCommit
-
-
-@dataclass(frozen=True)
-class Receipt:
-    actor: str
-    idempotency_key: str
-    fingerprint: str
-    aggregate_id: UUID
-    first_version: int
-    last_version: int
+from store.group_commit import Append, GroupCommit
+from store.receipts import Receipt
 
 
 class KeyworkRecorder(PostgresApplicationRecorder):

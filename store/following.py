@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from services.database import UNAVAILABLE, Database
+from store.database import UNAVAILABLE, Database
 
 IDLE_WAIT_SECONDS = 1.0
 FIRST_RETRY_SECONDS = 1.0

@@ -12,7 +12,7 @@ import subprocess
 from importlib.util import find_spec
 from pathlib import Path
 
-from services.database import Database
+from store.database import Database
 
 # PostgreSQL refuses to run as root; as root we run it as this system user.
 SERVER_USER = "keywork-postgres"

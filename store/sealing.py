@@ -20,7 +20,7 @@ from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, Transcodi
 
 from domain.case_base import CaseBase
 from domain.personal import VALUE_FIELDS, event_fields, value_fields
-from services.data_keys import DataKeys, open_sealed, seal
+from store.data_keys import DataKeys, open_sealed, seal
 
 # What to do with a personal value: given the value and its placeholder, the value to keep.
 Change = Callable[[Any, Any], Any]
