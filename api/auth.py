@@ -1,10 +1,12 @@
 """Bearer tokens (HS256): who the caller is, and their role, team and area."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 import jwt
+
+from services.clock import utc_now
 
 Role = Literal[
     "coordinator",
@@ -35,7 +37,7 @@ class InvalidToken(Exception):
 
 
 def issue_token(principal: Principal, secret: str, hours: int, now: datetime | None = None) -> str:
-    issued = now or datetime.now(UTC)
+    issued = now or utc_now()
     claims = {
         "sub": principal.user,
         "role": principal.role,

@@ -5,7 +5,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol, get_args
@@ -233,7 +233,7 @@ def metrics_export(
     with applications(settings) as (db, keywork, access):
         model = projection_runner({keywork.name: keywork, access.name: access}, db).get(Metrics)
         catch_up_fully(keywork, model)
-        text = report(model, within, known_at or datetime.now(UTC), area, age_band).csv()
+        text = report(model, within, known_at or keywork.clock(), area, age_band).csv()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -259,7 +259,7 @@ def demo_seed(settings: Settings, scale: str, seed_number: int) -> None:
     chosen = SCALES[scale]
     with applications(settings) as (_, keywork, _access):
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
-            written = seed(keywork, chosen, seed_number, datetime.now(UTC), progress=bar.update)
+            written = seed(keywork, chosen, seed_number, keywork.clock(), progress=bar.update)
         print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
 
 

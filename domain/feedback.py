@@ -72,19 +72,22 @@ class FeedbackAnswer(KeyworkAggregate):
     """One family's answers. Its id comes from the invitation's one-time number, so a second
     answer to the same invitation clashes; nothing else stored knows that number."""
 
-    class Event(KeyworkAggregate.Event):
-        @staticmethod
-        def create_timestamp() -> datetime:
-            # The library stamps every event with the moment; an answer keeps only the day.
-            return day_start(datetime.now(UTC))
-
     @classmethod
     def give(
         cls, stamp: Stamp, *, answer_id: UUID, area: str, month: str, answers: dict[str, int]
     ) -> "FeedbackAnswer":
         check_answers(answers)
         day = day_start(stamp.recorded_at)
-        return cls(Stamp(FAMILY, day, day), area, month, answers, id=answer_id)
+        # The library would stamp the event with the moment; an answer keeps only the day.
+        return cls._create(
+            cls.FeedbackGiven,  # type: ignore[attr-defined]
+            id=answer_id,
+            timestamp=day,
+            stamp=Stamp(FAMILY, day, day),
+            area=area,
+            month=month,
+            answers=answers,
+        )
 
     @event("FeedbackGiven")
     def __init__(

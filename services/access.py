@@ -7,7 +7,7 @@ from eventsourcing.persistence import JSONTranscoder
 
 from domain.access import Access, SubjectKind
 from domain.stamp import Stamp
-from services.application import Clock, utc_now
+from services.clock import Clock, utc_now
 from store import transcodings
 
 

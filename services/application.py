@@ -5,7 +5,6 @@ so each command method is only what is particular to it.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -17,6 +16,7 @@ from domain.directory import Practitioner
 from domain.errors import InvalidValue
 from domain.stamp import Stamp, event_id
 from services.areas import Areas
+from services.clock import Clock, utc_now
 from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
 from store import transcodings
 from store.data_keys import DataKeys
@@ -25,12 +25,7 @@ from store.recorder import KeyworkRecorder
 from store.sealing import SealedAsText, SealingMapper
 
 A = TypeVar("A", bound=KeyworkAggregate)
-Clock = Callable[[], datetime]
 ATTEMPTS_WITHOUT_IF_MATCH = 3
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class KeyworkApplication(Application[UUID]):

@@ -1,6 +1,5 @@
 """The family's consent to share, erasure of the child's personal data, and subject access."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -79,7 +78,7 @@ def subject_access(
     export = jsonable_encoder(
         SubjectAccessOut(
             case_id=case_id,
-            produced_at=datetime.now(UTC),
+            produced_at=keywork.clock(),
             erased=case.erased,
             events=timeline_entries(case_id, keywork.timeline(case_id)),
             read_models=rows,

@@ -1,13 +1,13 @@
 """Service metrics for commissioners: aggregates only, small numbers suppressed, reproducible."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
 
-from api.dependencies import Runner
+from api.dependencies import Runner, Service
 from api.metrics_report import report
 from api.reads import caught_up, known_at_time, read_of
 from domain.age_bands import AgeBand
@@ -55,6 +55,7 @@ def reporting_period(text: str | None, first: date | None, last: date | None) ->
     dependencies=[Depends(read_of("read_metrics", "metrics", "service metrics", "area"))],
 )
 def metrics(
+    keywork: Service,
     runner: Runner,
     period: Annotated[str | None, Query(description="2026, 2026-Q3 or 2026-07")] = None,
     first: Annotated[date | None, Query(alias="from")] = None,
@@ -70,7 +71,7 @@ def metrics(
     within = reporting_period(period, first, to)
     model = runner.get(Metrics)
     caught_up(runner, model, min_position)
-    recorded_by = known_at_time(known_at) or datetime.now(UTC)
+    recorded_by = known_at_time(known_at) or keywork.clock()
     found = report(model, within, recorded_by, area, age_band)
     if accept is not None and CSV in accept:
         return Response(found.csv(), media_type=f"{CSV}; charset=utf-8")

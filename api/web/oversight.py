@@ -135,11 +135,13 @@ def csv_download(text: str, name: str) -> Response:
 
 def chosen_report(
     runner: Runner,
+    keywork: Service,
     period: Annotated[str | None, Query(max_length=20)] = None,
     known_at: Annotated[FormDate, Query()] = None,
 ) -> Report:
-    within = reporting_period(period or str(datetime.now(UTC).year), None, None)
-    recorded_by = known_at_time(known_at) or datetime.now(UTC)
+    now = keywork.clock()
+    within = reporting_period(period or str(now.year), None, None)
+    recorded_by = known_at_time(known_at) or now
     return report(runner.get(Metrics), within, recorded_by)
 
 
