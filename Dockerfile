@@ -21,6 +21,7 @@ COPY services ./services
 COPY projections ./projections
 COPY api ./api
 COPY consumers ./consumers
+COPY demo ./demo
 RUN pip install .
 COPY --from=frontend /frontend/node_modules/govuk-frontend/dist/govuk /app/govuk-frontend
 

@@ -26,6 +26,7 @@ from consumers.mail import MaildirMailer, Mailer, SmtpMailer
 from consumers.notifications import Mailboxes, Notifier
 from consumers.overdue import OverdueContacts
 from consumers.relay import Relay
+from demo.synthetic import SCALES, seed
 from domain.age_bands import AgeBand
 from projections.key_working import KeyWorking
 from projections.metrics import Metrics
@@ -37,7 +38,6 @@ from services.access import AccessLog
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork, open_access_log, open_keywork
 from services.settings import Settings
-from services.synthetic import SCALES, seed
 from store.database import Database
 from store.embedded_postgres import EmbeddedPostgres
 

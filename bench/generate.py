@@ -1,4 +1,4 @@
-"""Synthetic case histories at county or England scale, for benchmarks (see services/synthetic.py).
+"""Synthetic case histories at county or England scale, for benchmarks (see demo/synthetic.py).
 
     .venv/bin/python bench/generate.py --scale county [--seed 1]
 

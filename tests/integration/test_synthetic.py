@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from demo.synthetic import CHUNK, Scale, seed
 from services.areas import Areas
 from services.keywork import Keywork
-from services.synthetic import CHUNK, Scale, seed
 from store.database import Database
 from tests.conftest import fresh_database
 from tests.keys import new_data_keys
