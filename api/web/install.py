@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
-from api.web import feedback, oversight
+from api.web import feedback, oversight, sign_in
 from api.web.pages import render, router
 from api.web.session import PAGES, SignInNeeded
 from services.settings import Settings
@@ -31,6 +31,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"))
     app.mount("/assets/images", StaticFiles(directory=frontend / "assets/images", check_dir=False))
     app.include_router(router)
+    app.include_router(sign_in.router)
     app.include_router(oversight.router)
     app.include_router(feedback.router)
     app.add_exception_handler(SignInNeeded, _sign_in)

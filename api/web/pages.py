@@ -1,4 +1,4 @@
-"""The pages: sign in, a caseload, a case (its story, key workers, Team Around the Child,
+"""The pages: a caseload, a case (its story, key workers, Team Around the Child,
 distribution list, plans and outcomes) and its forms to record a contact, schedule a review and
 score a held review's outcomes. Reads go through `read_of` and forms through `command_for`, with
 the session as the caller, so each page is authorised and recorded like the API call it mirrors.
@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import InvalidToken, Principal, issue_token, read_token
+from api.auth import Principal
 from api.command_context import command_for
 from api.dependencies import Runner, Service
 from api.policy import require_case
@@ -28,7 +28,6 @@ from api.reads import read_of, record_read
 from api.routers.case_reads import timeline_entries
 from api.routers.read_models import business_support
 from api.schemas.cases import ContactIn, OutcomesIn, ReviewIn
-from api.web.demo import DEMO_USERS
 from api.web.session import (
     PAGES,
     Caller,
@@ -36,8 +35,6 @@ from api.web.session import (
     csrf_token,
     page_principal,
     remember_csrf,
-    signed_in,
-    signed_out,
 )
 from api.web.story import error_messages, headline, summary
 from domain.case import Case
@@ -117,37 +114,6 @@ async def home(caller: Caller) -> RedirectResponse:
 @router.get("/find")
 async def find(request: Request, caller: Caller) -> HTMLResponse:
     return render(request, "find.html", caller=caller)
-
-
-@router.get("/sign-in")
-async def sign_in_page(request: Request) -> HTMLResponse:
-    demo = DEMO_USERS if request.app.state.settings.demo else {}
-    return render(request, "sign_in.html", demo=demo)
-
-
-@router.post("/sign-in", dependencies=[Depends(csrf_checked)], response_model=None)
-async def sign_in(
-    request: Request,
-    token: Annotated[str, Form()] = "",
-    demo_user: Annotated[str, Form()] = "",
-) -> Response:
-    settings = request.app.state.settings
-    secure = request.url.scheme == "https"
-    if settings.demo and demo_user in DEMO_USERS:
-        issued = issue_token(DEMO_USERS[demo_user], settings.signing_secret, settings.token_hours)
-        return signed_in(issued, settings.token_hours, secure)
-    try:
-        read_token(token.strip(), settings.signing_secret)
-    except InvalidToken:
-        errors = [{"field": "token", "message": "Enter a valid sign-in token"}]
-        demo = DEMO_USERS if settings.demo else {}
-        return render(request, "sign_in.html", status=401, errors=errors, demo=demo)
-    return signed_in(token.strip(), settings.token_hours, secure)
-
-
-@router.post("/sign-out", dependencies=[Depends(csrf_checked)])
-async def sign_out() -> RedirectResponse:
-    return signed_out()
 
 
 def by_urgency(entry: CaseloadEntry) -> tuple[bool, date, date]:
