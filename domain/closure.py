@@ -20,6 +20,11 @@ AUDIT_DUE_DAYS = 28
 REOPEN_WINDOW_DAYS = 180  # the default an area's service may change
 
 
+def audit_due_on(closed_on: date) -> date:
+    """The last day on which a closure's audit is on time."""
+    return closed_on + timedelta(days=AUDIT_DUE_DAYS)
+
+
 class ClosurePart(KeyWorkerPart, CaseBase):
     def close(
         self, stamp: Stamp, *, reason: ClosureReason, final_plan_version: int | None = None
@@ -78,7 +83,7 @@ class ClosurePart(KeyWorkerPart, CaseBase):
     def is_closure_audit_overdue(self, today: date) -> bool:
         if self.status != "closed" or self.closure_audited or self.closed_on is None:
             return False
-        return today > self.closed_on + timedelta(days=AUDIT_DUE_DAYS)
+        return today > audit_due_on(self.closed_on)
 
     def may_reopen(self, day: date, window_days: int) -> bool:
         return (
