@@ -31,7 +31,7 @@ from domain.age_bands import AgeBand
 from projections.key_working import KeyWorking
 from projections.metrics import Metrics
 from projections.rebuild import rebuild
-from projections.registry import READ_MODELS, projection_runner, read_model_named
+from projections.registry import READ_MODELS, configured, projection_runner, read_model_named
 from projections.runner import catch_up_fully
 from projections.service_metrics import InvalidPeriod, Period, period
 from services.access import AccessLog
@@ -97,7 +97,9 @@ def run(settings: Settings, parts: Sequence[str] = PARTS) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with applications(settings) as (db, keywork, access), ExitStack() as running:
         with db.creating_tables():
-            runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+            runner = projection_runner(
+                {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
+            )
             letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
         background: dict[str, Callable[[], Part]] = {
             "projections": lambda: runner,
@@ -182,7 +184,9 @@ def notifier(settings: Settings, keywork: Keywork, db: Database) -> Notifier:
 
 def projections_status(settings: Settings) -> None:
     with applications(settings) as (db, keywork, access):
-        runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+        runner = projection_runner(
+            {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
+        )
         print(f"{'read model':<20} {'generation':>10} {'position':>10} {'head':>10} {'behind':>8}")
         for kind in READ_MODELS:
             position, head = runner.positions()[kind.name]
@@ -199,7 +203,13 @@ def projections_rebuild(settings: Settings, names: list[str]) -> None:
             app = apps[kind.follows]
             head = app.recorder.max_notification_id() or 0
             with tqdm(total=head, desc=kind.name, unit="event") as bar:
-                fresh = rebuild(app, keywork.store.datastore, kind, progress=_advance(bar))
+                fresh = rebuild(
+                    app,
+                    keywork.store.datastore,
+                    kind,
+                    progress=_advance(bar),
+                    build=configured(settings.supervision_every_days),
+                )
             print(f"{kind.name}: generation {fresh.generation} is live at {fresh.position()}")
 
 
@@ -213,7 +223,9 @@ def _advance(bar: tqdm) -> Callable[[int], None]:
 def overdue_check(settings: Settings, today: date | None) -> None:
     """Brings key working up to date, then flags what is overdue on `today`."""
     with applications(settings) as (db, keywork, access):
-        runner = projection_runner({keywork.name: keywork, access.name: access}, db)
+        runner = projection_runner(
+            {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
+        )
         model = runner.get(KeyWorking)
         catch_up_fully(keywork, model)
         day = today or keywork.clock().date()
@@ -231,7 +243,9 @@ def metrics_export(
 ) -> None:
     """Brings the metrics up to date, then writes the period's figures as a CSV."""
     with applications(settings) as (db, keywork, access):
-        model = projection_runner({keywork.name: keywork, access.name: access}, db).get(Metrics)
+        model = projection_runner(
+            {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
+        ).get(Metrics)
         catch_up_fully(keywork, model)
         text = report(model, within, known_at or keywork.clock(), area, age_band).csv()
     if output is None:

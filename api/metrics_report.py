@@ -5,8 +5,9 @@ import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from projections.known_facts import known_facts
 from projections.metrics import Metrics
-from projections.service_metrics import Period, known_facts, service_metrics
+from projections.service_metrics import Period, service_metrics
 from projections.suppression import Figure
 
 CSV_COLUMNS = ("period", "first_day", "last_day", "area", "age_band", "known_at")
@@ -49,4 +50,5 @@ def report(
     age_band: str | None = None,
 ) -> Report:
     facts = known_facts(model, known_at, area, age_band)
-    return Report(period, area, age_band, known_at, service_metrics(facts, period))
+    figures = service_metrics(facts, period, model.supervision_every_days)
+    return Report(period, area, age_band, known_at, figures)

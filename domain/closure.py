@@ -22,6 +22,11 @@ AUDIT_DUE_DAYS = 28
 REOPEN_WINDOW_DAYS = 180  # the default an area's service may change
 
 
+def audit_due_on(closed_on: date) -> date:
+    """The last day on which a closure's audit is on time."""
+    return closed_on + timedelta(days=AUDIT_DUE_DAYS)
+
+
 class ClosurePart(ContactsPart, TransferPart, PlansPart):
     if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
         closure_reason: ClosureReason | None
@@ -85,7 +90,7 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
     def is_closure_audit_overdue(self, today: date) -> bool:
         if self.status != "closed" or self.closure_audited or self.closed_on is None:
             return False
-        return today > self.closed_on + timedelta(days=AUDIT_DUE_DAYS)
+        return today > audit_due_on(self.closed_on)
 
     def may_reopen(self, day: date, window_days: int) -> bool:
         return (

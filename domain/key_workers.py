@@ -49,6 +49,17 @@ class Cover:
         return self.from_date <= day <= self.until
 
 
+def handover_last_day(on: date, overlap_until: date | None) -> date:
+    """The outgoing key worker's last day: the end of the agreed overlap, or else the day before
+    the incoming one starts (`on`)."""
+    return overlap_until if overlap_until is not None else on - timedelta(days=1)
+
+
+def cover_last_day(ended_on: date) -> date:
+    """The last day of a cover ended early on `ended_on`: from that day there is none."""
+    return ended_on - timedelta(days=1)
+
+
 class KeyWorkerPart(CaseBase):
     if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
         key_workers: list[KeyWorker]
@@ -131,8 +142,7 @@ class KeyWorkerPart(CaseBase):
         reason: str,
     ) -> None:
         outgoing = self.key_workers[-1]
-        last_day = overlap_until if overlap_until is not None else on - timedelta(days=1)
-        self.key_workers[-1] = replace(outgoing, until=last_day)
+        self.key_workers[-1] = replace(outgoing, until=handover_last_day(on, overlap_until))
         self.key_workers.append(incoming)
 
     def arrange_cover(
@@ -179,9 +189,7 @@ class KeyWorkerPart(CaseBase):
 
     @event("CoverEnded")
     def _cover_ended(self, stamp: Stamp, on: date, reason: str | None) -> None:
-        self.covers = [
-            replace(c, until=on - timedelta(days=1)) if c.on(on) else c for c in self.covers
-        ]
+        self.covers = [replace(c, until=cover_last_day(on)) if c.on(on) else c for c in self.covers]
 
     def current_key_worker(self) -> KeyWorker | None:
         """The latest key worker still in the role (the incoming one during an overlap)."""

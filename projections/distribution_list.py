@@ -6,7 +6,7 @@ kept once, so a change reaches every list they are on.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from domain.erasure import ERASURE_EVENT
+from domain.key_workers import handover_last_day
 from domain.personal import ERASED
 from projections.read_model import Handler, ReadModel
 
@@ -47,6 +48,41 @@ class DistributionList(ReadModel):
         "CREATE TABLE IF NOT EXISTS {schema}.{p}practitioners ("
         "practitioner_id uuid PRIMARY KEY, name text NOT NULL, email text, phone text, "
         "postal_address text)",
+    )
+
+    ignores = frozenset(
+        {
+            "AgencyRegistered",
+            "ClosureAudited",
+            "ConsentGiven",
+            "ConsentOverridden",
+            "ConsentWithdrawn",
+            "ContactCorrected",
+            "ContactOverdue",
+            "ContactRecorded",
+            "CoverArranged",
+            "CoverEnded",
+            "EligibilityDecided",
+            "EligibilityOverridden",
+            "FeedbackGiven",
+            "FeedbackInvited",
+            "OutcomesMeasured",
+            "PlanCopyFailed",
+            "PlanCopySent",
+            "PlanDrafted",
+            "PlanSigned",
+            "PractitionerLeftAgency",
+            "Reopened",
+            "ReviewCancelled",
+            "ReviewHeld",
+            "ReviewReportReceived",
+            "ReviewRescheduled",
+            "ReviewScheduled",
+            "ServiceAgreementSigned",
+            "SupervisionRecorded",
+            "TrainingCompleted",
+            "TransferAgreed",
+        }
     )
 
     def handles(self) -> dict[str, Handler]:
@@ -111,7 +147,7 @@ class DistributionList(ReadModel):
         self._add_key_worker(cursor, event.originator_id, event.key_worker)
 
     def _handed_over(self, cursor: Cursor[DictRow], event: Any) -> None:
-        last_day = event.overlap_until or event.on - timedelta(days=1)
+        last_day = handover_last_day(event.on, event.overlap_until)
         self._end_key_working(cursor, event.originator_id, last_day)
         self._add_key_worker(cursor, event.originator_id, event.incoming)
 

@@ -5,30 +5,33 @@ It answers "who is the key worker" and the caseloads, as at any date (by when th
 and as known at any time (by when they were recorded), without replaying the store.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, ClassVar
 
+from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import Composed
 
 from domain.erasure import ERASURE_EVENT
+from domain.key_workers import cover_last_day, handover_last_day
 from domain.personal import ERASED
 from domain.stamp import event_id
 from projections import history
 from projections.read_model import Handler, ReadModel
 
 
-class KeyWorking(ReadModel):
-    name = "key_working"
-    tables: ClassVar[tuple[str, ...]]
-    case_tables = {
+class KeyWorkingFacts:
+    """The key working facts: periods of key worker and cover, agreements, contacts, reviews, and
+    practitioners with their training and supervision. Their tables and how each event changes
+    them, for every read model that keeps these facts in tables of its own."""
+
+    case_tables: ClassVar[dict[str, str]] = {
         "periods": "case_id",
         "agreements": "case_id",
         "contacts": "case_id",
         "reviews": "case_id",
     }
-    tables = (
+    tables: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}periods ("
         "case_id uuid NOT NULL, seq int NOT NULL, role text NOT NULL, practitioner_id uuid, "
         "parent_carer_name text, kind text, from_date date NOT NULL, until date, closed_on date, "
@@ -67,6 +70,9 @@ class KeyWorking(ReadModel):
         "ON {schema}.{p}supervisions (practitioner_id)",
     )
 
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+
     def handles(self) -> dict[str, Handler]:
         return {
             ERASURE_EVENT: self._erased,
@@ -75,25 +81,22 @@ class KeyWorking(ReadModel):
             "CoverArranged": self._cover_arranged,
             "CoverEnded": self._cover_ended,
             "ServiceAgreementSigned": self._agreed,
-            "ContactRecorded": self._contacted,
-            "ContactCorrected": self._contact_corrected,
+            "ContactRecorded": self.contacted,
+            "ContactCorrected": self.contact_corrected,
             "ReviewScheduled": self._review_scheduled,
             "ReviewRescheduled": self._review_rescheduled,
             "ReviewCancelled": self._review_cancelled,
             "ReviewHeld": self._review_held,
-            "Closed": self._closed,
+            "Closed": self.closed,
             "PractitionerRegistered": self._practitioner_registered,
             "PractitionerContactDetailsChanged": self._practitioner_changed,
             "TrainingCompleted": self._trained,
             "SupervisionRecorded": self._supervised,
         }
 
-    def table(self, name: str) -> Composed:
-        return self.sql("{schema}.{p}" + name)
-
     def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
         cursor.execute(
-            self.sql(
+            self.model.sql(
                 "UPDATE {schema}.{p}periods SET parent_carer_name = %s "
                 "WHERE case_id = %s AND parent_carer_name IS NOT NULL"
             ),
@@ -101,20 +104,22 @@ class KeyWorking(ReadModel):
         )
 
     def _periods(self, cursor: Cursor[DictRow], case_id: Any, role: str) -> list[DictRow]:
-        rows = history.current(cursor, self.table("periods"), {"case_id": case_id, "role": role})
+        rows = history.current(
+            cursor, self.model.table("periods"), {"case_id": case_id, "role": role}
+        )
         return sorted(rows, key=lambda row: row["seq"])
 
     def _add_period(
         self, cursor: Cursor[DictRow], event: Any, role: str, worker: Any, until: date | None
     ) -> None:
         cursor.execute(
-            self.sql("SELECT count(*) AS n FROM {schema}.{p}periods WHERE case_id = %s"),
+            self.model.sql("SELECT count(*) AS n FROM {schema}.{p}periods WHERE case_id = %s"),
             (event.originator_id,),
         )
         row = cursor.fetchone()
         history.insert(
             cursor,
-            self.table("periods"),
+            self.model.table("periods"),
             {
                 "case_id": event.originator_id,
                 "seq": row["n"] if row else 0,
@@ -133,9 +138,13 @@ class KeyWorking(ReadModel):
 
     def _handed_over(self, cursor: Cursor[DictRow], event: Any) -> None:
         outgoing = self._periods(cursor, event.originator_id, "key_worker")[-1]
-        last_day = event.overlap_until or event.on - timedelta(days=1)
+        last_day = handover_last_day(event.on, event.overlap_until)
         history.supersede(
-            cursor, self.table("periods"), outgoing, {"until": last_day}, event.stamp.recorded_at
+            cursor,
+            self.model.table("periods"),
+            outgoing,
+            {"until": last_day},
+            event.stamp.recorded_at,
         )
         self._add_period(cursor, event, "key_worker", event.incoming, None)
 
@@ -145,12 +154,12 @@ class KeyWorking(ReadModel):
     def _cover_ended(self, cursor: Cursor[DictRow], event: Any) -> None:
         for cover in self._periods(cursor, event.originator_id, "cover"):
             if cover["from_date"] <= event.on <= cover["until"]:
-                changes = {"until": event.on - timedelta(days=1)}
+                changes = {"until": cover_last_day(event.on)}
                 history.supersede(
-                    cursor, self.table("periods"), cover, changes, event.stamp.recorded_at
+                    cursor, self.model.table("periods"), cover, changes, event.stamp.recorded_at
                 )
 
-    def _closed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def closed(self, cursor: Cursor[DictRow], event: Any) -> None:
         closed_on = event.stamp.occurred_at.date()
         at = event.stamp.recorded_at
         periods = [
@@ -159,12 +168,14 @@ class KeyWorking(ReadModel):
         ]
         for period in periods:
             if period["from_date"] > closed_on:
-                history.supersede(cursor, self.table("periods"), period, None, at)
+                history.supersede(cursor, self.model.table("periods"), period, None, at)
             elif period["until"] is None or period["until"] > closed_on:
                 changes = {"until": closed_on, "closed_on": closed_on}
-                history.supersede(cursor, self.table("periods"), period, changes, at)
+                history.supersede(cursor, self.model.table("periods"), period, changes, at)
         in_force = {"case_id": event.originator_id, "ended_on": None}
-        history.change(cursor, self.table("agreements"), in_force, {"ended_on": closed_on}, at)
+        history.change(
+            cursor, self.model.table("agreements"), in_force, {"ended_on": closed_on}, at
+        )
 
     def _agreed(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {
@@ -172,20 +183,20 @@ class KeyWorking(ReadModel):
             "contact_every_days": event.contact_every_days,
             "signed_on": event.signed_on,
         }
-        history.insert(cursor, self.table("agreements"), row, event.stamp.recorded_at)
+        history.insert(cursor, self.model.table("agreements"), row, event.stamp.recorded_at)
 
-    def _contacted(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def contacted(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "event_id": event_id(event.originator_id, event.originator_version),
             "occurred_at": event.stamp.occurred_at,
         }
-        history.insert(cursor, self.table("contacts"), row, event.stamp.recorded_at)
+        history.insert(cursor, self.model.table("contacts"), row, event.stamp.recorded_at)
 
-    def _contact_corrected(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def contact_corrected(self, cursor: Cursor[DictRow], event: Any) -> None:
         key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
         changes = {"occurred_at": event.contact.occurred_at}
-        history.change(cursor, self.table("contacts"), key, changes, event.stamp.recorded_at)
+        history.change(cursor, self.model.table("contacts"), key, changes, event.stamp.recorded_at)
 
     def _review_scheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {
@@ -194,11 +205,11 @@ class KeyWorking(ReadModel):
             "meeting_on": event.at.date(),
             "status": "scheduled",
         }
-        history.insert(cursor, self.table("reviews"), row, event.stamp.recorded_at)
+        history.insert(cursor, self.model.table("reviews"), row, event.stamp.recorded_at)
 
     def _change_review(self, cursor: Cursor[DictRow], event: Any, changes: dict[str, Any]) -> None:
         key = {"case_id": event.originator_id, "review_id": event.review_id}
-        history.change(cursor, self.table("reviews"), key, changes, event.stamp.recorded_at)
+        history.change(cursor, self.model.table("reviews"), key, changes, event.stamp.recorded_at)
 
     def _review_rescheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
         self._change_review(cursor, event, {"meeting_on": event.at.date()})
@@ -216,7 +227,7 @@ class KeyWorking(ReadModel):
 
     def _practitioner_registered(self, cursor: Cursor[DictRow], event: Any) -> None:
         cursor.execute(
-            self.sql(
+            self.model.sql(
                 "INSERT INTO {schema}.{p}practitioners "
                 "(practitioner_id, name, email, phone, team_id, registered_on) "
                 "VALUES (%s, %s, %s, %s, %s, %s)"
@@ -233,7 +244,7 @@ class KeyWorking(ReadModel):
 
     def _practitioner_changed(self, cursor: Cursor[DictRow], event: Any) -> None:
         cursor.execute(
-            self.sql(
+            self.model.sql(
                 "UPDATE {schema}.{p}practitioners SET email = %s, phone = %s "
                 "WHERE practitioner_id = %s"
             ),
@@ -248,8 +259,49 @@ class KeyWorking(ReadModel):
             "completed_on": training.completed_on,
             "expires_on": training.expires_on,
         }
-        history.insert(cursor, self.table("trainings"), row, event.stamp.recorded_at)
+        history.insert(cursor, self.model.table("trainings"), row, event.stamp.recorded_at)
 
     def _supervised(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {"practitioner_id": event.originator_id, "held_on": event.session.held_on}
-        history.insert(cursor, self.table("supervisions"), row, event.stamp.recorded_at)
+        history.insert(cursor, self.model.table("supervisions"), row, event.stamp.recorded_at)
+
+
+class KeyWorking(ReadModel):
+    name = "key_working"
+    case_tables = KeyWorkingFacts.case_tables
+    tables = KeyWorkingFacts.tables
+    ignores = frozenset(
+        {
+            "AgencyRegistered",
+            "ClosureAudited",
+            "ConsentGiven",
+            "ConsentOverridden",
+            "ConsentWithdrawn",
+            "ContactOverdue",
+            "EligibilityDecided",
+            "EligibilityOverridden",
+            "FeedbackGiven",
+            "FeedbackInvited",
+            "OutcomesMeasured",
+            "PlanCopyFailed",
+            "PlanCopySent",
+            "PlanDrafted",
+            "PlanSigned",
+            "PractitionerLeftAgency",
+            "Referred",
+            "Reopened",
+            "ReviewReportReceived",
+            "TacMemberAdded",
+            "TacMemberChanged",
+            "TacMemberCorrected",
+            "TacMemberRemoved",
+            "TransferAgreed",
+        }
+    )
+
+    def __init__(self, datastore: PostgresDatastore, generation: int = 1) -> None:
+        self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
+        super().__init__(datastore, generation)
+
+    def handles(self) -> dict[str, Handler]:
+        return self.key_working.handles()

@@ -1,7 +1,8 @@
 """The facts the service metrics are computed from, each kept with its history in recorded time.
 
-The key working facts (periods of key worker and cover, agreements, contacts, reviews) are kept
-exactly as the `key_working` read model keeps them; this read model adds what only metrics need:
+The key working facts (periods of key worker and cover, agreements, contacts, reviews, the
+workforce) are kept in tables of its own by the component the `key_working` read model keeps them
+with (`KeyWorkingFacts`); this read model adds what only metrics need:
 each case's referral (area, route, age band at referral), its closures (reason, audit, reopening)
 and its plans' signing and copies. No names, no dates of birth: an age band at most.
 """
@@ -10,22 +11,24 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from domain.age_bands import age_band
 from domain.stamp import event_id
+from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections import history
-from projections.key_working import KeyWorking
-from projections.read_model import Handler
+from projections.key_working import KeyWorkingFacts
+from projections.read_model import Handler, ReadModel
 
 HISTORY = "recorded_from timestamptz NOT NULL, recorded_until timestamptz"
 
 
-class Metrics(KeyWorking):
+class Metrics(ReadModel):
     name = "metrics"
-    case_tables = KeyWorking.case_tables | {
+    case_tables = KeyWorkingFacts.case_tables | {
         "cases": "case_id",
         "closures": "case_id",
         "plans": "case_id",
@@ -35,7 +38,7 @@ class Metrics(KeyWorking):
         "feedback_invitations": "case_id",
     }
     tables = (
-        *KeyWorking.tables,
+        *KeyWorkingFacts.tables,
         "CREATE TABLE IF NOT EXISTS {schema}.{p}cases (case_id uuid NOT NULL, area text NOT NULL, "
         "route text NOT NULL, age_band text, referred_on date NOT NULL, previous_case_id uuid, "
         f"{HISTORY})",
@@ -68,8 +71,39 @@ class Metrics(KeyWorking):
         f"month text NOT NULL, answers jsonb NOT NULL, {HISTORY})",
     )
 
+    ignores = frozenset(
+        {
+            "AgencyRegistered",
+            "ConsentGiven",
+            "ConsentOverridden",
+            "ConsentWithdrawn",
+            "ContactOverdue",
+            "EligibilityDecided",
+            "EligibilityOverridden",
+            "PlanDrafted",
+            "PractitionerLeftAgency",
+            "ReviewReportReceived",
+            "TacMemberAdded",
+            "TacMemberChanged",
+            "TacMemberCorrected",
+            "TacMemberRemoved",
+            "TransferAgreed",
+        }
+    )
+
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        generation: int = 1,
+        supervision_every_days: int = SUPERVISION_EVERY_DAYS,
+    ) -> None:
+        self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
+        # The figures judge supervision by the interval the service is configured with.
+        self.supervision_every_days = supervision_every_days
+        super().__init__(datastore, generation)
+
     def handles(self) -> dict[str, Handler]:
-        return super().handles() | {
+        return self.key_working.handles() | {
             "Referred": self._referred,
             "ContactRecorded": self._contacted_for_metrics,
             "ContactCorrected": self._contact_corrected_for_metrics,
@@ -97,13 +131,13 @@ class Metrics(KeyWorking):
         history.insert(cursor, self.table("cases"), row, event.stamp.recorded_at)
 
     def _contacted_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
-        self._contacted(cursor, event)
+        self.key_working.contacted(cursor, event)
         contact = event_id(event.originator_id, event.originator_version)
         # Contacts recorded before functions were asked for have none.
         self._served(cursor, event, contact, getattr(event, "functions", None) or [])
 
     def _contact_corrected_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
-        self._contact_corrected(cursor, event)
+        self.key_working.contact_corrected(cursor, event)
         key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
         for row in history.current(cursor, self.table("contact_functions"), key):
             history.supersede(
@@ -119,7 +153,7 @@ class Metrics(KeyWorking):
             history.insert(cursor, self.table("contact_functions"), row, event.stamp.recorded_at)
 
     def _closed_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
-        self._closed(cursor, event)
+        self.key_working.closed(cursor, event)
         row = {
             "case_id": event.originator_id,
             "closed_on": event.stamp.occurred_at.date(),

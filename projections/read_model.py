@@ -31,6 +31,9 @@ class ReadModel(PostgresTrackingRecorder):
     tables: ClassVar[Sequence[str]]
     # Its tables with rows about one case, and the column naming the case: for subject access.
     case_tables: ClassVar[dict[str, str]] = {}
+    # The events of the application it follows that it leaves aside on purpose: with those it
+    # handles, every one (tests/integration/test_read_model_events.py).
+    ignores: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, datastore: PostgresDatastore, generation: int = 1) -> None:
         self.generation = generation
@@ -42,6 +45,10 @@ class ReadModel(PostgresTrackingRecorder):
     def sql(self, statement: str) -> Composed:
         """A statement with {schema} and the table prefix {p} filled in."""
         return SQL(statement).format(schema=Identifier(self.datastore.schema), p=SQL(self.prefix))
+
+    def table(self, name: str) -> Composed:
+        """One of its tables, by its name without the prefix."""
+        return self.sql("{schema}.{p}" + name)
 
     def drop_tables(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -56,7 +63,7 @@ class ReadModel(PostgresTrackingRecorder):
     def handles(self) -> dict[str, Handler]:
         """The events this read model applies, by class name ("Closed"), to their apply.
 
-        The name "*" stands for every event without a handler of its own.
+        The name "*" stands for every event without a handler of its own and not ignored.
         """
         raise NotImplementedError
 
@@ -70,7 +77,10 @@ class ReadModel(PostgresTrackingRecorder):
                 # In a pipeline the statements go without waiting on each other's round trip.
                 with connection.pipeline():
                     for event in events:
-                        handler = self.handlers.get(type(event).__name__) or self.handlers.get("*")
+                        name = type(event).__name__
+                        if name in self.ignores:
+                            continue
+                        handler = self.handlers.get(name) or self.handlers.get("*")
                         if handler is not None:
                             handler(cursor, event)
                     self._insert_tracking(cursor, Tracking(self.follows, position))
@@ -94,3 +104,13 @@ class ReadModel(PostgresTrackingRecorder):
 
     def position(self) -> int:
         return self.max_tracking_id(self.follows) or 0
+
+
+# Makes a read model of a kind at a generation, with the settings that kind takes.
+Build = Callable[[type[ReadModel], PostgresDatastore, int], ReadModel]
+
+
+def with_defaults(
+    kind: type[ReadModel], datastore: PostgresDatastore, generation: int
+) -> ReadModel:
+    return kind(datastore, generation)

@@ -9,20 +9,19 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import get_args
 from uuid import UUID
 
 from psycopg.rows import DictRow
 
+from domain.closure import audit_due_on
 from domain.directory import Course, Training
 from domain.feedback import QUESTIONS
-from domain.supervision import SUPERVISION_EVERY_DAYS
-from projections.metrics import Metrics
+from projections.known_facts import Facts
 from projections.suppression import Figure, count, counts_by, measure, share
 
-AUDIT_DUE_DAYS = 28
 RETURN_WINDOW_DAYS = 365
 
 
@@ -59,109 +58,7 @@ def _month_end(day: date) -> date:
     return following - timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What was known at one time about the cases in scope (an area, an age band, or all)."""
-
-    cases: dict[UUID, DictRow]
-    periods: dict[UUID, list[DictRow]]  # key worker periods, in order
-    agreements: dict[UUID, list[DictRow]]
-    contacts: dict[UUID, list[date]]
-    reviews: dict[UUID, list[DictRow]]
-    closures: dict[UUID, list[DictRow]]  # of every case: re-referrals look across areas
-    plans: list[DictRow]
-    copies: dict[tuple[UUID, int], list[DictRow]]
-    functions: list[tuple[date, str]]  # each function a contact served, on the day it occurred
-    outcomes: dict[UUID, list[DictRow]]  # each case's scores, oldest first
-    trainings: dict[UUID, list[DictRow]]  # by practitioner
-    supervised: dict[UUID, list[date]]  # the days each practitioner was supervised
-    invitations: list[tuple[date, int]]  # questionnaires sent from cases in scope: day, copies
-    # By the first day of the month each was sent; None when scoped by age band, which answers
-    # (knowing no case) cannot be.
-    answers: list[tuple[date, dict[str, int]]] | None
-
-
-def known_facts(
-    model: Metrics, known_at: datetime, area: str | None, age_band: str | None
-) -> Facts:
-    cases = {
-        row["case_id"]: row
-        for row in model.facts("cases", known_at)
-        if area in (None, row["area"]) and age_band in (None, row["age_band"])
-    }
-
-    def by_case(rows: Iterable[DictRow], everyone: bool = False) -> dict[UUID, list[DictRow]]:
-        grouped: dict[UUID, list[DictRow]] = defaultdict(list)
-        for row in rows:
-            if everyone or row["case_id"] in cases:
-                grouped[row["case_id"]].append(row)
-        return grouped
-
-    periods = by_case(
-        sorted(
-            (row for row in model.facts("periods", known_at) if row["role"] == "key_worker"),
-            key=lambda row: row["seq"],
-        )
-    )
-    contact_rows = by_case(model.facts("contacts", known_at))
-    contacts = {
-        case_id: sorted(row["occurred_at"].date() for row in rows)
-        for case_id, rows in contact_rows.items()
-    }
-    occurred = {
-        row["event_id"]: row["occurred_at"].date() for rows in contact_rows.values() for row in rows
-    }
-    functions = [
-        (occurred[row["event_id"]], row["function"])
-        for row in model.facts("contact_functions", known_at)
-        if row["event_id"] in occurred
-    ]
-    copies: dict[tuple[UUID, int], list[DictRow]] = defaultdict(list)
-    for row in model.facts("plan_copies", known_at):
-        copies[row["case_id"], row["plan_version"]].append(row)
-    return Facts(
-        cases=cases,
-        periods=periods,
-        agreements=by_case(model.facts("agreements", known_at)),
-        contacts=contacts,
-        reviews=by_case(model.facts("reviews", known_at)),
-        closures=by_case(model.facts("closures", known_at), everyone=True),
-        plans=[row for row in model.facts("plans", known_at) if row["case_id"] in cases],
-        copies=copies,
-        functions=functions,
-        outcomes=by_case(sorted(model.facts("outcome_scores", known_at), key=_measured_on)),
-        trainings=_by_practitioner(model.facts("trainings", known_at)),
-        supervised={
-            worker: [row["held_on"] for row in rows]
-            for worker, rows in _by_practitioner(model.facts("supervisions", known_at)).items()
-        },
-        invitations=[
-            (row["sent_on"], row["copies"])
-            for row in model.facts("feedback_invitations", known_at)
-            if row["case_id"] in cases
-        ],
-        answers=None
-        if age_band is not None
-        else [
-            (date.fromisoformat(f"{row['month']}-01"), row["answers"])
-            for row in model.facts("feedback_answers", known_at)
-            if area in (None, row["area"])
-        ],
-    )
-
-
-def _by_practitioner(rows: list[DictRow]) -> dict[UUID, list[DictRow]]:
-    grouped: dict[UUID, list[DictRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row["practitioner_id"]].append(row)
-    return grouped
-
-
-def _measured_on(row: DictRow) -> date:
-    return row["measured_on"]
-
-
-def service_metrics(facts: Facts, within: Period) -> list[Figure]:
+def service_metrics(facts: Facts, within: Period, supervision_every_days: int) -> list[Figure]:
     # The key workers holding open cases at the period's end, and how many each.
     loads = _caseloads_on(facts, within.last)
     return [
@@ -182,7 +79,7 @@ def service_metrics(facts: Facts, within: Period) -> list[Figure]:
         *counts_by("contact_functions", (f for day, f in facts.functions if within.holds(day))),
         *_distance_travelled(facts, within),
         *_training_coverage(facts, loads, within.last),
-        _supervision_coverage(facts, loads, within.last),
+        _supervision_coverage(facts, loads, within.last, supervision_every_days),
         *_feedback(facts, within),
     ]
 
@@ -299,7 +196,7 @@ def _audits_on_time(facts: Facts, within: Period) -> Figure:
     audited = [
         c
         for c in closed
-        if c["audited_on"] is not None and (c["audited_on"] - c["closed_on"]).days <= AUDIT_DUE_DAYS
+        if c["audited_on"] is not None and c["audited_on"] <= audit_due_on(c["closed_on"])
     ]
     return share("closure_audits_within_28_days_pct", len(audited), len(closed))
 
@@ -390,10 +287,12 @@ def _training_coverage(facts: Facts, workers: Iterable[UUID], day: date) -> list
     return figures
 
 
-def _supervision_coverage(facts: Facts, workers: Iterable[UUID], day: date) -> Figure:
-    """The share of `workers` supervised in the standard interval up to `day`."""
+def _supervision_coverage(
+    facts: Facts, workers: Iterable[UUID], day: date, every_days: int
+) -> Figure:
+    """The share of `workers` supervised in the interval of `every_days` up to `day`."""
     workers = list(workers)
-    since = day - timedelta(days=SUPERVISION_EVERY_DAYS)
+    since = day - timedelta(days=every_days)
     supervised = [
         worker
         for worker in workers

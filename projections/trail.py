@@ -43,9 +43,11 @@ class Actions(ReadModel):
         "CREATE INDEX IF NOT EXISTS {p}actions_actor ON {schema}.{p}actions (actor)",
     )
 
+    # A family's answers are no one's action: not on any trail, not even as a time.
+    ignores = frozenset({"FeedbackGiven"})
+
     def handles(self) -> dict[str, Handler]:
-        # A family's answers are no one's action: not on any trail, not even as a time.
-        return {"*": self._acted, ERASURE_EVENT: self._erased, "FeedbackGiven": _not_an_action}
+        return {"*": self._acted, ERASURE_EVENT: self._erased}
 
     def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
         """The erasure is an action too; the reasons given on the case were the family's data."""
@@ -75,10 +77,6 @@ class Actions(ReadModel):
                 reason if isinstance(reason, str) else None,
             ),
         )
-
-
-def _not_an_action(cursor: Cursor[DictRow], event: Any) -> None:
-    pass
 
 
 class Views(ReadModel):

@@ -32,6 +32,7 @@ import pytest
 
 from api.auth import Principal, issue_token
 from domain.stamp import event_id
+from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner
 from services.access import AccessLog
@@ -229,7 +230,7 @@ def test_killed_consumers_lose_and_double_nothing(world: World) -> None:
     access = AccessLog(world.database.eventsourcing_env(pool_size=1))
     try:
         apps: dict[str, Any] = {"keywork": keywork, "access": access}
-        runner = projection_runner(apps, world.database)
+        runner = projection_runner(apps, world.database, SUPERVISION_EVERY_DAYS)
         for kind in READ_MODELS:
             live = runner.get(kind)
             rebuilt = rebuild(apps[kind.follows], keywork.store.datastore, kind)

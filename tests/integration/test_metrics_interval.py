@@ -1,0 +1,82 @@
+"""The metrics judge supervision by the interval the service is configured with, as the team
+caseloads do (KEYWORK_SUPERVISION_EVERY_DAYS), not by a constant of their own."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from api.metrics_report import report
+from domain.supervision import SUPERVISION_EVERY_DAYS
+from projections.metrics import Metrics
+from projections.registry import projection_runner
+from projections.runner import catch_up_fully
+from projections.service_metrics import period
+from projections.suppression import Figure
+from services.access import AccessLog
+from services.areas import Areas
+from services.keywork import Keywork
+from store.database import Database
+from tests.conftest import fresh_database
+from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner, refer
+from tests.keys import new_data_keys
+
+START = date(2023, 10, 2)
+
+
+@pytest.fixture(scope="module")
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_metrics_interval")
+
+
+@pytest.fixture(scope="module")
+def apps(own_database: Database) -> Iterator[tuple[Keywork, AccessLog]]:
+    keywork = Keywork(
+        own_database.eventsourcing_env(pool_size=2), Areas.load(None), new_data_keys()
+    )
+    access = AccessLog(own_database.eventsourcing_env(pool_size=1))
+    yield keywork, access
+    access.close()
+    keywork.close()
+
+
+def supervision_figure(
+    apps: tuple[Keywork, AccessLog], database: Database, every_days: int
+) -> Figure:
+    keywork, access = apps
+    runner = projection_runner({"keywork": keywork, "access": access}, database, every_days)
+    model = runner.get(Metrics)
+    catch_up_fully(keywork, model)
+    found = report(model, period("2023-Q4"), datetime.now(UTC)).figures
+    return next(f for f in found if f.metric == "key_workers_supervised_in_last_6_weeks_pct")
+
+
+def test_a_longer_interval_counts_sessions_the_default_leaves_out(
+    apps: tuple[Keywork, AccessLog], own_database: Database
+) -> None:
+    """Ten key workers holding a case on 31 December 2023: five last supervised on 1 December,
+    within the default 42 days, and five on 1 November, 60 days before."""
+    keywork, _ = apps
+    supervisor = practitioner(keywork)
+    for index in range(10):
+        worker = practitioner(keywork)
+        at = as_(occurred_at=datetime.combine(START, time(10), UTC))
+        case_id = refer(keywork, at)
+        keywork.decide_eligibility(at, case_id, MEETS_NORFOLK)
+        keywork.allocate_key_worker(
+            at, case_id, kind="designated", from_date=START, practitioner_id=worker
+        )
+        keywork.record_supervision(
+            as_("manager-1"),
+            worker,
+            held_on=date(2023, 12, 1) if index < 5 else date(2023, 11, 1),
+            kind="one_to_one",
+            supervisor_id=supervisor,
+            cases_discussed=[],
+            actions=[],
+        )
+
+    default = supervision_figure(apps, own_database, SUPERVISION_EVERY_DAYS)
+    assert (default.value, default.numerator, default.denominator) == (50.0, 5, 10)
+    longer = supervision_figure(apps, own_database, 61)
+    assert (longer.value, longer.numerator, longer.denominator) == (100.0, 10, 10)
