@@ -18,27 +18,38 @@ from domain.stamp import Stamp, event_id
 from services.areas import Areas
 from services.clock import Clock, utc_now
 from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
+from services.rules import ServiceRules
 from store import transcodings
 from store.data_keys import DataKeys
+from store.erasure_list import ErasureList
 from store.receipts import Receipt
 from store.recorder import KeyworkRecorder
 from store.sealing import SealedAsText, SealingMapper
 
 A = TypeVar("A", bound=KeyworkAggregate)
 ATTEMPTS_WITHOUT_IF_MATCH = 3
+DEFAULT_RULES = ServiceRules()
 
 
 class KeyworkApplication(Application[UUID]):
     name = "keywork"
 
     def __init__(
-        self, env: dict[str, str], areas: Areas, keys: DataKeys, clock: Clock = utc_now
+        self,
+        env: dict[str, str],
+        areas: Areas,
+        keys: DataKeys,
+        clock: Clock = utc_now,
+        rules: ServiceRules = DEFAULT_RULES,
+        erasure_list: ErasureList | None = None,
     ) -> None:
         self.keys = keys  # before the library builds the mapper, which seals with them
         super().__init__(env)
         keys.store = self.store
         self.areas = areas
         self.clock = clock
+        self.rules = rules
+        self.erasure_list = erasure_list  # None: erasures are not listed (tests)
 
     @property
     def store(self) -> KeyworkRecorder:

@@ -13,7 +13,7 @@ from uuid import UUID
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer, Route
 from domain.case_base import ClosureReason, FamilyMember
-from domain.closure import REOPEN_WINDOW_DAYS, AuditOutcome
+from domain.closure import AuditOutcome
 from domain.contacts import ContactKind, Told
 from domain.corrections import Replacement
 from domain.directory import Practitioner
@@ -27,8 +27,6 @@ from services.permissions import require
 
 
 class CaseCommands(KeyworkApplication):
-    reopen_window_days: int = REOPEN_WINDOW_DAYS
-
     def _on_case(
         self, command: Command, case_id: UUID, decision: Callable[..., Any], **fields: Any
     ) -> Outcome:
@@ -171,7 +169,7 @@ class CaseCommands(KeyworkApplication):
 
     def reopen_case(self, command: Command, case_id: UUID, *, reason: str) -> Outcome:
         return self._on_case(
-            command, case_id, Case.reopen, reason=reason, window_days=self.reopen_window_days
+            command, case_id, Case.reopen, reason=reason, window_days=self.rules.reopen_window_days
         )
 
     def correct(
@@ -214,7 +212,7 @@ class CaseCommands(KeyworkApplication):
         previous = self.require_known(Case, previous_case_id, "previous_case_id")
         if previous.status != "closed":
             raise NotAllowedNow("previous_case_id", "closed_case", "the earlier case is open")
-        if previous.may_reopen(self.clock().date(), self.reopen_window_days):
+        if previous.may_reopen(self.clock().date(), self.rules.reopen_window_days):
             raise NotAllowedNow(
                 "previous_case_id", "reopen_instead", "the earlier case can still be reopened"
             )

@@ -7,14 +7,12 @@ from uuid import UUID
 
 from domain.case import Case
 from domain.directory import Agency, Course, Practitioner, Sector
-from domain.supervision import SUPERVISION_EVERY_DAYS, SupervisionKind
+from domain.supervision import SupervisionKind
 from services.application import KeyworkApplication
 from services.commands import Command, Outcome
 
 
 class DirectoryCommands(KeyworkApplication):
-    supervision_every_days: int = SUPERVISION_EVERY_DAYS
-
     def register_agency(self, command: Command, *, name: str, sector: Sector) -> Outcome:
         return self.create(command, lambda stamp: Agency.register(stamp, name, sector))
 

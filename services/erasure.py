@@ -6,8 +6,6 @@ again (the database was restored from a backup taken before the erasure) is eras
 through the same command, so its key is destroyed and the read models scrub it again.
 """
 
-import os
-from pathlib import Path
 from uuid import UUID
 
 from domain.case import Case
@@ -18,28 +16,7 @@ ERASURE_LIST_ACTOR = "keywork-erasure-list"
 REAPPLIED_REASON = "erased before; applied again after the store was restored from a backup"
 
 
-class ErasureList:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def ids(self) -> list[UUID]:
-        if not self.path.exists():
-            return []
-        return [UUID(line) for line in self.path.read_text().split()]
-
-    def add(self, case_id: UUID) -> None:
-        if case_id in self.ids():
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a") as listing:
-            listing.write(f"{case_id}\n")
-            listing.flush()
-            os.fsync(listing.fileno())
-
-
 class ErasureCommands(KeyworkApplication):
-    erasure_list: ErasureList | None = None
-
     def erase_case(self, command: Command, case_id: UUID, *, reason: str) -> Outcome:
         """Destroys the child's key and records it; erasing an erased case changes nothing."""
         case = self.load(Case, case_id)

@@ -8,7 +8,7 @@ from services.areas import Areas
 from services.case_access import CaseAccess, case_access, workers_ever
 from services.commands import NotFound
 from services.directory import DirectoryCommands
-from services.erasure import ErasureCommands, ErasureList
+from services.erasure import ErasureCommands
 from services.feedback import FeedbackCommands
 from services.key_working import KeyWorkingCommands
 from services.plans import PlanCommands
@@ -16,6 +16,7 @@ from services.reviews import ReviewCommands
 from services.settings import Settings
 from store.data_keys import DataKeys
 from store.database import Database
+from store.erasure_list import ErasureList
 
 
 class Keywork(
@@ -55,12 +56,13 @@ class Keywork(
 def open_keywork(settings: Settings, database: Database) -> Keywork:
     env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
     keys = DataKeys(settings.master_key_bytes, settings.key_cache_seconds)
-    keywork = Keywork(env, Areas.load(settings.areas_file), keys)
-    keywork.reopen_window_days = settings.reopen_window_days
-    keywork.outcome_measure = settings.outcome_measure
-    keywork.supervision_every_days = settings.supervision_every_days
-    keywork.erasure_list = ErasureList(settings.erasure_list_path)
-    return keywork
+    return Keywork(
+        env,
+        Areas.load(settings.areas_file),
+        keys,
+        rules=settings.service_rules,
+        erasure_list=ErasureList(settings.erasure_list_path),
+    )
 
 
 def open_access_log(settings: Settings, database: Database) -> AccessLog:

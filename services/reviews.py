@@ -5,7 +5,6 @@ from datetime import date, datetime
 from uuid import UUID
 
 from domain.case import Case
-from domain.outcomes import OutcomeMeasure
 from domain.reviews import RequestedBy
 from domain.stamp import event_id
 from services.cases import CaseCommands
@@ -13,8 +12,6 @@ from services.commands import Command, Outcome
 
 
 class ReviewCommands(CaseCommands):
-    outcome_measure: OutcomeMeasure = OutcomeMeasure()
-
     def schedule_review(
         self,
         command: Command,
@@ -110,5 +107,5 @@ class ReviewCommands(CaseCommands):
             Case.measure_outcomes,
             review_id=review_id,
             scores=scores,
-            measure=self.outcome_measure,
+            measure=self.rules.outcome_measure,
         )

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.closure import REOPEN_WINDOW_DAYS
 from domain.outcomes import DEFAULT_AREAS, OutcomeMeasure
 from domain.supervision import SUPERVISION_EVERY_DAYS
+from services.rules import ServiceRules
 
 
 class Settings(BaseSettings):
@@ -85,6 +86,12 @@ class Settings(BaseSettings):
     @property
     def outcome_measure(self) -> OutcomeMeasure:
         return OutcomeMeasure(self.outcome_areas, *self.outcome_scale)
+
+    @property
+    def service_rules(self) -> ServiceRules:
+        return ServiceRules(
+            self.reopen_window_days, self.outcome_measure, self.supervision_every_days
+        )
 
     @property
     def pages_url(self) -> str:

@@ -112,7 +112,7 @@ def measure_outcomes(
 )
 def outcome_journey(case_id: UUID, keywork: Service) -> OutcomeJourneyOut:
     case = keywork.case(case_id)
-    measure = keywork.outcome_measure
+    measure = keywork.rules.outcome_measure
     return OutcomeJourneyOut(
         case_id=case.id,
         measure=OutcomeMeasureOut(

@@ -43,7 +43,7 @@ def team_page(
 ) -> HTMLResponse:
     day = as_at or keywork.clock().date()
     model = runner.get(KeyWorking)
-    every = keywork.supervision_every_days
+    every = keywork.rules.supervision_every_days
     workers = team_caseload(model, team_id, day, EVERYTHING_RECORDED)
     for worker in workers:
         worker.cases.sort(key=by_urgency)

@@ -215,7 +215,7 @@ def case_page_response(
         recipients=recipients,
         events=events,
         areas=AREAS,
-        measure=on.keywork.outcome_measure,
+        measure=on.keywork.rules.outcome_measure,
         distance=distance_travelled(case.outcomes),
         **form,
     )
@@ -344,7 +344,8 @@ async def score_outcomes(
     form = await on.request.form()
     review = str(form.get("review_id") or "")
     entered = {
-        name: str(form.get(f"scores.{name}") or "") for name in on.keywork.outcome_measure.areas
+        name: str(form.get(f"scores.{name}") or "")
+        for name in on.keywork.rules.outcome_measure.areas
     }
 
     def act() -> None:
