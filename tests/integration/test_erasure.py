@@ -85,12 +85,8 @@ def the_childs_case(keywork: Keywork) -> UUID:
         consent_to_share=True,
     ).aggregate_id
     activate(keywork, case_id)
-    keywork.update_case(
-        as_(),
-        case_id,
-        lambda case, stamp: case.record_contact(
-            stamp, kind="home_visit", participants=[PARENT], note=NOTE
-        ),
+    keywork.record_contact(
+        as_(), case_id, kind="home_visit", participants=[PARENT], note=NOTE, functions=[]
     )
     return case_id
 
@@ -188,7 +184,7 @@ def test_erasure_destroys_the_key_and_every_copy_of_the_personal_data(
     assert (case.family[0].name, case.family[0].postal_address) == (ERASED, None)
     assert (case.status, len(case.key_workers), case.erased) == ("active", 1, True)
     with pytest.raises(NotAllowedNow):
-        keywork.update_case(as_(), case_id, lambda c, stamp: c.override_consent(stamp, reason="x"))
+        keywork.override_consent(as_(), case_id, reason="x")
     assert erasure_list.read_text().split() == [str(case_id)]
 
     wait_for_read_models(runner, keywork)
