@@ -27,6 +27,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from kafka import KafkaConsumer, TopicPartition
 
@@ -41,7 +42,6 @@ from bench.projections import (
 )
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC
 from consumers.relay import Relay
-from domain.stamp import Stamp
 from services.commands import Command
 from services.keywork import Keywork
 from services.settings import Settings
@@ -134,7 +134,7 @@ def latency(
     try:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            keywork.update_case(Command(actor="bench"), case_id, record_a_contact)
+            record_a_contact(keywork, case_id)
             sent += 1
             time.sleep(1 / rate)
         time.sleep(1.0)  # for the last ones to arrive
@@ -151,8 +151,10 @@ def latency(
     }
 
 
-def record_a_contact(case: Any, stamp: Stamp) -> None:
-    case.record_contact(stamp, kind="phone", participants=[], note=None)
+def record_a_contact(keywork: Keywork, case_id: UUID) -> None:
+    keywork.record_contact(
+        Command(actor="bench"), case_id, kind="phone", participants=[], note=None, functions=[]
+    )
 
 
 @contextmanager

@@ -72,25 +72,26 @@ def contact(
     keywork: Keywork, case_id: UUID, command: Command | None = None, kind: str = "phone"
 ) -> Outcome:
     """Records a contact, as the key worker's everyday command."""
-    return keywork.update_case(
+    return keywork.record_contact(
         command or as_(),
         case_id,
-        lambda case, stamp: case.record_contact(stamp, kind=kind, participants=[], note=None),  # type: ignore[arg-type]
+        kind=kind,  # type: ignore[arg-type]
+        participants=[],
+        note=None,
+        functions=[],
     )
 
 
 def sign_agreement(keywork: Keywork, case_id: UUID, every_days: int = 28) -> None:
-    keywork.update_case(
+    """Signed today: the day the command, which says no time of its own, is recorded."""
+    keywork.sign_service_agreement(
         as_(),
         case_id,
-        lambda case, stamp: case.sign_service_agreement(
-            stamp,
-            contact_every_days=every_days,
-            signed_by="Alex Parent",
-            signed_on=stamp.occurred_at.date(),
-        ),
+        contact_every_days=every_days,
+        signed_by="Alex Parent",
+        signed_on=keywork.clock().date(),
     )
 
 
 def close(keywork: Keywork, case_id: UUID, reason: str = "needs_met") -> None:
-    keywork.update_case(as_(), case_id, lambda case, stamp: case.close(stamp, reason=reason))  # type: ignore[arg-type]
+    keywork.close_case(as_(), case_id, reason=reason)  # type: ignore[arg-type]

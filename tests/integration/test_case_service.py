@@ -3,11 +3,13 @@
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 
 from domain.case import Case, Child, Referrer
+from domain.contacts import ContactKind
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
@@ -146,25 +148,47 @@ def run_together(*attempts: Callable[[], Any]) -> list[Any]:
     return results
 
 
-def two_writers_at_once(keywork: Keywork, expected_version: int | None) -> list[Any]:
+def contacts_wait_at(
+    monkeypatch: pytest.MonkeyPatch, barrier: threading.Barrier, version: int | None = None
+) -> None:
+    """Holds the domain's decision of each contact (on a case at `version`, or at any) at the
+    barrier, so that every writer has loaded the case before any of them saves it."""
+    record_contact = Case.record_contact
+
+    def waiting(case: Case, stamp: Stamp, **fields: Any) -> None:
+        if version is None or case.version == version:
+            barrier.wait()
+        record_contact(case, stamp, **fields)
+
+    monkeypatch.setattr(Case, "record_contact", waiting)
+
+
+def two_writers_at_once(
+    keywork: Keywork, monkeypatch: pytest.MonkeyPatch, expected_version: int | None
+) -> list[Any]:
     """Two contacts on one case, both decided on version 3 before either is saved."""
     case_id = active_case(keywork)
-    both_loaded = threading.Barrier(2, timeout=10)
+    # A writer deciding again, on version 4, goes straight on.
+    contacts_wait_at(monkeypatch, threading.Barrier(2, timeout=10), version=3)
 
-    def contact(kind: str) -> Callable[[], Any]:
-        def decide(case: Case, stamp: Stamp) -> None:
-            if case.version == 3:  # a writer deciding again, on version 4, goes straight on
-                both_loaded.wait()
-            case.record_contact(stamp, kind=kind, participants=[], note=None)  # type: ignore[arg-type]
+    def writer(kind: ContactKind) -> Callable[[], Any]:
+        return partial(
+            keywork.record_contact,
+            as_(expected_version=expected_version),
+            case_id,
+            kind=kind,
+            participants=[],
+            note=None,
+            functions=[],
+        )
 
-        command = as_(expected_version=expected_version)
-        return lambda: keywork.update_case(command, case_id, decide)
-
-    return [*run_together(contact("phone"), contact("email")), keywork.case(case_id).version]
+    return [*run_together(writer("phone"), writer("email")), keywork.case(case_id).version]
 
 
-def test_two_writers_with_if_match_on_one_case_at_once_exactly_one_wins(keywork: Keywork) -> None:
-    *results, version = two_writers_at_once(keywork, expected_version=3)
+def test_two_writers_with_if_match_on_one_case_at_once_exactly_one_wins(
+    keywork: Keywork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    *results, version = two_writers_at_once(keywork, monkeypatch, expected_version=3)
     winners = [r for r in results if not isinstance(r, Exception)]
     losers = [r for r in results if isinstance(r, VersionConflict)]
     assert len(winners) == 1 and len(losers) == 1
@@ -173,27 +197,31 @@ def test_two_writers_with_if_match_on_one_case_at_once_exactly_one_wins(keywork:
 
 
 def test_without_if_match_the_second_writer_decides_again_on_the_new_version(
-    keywork: Keywork,
+    keywork: Keywork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    *results, version = two_writers_at_once(keywork, expected_version=None)
+    *results, version = two_writers_at_once(keywork, monkeypatch, expected_version=None)
     assert not any(isinstance(r, Exception) for r in results)
     assert sorted(r.version for r in results) == [4, 5]
     assert version == 5
 
 
-def test_concurrent_retries_with_one_key_write_once(keywork: Keywork) -> None:
+def test_concurrent_retries_with_one_key_write_once(
+    keywork: Keywork, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case_id = active_case(keywork)
-    both_loaded = threading.Barrier(2, timeout=10)
+    contacts_wait_at(monkeypatch, threading.Barrier(2, timeout=10))
     retry = as_(idempotency_key="double-click", fingerprint="same")
-
-    def decide(case: Case, stamp: Stamp) -> None:
-        both_loaded.wait()
-        case.record_contact(stamp, kind="phone", participants=[], note=None)
-
-    first, second = run_together(
-        lambda: keywork.update_case(retry, case_id, decide),
-        lambda: keywork.update_case(retry, case_id, decide),
+    attempt = partial(
+        keywork.record_contact,
+        retry,
+        case_id,
+        kind="phone",
+        participants=[],
+        note=None,
+        functions=[],
     )
+
+    first, second = run_together(attempt, attempt)
     assert first == second
     assert keywork.case(case_id).version == 4
 

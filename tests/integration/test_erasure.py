@@ -22,10 +22,11 @@ from projections.runner import ProjectionRunner
 from projections.trail import Actions
 from services.access import AccessLog
 from services.areas import Areas
-from services.erasure import ERASURE_LIST_ACTOR, ErasureList
+from services.erasure import ERASURE_LIST_ACTOR
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import binaries
+from store.erasure_list import ErasureList
 from tests.conftest import fresh_database
 from tests.integration.conftest import activate, as_
 from tests.keys import new_data_keys
@@ -44,9 +45,8 @@ def own_database(database: Database) -> Database:
 
 
 def open_keywork(database: Database, erasure_list: Path) -> Keywork:
-    app = Keywork(database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
-    app.erasure_list = ErasureList(erasure_list)
-    return app
+    env = database.eventsourcing_env(pool_size=4)
+    return Keywork(env, Areas.load(None), new_data_keys(), erasure_list=ErasureList(erasure_list))
 
 
 @pytest.fixture(scope="module")
@@ -85,12 +85,8 @@ def the_childs_case(keywork: Keywork) -> UUID:
         consent_to_share=True,
     ).aggregate_id
     activate(keywork, case_id)
-    keywork.update_case(
-        as_(),
-        case_id,
-        lambda case, stamp: case.record_contact(
-            stamp, kind="home_visit", participants=[PARENT], note=NOTE
-        ),
+    keywork.record_contact(
+        as_(), case_id, kind="home_visit", participants=[PARENT], note=NOTE, functions=[]
     )
     return case_id
 
@@ -188,7 +184,7 @@ def test_erasure_destroys_the_key_and_every_copy_of_the_personal_data(
     assert (case.family[0].name, case.family[0].postal_address) == (ERASED, None)
     assert (case.status, len(case.key_workers), case.erased) == ("active", 1, True)
     with pytest.raises(NotAllowedNow):
-        keywork.update_case(as_(), case_id, lambda c, stamp: c.override_consent(stamp, reason="x"))
+        keywork.override_consent(as_(), case_id, reason="x")
     assert erasure_list.read_text().split() == [str(case_id)]
 
     wait_for_read_models(runner, keywork)
@@ -209,11 +205,11 @@ def test_a_restore_from_a_backup_taken_before_the_erasure_does_not_bring_the_chi
     backup = tmp_path / "before-erasure.dump"
     pg(own_database, "pg_dump", "--format=custom", f"--file={backup}", own_database.dbname)
     listing = tmp_path / "erasure-list"
-    keywork.erasure_list = ErasureList(listing)
+    erasing = open_keywork(own_database, listing)
     try:
-        keywork.erase_case(as_("admin-1"), case_id, reason="Article 17 request 2026/119")
+        erasing.erase_case(as_("admin-1"), case_id, reason="Article 17 request 2026/119")
     finally:
-        keywork.erasure_list = None
+        erasing.close()
 
     restored = fresh_database(database, "keywork_erasure_restored")
     pg(restored, "pg_restore", f"--dbname={restored.dbname}", "--no-owner", str(backup))

@@ -113,18 +113,15 @@ def reviewed_case(keywork: Keywork, email: str, by_letter: bool = False) -> UUID
     review_id, _ = keywork.schedule_review(
         as_(), case_id, at=datetime.now(UTC), location="Home", requested_by="key_worker"
     )
-    keywork.update_case(
+    keywork.record_review_outcome(
         as_(),
         case_id,
-        lambda case, stamp: case.record_review_outcome(
-            stamp,
-            review_id=review_id,
-            attendees=[],
-            child_views="Fine",
-            decisions=[],
-            next_review_on=keywork.clock().date().replace(year=2030),
-            key_worker_confirmed=True,
-        ),
+        review_id=review_id,
+        attendees=[],
+        child_views="Fine",
+        decisions=[],
+        next_review_on=keywork.clock().date().replace(year=2030),
+        key_worker_confirmed=True,
     )
     return case_id
 
@@ -258,9 +255,7 @@ def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
 ) -> None:
     notify, inbox = notifier
     reviewed_then_closed = reviewed_case(keywork, "closing@x.org")
-    keywork.update_case(
-        as_(), reviewed_then_closed, lambda case, stamp: case.close(stamp, reason="needs_met")
-    )
+    keywork.close_case(as_(), reviewed_then_closed, reason="needs_met")
     declined = keywork.refer(
         as_(),
         area="norfolk",
@@ -272,9 +267,7 @@ def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
         consent_to_share=True,
     ).aggregate_id
     keywork.decide_eligibility(as_(), declined, FALLS_SHORT)
-    keywork.update_case(
-        as_(), declined, lambda case, stamp: case.close(stamp, reason="not_eligible")
-    )
+    keywork.close_case(as_(), declined, reason="not_eligible")
     reviewed_case(keywork, "other@x.org")  # a second family, so that a round is due
     caught_up(notify, keywork)
     assert notify.send_feedback_round() == 2

@@ -4,7 +4,7 @@ hand below: every figure, the suppression, `known_at` reproducibility and the CS
 import csv
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from typing import Any
@@ -24,8 +24,9 @@ from projections.service_metrics import period
 from projections.suppression import SMALL, Figure
 from services.access import AccessLog
 from services.areas import Areas
-from services.commands import Command
+from services.commands import Command, Outcome
 from services.keywork import Keywork
+from services.rules import ServiceRules
 from store.database import Database
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
@@ -46,8 +47,12 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
-    app.reopen_window_days = 30
+    app = Keywork(
+        own_database.eventsourcing_env(pool_size=4),
+        Areas.load(None),
+        new_data_keys(),
+        rules=ServiceRules(reopen_window_days=30),
+    )
     yield app
     app.close()
 
@@ -97,18 +102,18 @@ def allocate(keywork: Keywork, case_id: UUID, worker: UUID, day: date) -> None:
     )
 
 
-def change(keywork: Keywork, case_id: UUID, day: date, decide: Any, hour: int = 10) -> Any:
-    return keywork.update_case(on(day, hour), case_id, decide)
+def change(
+    use_case: Callable[..., Outcome], case_id: UUID, day: date, hour: int = 10, **fields: Any
+) -> Outcome:
+    """The use case (a Keywork method) on the case, as happening on `day` at `hour`."""
+    return use_case(on(day, hour), case_id, **fields)
 
 
 def contact(keywork: Keywork, case_id: UUID, day: date) -> UUID:
     outcome = change(
-        keywork,
-        case_id,
-        day,
-        lambda case, stamp: case.record_contact(stamp, kind="phone", participants=[], note=None),
+        keywork.record_contact, case_id, day, kind="phone", participants=[], note=None, functions=[]
     )
-    return outcome.event_ids[0]  # type: ignore[no-any-return]
+    return outcome.event_ids[0]
 
 
 def review(keywork: Keywork, case_id: UUID, day: date, next_on: date) -> UUID:
@@ -120,19 +125,16 @@ def review(keywork: Keywork, case_id: UUID, day: date, next_on: date) -> UUID:
         requested_by="key_worker",
     )
     change(
-        keywork,
+        keywork.record_review_outcome,
         case_id,
         day,
-        lambda case, stamp: case.record_review_outcome(
-            stamp,
-            review_id=review_id,
-            attendees=[PARENT],
-            child_views="Happy",
-            decisions=["Carry on"],
-            next_review_on=next_on,
-            key_worker_confirmed=True,
-        ),
         hour=11,
+        review_id=review_id,
+        attendees=[PARENT],
+        child_views="Happy",
+        decisions=["Carry on"],
+        next_review_on=next_on,
+        key_worker_confirmed=True,
     )
     return review_id
 
@@ -141,36 +143,28 @@ def plan(keywork: Keywork, case_id: UUID, copies: list[tuple[datetime, bool]]) -
     signed = date(2026, 5, 1)
     version, _ = keywork.draft_plan(on(signed, 9), case_id, summary="Plan", outcomes=[], actions=[])
     change(
-        keywork,
+        keywork.sign_plan,
         case_id,
         signed,
-        lambda case, stamp: case.sign_plan(
-            stamp, plan_version=version, signed_by=PARENT, signed_on=signed
-        ),
+        plan_version=version,
+        signed_by=PARENT,
+        signed_on=signed,
     )
     for index, (at, sent) in enumerate(copies):
-        keywork.update_case(
+        keywork.record_plan_copy(
             as_(occurred_at=at),
             case_id,
-            lambda case, stamp, index=index, sent=sent: case.record_plan_copy(
-                stamp,
-                plan_version=version,
-                recipient=f"practitioner:{index}",
-                channel="email",
-                sent=sent,
-                reason=None if sent else "mailbox full",
-            ),
+            plan_version=version,
+            recipient=f"practitioner:{index}",
+            channel="email",
+            sent=sent,
+            reason=None if sent else "mailbox full",
         )
 
 
 def close(keywork: Keywork, case_id: UUID, day: date, reason: str) -> None:
-    change(keywork, case_id, day, lambda case, stamp: case.close(stamp, reason=reason))
-    change(
-        keywork,
-        case_id,
-        date(2026, 6, 20),
-        lambda case, stamp: case.audit_closure(stamp, outcome="good", findings="Fine"),
-    )
+    change(keywork.close_case, case_id, day, reason=reason)
+    change(keywork.audit_closure, case_id, date(2026, 6, 20), outcome="good", findings="Fine")
 
 
 @pytest.fixture(scope="module")
@@ -184,12 +178,12 @@ def scenario(keywork: Keywork) -> dict[str, Any]:
     for index, case_id in enumerate(a):
         allocate(keywork, case_id, workers[index // 3], date(2026, 4, 16))
         change(
-            keywork,
+            keywork.sign_service_agreement,
             case_id,
             date(2026, 4, 16),
-            lambda case, stamp: case.sign_service_agreement(
-                stamp, contact_every_days=28, signed_by=PARENT, signed_on=date(2026, 4, 16)
-            ),
+            contact_every_days=28,
+            signed_by=PARENT,
+            signed_on=date(2026, 4, 16),
         )
     for index, case_id in enumerate(b):
         allocate(keywork, case_id, workers[4 + index // 3], date(2026, 5, 24))
@@ -236,12 +230,8 @@ def scenario(keywork: Keywork) -> dict[str, Any]:
         close(keywork, case_id, date(2026, 6, 10), "needs_met")
     for case_id in b[:2]:
         close(keywork, case_id, date(2026, 6, 15), "family_withdrew")
-    change(
-        keywork,
-        b[0],
-        date(2026, 6, 25),
-        lambda case, stamp: case.reopen(stamp, reason="Needs again", window_days=30),
-    )
+    # Within the application's window, 30 days here (see the keywork fixture).
+    change(keywork.reopen_case, b[0], date(2026, 6, 25), reason="Needs again")
     refer(keywork, date(2026, 6, 20), "professional", date(2018, 1, 1), previous=a[0])
     return {"a": a, "contacts": contacts}
 
@@ -336,15 +326,12 @@ def test_a_published_report_is_reproduced_whatever_was_recorded_later(
     # A9's 5 June contact to 15 June (36 days after the one before: late).
     refer(keywork, date(2026, 5, 20), "professional", date(2018, 1, 1))
     a9_contact = scenario["contacts"][8][1]
-    keywork.update_case(
+    keywork.correct(
         as_(),
         scenario["a"][8],
-        lambda case, stamp: case.correct(
-            stamp,
-            corrects_event_id=a9_contact,
-            reason="Wrong date",
-            replacement=Replacement(occurred_at=datetime(2026, 6, 15, 10, tzinfo=UTC)),
-        ),
+        corrects_event_id=a9_contact,
+        reason="Wrong date",
+        replacement=Replacement(occurred_at=datetime(2026, 6, 15, 10, tzinfo=UTC)),
     )
     model = metrics_of(keywork, runner)
     assert report(model, Q2, published_at).figures == published.figures
@@ -395,12 +382,13 @@ def test_the_functions_mix_counts_what_contacts_served_as_known_then(
 
     def served(day: date, *functions: str) -> None:
         change(
-            keywork,
+            keywork.record_contact,
             case_id,
             day,
-            lambda case, stamp: case.record_contact(
-                stamp, kind="meeting", participants=[], note=None, functions=list(functions)
-            ),
+            kind="meeting",
+            participants=[],
+            note=None,
+            functions=list(functions),
         )
 
     served(date(2026, 7, 2), "coordinating_services")
@@ -427,16 +415,13 @@ def test_the_functions_mix_counts_what_contacts_served_as_known_then(
     # The June contact is corrected into the quarter, serving coordination only.
     june = [e for e in keywork.timeline(case_id) if getattr(e, "functions", None) == ["advocacy"]]
     change(
-        keywork,
+        keywork.correct,
         case_id,
         date(2026, 7, 9),
-        lambda case, stamp: case.correct(
-            stamp,
-            corrects_event_id=event_id(case_id, june[0].originator_version),
-            reason="It was in July, and about the appointments",
-            replacement=Replacement(
-                occurred_at=datetime(2026, 7, 1, 9, tzinfo=UTC), functions=["coordinating_services"]
-            ),
+        corrects_event_id=event_id(case_id, june[0].originator_version),
+        reason="It was in July, and about the appointments",
+        replacement=Replacement(
+            occurred_at=datetime(2026, 7, 1, 9, tzinfo=UTC), functions=["coordinating_services"]
         ),
     )
     corrected = figures(report(metrics_of(keywork, runner), q3, datetime.now(UTC)).figures)
@@ -530,12 +515,12 @@ def test_training_and_supervision_cover_the_key_workers_of_the_period_end(
 def trained(
     keywork: Keywork, worker: UUID, course: str, on_day: date, expires: date | None
 ) -> None:
-    keywork.update_practitioner(
+    keywork.record_training(
         as_("admin-1"),
         worker,
-        lambda practitioner, stamp: practitioner.record_training(
-            stamp, course=course, completed_on=on_day, expires_on=expires
-        ),
+        course=course,  # type: ignore[arg-type]
+        completed_on=on_day,
+        expires_on=expires,
     )
 
 

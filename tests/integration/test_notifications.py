@@ -139,12 +139,12 @@ def test_each_copy_of_a_signed_plan_is_recorded_on_the_case_once(
         keywork.draft_plan(
             as_(), case_id, summary="Sleep and mobility", outcomes=["Sleeps through"], actions=[]
         )
-        keywork.update_case(
+        keywork.sign_plan(
             as_(),
             case_id,
-            lambda case, stamp: case.sign_plan(
-                stamp, plan_version=1, signed_by="Alex Parent", signed_on=stamp.occurred_at.date()
-            ),
+            plan_version=1,
+            signed_by="Alex Parent",
+            signed_on=keywork.clock().date(),  # today: the command says no time of its own
         )
         all_caught_up(notify, keywork)
         notify.positions.store(0)
@@ -231,18 +231,14 @@ def test_the_closure_letter_carries_the_final_plan(
         keywork.draft_plan(
             as_(), case_id, summary="Final: school transport", outcomes=[], actions=[]
         )
-        keywork.update_case(
+        keywork.sign_plan(
             as_(),
             case_id,
-            lambda case, stamp: case.sign_plan(
-                stamp, plan_version=1, signed_by="Alex Parent", signed_on=stamp.occurred_at.date()
-            ),
+            plan_version=1,
+            signed_by="Alex Parent",
+            signed_on=keywork.clock().date(),  # today: the command says no time of its own
         )
-        keywork.update_case(
-            as_(),
-            case_id,
-            lambda case, stamp: case.close(stamp, reason="needs_met", final_plan_version=1),
-        )
+        keywork.close_case(as_(), case_id, reason="needs_met", final_plan_version=1)
         all_caught_up(notify, keywork)
         [closure] = [
             m for m in inbox.to("alex@example.org") if m["Subject"] == "Key working has ended"

@@ -64,16 +64,13 @@ def story(keywork: Keywork) -> None:
     case_id = active_case(keywork)
     sign_agreement(keywork, case_id)
     contact(keywork, case_id, as_(occurred_at=keywork.clock() - timedelta(days=1)))
-    keywork.update_case(
+    keywork.record_contact(
         as_(),
         case_id,
-        lambda case, stamp: case.record_contact(
-            stamp,
-            kind="home_visit",
-            participants=["Alex Parent"],
-            note="co-ordination of visits",
-            functions=["advocacy"],
-        ),
+        kind="home_visit",
+        participants=["Alex Parent"],
+        note="co-ordination of visits",
+        functions=["advocacy"],
     )
 
 
