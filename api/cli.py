@@ -23,8 +23,9 @@ from api.reads import known_at_time
 from consumers.feedback_rounds import RoundRules
 from consumers.letters import PrintQueue
 from consumers.mail import MaildirMailer, Mailer, SmtpMailer
-from consumers.notifications import Mailboxes, Notifier
+from consumers.notifications import Notifier
 from consumers.overdue import OverdueContacts
+from consumers.recipients import Mailboxes
 from consumers.relay import Relay
 from demo.synthetic import SCALES, seed
 from domain.age_bands import AgeBand
@@ -139,7 +140,12 @@ def serve(app: FastAPI, settings: Settings) -> None:
 
 
 def mailboxes(settings: Settings) -> Mailboxes:
-    return Mailboxes(settings.mail_from, settings.coordinators_email, settings.managers_email)
+    return Mailboxes(
+        settings.mail_from,
+        settings.coordinators_email,
+        settings.managers_email,
+        settings.business_support_email,
+    )
 
 
 def feedback(settings: Settings) -> RoundRules:

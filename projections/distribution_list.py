@@ -2,7 +2,8 @@
 
 Parents/carers (with parental responsibility), the key worker(s) in post, the Team Around the
 Child members flagged to receive plans, and business support. Practitioners' contact details are
-kept once, so a change reaches every list they are on.
+kept once, so a change reaches every list they are on. The notifier sends each signed plan to
+this list, so it is the one answer to who receives a plan.
 """
 
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ class DistributionList(ReadModel):
         "case_id uuid NOT NULL, name text NOT NULL, relationship text NOT NULL, "
         "channel text NOT NULL, email text, postal_address text)",
         "CREATE INDEX IF NOT EXISTS {p}family_case ON {schema}.{p}family (case_id)",
+        # The member's place on the referral: their copies are recorded under it, not their name.
+        "ALTER TABLE {schema}.{p}family ADD COLUMN IF NOT EXISTS position int",
         "CREATE TABLE IF NOT EXISTS {schema}.{p}key_workers ("
         "case_id uuid NOT NULL, practitioner_id uuid, parent_carer_name text, "
         "from_date date NOT NULL, until date)",
@@ -117,15 +120,16 @@ class DistributionList(ReadModel):
         )
 
     def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
-        for member in event.family:
+        for position, member in enumerate(event.family):
             if member.has_parental_responsibility:
                 cursor.execute(
                     self.sql(
-                        "INSERT INTO {schema}.{p}family (case_id, name, relationship, channel, "
-                        "email, postal_address) VALUES (%s, %s, %s, %s, %s, %s)"
+                        "INSERT INTO {schema}.{p}family (case_id, position, name, relationship, "
+                        "channel, email, postal_address) VALUES (%s, %s, %s, %s, %s, %s, %s)"
                     ),
                     (
                         event.originator_id,
+                        position,
                         member.name,
                         member.relationship,
                         member.preferred_channel,
@@ -205,17 +209,28 @@ class DistributionList(ReadModel):
             (event.email, event.phone, event.postal_address, event.originator_id),
         )
 
-    def of(self, case_id: UUID, today: date, business_support: Recipient) -> list[Recipient]:
+    def of(self, case_id: UUID, on: date, business_support: Recipient) -> list[Recipient]:
+        """Everyone on the case's list on a day (key workers are those in post that day)."""
+        return [recipient for _, recipient in self.keyed(case_id, on, business_support)]
+
+    def keyed(
+        self, case_id: UUID, on: date, business_support: Recipient
+    ) -> list[tuple[str, Recipient]]:
+        """The list, each recipient with the stable key their copy of a plan is recorded under:
+        `family:<place on the referral>`, `practitioner:<id>`, or their kind."""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 self.sql(
-                    "SELECT name, relationship, channel, email, postal_address "
+                    "SELECT position, name, relationship, channel, email, postal_address "
                     "FROM {schema}.{p}family WHERE case_id = %s ORDER BY name"
                 ),
                 (case_id,),
             )
             family = [
-                Recipient("family", r["name"], r["relationship"], r["channel"], _address(r))
+                (
+                    f"family:{r['position']}",
+                    Recipient("family", r["name"], r["relationship"], r["channel"], _address(r)),
+                )
                 for r in cursor.fetchall()
             ]
             cursor.execute(
@@ -226,7 +241,7 @@ class DistributionList(ReadModel):
                     "WHERE k.case_id = %s AND k.from_date <= %s "
                     "AND (k.until IS NULL OR k.until >= %s) ORDER BY k.from_date"
                 ),
-                (case_id, today, today),
+                (case_id, on, on),
             )
             key_workers = [
                 Recipient(
@@ -252,10 +267,22 @@ class DistributionList(ReadModel):
         on_list = {r.practitioner_id for r in key_workers}
         return [
             *family,
-            *key_workers,
-            *(r for r in tac if r.practitioner_id not in on_list),
-            business_support,
+            *((_key(r), r) for r in key_workers),
+            *((_key(r), r) for r in tac if r.practitioner_id not in on_list),
+            (_key(business_support), business_support),
         ]
+
+
+def business_support_at(address: str | None) -> Recipient:
+    """Business support, on every distribution list."""
+    return Recipient("business_support", "Business support", "business support", "email", address)
+
+
+def _key(recipient: Recipient) -> str:
+    if recipient.practitioner_id is not None:
+        return f"practitioner:{recipient.practitioner_id}"
+    # A parent/carer key worker is known here by name only, which must not be a key.
+    return "key_worker:parent_carer" if recipient.kind == "key_worker" else recipient.kind
 
 
 def _address(row: DictRow) -> str | None:

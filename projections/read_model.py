@@ -5,6 +5,7 @@ consistent with a prefix of the store. Events come in batches (many events, one 
 one transaction per event caps catch-up at the commit rate.
 """
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -104,6 +105,15 @@ class ReadModel(PostgresTrackingRecorder):
 
     def position(self) -> int:
         return self.max_tracking_id(self.follows) or 0
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Waits until this read model has applied `position`; False if it timed out."""
+        deadline = time.monotonic() + timeout
+        while self.position() < position:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
 
 # Makes a read model of a kind at a generation, with the settings that kind takes.

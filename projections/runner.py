@@ -96,12 +96,7 @@ class ProjectionRunner:
 
     def wait_for(self, read_model: ReadModel, position: int, timeout: float) -> bool:
         """Waits until the read model has applied `position`; False if it timed out."""
-        deadline = time.monotonic() + timeout
-        while read_model.position() < position:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)
-        return True
+        return read_model.wait_for(position, timeout)
 
     def _live(self, kind: type[ReadModel]) -> ReadModel:
         ensure_generation(self.datastore, kind.name)

@@ -27,7 +27,7 @@ from projections.caseloads import (
     team_workforce,
     who_is_key_worker,
 )
-from projections.distribution_list import DistributionList, Recipient
+from projections.distribution_list import DistributionList, Recipient, business_support_at
 from projections.key_working import KeyWorking
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, TrailEntry, Views, trail
@@ -138,9 +138,7 @@ def distribution_list(
 
 
 def business_support(request: Request) -> Recipient:
-    """Business support, on every distribution list."""
-    address = request.app.state.settings.business_support_email
-    return Recipient("business_support", "Business support", "business support", "email", address)
+    return business_support_at(request.app.state.settings.business_support_email)
 
 
 @router.get(

@@ -17,7 +17,8 @@ from api.metrics_report import report
 from consumers.feedback_rounds import RoundRules
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
-from consumers.notifications import Mailboxes, Notifier
+from consumers.notifications import Notifier
+from consumers.recipients import Mailboxes
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.eligibility import EligibilityFacts
@@ -76,7 +77,7 @@ def notifier(keywork: Keywork, own_database: Database) -> Iterator[tuple[Notifie
         own_database,
         SmtpMailer("127.0.0.1", port),
         letters,
-        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
+        Mailboxes("keywork@test", "coordinators@test", "managers@test", "support@test"),
         rules,
     )
     with smtp_server(port) as (_, inbox):

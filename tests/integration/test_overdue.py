@@ -8,8 +8,9 @@ import pytest
 
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
-from consumers.notifications import Mailboxes, Notifier
+from consumers.notifications import Notifier
 from consumers.overdue import OverdueContacts
+from consumers.recipients import Mailboxes
 from projections.generations import ensure_generation, live_generation
 from projections.key_working import KeyWorking
 from projections.runner import catch_up
@@ -105,7 +106,7 @@ def test_the_key_worker_then_the_managers_are_told(
         own_database,
         SmtpMailer("127.0.0.1", port),
         PrintQueue(keywork.store.datastore, tmp_path),
-        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
+        Mailboxes("keywork@test", "coordinators@test", "managers@test", "support@test"),
     )
     with smtp_server(port) as (_, inbox):
         for day in (8, 20):

@@ -1,0 +1,203 @@
+"""Who is told of each event, and what: DOMAIN.md's table of notifications, one method a row.
+
+A signed plan goes to the case's distribution list (`plan_recipients.py`); the others are worked
+out from the case. Recipients are known by opaque, stable keys ("family:<n>", "practitioner:<id>"),
+so a message is claimed, and a plan copy recorded, under the same key each time.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from consumers.notices import Notice
+from consumers.plan_recipients import PlanRecipients
+from domain.case import Case
+from services.keywork import Keywork
+
+
+@dataclass(frozen=True)
+class Mailboxes:
+    sender: str  # the service's own address
+    coordinators: str  # told of each new referral
+    managers: str  # told of contacts still overdue
+    business_support: str  # on every distribution list
+
+
+class Recipients:
+    def __init__(self, keywork: Keywork, mailboxes: Mailboxes, plans: PlanRecipients) -> None:
+        self.keywork = keywork
+        self.mailboxes = mailboxes
+        self.plans = plans
+        self.told: dict[str, Callable[[Any], list[Notice]]] = {
+            "Referred": self._referred,
+            "KeyWorkerAllocated": self._key_worker_allocated,
+            "KeyWorkerHandedOver": self._key_worker_handed_over,
+            "CoverArranged": self._cover_arranged,
+            "ReviewScheduled": self._review_scheduled,
+            "ContactOverdue": self._contact_overdue,
+            "Closed": self._closed,
+        }
+
+    def of(self, event: Any, position: int) -> list[Notice] | None:
+        """The notices the event at `position` calls for; None if that cannot be known yet."""
+        if type(event).__name__ == "PlanSigned":
+            return self._plan_signed(event, position)
+        told = self.told.get(type(event).__name__)
+        return told(event) if told else []
+
+    def _plan_signed(self, event: Any, position: int) -> list[Notice] | None:
+        on_list = self.plans.of(event.originator_id, event.stamp.occurred_at.date(), position)
+        if on_list is None:
+            return None
+        plan = self.keywork.case(event.originator_id).plan(event.plan_version)
+        context = {
+            "plan_version": event.plan_version,
+            "summary": plan.summary,
+            "outcomes": plan.outcomes,
+            "actions": plan.actions,
+            "reference": str(event.originator_id),
+        }
+        return [
+            Notice(key, r.name, r.channel, r.address, "plan_signed", context) for key, r in on_list
+        ]
+
+    def _referred(self, event: Any) -> list[Notice]:
+        reference = str(event.originator_id)
+        notices = [
+            Notice(
+                "coordinators",
+                "Coordinators",
+                "email",
+                self.mailboxes.coordinators,
+                "referral_received",
+                {"reference": reference, "route": event.route, "area": event.area},
+            )
+        ]
+        if event.referrer.email:
+            notices.append(
+                Notice(
+                    "referrer",
+                    event.referrer.name,
+                    "email",
+                    event.referrer.email,
+                    "referral_acknowledged",
+                    {"reference": reference},
+                )
+            )
+        return notices
+
+    def _key_worker_allocated(self, event: Any) -> list[Notice]:
+        return self._key_worker_news(
+            event, event.key_worker, "Your key worker", "Your key worker is:", None
+        )
+
+    def _key_worker_handed_over(self, event: Any) -> list[Notice]:
+        return self._key_worker_news(
+            event, event.incoming, "A new key worker", "Your new key worker is:", None
+        )
+
+    def _cover_arranged(self, event: Any) -> list[Notice]:
+        return self._key_worker_news(
+            event,
+            event.cover,
+            "Cover for your key worker",
+            "While your key worker is away, please contact:",
+            event.cover.until,
+        )
+
+    def _key_worker_news(
+        self, event: Any, worker: Any, headline: str, intro: str, until: Any
+    ) -> list[Notice]:
+        case = self.keywork.case(event.originator_id)
+        context = {
+            "headline": headline,
+            "intro": intro,
+            "worker": self._worker(worker),
+            "start": worker.from_date.isoformat(),
+            "until": until.isoformat() if until else None,
+            "reference": str(case.id),
+        }
+        return [
+            replace(n, template="key_worker_changed", context=context) for n in self._everyone(case)
+        ]
+
+    def _review_scheduled(self, event: Any) -> list[Notice]:
+        case = self.keywork.case(event.originator_id)
+        context = {
+            "at": event.at.strftime("%A %d %B %Y at %H:%M"),
+            "location": event.location,
+            "reference": str(case.id),
+        }
+        return [
+            replace(n, template="review_invite", context=context)
+            for n in self._everyone(case, plans_only=True)
+        ]
+
+    def _closed(self, event: Any) -> list[Notice]:
+        case = self.keywork.case(event.originator_id)
+        final = case.plan(event.final_plan_version) if event.final_plan_version else None
+        context = {
+            "final_plan_version": event.final_plan_version,
+            "summary": final.summary if final else None,
+            "outcomes": final.outcomes if final else [],
+            "reference": str(case.id),
+        }
+        return [replace(n, template="case_closed", context=context) for n in self._everyone(case)]
+
+    def _contact_overdue(self, event: Any) -> list[Notice]:
+        case = self.keywork.case(event.originator_id)
+        context = {"due_on": event.due_on.strftime("%d %B %Y"), "reference": str(case.id)}
+        if event.told == "manager":
+            return [
+                Notice(
+                    "managers",
+                    "Managers",
+                    "email",
+                    self.mailboxes.managers,
+                    "contact_overdue_manager",
+                    context,
+                )
+            ]
+        return [
+            Notice(
+                f"practitioner:{worker.practitioner_id}",
+                details["name"],
+                "email",
+                details["email"],
+                "contact_overdue",
+                context,
+            )
+            for worker in case.key_workers_on(event.stamp.occurred_at.date())
+            if worker.practitioner_id is not None and (details := self._worker(worker))
+        ]
+
+    def _everyone(self, case: Case, plans_only: bool = False) -> Iterator[Notice]:
+        """The family (by their preferred channel) and the Team Around the Child (by theirs)."""
+        # Family members by their place on the referral: keys are stored, names must not be.
+        for index, member in enumerate(case.family):
+            address = member.email if member.preferred_channel == "email" else member.postal_address
+            yield Notice(f"family:{index}", member.name, member.preferred_channel, address)
+        for tac in case.tac.values():
+            if plans_only and not tac.receives_plans:
+                continue
+            practitioner = self.keywork.practitioner(tac.practitioner_id)
+            address = practitioner.email if tac.channel == "email" else practitioner.postal_address
+            yield Notice(
+                f"practitioner:{tac.practitioner_id}", practitioner.name, tac.channel, address
+            )
+
+    def _worker(self, worker: Any) -> dict[str, Any]:
+        if worker.practitioner_id is None:
+            return {
+                "name": worker.parent_carer_name,
+                "role_title": "parent carer",
+                "email": None,
+                "phone": None,
+            }
+        practitioner = self.keywork.practitioner(worker.practitioner_id)
+        return {
+            "name": practitioner.name,
+            "role_title": practitioner.role_title,
+            "email": practitioner.email,
+            "phone": practitioner.phone,
+        }
