@@ -3,8 +3,8 @@
 import argparse
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
@@ -16,65 +16,22 @@ from fastapi import FastAPI
 from tqdm import tqdm
 
 from api import logs
-from api.app import create_app
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
+from api.bootstrap import bootstrap
 from api.metrics_report import report
 from api.reads import known_at_time
-from consumers.feedback_rounds import RoundRules
-from consumers.letters import PrintQueue
-from consumers.mail import MaildirMailer, Mailer, SmtpMailer
-from consumers.notifications import Notifier
-from consumers.overdue import OverdueContacts
-from consumers.recipients import Mailboxes
-from consumers.relay import Relay
+from consumers.mail import MaildirMailer
 from demo.synthetic import SCALES, seed
 from domain.age_bands import AgeBand
 from projections.key_working import KeyWorking
 from projections.metrics import Metrics
 from projections.rebuild import rebuild
-from projections.registry import READ_MODELS, configured, projection_runner, read_model_named
+from projections.registry import READ_MODELS, read_model_named
 from projections.runner import catch_up_fully
 from projections.service_metrics import InvalidPeriod, Period, period
-from services.access import AccessLog
-from services.feedback import FeedbackTokens
-from services.keywork import Keywork, open_access_log, open_keywork
 from services.settings import Settings
-from store.database import Database
-from store.embedded_postgres import EmbeddedPostgres
 
 DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
-
-
-@contextmanager
-def database(settings: Settings) -> Iterator[Database]:
-    """The configured server, or an embedded one that lives as long as this context."""
-    if not settings.uses_embedded_postgres:
-        yield Database.from_settings(settings)
-        return
-    embedded = EmbeddedPostgres(settings.data_dir / "postgres")
-    print(f"Starting the embedded PostgreSQL in {embedded.folder} ...", flush=True)
-    try:
-        yield embedded.start()
-    finally:
-        embedded.stop()
-        print("Stopped the embedded PostgreSQL.", flush=True)
-
-
-@contextmanager
-def applications(settings: Settings) -> Iterator[tuple[Database, Keywork, AccessLog]]:
-    """The database, the case store and the access log, closed (and stopped) on the way out."""
-    with database(settings) as db:
-        with db.creating_tables():
-            keywork, access = open_keywork(settings, db), open_access_log(settings, db)
-        try:
-            # Before anything reads the store: a restored backup must not bring a child back.
-            erased_again = keywork.replay_erasures()
-            if erased_again:
-                print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
-            yield db, keywork, access
-        finally:
-            access.close()
-            keywork.close()
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -96,35 +53,23 @@ class Part(Protocol):
 def run(settings: Settings, parts: Sequence[str] = PARTS) -> None:
     logs.configure()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with applications(settings) as (db, keywork, access), ExitStack() as running:
-        with db.creating_tables():
-            runner = projection_runner(
-                {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
-            )
-            letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
-        background: dict[str, Callable[[], Part]] = {
-            "projections": lambda: runner,
-            "notifier": lambda: Notifier(
-                keywork, db, mailer(settings), letters, mailboxes(settings), feedback(settings)
-            ),
-            "overdue": lambda: OverdueContacts(
-                keywork, runner.get(KeyWorking), settings.escalate_overdue_after_days
-            ),
+    with bootstrap(settings) as service, ExitStack() as running:
+        background: dict[str, Callable[[], Part | None]] = {
+            "projections": lambda: service.read_models,
+            "notifier": service.notifier,
+            "overdue": service.overdue_contacts,
+            "relay": service.relay,
         }
-        if settings.kafka_bootstrap_servers:
-            servers = settings.kafka_bootstrap_servers
-            background["relay"] = lambda: Relay(keywork, db, servers)
         for part in parts:
-            if part in background:
-                with db.creating_tables():
-                    started = background[part]()
+            started = background[part]() if part in background else None
+            if started is not None:
                 started.start()
                 running.callback(started.stop)
         if "api" not in parts:
             print(f"keywork is running: {', '.join(parts)}", flush=True)
             while True:
                 signal.pause()  # until SIGTERM or Ctrl-C
-        serve(create_app(keywork, access, runner, letters, settings), settings)
+        serve(service.app(), settings)
 
 
 def serve(app: FastAPI, settings: Settings) -> None:
@@ -139,30 +84,6 @@ def serve(app: FastAPI, settings: Settings) -> None:
     uvicorn.Server(config).run()
 
 
-def mailboxes(settings: Settings) -> Mailboxes:
-    return Mailboxes(
-        settings.mail_from,
-        settings.coordinators_email,
-        settings.managers_email,
-        settings.business_support_email,
-    )
-
-
-def feedback(settings: Settings) -> RoundRules:
-    return RoundRules(
-        FeedbackTokens(settings.signing_secret),
-        settings.pages_url,
-        settings.feedback_round_size,
-        settings.feedback_round_wait_days,
-    )
-
-
-def mailer(settings: Settings) -> Mailer:
-    if settings.smtp_host:
-        return SmtpMailer(settings.smtp_host, settings.smtp_port)
-    return MaildirMailer(settings.data_dir / "mail")
-
-
 def mail_list(settings: Settings) -> None:
     """The embedded default's mail: what would have been sent."""
     for message in MaildirMailer(settings.data_dir / "mail").messages():
@@ -171,28 +92,21 @@ def mail_list(settings: Settings) -> None:
 
 def mail_unconfirmed(settings: Settings) -> None:
     """Messages whose sending was cut short: a person checks whether each arrived."""
-    with applications(settings) as (db, keywork, _):
-        for event, recipient in notifier(settings, keywork, db).unconfirmed():
+    with bootstrap(settings) as service:
+        for event, recipient in service.notifier().unconfirmed():
             print(f"{event}  {recipient}")
 
 
 def feedback_round(settings: Settings) -> None:
     """Sends every family owed a questionnaire theirs now, however few are waiting."""
-    with applications(settings) as (db, keywork, _):
-        sent = notifier(settings, keywork, db).send_feedback_round(now=True)
+    with bootstrap(settings) as service:
+        sent = service.notifier().send_feedback_round(now=True)
         print(f"questionnaires sent to {sent} famil{'y' if sent == 1 else 'ies'}")
 
 
-def notifier(settings: Settings, keywork: Keywork, db: Database) -> Notifier:
-    letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
-    return Notifier(keywork, db, mailer(settings), letters, mailboxes(settings), feedback(settings))
-
-
 def projections_status(settings: Settings) -> None:
-    with applications(settings) as (db, keywork, access):
-        runner = projection_runner(
-            {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
-        )
+    with bootstrap(settings) as service:
+        runner = service.read_models
         print(f"{'read model':<20} {'generation':>10} {'position':>10} {'head':>10} {'behind':>8}")
         for kind in READ_MODELS:
             position, head = runner.positions()[kind.name]
@@ -203,19 +117,14 @@ def projections_status(settings: Settings) -> None:
 
 
 def projections_rebuild(settings: Settings, names: list[str]) -> None:
-    with applications(settings) as (_, keywork, access):
+    with bootstrap(settings) as service:
+        keywork, access = service.keywork, service.access
         apps: dict[str, Application[Any]] = {keywork.name: keywork, access.name: access}
         for kind in [read_model_named(name) for name in names] or list(READ_MODELS):
             app = apps[kind.follows]
             head = app.recorder.max_notification_id() or 0
             with tqdm(total=head, desc=kind.name, unit="event") as bar:
-                fresh = rebuild(
-                    app,
-                    keywork.store.datastore,
-                    kind,
-                    progress=_advance(bar),
-                    build=configured(settings.supervision_every_days),
-                )
+                fresh = rebuild(app, keywork.store.datastore, kind, _advance(bar), keywork.rules)
             print(f"{kind.name}: generation {fresh.generation} is live at {fresh.position()}")
 
 
@@ -228,14 +137,11 @@ def _advance(bar: tqdm) -> Callable[[int], None]:
 
 def overdue_check(settings: Settings, today: date | None) -> None:
     """Brings key working up to date, then flags what is overdue on `today`."""
-    with applications(settings) as (db, keywork, access):
-        runner = projection_runner(
-            {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
-        )
-        model = runner.get(KeyWorking)
-        catch_up_fully(keywork, model)
+    with bootstrap(settings) as service:
+        keywork = service.keywork
+        catch_up_fully(keywork, service.read_models.get(KeyWorking))
         day = today or keywork.clock().date()
-        checked = OverdueContacts(keywork, model, settings.escalate_overdue_after_days).check(day)
+        checked = service.overdue_contacts().check(day)
         print(f"{checked} overdue contact(s) flagged on {day}")
 
 
@@ -248,10 +154,9 @@ def metrics_export(
     output: Path | None,
 ) -> None:
     """Brings the metrics up to date, then writes the period's figures as a CSV."""
-    with applications(settings) as (db, keywork, access):
-        model = projection_runner(
-            {keywork.name: keywork, access.name: access}, db, settings.supervision_every_days
-        ).get(Metrics)
+    with bootstrap(settings) as service:
+        keywork = service.keywork
+        model = service.read_models.get(Metrics)
         catch_up_fully(keywork, model)
         text = report(model, within, known_at or keywork.clock(), area, age_band).csv()
     if output is None:
@@ -277,7 +182,8 @@ def aware_time(text: str) -> datetime:
 def demo_seed(settings: Settings, scale: str, seed_number: int) -> None:
     """Fills the store with synthetic histories at county or England scale (resumable)."""
     chosen = SCALES[scale]
-    with applications(settings) as (_, keywork, _access):
+    with bootstrap(settings) as service:
+        keywork = service.keywork
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
             written = seed(keywork, chosen, seed_number, keywork.clock(), progress=bar.update)
         print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
@@ -363,12 +269,10 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"no read model named {', '.join(sorted(unknown))}; choose from {names}")
 
-    settings = Settings()
+    settings = Settings(**({"port": args.port} if getattr(args, "port", None) else {}))
     if args.command == "run":
         if args.only and settings.uses_embedded_postgres:
             parser.error("--only runs parts that share a database: set KEYWORK_DATABASE_URL")
-        if args.port is not None:
-            settings.port = args.port
         try:
             run(settings, args.only or PARTS)
         except KeyboardInterrupt:

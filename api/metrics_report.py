@@ -50,5 +50,5 @@ def report(
     age_band: str | None = None,
 ) -> Report:
     facts = known_facts(model, known_at, area, age_band)
-    figures = service_metrics(facts, period, model.supervision_every_days)
+    figures = service_metrics(facts, period, model.rules.supervision_every_days)
     return Report(period, area, age_band, known_at, figures)

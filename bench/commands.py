@@ -31,7 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -40,10 +40,11 @@ import httpx
 import psycopg
 
 from api.auth import Principal, issue_token
+from api.bootstrap import database
 from bench.figures import write
 from services.settings import Settings
 from store.database import Database
-from store.embedded_postgres import EmbeddedPostgres, free_port
+from store.embedded_postgres import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 HEALTH_WAIT_SECONDS = 30.0
@@ -131,20 +132,9 @@ def progress(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-@contextmanager
-def postgres(settings: Settings, folder: Path) -> Iterator[Database]:
+def postgres(settings: Settings, folder: Path) -> AbstractContextManager[Database]:
     """The configured server, or an embedded one in `folder` for as long as this context."""
-    if not settings.uses_embedded_postgres:
-        progress("using the configured PostgreSQL server")
-        yield Database.from_settings(settings)
-        return
-    embedded = EmbeddedPostgres(folder)
-    progress(f"starting an embedded PostgreSQL in {embedded.folder}")
-    try:
-        yield embedded.start()
-    finally:
-        embedded.stop()
-        progress("stopped the embedded PostgreSQL")
+    return database(settings.model_copy(update={"data_dir": folder}))
 
 
 @contextmanager
@@ -363,7 +353,7 @@ def run(settings: Settings, clients: list[int], seconds: float) -> list[dict[str
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
-        database = stack.enter_context(postgres(settings, folder / "postgres"))
+        database = stack.enter_context(postgres(settings, folder))
         svc = stack.enter_context(service(database, folder))
         stack.enter_context(raw_table(database))
         practitioner_id = register_key_worker(svc)

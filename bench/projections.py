@@ -21,6 +21,7 @@ Against a configured server this writes benchmark events into its event store, a
 drops) a database `keywork_bench_rebuild`.
 """
 
+import base64
 import os
 import sys
 
@@ -50,8 +51,10 @@ import httpx
 import psycopg
 from eventsourcing.application import Application
 from psycopg.sql import SQL, Composed, Identifier
+from pydantic import SecretStr
 from tqdm import tqdm
 
+from api.bootstrap import open_access_log, open_keywork
 from api.metrics_report import report
 from bench.commands import (
     CONTACT,
@@ -81,10 +84,8 @@ from projections.rebuild import REBUILD_BATCH_SIZE, rebuild
 from projections.registry import READ_MODELS
 from projections.service_metrics import Period
 from services.access import AccessLog
-from services.areas import Areas
 from services.keywork import Keywork
 from services.settings import Settings
-from store.data_keys import DataKeys
 from store.database import Database
 
 T = TypeVar("T")
@@ -309,11 +310,13 @@ def scratch_database(database: Database) -> Iterator[Database]:
 @contextmanager
 def applications(database: Database) -> Iterator[tuple[Keywork, AccessLog]]:
     with ExitStack() as stack:
-        keywork = Keywork(
-            database.eventsourcing_env(POOL_SIZE), Areas.load(None), DataKeys(os.urandom(32), 30.0)
+        key = base64.urlsafe_b64encode(os.urandom(32)).decode()
+        settings = Settings(
+            master_key=SecretStr(key), postgres_pool_size=POOL_SIZE, aggregate_cache_size=0
         )
+        keywork = open_keywork(settings, database)
         stack.callback(keywork.close)
-        access = AccessLog(database.eventsourcing_env(POOL_SIZE))
+        access = open_access_log(settings, database)
         stack.callback(access.close)
         yield keywork, access
 
@@ -638,7 +641,7 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
-        database = stack.enter_context(postgres(settings, folder / "postgres"))
+        database = stack.enter_context(postgres(settings, folder))
         lag = measure_lag(database, folder, args)  # the service stops before the rebuilds
         rebuilds, metrics = measure_rebuilds(database, args.events, args.views)
     return {

@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
-        database = stack.enter_context(postgres(Settings(), folder / "postgres"))
+        database = stack.enter_context(postgres(Settings(), folder))
         seed(database, folder / "data", args.scale)
         # Without the notifier and the overdue check, which would spend the run mailing about
         # years of history written a minute before: the reads are timed on a quiet service.

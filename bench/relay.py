@@ -163,7 +163,7 @@ def history_and_broker(settings: Settings, events: int) -> Iterator[tuple[Keywor
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
-        server = stack.enter_context(postgres(settings, folder / "postgres"))
+        server = stack.enter_context(postgres(settings, folder))
         database = stack.enter_context(scratch_database(server))
         keywork, _ = stack.enter_context(applications(database))
         progress(f"writing {events:,} case events")

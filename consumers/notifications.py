@@ -25,7 +25,6 @@ from consumers.rendering import render
 from consumers.senders import NOT_SENT, LetterSender, MailSender, Sender
 from domain.erasure import ERASURE_EVENT
 from domain.stamp import event_id
-from projections.distribution_list import business_support_at
 from services.commands import Command
 from services.keywork import Keywork
 from store.database import Database
@@ -57,7 +56,7 @@ class Notifier(Background):
         datastore = keywork.store.datastore
         self.positions = Positions(datastore, "notifications")
         self.outbox = Outbox(datastore)
-        plans = PlanRecipients(datastore, business_support_at(mailboxes.business_support))
+        plans = PlanRecipients(datastore, keywork.rules)
         self.recipients = Recipients(keywork, mailboxes, plans)
         self.senders: dict[str, Sender] = {
             "email": MailSender(mailer, mailboxes.sender),

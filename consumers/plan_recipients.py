@@ -12,6 +12,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections.distribution_list import DistributionList, Recipient
 from projections.generations import live_generation
+from services.rules import ServiceRules
 
 CATCH_UP_SECONDS = 5.0
 
@@ -20,11 +21,11 @@ class PlanRecipients:
     def __init__(
         self,
         datastore: PostgresDatastore,
-        business_support: Recipient,
+        rules: ServiceRules,
         wait_seconds: float = CATCH_UP_SECONDS,
     ) -> None:
         self.datastore = datastore
-        self.business_support = business_support
+        self.rules = rules
         self.wait_seconds = wait_seconds
         self._model: DistributionList | None = None
 
@@ -34,11 +35,11 @@ class PlanRecipients:
         model = self._live()
         if not model.wait_for(position, self.wait_seconds):
             return None
-        return model.keyed(case_id, on, self.business_support)
+        return model.keyed(case_id, on)
 
     def _live(self) -> DistributionList:
         # A rebuild switches to a new generation, and the old one no longer moves on.
         generation = live_generation(self.datastore, DistributionList.name)
         if self._model is None or self._model.generation != generation:
-            self._model = DistributionList(self.datastore, generation)
+            self._model = DistributionList(self.datastore, generation, self.rules)
         return self._model

@@ -20,7 +20,6 @@ class Mailboxes:
     sender: str  # the service's own address
     coordinators: str  # told of each new referral
     managers: str  # told of contacts still overdue
-    business_support: str  # on every distribution list
 
 
 class Recipients:

@@ -209,13 +209,11 @@ class DistributionList(ReadModel):
             (event.email, event.phone, event.postal_address, event.originator_id),
         )
 
-    def of(self, case_id: UUID, on: date, business_support: Recipient) -> list[Recipient]:
+    def of(self, case_id: UUID, on: date) -> list[Recipient]:
         """Everyone on the case's list on a day (key workers are those in post that day)."""
-        return [recipient for _, recipient in self.keyed(case_id, on, business_support)]
+        return [recipient for _, recipient in self.keyed(case_id, on)]
 
-    def keyed(
-        self, case_id: UUID, on: date, business_support: Recipient
-    ) -> list[tuple[str, Recipient]]:
+    def keyed(self, case_id: UUID, on: date) -> list[tuple[str, Recipient]]:
         """The list, each recipient with the stable key their copy of a plan is recorded under:
         `family:<place on the referral>`, `practitioner:<id>`, or their kind."""
         with self.datastore.transaction(commit=False) as cursor:
@@ -269,13 +267,15 @@ class DistributionList(ReadModel):
             *family,
             *((_key(r), r) for r in key_workers),
             *((_key(r), r) for r in tac if r.practitioner_id not in on_list),
-            (_key(business_support), business_support),
+            ("business_support", self._business_support()),
         ]
 
-
-def business_support_at(address: str | None) -> Recipient:
-    """Business support, on every distribution list."""
-    return Recipient("business_support", "Business support", "business support", "email", address)
+    def _business_support(self) -> Recipient:
+        """Business support, on every distribution list."""
+        address = self.rules.business_support_email
+        return Recipient(
+            "business_support", "Business support", "business support", "email", address
+        )
 
 
 def _key(recipient: Recipient) -> str:

@@ -18,6 +18,7 @@ from domain.personal import ERASED
 from domain.stamp import event_id
 from projections import history
 from projections.read_model import Handler, ReadModel
+from services.rules import DEFAULT_RULES, ServiceRules
 
 
 class KeyWorkingFacts:
@@ -299,9 +300,11 @@ class KeyWorking(ReadModel):
         }
     )
 
-    def __init__(self, datastore: PostgresDatastore, generation: int = 1) -> None:
+    def __init__(
+        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
+    ) -> None:
         self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
-        super().__init__(datastore, generation)
+        super().__init__(datastore, generation, rules)
 
     def handles(self) -> dict[str, Handler]:
         return self.key_working.handles()

@@ -18,10 +18,10 @@ from psycopg.types.json import Jsonb
 
 from domain.age_bands import age_band
 from domain.stamp import event_id
-from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections import history
 from projections.key_working import KeyWorkingFacts
 from projections.read_model import Handler, ReadModel
+from services.rules import DEFAULT_RULES, ServiceRules
 
 HISTORY = "recorded_from timestamptz NOT NULL, recorded_until timestamptz"
 
@@ -92,15 +92,10 @@ class Metrics(ReadModel):
     )
 
     def __init__(
-        self,
-        datastore: PostgresDatastore,
-        generation: int = 1,
-        supervision_every_days: int = SUPERVISION_EVERY_DAYS,
+        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
     ) -> None:
         self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
-        # The figures judge supervision by the interval the service is configured with.
-        self.supervision_every_days = supervision_every_days
-        super().__init__(datastore, generation)
+        super().__init__(datastore, generation, rules)
 
     def handles(self) -> dict[str, Handler]:
         return self.key_working.handles() | {

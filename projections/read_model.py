@@ -16,6 +16,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
+from services.rules import DEFAULT_RULES, ServiceRules
+
 Handler = Callable[[Cursor[DictRow], Any], None]
 
 
@@ -36,8 +38,11 @@ class ReadModel(PostgresTrackingRecorder):
     # handles, every one (tests/integration/test_read_model_events.py).
     ignores: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, datastore: PostgresDatastore, generation: int = 1) -> None:
+    def __init__(
+        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
+    ) -> None:
         self.generation = generation
+        self.rules = rules  # what the service is configured with, where a read model needs it
         self.prefix = f"{self.name}_g{generation}_"
         super().__init__(datastore, tracking_table_name=f"{self.prefix}tracking")
         self.sql_create_statements.extend(self.sql(statement) for statement in self.tables)
@@ -114,13 +119,3 @@ class ReadModel(PostgresTrackingRecorder):
                 return False
             time.sleep(0.02)
         return True
-
-
-# Makes a read model of a kind at a generation, with the settings that kind takes.
-Build = Callable[[type[ReadModel], PostgresDatastore, int], ReadModel]
-
-
-def with_defaults(
-    kind: type[ReadModel], datastore: PostgresDatastore, generation: int
-) -> ReadModel:
-    return kind(datastore, generation)

@@ -13,8 +13,9 @@ from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresDatastore
 
 from projections.generations import ensure_generation, live_generation, switch
-from projections.read_model import Build, ReadModel, with_defaults
+from projections.read_model import ReadModel
 from projections.runner import catch_up
+from services.rules import DEFAULT_RULES, ServiceRules
 
 REBUILD_BATCH_SIZE = 5000
 Progress = Callable[[int], None]
@@ -25,13 +26,13 @@ def rebuild(
     datastore: PostgresDatastore,
     kind: type[ReadModel],
     progress: Progress = lambda position: None,
-    build: Build = with_defaults,
+    rules: ServiceRules = DEFAULT_RULES,
 ) -> ReadModel:
     ensure_generation(datastore, kind.name)
     live = live_generation(datastore, kind.name)
     for old in range(1, live):
-        build(kind, datastore, old).drop_tables()
-    fresh = build(kind, datastore, live + 1)
+        kind(datastore, old, rules).drop_tables()
+    fresh = kind(datastore, live + 1, rules)
     fresh.drop_tables()  # what a rebuild that died half-way left behind
     fresh.create_table()
     head = app.recorder.max_notification_id() or 0

@@ -4,14 +4,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.postgres import PostgresDatastore
 
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
 from projections.metrics import Metrics
-from projections.read_model import Build, ReadModel
+from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, Views
+from services.rules import ServiceRules
 from store.database import Database
 
 READ_MODELS: tuple[type[ReadModel], ...] = (
@@ -23,21 +23,10 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
 )
 
 
-def configured(supervision_every_days: int) -> Build:
-    """Makes each read model with the service's settings for it."""
-
-    def build(kind: type[ReadModel], datastore: PostgresDatastore, generation: int) -> ReadModel:
-        if issubclass(kind, Metrics):
-            return kind(datastore, generation, supervision_every_days)
-        return kind(datastore, generation)
-
-    return build
-
-
 def projection_runner(
-    apps: Mapping[str, Application[Any]], database: Database, supervision_every_days: int
+    apps: Mapping[str, Application[Any]], database: Database, rules: ServiceRules
 ) -> ProjectionRunner:
-    return ProjectionRunner(apps, database, READ_MODELS, configured(supervision_every_days))
+    return ProjectionRunner(apps, database, READ_MODELS, rules)
 
 
 def read_model_named(name: str) -> type[ReadModel]:

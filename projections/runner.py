@@ -16,7 +16,8 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from projections.generations import ensure_generation, live_generation
-from projections.read_model import Build, ReadModel, with_defaults
+from projections.read_model import ReadModel
+from services.rules import DEFAULT_RULES, ServiceRules
 from store.database import Database
 from store.following import follow
 
@@ -53,11 +54,11 @@ class ProjectionRunner:
         apps: Mapping[str, Application[Any]],
         database: Database,
         read_model_types: Sequence[type[ReadModel]],
-        build: Build = with_defaults,
+        rules: ServiceRules = DEFAULT_RULES,
     ) -> None:
         self.apps = dict(apps)
         self.database = database
-        self.build = build
+        self.rules = rules
         # Read models share the pool of the store they follow most: the cases'.
         self.datastore = self.apps["keywork"].recorder.datastore  # type: ignore[attr-defined]
         self.read_models: dict[type[ReadModel], ReadModel] = {
@@ -100,7 +101,7 @@ class ProjectionRunner:
 
     def _live(self, kind: type[ReadModel]) -> ReadModel:
         ensure_generation(self.datastore, kind.name)
-        read_model = self.build(kind, self.datastore, live_generation(self.datastore, kind.name))
+        read_model = kind(self.datastore, live_generation(self.datastore, kind.name), self.rules)
         read_model.create_table()
         return read_model
 

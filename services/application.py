@@ -18,7 +18,7 @@ from domain.stamp import Stamp, event_id
 from services.areas import Areas
 from services.clock import Clock, utc_now
 from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
-from services.rules import ServiceRules
+from services.rules import DEFAULT_RULES, ServiceRules
 from store import transcodings
 from store.data_keys import DataKeys
 from store.erasure_list import ErasureList
@@ -28,7 +28,6 @@ from store.sealing import SealedAsText, SealingMapper
 
 A = TypeVar("A", bound=KeyworkAggregate)
 ATTEMPTS_WITHOUT_IF_MATCH = 3
-DEFAULT_RULES = ServiceRules()
 
 
 class KeyworkApplication(Application[UUID]):

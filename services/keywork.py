@@ -1,10 +1,8 @@
-"""The keywork application, and the one place where it is wired to its database."""
+"""The keywork application: every use case of the service, one method each."""
 
 from uuid import UUID
 
 from domain.case import Case
-from services.access import AccessLog
-from services.areas import Areas
 from services.case_access import CaseAccess, case_access, workers_ever
 from services.commands import NotFound
 from services.directory import DirectoryCommands
@@ -13,10 +11,6 @@ from services.feedback import FeedbackCommands
 from services.key_working import KeyWorkingCommands
 from services.plans import PlanCommands
 from services.reviews import ReviewCommands
-from services.settings import Settings
-from store.data_keys import DataKeys
-from store.database import Database
-from store.erasure_list import ErasureList
 
 
 class Keywork(
@@ -51,19 +45,3 @@ class Keywork(
         workers = workers_ever(case) if with_teams else set()
         teams = {worker: self.practitioner(worker).team_id for worker in workers}
         return case_access(case, self.clock().date(), teams)
-
-
-def open_keywork(settings: Settings, database: Database) -> Keywork:
-    env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
-    keys = DataKeys(settings.master_key_bytes, settings.key_cache_seconds)
-    return Keywork(
-        env,
-        Areas.load(settings.areas_file),
-        keys,
-        rules=settings.service_rules,
-        erasure_list=ErasureList(settings.erasure_list_path),
-    )
-
-
-def open_access_log(settings: Settings, database: Database) -> AccessLog:
-    return AccessLog(database.eventsourcing_env(settings.postgres_pool_size))

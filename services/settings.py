@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.closure import REOPEN_WINDOW_DAYS
 from domain.outcomes import DEFAULT_AREAS, OutcomeMeasure
 from domain.supervision import SUPERVISION_EVERY_DAYS
-from services.rules import ServiceRules
+from services.rules import BUSINESS_SUPPORT_EMAIL, ServiceRules
 
 
 class Settings(BaseSettings):
@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # The sign-in page offers demo users (a coordinator, business support, a commissioner).
     demo: bool = False
     # Business support is on every distribution list.
-    business_support_email: str = "business-support@keywork.invalid"
+    business_support_email: str = BUSINESS_SUPPORT_EMAIL
 
     @field_validator("outcome_scale")
     @classmethod
@@ -90,7 +90,10 @@ class Settings(BaseSettings):
     @property
     def service_rules(self) -> ServiceRules:
         return ServiceRules(
-            self.reopen_window_days, self.outcome_measure, self.supervision_every_days
+            self.reopen_window_days,
+            self.outcome_measure,
+            self.supervision_every_days,
+            self.business_support_email,
         )
 
     @property

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 import eventsourcing.persistence
 import psycopg
 import psycopg_pool
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-from services.settings import Settings
+from psycopg.conninfo import make_conninfo
 
 CONNECT_TIMEOUT_SECONDS = 2
 SCHEMA_LOCK = 0x6B6579776F726B  # "keywork": the advisory lock taken while creating tables
-SUPPORTED_URL_PARTS = {"host", "port", "user", "password", "dbname"}
 
 
 @dataclass(frozen=True)
@@ -23,33 +20,6 @@ class Database:
     user: str
     password: str
     dbname: str
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "Database":
-        if settings.database_url is not None:
-            parts = conninfo_to_dict(settings.database_url.get_secret_value())
-            unsupported = set(parts) - SUPPORTED_URL_PARTS
-            if unsupported:
-                # eventsourcing connects by these parts only; anything else would be dropped.
-                raise ValueError(
-                    f"KEYWORK_DATABASE_URL: {', '.join(sorted(unsupported))} not supported here; "
-                    "set libpq's environment variables instead (e.g. PGSSLMODE=require)"
-                )
-            return cls(
-                host=str(parts.get("host", "127.0.0.1")),
-                port=int(parts.get("port", 5432) or 5432),
-                user=str(parts.get("user", "postgres")),
-                password=str(parts.get("password", "")),
-                dbname=str(parts.get("dbname", "postgres")),
-            )
-        assert settings.postgres_host is not None
-        return cls(
-            host=settings.postgres_host,
-            port=settings.postgres_port,
-            user=settings.postgres_user,
-            password=settings.postgres_password.get_secret_value(),
-            dbname=settings.postgres_dbname,
-        )
 
     @property
     def conninfo(self) -> str:

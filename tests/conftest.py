@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from pydantic import SecretStr
 
+from api.bootstrap import configured_database
 from services.settings import Settings
 from store.database import Database
 from store.embedded_postgres import EmbeddedPostgres
@@ -26,7 +27,7 @@ MAX_CONNECTIONS = 300
 def database() -> Iterator[Database]:
     url = os.environ.get("KEYWORK_TEST_DATABASE_URL")
     if url:
-        yield Database.from_settings(Settings(database_url=SecretStr(url)))
+        yield configured_database(Settings(database_url=SecretStr(url)))
         return
     folder = Path(tempfile.mkdtemp(prefix="keywork-test-"))
     folder.chmod(0o755)  # the server runs as its own user when we are root

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime, BaseModel
 
 from api.dependencies import Runner, Service
@@ -27,7 +27,7 @@ from projections.caseloads import (
     team_workforce,
     who_is_key_worker,
 )
-from projections.distribution_list import DistributionList, Recipient, business_support_at
+from projections.distribution_list import DistributionList, Recipient
 from projections.key_working import KeyWorking
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, TrailEntry, Views, trail
@@ -126,19 +126,14 @@ def key_worker(case_id: UUID, at: At) -> KeyWorkersOut:
 )
 def distribution_list(
     case_id: UUID,
-    request: Request,
     keywork: Service,
     runner: Runner,
     min_position: MinPosition = None,
 ) -> DistributionListOut:
     model = runner.get(DistributionList)
     caught_up(runner, model, min_position)
-    recipients = model.of(case_id, keywork.clock().date(), business_support(request))
+    recipients = model.of(case_id, keywork.clock().date())
     return DistributionListOut(case_id=case_id, recipients=recipients)
-
-
-def business_support(request: Request) -> Recipient:
-    return business_support_at(request.app.state.settings.business_support_email)
 
 
 @router.get(

@@ -26,7 +26,6 @@ from api.policy import require_case
 from api.problems import problem_of
 from api.reads import read_of, record_read
 from api.routers.case_reads import timeline_entries
-from api.routers.read_models import business_support
 from api.schemas.cases import ContactIn, OutcomesIn, ReviewIn
 from api.web.session import (
     PAGES,
@@ -202,7 +201,7 @@ def case_page_response(
     day = as_at or today
     events = list(reversed(timeline_entries(on.case_id, on.keywork.timeline(on.case_id))))
     case = on.keywork.case(on.case_id)
-    recipients = on.runner.get(DistributionList).of(on.case_id, today, business_support(on.request))
+    recipients = on.runner.get(DistributionList).of(on.case_id, today)
     return render(
         on.request,
         "case.html",

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from api.bootstrap import open_keywork
 from consumers.relay import Relay
 from domain.stamp import event_id
-from services.areas import Areas
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
@@ -16,7 +16,7 @@ from tests.broker import running_broker
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, contact
 from tests.integration.test_relay import as_cloud_event, published
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 DOWN_SECONDS = 3
 CATCH_UP_TIMEOUT_SECONDS = 90
@@ -29,7 +29,7 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
+    app = open_keywork(settings_with(postgres_pool_size=4), own_database)
     yield app
     app.close()
 

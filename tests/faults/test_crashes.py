@@ -31,13 +31,10 @@ import psycopg
 import pytest
 
 from api.auth import Principal, issue_token
+from api.bootstrap import open_access_log, open_keywork
 from domain.stamp import event_id
-from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, projection_runner
-from services.access import AccessLog
-from services.areas import Areas
-from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.broker import running_broker
@@ -45,7 +42,8 @@ from tests.conftest import fresh_database
 from tests.e2e.bodies import MEETS_NORFOLK, referral
 from tests.integration.test_read_models import rows
 from tests.integration.test_relay import as_cloud_event, published
-from tests.keys import master_key_setting, new_data_keys
+from tests.keys import master_key_setting
+from tests.settings import settings_with
 from tests.smtp import Inbox, smtp_server
 
 KILLS = int(os.environ.get("KEYWORK_FAULTS_KILLS", "20"))
@@ -224,13 +222,11 @@ def test_killed_consumers_lose_and_double_nothing(world: World) -> None:
         client.join(timeout=60)
     wait_for_everything(world)
 
-    keywork = Keywork(
-        world.database.eventsourcing_env(pool_size=2), Areas.load(None), new_data_keys()
-    )
-    access = AccessLog(world.database.eventsourcing_env(pool_size=1))
+    keywork = open_keywork(settings_with(postgres_pool_size=2), world.database)
+    access = open_access_log(settings_with(postgres_pool_size=1), world.database)
     try:
         apps: dict[str, Any] = {"keywork": keywork, "access": access}
-        runner = projection_runner(apps, world.database, SUPERVISION_EVERY_DAYS)
+        runner = projection_runner(apps, world.database, keywork.rules)
         for kind in READ_MODELS:
             live = runner.get(kind)
             rebuilt = rebuild(apps[kind.follows], keywork.store.datastore, kind)

@@ -4,20 +4,20 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import open_keywork
 from domain.case import Child, FamilyMember, Referrer
 from domain.eligibility import EligibilityFacts
-from services.areas import Areas
 from services.commands import Command, Outcome
 from services.keywork import Keywork
 from store.database import Database
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 MEETS_NORFOLK = EligibilityFacts(True, True, 3, 2)
 
 
 @pytest.fixture(scope="session")
 def keywork(database: Database) -> Iterator[Keywork]:
-    app = Keywork(database.eventsourcing_env(pool_size=8), Areas.load(None), new_data_keys())
+    app = open_keywork(settings_with(postgres_pool_size=8), database)
     yield app
     app.close()
 

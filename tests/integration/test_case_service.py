@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from api.bootstrap import open_keywork
 from domain.case import Case, Child, Referrer
 from domain.contacts import ContactKind
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
-from services.areas import Areas
 from services.commands import IdempotencyKeyReused, NotFound, VersionConflict
 from services.keywork import Keywork
 from store.database import Database
@@ -27,7 +27,7 @@ from tests.integration.conftest import (
     refer,
     sign_agreement,
 )
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 
 def test_a_case_reads_back_the_same_from_a_new_application(
@@ -36,7 +36,7 @@ def test_a_case_reads_back_the_same_from_a_new_application(
     case_id = active_case(keywork)
     sign_agreement(keywork, case_id)
     original = keywork.case(case_id)
-    fresh = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(None), new_data_keys())
+    fresh = open_keywork(settings_with(postgres_pool_size=1), database)
     try:
         reloaded = fresh.case(case_id)
     finally:
@@ -64,7 +64,7 @@ def test_an_area_file_sets_the_rule_set_used_for_its_cases(
         ' "max_age_in_complex_needs_school": 25, "requires_gp_in_area": false,'
         ' "requires_complex_health_needs": true, "min_specialists": 2, "min_agencies": 1}}'
     )
-    app = Keywork(database.eventsourcing_env(pool_size=1), Areas.load(rules), new_data_keys())
+    app = open_keywork(settings_with(postgres_pool_size=1, areas_file=rules), database)
     try:
         case_id = refer(app)
         app.decide_eligibility(as_(), case_id, EligibilityFacts(False, True, 2, 1))

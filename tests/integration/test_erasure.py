@@ -11,6 +11,8 @@ import psycopg
 import pytest
 from cryptography.exceptions import InvalidTag
 
+from api import bootstrap
+from api.bootstrap import open_access_log
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.errors import NotAllowedNow
@@ -20,16 +22,13 @@ from projections.rebuild import rebuild
 from projections.registry import READ_MODELS
 from projections.runner import ProjectionRunner
 from projections.trail import Actions
-from services.access import AccessLog
-from services.areas import Areas
 from services.erasure import ERASURE_LIST_ACTOR
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import binaries
-from store.erasure_list import ErasureList
 from tests.conftest import fresh_database
 from tests.integration.conftest import activate, as_
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 # Personal data distinctive enough to find in any byte of the store.
 GIVEN, FAMILY, NHS = "Wilhelmina", "Oxenbridge", "9434765919"
@@ -45,8 +44,9 @@ def own_database(database: Database) -> Database:
 
 
 def open_keywork(database: Database, erasure_list: Path) -> Keywork:
-    env = database.eventsourcing_env(pool_size=4)
-    return Keywork(env, Areas.load(None), new_data_keys(), erasure_list=ErasureList(erasure_list))
+    return bootstrap.open_keywork(
+        settings_with(postgres_pool_size=4, erasure_list=erasure_list), database
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def keywork(own_database: Database, erasure_list: Path) -> Iterator[Keywork]:
 
 @pytest.fixture(scope="module")
 def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunner]:
-    access = AccessLog(own_database.eventsourcing_env(pool_size=2))
+    access = open_access_log(settings_with(postgres_pool_size=2), own_database)
     running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, READ_MODELS)
     running.start()
     yield running

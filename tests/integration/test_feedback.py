@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from pypdf import PdfReader
 
+from api.bootstrap import open_access_log, open_keywork
 from api.metrics_report import report
 from consumers.feedback_rounds import RoundRules
 from consumers.letters import PrintQueue
@@ -27,15 +28,13 @@ from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
 from projections.trail import Actions
-from services.access import AccessLog
-from services.areas import Areas
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import activate, as_
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 from tests.smtp import Inbox, smtp_server
 
 TOKENS = FeedbackTokens("f" * 48)
@@ -51,14 +50,14 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
+    app = open_keywork(settings_with(postgres_pool_size=4), own_database)
     yield app
     app.close()
 
 
 @pytest.fixture(scope="module")
 def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunner]:
-    access = AccessLog(own_database.eventsourcing_env(pool_size=1))
+    access = open_access_log(settings_with(postgres_pool_size=1), own_database)
     models = (Metrics, Actions)
     running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, models)
     running.start()
@@ -77,7 +76,7 @@ def notifier(keywork: Keywork, own_database: Database) -> Iterator[tuple[Notifie
         own_database,
         SmtpMailer("127.0.0.1", port),
         letters,
-        Mailboxes("keywork@test", "coordinators@test", "managers@test", "support@test"),
+        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
         rules,
     )
     with smtp_server(port) as (_, inbox):

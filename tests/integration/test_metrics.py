@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import open_access_log, open_keywork
 from api.metrics_report import report
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
@@ -22,15 +23,12 @@ from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
 from projections.suppression import SMALL, Figure
-from services.access import AccessLog
-from services.areas import Areas
 from services.commands import Command, Outcome
 from services.keywork import Keywork
-from services.rules import ServiceRules
 from store.database import Database
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 Q2 = period("2026-Q2")
 PARENT = "Alex Parent"
@@ -47,19 +45,14 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(
-        own_database.eventsourcing_env(pool_size=4),
-        Areas.load(None),
-        new_data_keys(),
-        rules=ServiceRules(reopen_window_days=30),
-    )
+    app = open_keywork(settings_with(postgres_pool_size=4, reopen_window_days=30), own_database)
     yield app
     app.close()
 
 
 @pytest.fixture(scope="module")
 def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunner]:
-    access = AccessLog(own_database.eventsourcing_env(pool_size=1))
+    access = open_access_log(settings_with(postgres_pool_size=1), own_database)
     running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, (Metrics,))
     running.start()
     yield running

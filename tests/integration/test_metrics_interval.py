@@ -2,10 +2,12 @@
 caseloads do (KEYWORK_SUPERVISION_EVERY_DAYS), not by a constant of their own."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 import pytest
 
+from api.bootstrap import open_access_log, open_keywork
 from api.metrics_report import report
 from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections.metrics import Metrics
@@ -14,12 +16,11 @@ from projections.runner import catch_up_fully
 from projections.service_metrics import period
 from projections.suppression import Figure
 from services.access import AccessLog
-from services.areas import Areas
 from services.keywork import Keywork
 from store.database import Database
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner, refer
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 START = date(2023, 10, 2)
 
@@ -31,10 +32,8 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def apps(own_database: Database) -> Iterator[tuple[Keywork, AccessLog]]:
-    keywork = Keywork(
-        own_database.eventsourcing_env(pool_size=2), Areas.load(None), new_data_keys()
-    )
-    access = AccessLog(own_database.eventsourcing_env(pool_size=1))
+    keywork = open_keywork(settings_with(postgres_pool_size=2), own_database)
+    access = open_access_log(settings_with(postgres_pool_size=1), own_database)
     yield keywork, access
     access.close()
     keywork.close()
@@ -44,7 +43,8 @@ def supervision_figure(
     apps: tuple[Keywork, AccessLog], database: Database, every_days: int
 ) -> Figure:
     keywork, access = apps
-    runner = projection_runner({"keywork": keywork, "access": access}, database, every_days)
+    rules = replace(keywork.rules, supervision_every_days=every_days)
+    runner = projection_runner({"keywork": keywork, "access": access}, database, rules)
     model = runner.get(Metrics)
     catch_up_fully(keywork, model)
     found = report(model, period("2023-Q4"), datetime.now(UTC)).figures

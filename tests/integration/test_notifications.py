@@ -9,21 +9,21 @@ from uuid import UUID
 import pytest
 from pypdf import PdfReader
 
+from api.bootstrap import open_keywork
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
 from consumers.notifications import Notifier
 from consumers.recipients import Mailboxes
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
-from projections.distribution_list import DistributionList, business_support_at
+from projections.distribution_list import DistributionList
 from projections.runner import ProjectionRunner
-from services.areas import Areas
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 from tests.smtp import smtp_server
 
 COORDINATORS = "coordinators@keywork.test"
@@ -39,13 +39,14 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
+    settings = settings_with(postgres_pool_size=4, business_support_email=BUSINESS_SUPPORT)
+    app = open_keywork(settings, own_database)
     yield app
     app.close()
 
 
 def distribution_lists(keywork: Keywork, database: Database) -> ProjectionRunner:
-    return ProjectionRunner({"keywork": keywork}, database, (DistributionList,))
+    return ProjectionRunner({"keywork": keywork}, database, (DistributionList,), keywork.rules)
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +65,7 @@ def mail_port() -> int:
 
 def notifier(keywork: Keywork, database: Database, port: int) -> Notifier:
     letters = PrintQueue(keywork.store.datastore, LETTERS)
-    mailboxes = Mailboxes("keywork@test", COORDINATORS, MANAGERS, BUSINESS_SUPPORT)
+    mailboxes = Mailboxes("keywork@test", COORDINATORS, MANAGERS)
     return Notifier(keywork, database, SmtpMailer("127.0.0.1", port), letters, mailboxes)
 
 
@@ -294,12 +295,12 @@ def draft(keywork: Keywork, case_id: UUID) -> None:
 
 
 def sign(keywork: Keywork, case_id: UUID, version: int) -> None:
-    keywork.update_case(
+    keywork.sign_plan(
         as_(),
         case_id,
-        lambda case, stamp: case.sign_plan(
-            stamp, plan_version=version, signed_by="Alex Parent", signed_on=stamp.occurred_at.date()
-        ),
+        plan_version=version,
+        signed_by="Alex Parent",
+        signed_on=keywork.clock().date(),
     )
 
 
@@ -308,7 +309,7 @@ def on_the_list(runner: ProjectionRunner, keywork: Keywork, case_id: UUID) -> di
     model = runner.get(DistributionList)
     assert model.wait_for(keywork.recorder.max_notification_id() or 0, timeout=30)
     today = keywork.clock().date()
-    listed = model.keyed(case_id, today, business_support_at(BUSINESS_SUPPORT))
+    listed = model.keyed(case_id, today)
     return {key: (recipient.channel, recipient.address) for key, recipient in listed}
 
 
@@ -335,13 +336,7 @@ def test_a_signed_plan_goes_to_exactly_the_distribution_list_as_the_team_changes
         lists = {1: on_the_list(runner, keywork, case_id)}
         joining = registered(keywork, "Kit Speech", "kit@nhs.test")
         join_tac(keywork, case_id, joining)
-        keywork.update_case(
-            as_(),
-            case_id,
-            lambda case, stamp: case.remove_tac_member(
-                stamp, practitioner_id=leaving, reason="Discharged"
-            ),
-        )
+        keywork.remove_tac_member(as_(), case_id, practitioner_id=leaving, reason="Discharged")
         draft(keywork, case_id)
         sign(keywork, case_id, 2)
         all_caught_up(notify, keywork)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from api.bootstrap import open_keywork
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
 from consumers.notifications import Notifier
@@ -14,13 +15,12 @@ from consumers.recipients import Mailboxes
 from projections.generations import ensure_generation, live_generation
 from projections.key_working import KeyWorking
 from projections.runner import catch_up
-from services.areas import Areas
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, contact, practitioner, sign_agreement
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 from tests.smtp import smtp_server
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -46,9 +46,7 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture
 def keywork(own_database: Database, clock: Clock) -> Iterator[Keywork]:
-    app = Keywork(
-        own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys(), clock=clock
-    )
+    app = open_keywork(settings_with(postgres_pool_size=4), own_database, clock)
     yield app
     app.close()
 
@@ -106,7 +104,7 @@ def test_the_key_worker_then_the_managers_are_told(
         own_database,
         SmtpMailer("127.0.0.1", port),
         PrintQueue(keywork.store.datastore, tmp_path),
-        Mailboxes("keywork@test", "coordinators@test", "managers@test", "support@test"),
+        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
     )
     with smtp_server(port) as (_, inbox):
         for day in (8, 20):

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from api.bootstrap import open_access_log, open_keywork
 from projections.caseloads import caseload
 from projections.distribution_list import DistributionList
 from projections.generations import live_generation
@@ -22,7 +23,6 @@ from projections.registry import READ_MODELS
 from projections.runner import ProjectionRunner, catch_up
 from projections.trail import Actions
 from services.access import AccessLog
-from services.areas import Areas
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
@@ -36,7 +36,8 @@ from tests.integration.conftest import (
     sign_agreement,
 )
 from tests.integration.test_case_service import run_together
-from tests.keys import master_key_setting, new_data_keys
+from tests.keys import master_key_setting
+from tests.settings import settings_with
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +47,14 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=8), Areas.load(None), new_data_keys())
+    app = open_keywork(settings_with(postgres_pool_size=8), own_database)
     yield app
     app.close()
 
 
 @pytest.fixture(scope="module")
 def access(own_database: Database) -> Iterator[AccessLog]:
-    app = AccessLog(own_database.eventsourcing_env(pool_size=2))
+    app = open_access_log(settings_with(postgres_pool_size=2), own_database)
     yield app
     app.close()
 

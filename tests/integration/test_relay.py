@@ -11,15 +11,15 @@ import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 from kafka import KafkaConsumer, TopicPartition
 
+from api.bootstrap import open_keywork
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC
 from consumers.relay import Relay
-from services.areas import Areas
 from services.keywork import Keywork
 from store.database import Database
 from tests.broker import running_broker
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, as_, contact, practitioner, sign_agreement
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 TOPICS = (CASE_TOPIC, DIRECTORY_TOPIC)
 PERSONAL = (
@@ -48,7 +48,7 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = Keywork(own_database.eventsourcing_env(pool_size=4), Areas.load(None), new_data_keys())
+    app = open_keywork(settings_with(postgres_pool_size=4), own_database)
     yield app
     app.close()
 

@@ -1,6 +1,7 @@
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from api.bootstrap import configured_database
 from services.settings import Settings
 from store.database import Database
 
@@ -9,7 +10,7 @@ def test_a_database_url_gives_every_part() -> None:
     settings = Settings(
         database_url=SecretStr("postgresql://keywork:s3cret@db.internal:6543/cases")
     )
-    assert Database.from_settings(settings) == Database(
+    assert configured_database(settings) == Database(
         "db.internal", 6543, "keywork", "s3cret", "cases"
     )
 
@@ -17,7 +18,7 @@ def test_a_database_url_gives_every_part() -> None:
 def test_a_database_url_with_options_we_would_drop_is_refused() -> None:
     settings = Settings(database_url=SecretStr("postgresql://u@h/db?sslmode=require"))
     with pytest.raises(ValueError, match="sslmode"):
-        Database.from_settings(settings)
+        configured_database(settings)
 
 
 def test_without_a_url_or_host_the_embedded_server_is_used(

@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from api.bootstrap import open_keywork
 from demo.synthetic import CHUNK, Scale, seed
-from services.areas import Areas
 from services.keywork import Keywork
 from store.database import Database
 from tests.conftest import fresh_database
-from tests.keys import new_data_keys
+from tests.settings import settings_with
 
 TINY = Scale("tiny", children=250, agencies=5, practitioners=40, key_workers=10)
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 def store(database: Database, name: str) -> Keywork:
     own = fresh_database(database, name)
-    return Keywork(own.eventsourcing_env(pool_size=2), Areas.load(None), new_data_keys())
+    return open_keywork(settings_with(postgres_pool_size=2), own)
 
 
 def event_types(keywork: Keywork) -> Counter[str]:

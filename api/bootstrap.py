@@ -1,0 +1,179 @@
+"""The one place the service is put together, from one Settings: the store, the applications,
+the read models and the consumers.
+
+`keywork run` and every other command, the tests and the benchmarks build through here, and each
+part gets what it needs from the settings when it is made, never afterwards.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from psycopg.conninfo import conninfo_to_dict
+
+from api.app import create_app
+from consumers.feedback_rounds import RoundRules
+from consumers.letters import PrintQueue
+from consumers.mail import MaildirMailer, Mailer, SmtpMailer
+from consumers.notifications import Notifier
+from consumers.overdue import OverdueContacts
+from consumers.recipients import Mailboxes
+from consumers.relay import Relay
+from projections.key_working import KeyWorking
+from projections.registry import projection_runner
+from projections.runner import ProjectionRunner
+from services.access import AccessLog
+from services.areas import Areas
+from services.clock import Clock, utc_now
+from services.feedback import FeedbackTokens
+from services.keywork import Keywork
+from services.settings import Settings
+from store.data_keys import DataKeys
+from store.database import Database
+from store.embedded_postgres import EmbeddedPostgres
+from store.erasure_list import ErasureList
+
+SUPPORTED_URL_PARTS = {"host", "port", "user", "password", "dbname"}
+
+
+def configured_database(settings: Settings) -> Database:
+    """The server the settings name: KEYWORK_DATABASE_URL, or the POSTGRES_* variables."""
+    if settings.database_url is not None:
+        parts = conninfo_to_dict(settings.database_url.get_secret_value())
+        unsupported = set(parts) - SUPPORTED_URL_PARTS
+        if unsupported:
+            # eventsourcing connects by these parts only; anything else would be dropped.
+            raise ValueError(
+                f"KEYWORK_DATABASE_URL: {', '.join(sorted(unsupported))} not supported here; "
+                "set libpq's environment variables instead (e.g. PGSSLMODE=require)"
+            )
+        return Database(
+            host=str(parts.get("host", "127.0.0.1")),
+            port=int(parts.get("port", 5432) or 5432),
+            user=str(parts.get("user", "postgres")),
+            password=str(parts.get("password", "")),
+            dbname=str(parts.get("dbname", "postgres")),
+        )
+    assert settings.postgres_host is not None
+    return Database(
+        host=settings.postgres_host,
+        port=settings.postgres_port,
+        user=settings.postgres_user,
+        password=settings.postgres_password.get_secret_value(),
+        dbname=settings.postgres_dbname,
+    )
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Database]:
+    """The configured server, or an embedded one that lives as long as this context."""
+    if not settings.uses_embedded_postgres:
+        yield configured_database(settings)
+        return
+    embedded = EmbeddedPostgres(settings.data_dir / "postgres")
+    print(f"Starting the embedded PostgreSQL in {embedded.folder} ...", flush=True)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+        print("Stopped the embedded PostgreSQL.", flush=True)
+
+
+def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now) -> Keywork:
+    env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
+    return Keywork(
+        env,
+        Areas.load(settings.areas_file),
+        DataKeys(settings.master_key_bytes, settings.key_cache_seconds),
+        clock,
+        settings.service_rules,
+        ErasureList(settings.erasure_list_path),
+    )
+
+
+def open_access_log(settings: Settings, database: Database) -> AccessLog:
+    return AccessLog(database.eventsourcing_env(settings.postgres_pool_size))
+
+
+def mailer(settings: Settings) -> Mailer:
+    if settings.smtp_host:
+        return SmtpMailer(settings.smtp_host, settings.smtp_port)
+    return MaildirMailer(settings.data_dir / "mail")
+
+
+@dataclass
+class Service:
+    """Everything the service runs, made from one Settings over one database."""
+
+    settings: Settings
+    database: Database
+    keywork: Keywork
+    access: AccessLog
+    read_models: ProjectionRunner
+    letters: PrintQueue
+
+    def app(self) -> FastAPI:
+        return create_app(self.keywork, self.access, self.read_models, self.letters, self.settings)
+
+    def notifier(self, mail: Mailer | None = None) -> Notifier:
+        settings = self.settings
+        mailboxes = Mailboxes(
+            settings.mail_from, settings.coordinators_email, settings.managers_email
+        )
+        rounds = RoundRules(
+            FeedbackTokens(settings.signing_secret),
+            settings.pages_url,
+            settings.feedback_round_size,
+            settings.feedback_round_wait_days,
+        )
+        with self.database.creating_tables():
+            return Notifier(
+                self.keywork,
+                self.database,
+                mail or mailer(settings),
+                self.letters,
+                mailboxes,
+                rounds,
+            )
+
+    def overdue_contacts(self) -> OverdueContacts:
+        key_working = self.read_models.get(KeyWorking)
+        return OverdueContacts(self.keywork, key_working, self.settings.escalate_overdue_after_days)
+
+    def relay(self) -> Relay | None:
+        """The relay to Kafka, if a broker is configured."""
+        servers = self.settings.kafka_bootstrap_servers
+        if not servers:
+            return None
+        with self.database.creating_tables():
+            return Relay(self.keywork, self.database, servers)
+
+
+@contextmanager
+def bootstrap(settings: Settings, clock: Clock = utc_now) -> Iterator[Service]:
+    """The service over its database (started here if it is the embedded one), closed on the
+    way out."""
+    with database(settings) as db, service_on(settings, db, clock) as service:
+        yield service
+
+
+@contextmanager
+def service_on(settings: Settings, db: Database, clock: Clock = utc_now) -> Iterator[Service]:
+    """The service over a database someone else looks after."""
+    with db.creating_tables():
+        keywork = open_keywork(settings, db, clock)
+        access = open_access_log(settings, db)
+        read_models = projection_runner(
+            {keywork.name: keywork, access.name: access}, db, keywork.rules
+        )
+        letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
+    try:
+        # Before anything reads the store: a restored backup must not bring a child back.
+        erased_again = keywork.replay_erasures()
+        if erased_again:
+            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
+        yield Service(settings, db, keywork, access, read_models, letters)
+    finally:
+        access.close()
+        keywork.close()

@@ -1,0 +1,23 @@
+"""Settings for the applications a test opens through the bootstrap: the session's master key
+(shared, as the service's processes share theirs), no aggregate cache, a data folder of its own."""
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from services.settings import Settings
+from tests.keys import KEY_CACHE_SECONDS, master_key_setting
+
+DATA = Path(tempfile.mkdtemp(prefix="keywork-test-data-"))
+
+
+def settings_with(**fields: Any) -> Settings:
+    defaults: dict[str, Any] = {
+        "master_key": SecretStr(master_key_setting()),
+        "key_cache_seconds": KEY_CACHE_SECONDS,
+        "aggregate_cache_size": 0,
+        "data_dir": Path(tempfile.mkdtemp(dir=DATA)),
+    }
+    return Settings(**(defaults | fields))
