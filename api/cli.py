@@ -46,17 +46,28 @@ DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
 
 @contextmanager
 def database(settings: Settings) -> Iterator[Database]:
-    """The configured server, or an embedded one that lives as long as this context."""
+    """The configured server, or the embedded one: started here and stopped on the way out,
+    unless another process started it (then that process stops it)."""
     if not settings.uses_embedded_postgres:
         yield Database.from_settings(settings)
         return
     embedded = EmbeddedPostgres(settings.data_dir / "postgres")
-    print(f"Starting the embedded PostgreSQL in {embedded.folder} ...", flush=True)
+    db = embedded.start()
+    owned = embedded.owns
+    if owned:
+        print(f"The embedded PostgreSQL in {embedded.home} is on port {db.port}.", flush=True)
+    else:
+        print(
+            f"Using the embedded PostgreSQL already running in {embedded.home} (port {db.port}); "
+            "the process that started it stops it.",
+            flush=True,
+        )
     try:
-        yield embedded.start()
+        yield db
     finally:
         embedded.stop()
-        print("Stopped the embedded PostgreSQL.", flush=True)
+        if owned:
+            print("Stopped the embedded PostgreSQL.", flush=True)
 
 
 @contextmanager
