@@ -5,6 +5,7 @@ the read models and the consumers.
 part gets what it needs from the settings when it is made, never afterwards.
 """
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,17 +68,32 @@ def configured_database(settings: Settings) -> Database:
 
 @contextmanager
 def database(settings: Settings) -> Iterator[Database]:
-    """The configured server, or an embedded one that lives as long as this context."""
+    """The configured server, or the embedded one: started here and stopped on the way out,
+    unless another process started it (then that process stops it)."""
     if not settings.uses_embedded_postgres:
         yield configured_database(settings)
         return
     embedded = EmbeddedPostgres(settings.data_dir / "postgres")
-    print(f"Starting the embedded PostgreSQL in {embedded.folder} ...", flush=True)
+    db = embedded.start()
+    owned = embedded.owns
+    if owned:
+        say(f"The embedded PostgreSQL in {embedded.home} is on port {db.port}.")
+    else:
+        say(
+            f"Using the embedded PostgreSQL already running in {embedded.home} (port {db.port}); "
+            "the process that started it stops it."
+        )
     try:
-        yield embedded.start()
+        yield db
     finally:
         embedded.stop()
-        print("Stopped the embedded PostgreSQL.", flush=True)
+        if owned:
+            say("Stopped the embedded PostgreSQL.")
+
+
+def say(message: str) -> None:
+    """What the service tells the person starting it, apart from a command's own output."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now) -> Keywork:
@@ -172,7 +188,7 @@ def service_on(settings: Settings, db: Database, clock: Clock = utc_now) -> Iter
         # Before anything reads the store: a restored backup must not bring a child back.
         erased_again = keywork.replay_erasures()
         if erased_again:
-            print(f"Erased again after a restore: {len(erased_again)} case(s)", flush=True)
+            say(f"Erased again after a restore: {len(erased_again)} case(s)")
         yield Service(settings, db, keywork, access, read_models, letters)
     finally:
         access.close()

@@ -49,6 +49,7 @@ def folder() -> Iterator[Path]:
 def test_with_the_database_down_the_service_answers_503_and_recovers(folder: Path) -> None:
     postgres = EmbeddedPostgres(folder / "postgres")
     database = postgres.start()
+    restarted = EmbeddedPostgres(folder / "postgres", port=database.port)
     port = free_port()
     env = os.environ | {
         "KEYWORK_DATABASE_URL": database.conninfo,
@@ -88,7 +89,7 @@ def test_with_the_database_down_the_service_answers_503_and_recovers(folder: Pat
                 assert response.status_code == 503, response.text
                 assert response.headers["content-type"] == "application/problem+json"
                 assert response.headers["Retry-After"]
-            EmbeddedPostgres(folder / "postgres", port=database.port).start()
+            restarted.start()
             deadline = time.monotonic() + 30
             while http.get(f"/cases/{case_id}", headers=auth).status_code != 200:
                 assert time.monotonic() < deadline, "the service did not recover"
@@ -103,4 +104,5 @@ def test_with_the_database_down_the_service_answers_503_and_recovers(folder: Pat
     finally:
         service.send_signal(signal.SIGTERM)
         service.wait(timeout=30)
-        EmbeddedPostgres(folder / "postgres", port=database.port).stop()
+        restarted.stop()
+        postgres.stop()
