@@ -6,10 +6,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from api.auth import Principal
 from api.command_context import accepted, command_for
 from api.dependencies import Service
-from api.policy import principal
 from api.schemas.cases import (
     ClosureAuditIn,
     ClosureIn,
@@ -40,7 +38,6 @@ CloseCase = Annotated[Command, Depends(command_for("close_case"))]
 AuditClosure = Annotated[Command, Depends(command_for("audit_closure"))]
 ReopenCase = Annotated[Command, Depends(command_for("reopen_case"))]
 Correct = Annotated[Command, Depends(command_for("correct"))]
-Caller = Annotated[Principal, Depends(principal)]
 
 
 @router.post("/referrals", status_code=201, response_model=CaseAccepted)

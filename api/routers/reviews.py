@@ -6,10 +6,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from api.auth import Principal
 from api.command_context import accepted, command_for
 from api.dependencies import Service
-from api.policy import principal
 from api.reads import read_of
 from api.schemas.cases import (
     OutcomeJourneyOut,
@@ -31,7 +29,6 @@ router = APIRouter(tags=["reviews"])
 
 ScheduleReview = Annotated[Command, Depends(command_for("schedule_review"))]
 RecordReview = Annotated[Command, Depends(command_for("record_review"))]
-Caller = Annotated[Principal, Depends(principal)]
 
 
 @router.post("/cases/{case_id}/reviews", status_code=201, response_model=ReviewAccepted)
