@@ -34,8 +34,7 @@ from services.keywork import Keywork
 from store.receipts import Receipt
 
 ACTOR = "keywork-synthetic"
-# Cases per transaction: about 4,000 events. Much larger single inserts stalled the
-# connection (psycopg pipeline) at about 20,000 events.
+# Cases per transaction: about 4,000 events.
 CHUNK = 20
 DIRECTORY_CHUNK = 2_000  # agencies or practitioners per transaction
 SECTORS = ("health", "education", "social_care", "housing", "voluntary")

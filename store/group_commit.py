@@ -19,7 +19,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from store.receipts import Receipt
 
-MAX_EVENTS_PER_BATCH = 2_000  # a single save far larger than this stalled in psycopg's pipeline
+MAX_EVENTS_PER_BATCH = 2_000
 
 
 @dataclass(eq=False)

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
+from psycopg.generators import send
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
@@ -93,6 +94,18 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             split.append(ids[start : start + len(append.events)])
             start += len(append.events)
         return split
+
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        # The library syncs the pipeline next, and psycopg's sync (3.2 and 3.3 at least) then
+        # only waits to read, even when its last flush left part of the insert in libpq's
+        # buffer: the server waits for the rest of the insert, the client for its results, for
+        # ever. So the whole insert is sent first.
+        connection = curs.connection
+        with connection.lock:
+            connection.wait(send(connection.pgconn))
 
     def _fetch_ids_after_insert_events(
         self,
