@@ -132,7 +132,7 @@ class Service:
     def app(self) -> FastAPI:
         return create_app(self.keywork, self.access, self.read_models, self.letters, self.settings)
 
-    def notifier(self, mail: Mailer | None = None) -> Notifier:
+    def notifier(self) -> Notifier:
         settings = self.settings
         mailboxes = Mailboxes(
             settings.mail_from, settings.coordinators_email, settings.managers_email
@@ -147,7 +147,7 @@ class Service:
             return Notifier(
                 self.keywork,
                 self.database,
-                mail or mailer(settings),
+                mailer(settings),
                 self.letters,
                 mailboxes,
                 rounds,
@@ -167,29 +167,23 @@ class Service:
 
 
 @contextmanager
-def bootstrap(settings: Settings, clock: Clock = utc_now) -> Iterator[Service]:
-    """The service over its database (started here if it is the embedded one), closed on the
-    way out."""
-    with database(settings) as db, service_on(settings, db, clock) as service:
-        yield service
-
-
-@contextmanager
-def service_on(settings: Settings, db: Database, clock: Clock = utc_now) -> Iterator[Service]:
-    """The service over a database someone else looks after."""
-    with db.creating_tables():
-        keywork = open_keywork(settings, db, clock)
-        access = open_access_log(settings, db)
-        read_models = projection_runner(
-            {keywork.name: keywork, access.name: access}, db, keywork.rules
-        )
-        letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
-    try:
-        # Before anything reads the store: a restored backup must not bring a child back.
-        erased_again = keywork.replay_erasures()
-        if erased_again:
-            say(f"Erased again after a restore: {len(erased_again)} case(s)")
-        yield Service(settings, db, keywork, access, read_models, letters)
-    finally:
-        access.close()
-        keywork.close()
+def bootstrap(settings: Settings) -> Iterator[Service]:
+    """The service over its database (the embedded one started here unless another process
+    runs it), closed on the way out."""
+    with database(settings) as db:
+        with db.creating_tables():
+            keywork = open_keywork(settings, db)
+            access = open_access_log(settings, db)
+            read_models = projection_runner(
+                {keywork.name: keywork, access.name: access}, db, keywork.rules
+            )
+            letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
+        try:
+            # Before anything reads the store: a restored backup must not bring a child back.
+            erased_again = keywork.replay_erasures()
+            if erased_again:
+                say(f"Erased again after a restore: {len(erased_again)} case(s)")
+            yield Service(settings, db, keywork, access, read_models, letters)
+        finally:
+            access.close()
+            keywork.close()
