@@ -102,9 +102,9 @@ def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now)
         env,
         Areas.load(settings.areas_file),
         DataKeys(settings.master_key_bytes, settings.key_cache_seconds),
-        clock,
         settings.service_rules,
         ErasureList(settings.erasure_list_path),
+        clock,
     )
 
 

@@ -18,7 +18,7 @@ from domain.stamp import Stamp, event_id
 from services.areas import Areas
 from services.clock import Clock, utc_now
 from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
-from services.rules import DEFAULT_RULES, ServiceRules
+from services.rules import ServiceRules
 from store import transcodings
 from store.data_keys import DataKeys
 from store.erasure_list import ErasureList
@@ -38,9 +38,9 @@ class KeyworkApplication(Application[UUID]):
         env: dict[str, str],
         areas: Areas,
         keys: DataKeys,
+        rules: ServiceRules,
+        erasure_list: ErasureList,
         clock: Clock = utc_now,
-        rules: ServiceRules = DEFAULT_RULES,
-        erasure_list: ErasureList | None = None,
     ) -> None:
         self.keys = keys  # before the library builds the mapper, which seals with them
         super().__init__(env)
@@ -48,7 +48,7 @@ class KeyworkApplication(Application[UUID]):
         self.areas = areas
         self.clock = clock
         self.rules = rules
-        self.erasure_list = erasure_list  # None: erasures are not listed (tests)
+        self.erasure_list = erasure_list
 
     @property
     def store(self) -> KeyworkRecorder:

@@ -27,14 +27,11 @@ class ErasureCommands(KeyworkApplication):
             command, Case, case_id, lambda case, stamp: case.erase(stamp, reason=reason)
         )
         self.keys.forget(case_id)
-        if self.erasure_list is not None:
-            self.erasure_list.add(case_id)
+        self.erasure_list.add(case_id)
         return outcome
 
     def replay_erasures(self) -> list[UUID]:
         """Brings the list and the store into line; returns the cases erased again."""
-        if self.erasure_list is None:
-            return []
         listed = self.erasure_list.ids()
         for case_id in self.store.erased_subjects():
             if case_id not in listed:
