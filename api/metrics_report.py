@@ -1,10 +1,9 @@
 """A metrics report: the figures of one period and scope, as JSON or as CSV."""
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from api.spreadsheet import csv_text
 from projections.known_facts import known_facts
 from projections.metrics import Metrics
 from projections.service_metrics import Period, service_metrics
@@ -22,10 +21,7 @@ class Report:
     figures: list[Figure]
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
         figure_columns = list(Figure.__dataclass_fields__)
-        writer.writerow([*CSV_COLUMNS, *figure_columns])
         scope = [
             self.period.label,
             self.period.first.isoformat(),
@@ -34,12 +30,11 @@ class Report:
             self.age_band or "all",
             self.known_at.isoformat(),
         ]
-        for figure in self.figures:
-            values = asdict(figure)
-            writer.writerow(
-                [*scope, *("" if values[c] is None else values[c] for c in figure_columns)]
-            )
-        return out.getvalue()
+        rows = (
+            [*scope, *("" if values[c] is None else values[c] for c in figure_columns)]
+            for values in map(asdict, self.figures)
+        )
+        return csv_text([*CSV_COLUMNS, *figure_columns], rows)
 
 
 def report(

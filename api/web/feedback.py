@@ -1,8 +1,9 @@
 """The family's questionnaire page, opened from the one-time link in their invitation.
 
 No sign-in and no cookie: the token in the link is the only thing that lets them answer, and the
-page is not recorded as a read (there is no reader to record). `Referrer-Policy: no-referrer`
-keeps the token out of any request the page makes; `no-store` keeps it out of caches.
+page is not recorded as a read (there is no reader to record). Like every page it is sent with
+`Referrer-Policy: no-referrer`, which keeps the token out of any request the page makes, and
+`no-store`, which keeps it out of caches (api/web/headers.py).
 """
 
 from collections.abc import Callable
@@ -23,14 +24,11 @@ from services.feedback import FeedbackTokens, Invitation
 from services.keywork import Keywork
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
-PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 def page(request: Request, status: int = 200, **context: object) -> HTMLResponse:
     shown = {"questions": QUESTIONS, "scale": AGREEMENT, "entered": {}, "caller": None}
-    return templates.TemplateResponse(
-        request, "feedback.html", shown | context, status_code=status, headers=PRIVATE
-    )
+    return templates.TemplateResponse(request, "feedback.html", shown | context, status_code=status)
 
 
 def tokens(request: Request) -> FeedbackTokens:

@@ -13,12 +13,14 @@ from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
 from api.web import feedback, oversight, sign_in
+from api.web.headers import PageHeaders
 from api.web.pages import render, router
 from api.web.session import PAGES, SignInNeeded
 from services.settings import Settings
 
 log = logging.getLogger("keywork.pages")
 
+ROUTERS = (router, sign_in.router, oversight.router, feedback.router)
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 
 
@@ -30,10 +32,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static/govuk", StaticFiles(directory=frontend, check_dir=False))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"))
     app.mount("/assets/images", StaticFiles(directory=frontend / "assets/images", check_dir=False))
-    app.include_router(router)
-    app.include_router(sign_in.router)
-    app.include_router(oversight.router)
-    app.include_router(feedback.router)
+    app.add_middleware(PageHeaders)
+    for pages in ROUTERS:
+        app.include_router(pages)
     app.add_exception_handler(SignInNeeded, _sign_in)
     for failure in HANDLERS:
         app.add_exception_handler(failure, _page_or_problem)

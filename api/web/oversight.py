@@ -1,8 +1,6 @@
 """Pages for oversight: a manager's team caseloads and the accountability trail, and the
 commissioners' metrics dashboard. Each mirrors an API read, through the same policy and log."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
@@ -15,6 +13,7 @@ from api.dependencies import Runner, Service
 from api.metrics_report import Report, report
 from api.reads import known_at_time, read_of
 from api.routers.metrics import reporting_period
+from api.spreadsheet import csv_text
 from api.web.pages import AsAt, FormDate, by_urgency, child_names, render
 from api.web.session import PAGES, page_principal
 from projections.caseloads import EVERYTHING_RECORDED, team_caseload, team_workforce
@@ -118,14 +117,12 @@ def trail_page(
 
 @router.get("/trail.csv", dependencies=[Depends(TRAIL_READ)])
 def trail_csv(runner: Runner, chosen: Filter) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["at", "recorded_at", "actor", "subject_id", "action", "reason"])
-    for e in chosen.entries(runner):
-        writer.writerow(
-            [e.at.isoformat(), e.recorded_at.isoformat(), e.actor, e.subject_id, e.action, e.reason]
-        )
-    return csv_download(out.getvalue(), "trail.csv")
+    rows = (
+        [e.at.isoformat(), e.recorded_at.isoformat(), e.actor, e.subject_id, e.action, e.reason]
+        for e in chosen.entries(runner)
+    )
+    header = ["at", "recorded_at", "actor", "subject_id", "action", "reason"]
+    return csv_download(csv_text(header, rows), "trail.csv")
 
 
 def csv_download(text: str, name: str) -> Response:

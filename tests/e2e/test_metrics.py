@@ -53,11 +53,10 @@ def test_a_commissioner_reads_the_months_metrics_as_json_and_csv(
         ],
         env=os.environ | service.env,
         capture_output=True,
-        text=True,
         timeout=60,
         check=True,
     )
-    assert exported.stdout == as_csv.text  # the same figures, the same report
+    assert exported.stdout.decode() == as_csv.text  # the same figures, the same report
 
 
 def test_metrics_refuse_a_bad_period_and_callers_who_may_not_see_them(

@@ -1,0 +1,67 @@
+"""What every page response says to the browser about itself: where its parts may come from
+(nothing inline, nothing from elsewhere, no scripts at all), that no site may frame it, that its
+type is as declared, that it sends no referrer, that it wants no device features, that it is not
+to be cached (it holds personal data), and over https that only https will do."""
+
+from starlette.types import Message, Receive, Scope, Send
+
+from api.middleware import HttpMiddleware
+from api.web.session import PAGES
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    )
+)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+PAGE_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "permissions-policy": PERMISSIONS_POLICY,
+    "cache-control": "no-store",
+}
+HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
+
+
+class PageHeaders(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if path != PAGES and not path.startswith(f"{PAGES}/"):
+            await self.app(scope, receive, send)
+            return
+        wanted = dict(PAGE_HEADERS)
+        if scope["scheme"] == "https":
+            wanted[HSTS[0]] = HSTS[1]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                given = [(name, value) for name, value in message.get("headers", [])]
+                named = {name.decode().lower() for name, _ in given}
+                added = [
+                    (name.encode(), value.encode())
+                    for name, value in wanted.items()
+                    if name not in named  # a page that says otherwise keeps its own
+                ]
+                message = {**message, "headers": [*given, *added]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
