@@ -19,7 +19,7 @@ from psycopg.types.json import Jsonb
 from domain.age_bands import age_band
 from domain.stamp import event_id
 from projections import history
-from projections.key_working import KeyWorkingFacts
+from projections.key_working import KeyWorking, KeyWorkingFacts
 from projections.read_model import Handler, ReadModel
 from services.rules import DEFAULT_RULES, ServiceRules
 
@@ -71,25 +71,21 @@ class Metrics(ReadModel):
         f"month text NOT NULL, answers jsonb NOT NULL, {HISTORY})",
     )
 
-    ignores = frozenset(
+    # The figures count, besides the key working facts, these events that key working ignores.
+    counts = frozenset(
         {
-            "AgencyRegistered",
-            "ConsentGiven",
-            "ConsentOverridden",
-            "ConsentWithdrawn",
-            "ContactOverdue",
-            "EligibilityDecided",
-            "EligibilityOverridden",
-            "PlanDrafted",
-            "PractitionerLeftAgency",
-            "ReviewReportReceived",
-            "TacMemberAdded",
-            "TacMemberChanged",
-            "TacMemberCorrected",
-            "TacMemberRemoved",
-            "TransferAgreed",
+            "Referred",
+            "ClosureAudited",
+            "Reopened",
+            "PlanSigned",
+            "PlanCopySent",
+            "PlanCopyFailed",
+            "OutcomesMeasured",
+            "FeedbackInvited",
+            "FeedbackGiven",
         }
     )
+    ignores = KeyWorking.ignores - counts
 
     def __init__(
         self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
