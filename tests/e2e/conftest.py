@@ -113,6 +113,17 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
         process.wait(timeout=30)
 
 
+def started_service(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`keywork run` on `port` with `env`, all it prints going to `log`."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def wait_until_up(http: httpx.Client, process: subprocess.Popen[bytes], *output: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:

@@ -4,8 +4,6 @@ never a 500, then recovery by itself."""
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,7 +17,7 @@ import pytest
 from api.auth import Principal, issue_token
 from store.embedded_postgres import EmbeddedPostgres, free_port
 from tests.e2e.bodies import referral
-from tests.e2e.conftest import wait_until_up
+from tests.e2e.conftest import started_service, wait_until_up
 
 SECRET = "s" * 40
 LOAD_CLIENTS = 3
@@ -57,13 +55,7 @@ def test_with_the_database_down_the_service_answers_503_and_recovers(folder: Pat
         "KEYWORK_DATA_DIR": str(folder),
     }
     log = folder / "service.log"
-    with log.open("w") as output:
-        service = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    service = started_service(port, env, log)
     token = issue_token(Principal("coordinator-1", "coordinator", area="norfolk"), SECRET, 1)
     auth = {"Authorization": f"Bearer {token}"}
     try:

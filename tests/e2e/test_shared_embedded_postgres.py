@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from store.embedded_postgres import free_port
-from tests.e2e.conftest import wait_until_up
+from tests.e2e.conftest import started_service, wait_until_up
 
 # Each opens the store (and so the embedded PostgreSQL) and closes it again.
 COMMANDS = [
@@ -47,13 +47,7 @@ def test_commands_run_beside_the_service_leave_its_embedded_postgres_running(
     } | {"KEYWORK_DATA_DIR": str(data_dir), "KEYWORK_JWT_SECRET": secrets.token_urlsafe(32)}
     port = free_port()
     log = data_dir / "service.log"
-    with log.open("w") as output:
-        service = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    service = started_service(port, env, log)
     pid_file = data_dir / "postgres" / "pgdata" / "postmaster.pid"
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
