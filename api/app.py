@@ -4,6 +4,7 @@ from fastapi import Depends, FastAPI
 
 from api import logs, problems
 from api.limits import BodySizeLimit, no_nul_in_parameters
+from api.provider_tokens import provider_tokens
 from api.routers import (
     case_reads,
     cases,
@@ -27,6 +28,7 @@ from services.access import AccessLog
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork
 from services.settings import Settings
+from store.sessions import Sessions
 
 DESCRIPTION = """The back office of a key working service for disabled children and young people
 and their families. Every change is an event; see the HTTP contract for conventions."""
@@ -37,6 +39,7 @@ def create_app(
     access: AccessLog,
     runner: ProjectionRunner,
     letters: PrintQueue,
+    sessions: Sessions,
     settings: Settings,
 ) -> FastAPI:
     app = FastAPI(
@@ -50,6 +53,8 @@ def create_app(
     app.state.access = access
     app.state.runner = runner
     app.state.settings = settings
+    app.state.sessions = sessions
+    app.state.provider_tokens = provider_tokens(settings)
     app.state.feedback_tokens = FeedbackTokens(settings.signing_secret)
     problems.install(app)
     app.add_middleware(BodySizeLimit)

@@ -1,23 +1,13 @@
 """Bearer tokens (HS256): who the caller is, and their role, team and area."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Literal, get_args
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
 from services.clock import utc_now
+from services.permissions import ROLES, Role
 
-Role = Literal[
-    "coordinator",
-    "key_worker",
-    "business_support",
-    "manager",
-    "commissioner",
-    "admin",
-    "downstream",
-]
-ROLES: tuple[str, ...] = get_args(Role)
 ALGORITHM = "HS256"
 DEFAULT_AREA = "norfolk"
 
@@ -65,3 +55,9 @@ def read_token(token: str, secret: str) -> Principal:
     return Principal(
         claims["sub"], claims["role"], claims.get("team"), claims.get("area"), tuple(grants)
     )
+
+
+def expiry_of(token: str) -> datetime:
+    """When a token already read with `read_token` expires."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return datetime.fromtimestamp(claims["exp"], UTC)

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import FastAPI
 from psycopg.conninfo import conninfo_to_dict
@@ -34,6 +35,7 @@ from store.data_keys import DataKeys
 from store.database import Database
 from store.embedded_postgres import EmbeddedPostgres
 from store.erasure_list import ErasureList
+from store.sessions import Sessions
 
 SUPPORTED_URL_PARTS = {"host", "port", "user", "password", "dbname"}
 
@@ -112,6 +114,14 @@ def open_access_log(settings: Settings, database: Database) -> AccessLog:
     return AccessLog(database.eventsourcing_env(settings.postgres_pool_size))
 
 
+def page_sessions(settings: Settings, keywork: Keywork) -> Sessions:
+    return Sessions(
+        keywork.store.datastore,
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        lifetime=timedelta(hours=settings.session_hours),
+    )
+
+
 def mailer(settings: Settings) -> Mailer:
     if settings.smtp_host:
         return SmtpMailer(settings.smtp_host, settings.smtp_port)
@@ -128,9 +138,12 @@ class Service:
     access: AccessLog
     read_models: ProjectionRunner
     letters: PrintQueue
+    sessions: Sessions
 
     def app(self) -> FastAPI:
-        return create_app(self.keywork, self.access, self.read_models, self.letters, self.settings)
+        return create_app(
+            self.keywork, self.access, self.read_models, self.letters, self.sessions, self.settings
+        )
 
     def notifier(self) -> Notifier:
         settings = self.settings
@@ -178,12 +191,13 @@ def bootstrap(settings: Settings) -> Iterator[Service]:
                 {keywork.name: keywork, access.name: access}, db, keywork.rules
             )
             letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
+            sessions = page_sessions(settings, keywork)
         try:
             # Before anything reads the store: a restored backup must not bring a child back.
             erased_again = keywork.replay_erasures()
             if erased_again:
                 say(f"Erased again after a restore: {len(erased_again)} case(s)")
-            yield Service(settings, db, keywork, access, read_models, letters)
+            yield Service(settings, db, keywork, access, read_models, letters, sessions)
         finally:
             access.close()
             keywork.close()

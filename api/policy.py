@@ -21,9 +21,13 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api import logs
 from api.auth import InvalidToken, Principal, read_token
+from api.identity import ClaimMapping, NoAccess, person
+from api.provider_tokens import ProviderTokens, is_ours
+from projections.key_working import KeyWorking
 from services.case_access import CaseAccess
 from services.commands import NotFound
 from services.permissions import Forbidden, require
@@ -59,11 +63,27 @@ async def principal(
 ) -> Principal:
     if credentials is None:
         raise NotAuthenticated("a bearer token is required")
+    token = credentials.credentials
+    provider: ProviderTokens | None = request.app.state.provider_tokens
     try:
-        caller = read_token(credentials.credentials, request.app.state.settings.signing_secret)
-        return logs.identified(caller)
+        if is_ours(token) or provider is None:
+            caller = read_token(token, request.app.state.settings.signing_secret)
+        else:
+            caller = await run_in_threadpool(_provider_caller, request, provider, token)
     except InvalidToken:
         raise NotAuthenticated("the bearer token is not valid") from None
+    except NoAccess as refused:
+        raise Forbidden(str(refused)) from None
+    return logs.identified(caller)
+
+
+def _provider_caller(request: Request, provider: ProviderTokens, token: str) -> Principal:
+    """The person a provider access token is for, as the pages would see them at sign-in."""
+    claims = provider.claims(token)
+    state = request.app.state
+    return person(
+        claims, ClaimMapping.of(state.settings), state.keywork, state.runner.get(KeyWorking)
+    )
 
 
 def authorise(request: Request, caller: Principal, action: str) -> None:

@@ -325,3 +325,12 @@ def overdue_contacts(model: KeyWorking, today: date) -> list[OverdueContact]:
         if entry.contact_overdue and entry.next_contact_due is not None:
             overdue.append(OverdueContact(case_id, entry.next_contact_due))
     return overdue
+
+
+def practitioners_with_email(model: KeyWorking, email: str) -> list[UUID]:
+    """The practitioners whose recorded email is `email`, in any case."""
+    statement = model.sql(
+        "SELECT practitioner_id FROM {schema}.{p}practitioners "
+        "WHERE lower(email) = lower(%(email)s)"
+    )
+    return [row["practitioner_id"] for row in _fetch(model, statement, email=email)]

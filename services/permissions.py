@@ -5,6 +5,19 @@ case's scope). A rule that depends on what a command asks for, such as overridin
 eligibility rules rather than applying them, is checked by the application with `require`.
 """
 
+from typing import Literal, get_args
+
+Role = Literal[
+    "coordinator",
+    "key_worker",
+    "business_support",
+    "manager",
+    "commissioner",
+    "admin",
+    "downstream",
+]
+ROLES: tuple[str, ...] = get_args(Role)
+
 COORDINATION = frozenset({"coordinator", "manager"})
 CASE_STAFF = frozenset({"coordinator", "key_worker", "business_support", "manager"})
 

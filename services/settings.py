@@ -5,13 +5,15 @@ import secrets
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.closure import REOPEN_WINDOW_DAYS
 from domain.outcomes import DEFAULT_AREAS, OutcomeMeasure
 from domain.supervision import SUPERVISION_EVERY_DAYS
+from services.permissions import Role
 from services.rules import BUSINESS_SUPPORT_EMAIL, ServiceRules
 
 
@@ -73,8 +75,36 @@ class Settings(BaseSettings):
     frontend_dir: Path | None = None
     # The sign-in page offers demo users (a coordinator, business support, a commissioner).
     demo: bool = False
+    # Signing in to the pages with the organisation's OpenID Connect provider, found from its
+    # issuer URL. Unset: a pasted token, on the embedded default or KEYWORK_DEMO=1 only.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid email roles"
+    # The `aud` the provider puts in access tokens for this API. Unset: the client id.
+    oidc_audience: str | None = None
+    # Which claims say who the person is and what they may do.
+    oidc_roles_claim: str = "roles"
+    # The provider's role names to ours (a JSON object); unset, the provider uses our names.
+    oidc_role_map: dict[str, Role] = {}
+    oidc_area_claim: str = "area"
+    # Unset: the team recorded on the practitioner in the directory.
+    oidc_team_claim: str | None = None
+    # The claim that links the person to a practitioner, matched against the practitioner's
+    # email or their id.
+    oidc_link_claim: str = "email"
+    oidc_link_field: Literal["email", "practitioner_id"] = "email"
+    # A page session ends after this long without a request, and this long after sign-in.
+    session_idle_minutes: int = Field(30, ge=1)
+    session_hours: int = Field(10, ge=1)
     # Business support is on every distribution list.
     business_support_email: str = BUSINESS_SUPPORT_EMAIL
+
+    @model_validator(mode="after")
+    def _provider_complete(self) -> "Settings":
+        if self.oidc_issuer is not None and not (self.oidc_client_id and self.oidc_client_secret):
+            raise ValueError("KEYWORK_OIDC_ISSUER needs KEYWORK_OIDC_CLIENT_ID and _CLIENT_SECRET")
+        return self
 
     @field_validator("outcome_scale")
     @classmethod
@@ -95,6 +125,15 @@ class Settings(BaseSettings):
             self.supervision_every_days,
             self.business_support_email,
         )
+
+    @property
+    def signs_in_with_provider(self) -> bool:
+        return self.oidc_issuer is not None
+
+    @property
+    def accepts_pasted_tokens(self) -> bool:
+        """Pasting a token to sign in is for trying the service, never beside a provider."""
+        return not self.signs_in_with_provider and (self.uses_embedded_postgres or self.demo)
 
     @property
     def pages_url(self) -> str:

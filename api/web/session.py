@@ -1,18 +1,23 @@
-"""Signing in to the pages: the caller's bearer token, kept in a cookie only the pages receive.
+"""Page sessions: kept on the server (`store/sessions.py`), the browser holding only their id.
 
-The cookie is HttpOnly, SameSite=Strict and scoped to /ui, so the JSON API never accepts it and
-other sites cannot send it. Every form also carries a CSRF token that must match a second cookie.
+The id's cookie is HttpOnly and scoped to /ui, so the JSON API never accepts it. It is
+SameSite=Lax, not Strict, because signing in with the organisation's provider returns here
+through a redirect from another site, and a Strict cookie would not come with it; every form
+also carries a CSRF token that must match a second cookie.
 """
 
 import secrets
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, cast
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api import logs
-from api.auth import InvalidToken, Principal, read_token
-from services.permissions import Forbidden
+from api.auth import Principal
+from services.permissions import ROLES, Forbidden, Role
+from store.sessions import SessionHolder, Sessions
 
 PAGES = "/ui"
 SESSION_COOKIE = "keywork_session"
@@ -24,14 +29,15 @@ class SignInNeeded(Exception):
 
 
 async def page_principal(request: Request) -> Principal:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
         raise SignInNeeded
-    try:
-        caller = read_token(token, request.app.state.settings.signing_secret)
-    except InvalidToken:
-        raise SignInNeeded from None
-    return logs.identified(caller)
+    state = request.app.state
+    holder = await run_in_threadpool(state.sessions.resume, session_id, state.keywork.clock())
+    if holder is None or holder.role not in ROLES:
+        raise SignInNeeded
+    role = cast(Role, holder.role)
+    return logs.identified(Principal(holder.user, role, holder.team, holder.area))
 
 
 Caller = Annotated[Principal, Depends(page_principal)]
@@ -56,21 +62,42 @@ def remember_csrf(response: Response, token: str, secure: bool) -> None:
     )
 
 
-def signed_in(token: str, hours: int, secure: bool) -> RedirectResponse:
+async def signed_in(
+    request: Request, caller: Principal, by_provider: bool, ends_by: datetime | None = None
+) -> RedirectResponse:
+    """A new session for `caller`, replacing any this browser had, and on to their start page."""
+    state = request.app.state
+    sessions: Sessions = state.sessions
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        await run_in_threadpool(sessions.end, old)
+    holder = SessionHolder(caller.user, caller.role, caller.team, caller.area, by_provider)
+    session_id = await run_in_threadpool(sessions.start, holder, state.keywork.clock(), ends_by)
     response = RedirectResponse(PAGES, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        token,
-        max_age=hours * 3600,
+        session_id,
+        max_age=int(sessions.lifetime.total_seconds()),
         path=PAGES,
         httponly=True,
-        samesite="strict",
-        secure=secure,
+        samesite="lax",
+        secure=request.url.scheme == "https",
     )
     return response
 
 
-def signed_out() -> RedirectResponse:
-    response = RedirectResponse(f"{PAGES}/sign-in", status_code=303)
+async def end_session(request: Request) -> SessionHolder | None:
+    """Ends this browser's session, if it has one, and says whose it was."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    ended: SessionHolder | None = await run_in_threadpool(
+        request.app.state.sessions.end, session_id
+    )
+    return ended
+
+
+def signed_out(then: str) -> RedirectResponse:
+    response = RedirectResponse(then, status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=PAGES)
     return response

@@ -1,23 +1,35 @@
-"""Signing in to the pages (with a token, or as a demo user when the service runs as a demo)
-and signing out."""
+"""Signing in to the pages and signing out.
+
+With an OpenID provider configured, people sign in with their organisation's account
+(`provider.py`) and are linked to a practitioner (`api/identity.py`). Without one, on the
+embedded default or as a demo, a pasted token or a demo user signs in instead.
+"""
 
 from typing import Annotated
 
+from authlib.integrations.starlette_client import OAuthError, StarletteOAuth2App
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from api.auth import InvalidToken, issue_token, read_token
+from api.auth import InvalidToken, Principal, expiry_of, read_token
+from api.identity import ClaimMapping, NoAccess, person
 from api.web.demo import DEMO_USERS
 from api.web.pages import render
-from api.web.session import PAGES, csrf_checked, signed_in, signed_out
+from api.web.session import PAGES, csrf_checked, end_session, signed_in, signed_out
+from projections.key_working import KeyWorking
+from services.commands import NotFound
+from services.permissions import Forbidden
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
+
+SIGNED_OUT = f"{PAGES}/signed-out"
+PASTED_TOKENS_REFUSED = "This service signs people in with their organisation's account"
 
 
 @router.get("/sign-in")
 async def sign_in_page(request: Request) -> HTMLResponse:
-    demo = DEMO_USERS if request.app.state.settings.demo else {}
-    return render(request, "sign_in.html", demo=demo)
+    return _sign_in_page(request)
 
 
 @router.post("/sign-in", dependencies=[Depends(csrf_checked)], response_model=None)
@@ -27,19 +39,80 @@ async def sign_in(
     demo_user: Annotated[str, Form()] = "",
 ) -> Response:
     settings = request.app.state.settings
-    secure = request.url.scheme == "https"
+    if not settings.accepts_pasted_tokens:
+        raise Forbidden(PASTED_TOKENS_REFUSED)
     if settings.demo and demo_user in DEMO_USERS:
-        issued = issue_token(DEMO_USERS[demo_user], settings.signing_secret, settings.token_hours)
-        return signed_in(issued, settings.token_hours, secure)
+        return await signed_in(request, DEMO_USERS[demo_user], by_provider=False)
     try:
-        read_token(token.strip(), settings.signing_secret)
+        caller = read_token(token.strip(), settings.signing_secret)
     except InvalidToken:
         errors = [{"field": "token", "message": "Enter a valid sign-in token"}]
-        demo = DEMO_USERS if settings.demo else {}
-        return render(request, "sign_in.html", status=401, errors=errors, demo=demo)
-    return signed_in(token.strip(), settings.token_hours, secure)
+        return _sign_in_page(request, status=401, errors=errors)
+    return await signed_in(request, caller, by_provider=False, ends_by=expiry_of(token.strip()))
+
+
+@router.get("/sign-in/organisation")
+async def sign_in_with_provider(request: Request) -> Response:
+    response: Response = await _provider(request).authorize_redirect(
+        request, f"{request.app.state.settings.pages_url}/signed-in"
+    )
+    return response
+
+
+@router.get("/signed-in", response_model=None)
+async def signed_in_by_provider(request: Request) -> Response:
+    """Where the provider sends the person back: the code exchanged, the ID token checked."""
+    try:
+        token = await _provider(request).authorize_access_token(request)
+    except OAuthError:
+        return render(request, "sign_in_failed.html", status=401)
+    state = request.app.state
+    mapping = ClaimMapping.of(state.settings)
+    directory = state.runner.get(KeyWorking)
+    try:
+        caller: Principal = await run_in_threadpool(
+            person, dict(token["userinfo"]), mapping, state.keywork, directory
+        )
+    except NoAccess as refused:
+        return render(request, "no_access.html", status=403, reason=str(refused))
+    return await signed_in(request, caller, by_provider=True)
 
 
 @router.post("/sign-out", dependencies=[Depends(csrf_checked)])
-async def sign_out() -> RedirectResponse:
-    return signed_out()
+async def sign_out(request: Request) -> RedirectResponse:
+    """Ends our session; one begun at the provider ends there too (RP-initiated logout)."""
+    ended = await end_session(request)
+    provider: StarletteOAuth2App | None = request.app.state.provider
+    if ended is None or not ended.by_provider or provider is None:
+        return signed_out(SIGNED_OUT)
+    logout = await provider.create_logout_url(
+        post_logout_redirect_uri=f"{request.app.state.settings.pages_url}/signed-out",
+        client_id=provider.client_id,
+    )
+    return signed_out(logout["url"])
+
+
+@router.get("/signed-out")
+async def signed_out_page(request: Request) -> HTMLResponse:
+    return render(request, "signed_out.html")
+
+
+def _sign_in_page(request: Request, status: int = 200, **context: object) -> HTMLResponse:
+    settings = request.app.state.settings
+    pasted = settings.accepts_pasted_tokens
+    return render(
+        request,
+        "sign_in.html",
+        status=status,
+        provider=settings.signs_in_with_provider,
+        pasted=pasted,
+        demo=DEMO_USERS if settings.demo and pasted else {},
+        **context,
+    )
+
+
+def _provider(request: Request) -> StarletteOAuth2App:
+    provider: StarletteOAuth2App | None = request.app.state.provider
+    if provider is None:
+        raise NotFound("page")
+    return provider

@@ -44,6 +44,16 @@ class RunningService:
         caller = Principal(user=user, role=role, team=team, area="norfolk")  # type: ignore[arg-type]
         return issue_token(caller, self.secret, 1)
 
+    def page_session(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
+        """A Cookie header value for a page session, signed in with a pasted token."""
+        with httpx.Client(base_url=self.base_url) as browser:
+            browser.get("/ui/sign-in")
+            csrf = browser.cookies["keywork_csrf"]
+            form = {"token": self.token(role, user), "csrf": csrf}
+            signed_in = browser.post("/ui/sign-in", data=form)
+            assert signed_in.status_code == 303, signed_in.text
+            return f"keywork_session={browser.cookies['keywork_session']}"
+
     def bearer(self, caller: Principal) -> dict[str, str]:
         return {"Authorization": f"Bearer {issue_token(caller, self.secret, 1)}"}
 
@@ -94,6 +104,8 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
         "KEYWORK_FEEDBACK_ROUND_SIZE": "1000000",
         "KEYWORK_FEEDBACK_ROUND_WAIT_DAYS": "36500",
         "KEYWORK_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        # A configured database: pasting a token to sign in to the pages is for demos only.
+        "KEYWORK_DEMO": "1",
     }
     console, log = Path(data_dir) / "service.out", Path(data_dir) / "service.log"
     with console.open("w") as output, log.open("w") as errors:

@@ -19,7 +19,7 @@ FUZZER = Principal(f"fuzzer-{uuid.uuid4()}", "coordinator", area="norfolk")
 
 # The document the service serves, made from the same routes (they need no running service).
 schema = schemathesis.openapi.from_dict(
-    create_app(*[None] * 4, Settings()).openapi()  # type: ignore[arg-type]
+    create_app(*[None] * 5, Settings()).openapi()  # type: ignore[arg-type]
 )
 
 

@@ -303,7 +303,7 @@ def test_a_key_worker_schedules_a_review_after_being_told_what_is_missing(
 
 def test_a_form_without_this_browsers_token_changes_nothing(service: RunningService) -> None:
     case_id = new_active_case(service)
-    session = f"keywork_session={service.token('key_worker', key_worker_of(service, case_id))}"
+    session = service.page_session("key_worker", key_worker_of(service, case_id))
     path = f"/ui/cases/{case_id}/contacts"
     for csrf, cookie in (("", ""), ("forged", "the-real-one"), ("é", "e")):
         response = service.http.post(
@@ -317,7 +317,7 @@ def test_a_form_without_this_browsers_token_changes_nothing(service: RunningServ
 
 
 def test_any_failure_on_a_page_is_answered_as_a_page(service: RunningService) -> None:
-    session = {"Cookie": f"keywork_session={service.token('commissioner', 'commissioner-pages')}"}
+    session = {"Cookie": service.page_session("commissioner", "commissioner-pages")}
     bad_period = service.http.get("/ui/metrics?period=someday", headers=session)
     wrong_method = service.http.post("/ui/metrics", headers=session)
     for response, status in ((bad_period, 422), (wrong_method, 405)):
