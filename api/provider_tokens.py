@@ -1,8 +1,8 @@
 """Access tokens from the organisation's OpenID provider, for callers of the API.
 
 Only RS256 and ES256 are accepted, verified with the provider's published keys (its JWKS, kept
-for five minutes and fetched again when a token names a key not yet seen), for this API's
-audience, from this issuer, within its lifetime. An HS256 token is never checked here: it is
+for five minutes, and fetched again, at most every ten seconds, when a token names a key not
+yet seen), for this API's audience, from this issuer, within its lifetime. An HS256 token is never checked here: it is
 one of ours (`api/auth.py`), so a token signed with the provider's public key as an HMAC
 secret fails our own secret's check.
 """
@@ -17,15 +17,20 @@ from services.settings import Settings
 
 ALGORITHMS = ["RS256", "ES256"]
 KEYS_KEPT_SECONDS = 300
+# Tokens naming keys nobody published must not have us fetch the JWKS for every request.
+REFETCH_AFTER_SECONDS = 10.0
 FETCH_TIMEOUT_SECONDS = 5
 # Clocks differ a little between the provider and us.
 LEEWAY_SECONDS = 30
 
 
 class ProviderTokens:
-    def __init__(self, issuer: str, audience: str) -> None:
+    def __init__(
+        self, issuer: str, audience: str, refetch_after_seconds: float = REFETCH_AFTER_SECONDS
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
+        self.refetch_after_seconds = refetch_after_seconds
         self._keys: jwt.PyJWKClient | None = None
 
     def claims(self, token: str) -> dict[str, Any]:
@@ -53,6 +58,7 @@ class ProviderTokens:
             self._keys = jwt.PyJWKClient(
                 response.json()["jwks_uri"],
                 lifespan=KEYS_KEPT_SECONDS,
+                cooldown_duration=self.refetch_after_seconds,
                 timeout=FETCH_TIMEOUT_SECONDS,
             )
         return self._keys

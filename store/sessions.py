@@ -75,12 +75,19 @@ class Sessions:
     def resume(self, session_id: str, now: datetime) -> SessionHolder | None:
         """Who holds the session, if it has not ended; the request counts as activity."""
         with self.datastore.transaction(commit=True) as cursor:
+            # Once over, it is gone: a later request (or another process's clock) cannot revive it.
+            cursor.execute(
+                SQL("DELETE FROM {table} WHERE id_hash = %s AND (seen <= %s OR ends <= %s)").format(
+                    table=self.table
+                ),
+                (_hash(session_id), now - self.idle, now),
+            )
             cursor.execute(
                 SQL(
-                    "UPDATE {table} SET seen = %s WHERE id_hash = %s AND seen > %s AND ends > %s "
+                    "UPDATE {table} SET seen = greatest(seen, %s) WHERE id_hash = %s "
                     'RETURNING holder AS "user", role, team, area, by_provider'
                 ).format(table=self.table),
-                (now, _hash(session_id), now - self.idle, now),
+                (now, _hash(session_id)),
             )
             row = cursor.fetchone()
         return SessionHolder(**row) if row else None
