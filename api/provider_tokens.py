@@ -1,10 +1,10 @@
 """Access tokens from the organisation's OpenID provider, for callers of the API.
 
-Only RS256 and ES256 are accepted, verified with the provider's published keys (its JWKS, kept
-for five minutes, and fetched again, at most every ten seconds, when a token names a key not
-yet seen), for this API's audience, from this issuer, within its lifetime. An HS256 token is never checked here: it is
-one of ours (`api/auth.py`), so a token signed with the provider's public key as an HMAC
-secret fails our own secret's check.
+Only RS256 and ES256 are accepted, verified with the provider's published keys (its JWKS,
+kept for five minutes, and fetched again, at most every ten seconds, when a token names a key
+not yet seen), for this API's audience, from this issuer, within its lifetime. An HS256 token
+is never checked here: it is one of ours (`api/auth.py`), so a token signed with the
+provider's public key as an HMAC secret fails our own secret's check.
 """
 
 from typing import Any

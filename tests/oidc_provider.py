@@ -69,6 +69,9 @@ def _jwk(kid: str, key: PrivateKey, private: bool) -> dict[str, Any]:
     else:
         jwk = dict(ECAlgorithm.to_jwk(material, as_dict=True))
         alg = "ES256"
+    # PyJWT marks a private RSA key's JWK "key_ops": ["sign"], which the provider would then
+    # publish, and a strict relying party (joserfc) would refuse to verify with.
+    jwk.pop("key_ops", None)
     return {**jwk, "kid": kid, "alg": alg, "use": "sig"}
 
 

@@ -3,22 +3,28 @@
 type is as declared, that it sends no referrer, that it wants no device features, that it is not
 to be cached (it holds personal data), and over https that only https will do."""
 
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.middleware import HttpMiddleware
 from api.web.session import PAGES
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'none'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "font-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
+
+def content_security_policy(provider: str | None = None) -> str:
+    """Forms post only here, and, for signing out there too, to the organisation's provider
+    (`provider`, its origin): a form's redirect elsewhere is refused by `form-action`."""
+    return "; ".join(
+        (
+            "default-src 'none'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            f"form-action 'self' {provider}" if provider else "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        )
     )
-)
+
+
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
@@ -33,7 +39,6 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 PAGE_HEADERS = {
-    "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "permissions-policy": PERMISSIONS_POLICY,
@@ -43,12 +48,16 @@ HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
 
 
 class PageHeaders(HttpMiddleware):
+    def __init__(self, app: ASGIApp, provider: str | None) -> None:
+        super().__init__(app)
+        self.headers = PAGE_HEADERS | {"content-security-policy": content_security_policy(provider)}
+
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         if path != PAGES and not path.startswith(f"{PAGES}/"):
             await self.app(scope, receive, send)
             return
-        wanted = dict(PAGE_HEADERS)
+        wanted = dict(self.headers)
         if scope["scheme"] == "https":
             wanted[HSTS[0]] = HSTS[1]
 

@@ -15,7 +15,7 @@ from api.problems import HANDLERS, problem_of, respond
 from api.web import feedback, oversight, sign_in
 from api.web.headers import PageHeaders
 from api.web.pages import render, router
-from api.web.provider import keep_sign_in_state, provider_client
+from api.web.provider import keep_sign_in_state, origin_of, provider_client
 from api.web.session import PAGES, SignInNeeded
 from services.settings import Settings
 
@@ -33,7 +33,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static/govuk", StaticFiles(directory=frontend, check_dir=False))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"))
     app.mount("/assets/images", StaticFiles(directory=frontend / "assets/images", check_dir=False))
-    app.add_middleware(PageHeaders)
+    app.add_middleware(PageHeaders, provider=origin_of(settings.oidc_issuer))
     app.state.provider = provider_client(settings)
     if app.state.provider is not None:
         keep_sign_in_state(app, settings)

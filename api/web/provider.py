@@ -5,6 +5,8 @@ few minutes a sign-in takes in a signed cookie of their own, and checks the ID t
 signature against the provider's keys, its issuer, audience, expiry and nonce.
 """
 
+from urllib.parse import urlsplit
+
 from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
@@ -42,3 +44,11 @@ def keep_sign_in_state(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.pages_url.startswith("https:"),
     )
+
+
+def origin_of(issuer: str | None) -> str | None:
+    """Where the provider's pages are (scheme, host and port), which the pages' forms may reach."""
+    if issuer is None:
+        return None
+    parts = urlsplit(issuer)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -8,12 +8,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from api.auth import Principal, issue_token
 from store.database import Database
@@ -22,6 +27,8 @@ from tests.broker import running_broker
 from tests.conftest import fresh_database
 
 START_TIMEOUT_SECONDS = 30
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
 # The team of the practitioners the tests register, and of the managers they act as.
 MANAGERS_TEAM = "e2e-team"
 REOPEN_WINDOW_DAYS = 30
@@ -81,6 +88,32 @@ def _header_names(headers: dict[str, str]) -> dict[str, str]:
     return {name.replace("_", "-"): value for name, value in headers.items()}
 
 
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # for refusals under the CSP
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
 @pytest.fixture(scope="session")
 def broker() -> Iterator[str]:
     with running_broker() as address:
@@ -89,8 +122,17 @@ def broker() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def service(database: Database, broker: str) -> Iterator[RunningService]:
-    database = fresh_database(database, "keywork_e2e")
-    port = free_port()
+    # A configured database: pasting a token to sign in to the pages is for demos only.
+    with running_service(database, "keywork_e2e", broker, free_port(), KEYWORK_DEMO="1") as up:
+        yield up
+
+
+@contextmanager
+def running_service(
+    database: Database, name: str, broker: str, port: int, **more: str
+) -> Iterator[RunningService]:
+    """`keywork run` on `port`, over a new database `name`, with the tests' settings and `more`."""
+    database = fresh_database(database, name)
     secret = secrets.token_urlsafe(32)
     data_dir = tempfile.mkdtemp(prefix="keywork-e2e-")
     settings = {
@@ -104,9 +146,7 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
         "KEYWORK_FEEDBACK_ROUND_SIZE": "1000000",
         "KEYWORK_FEEDBACK_ROUND_WAIT_DAYS": "36500",
         "KEYWORK_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        # A configured database: pasting a token to sign in to the pages is for demos only.
-        "KEYWORK_DEMO": "1",
-    }
+    } | more
     console, log = Path(data_dir) / "service.out", Path(data_dir) / "service.log"
     with console.open("w") as output, log.open("w") as errors:
         process = subprocess.Popen(

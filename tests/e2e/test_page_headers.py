@@ -7,14 +7,14 @@ import httpx
 from fastapi.routing import APIRoute
 
 from api.app import create_app
-from api.web.headers import CONTENT_SECURITY_POLICY
+from api.web.headers import content_security_policy
 from api.web.install import ROUTERS
 from services.settings import Settings
 from tests.e2e.bodies import key_worker_of, new_active_case
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 
 EXPECTED = {
-    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "content-security-policy": content_security_policy(),
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
