@@ -54,10 +54,9 @@ class ClaimMapping:
         )
 
     def role(self, claims: dict[str, Any]) -> Role:
-        named = claims.get(self.roles_claim) or []
-        names = [named] if isinstance(named, str) else named
-        if not isinstance(names, list):
-            names = []
+        named = claims.get(self.roles_claim)
+        listed = [named] if isinstance(named, str) else named if isinstance(named, list) else []
+        names = [name for name in listed if isinstance(name, str)]
         ours = {self.role_map.get(name) if self.role_map else name for name in names}
         for role in PERSON_ROLES:
             if role in ours:

@@ -7,9 +7,11 @@ embedded default or as a demo, a pasted token or a demo user signs in instead.
 
 from typing import Annotated
 
+import httpx2
 from authlib.integrations.starlette_client import OAuthError, StarletteOAuth2App
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from joserfc.errors import JoseError
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import InvalidToken, Principal, expiry_of, read_token
@@ -51,21 +53,28 @@ async def sign_in(
     return await signed_in(request, caller, by_provider=False, ends_by=expiry_of(token.strip()))
 
 
-@router.get("/sign-in/organisation")
+@router.get("/sign-in/organisation", response_model=None)
 async def sign_in_with_provider(request: Request) -> Response:
-    response: Response = await _provider(request).authorize_redirect(
-        request, f"{request.app.state.settings.pages_url}/signed-in"
-    )
+    provider = _provider(request)
+    try:
+        response: Response = await provider.authorize_redirect(
+            request, f"{request.app.state.settings.pages_url}/signed-in"
+        )
+    except httpx2.HTTPError:
+        return render(request, "sign_in_failed.html", status=503, unreachable=True)
     return response
 
 
 @router.get("/signed-in", response_model=None)
 async def signed_in_by_provider(request: Request) -> Response:
     """Where the provider sends the person back: the code exchanged, the ID token checked."""
+    provider = _provider(request)
     try:
-        token = await _provider(request).authorize_access_token(request)
-    except OAuthError:
+        token = await provider.authorize_access_token(request)
+    except (OAuthError, JoseError):
         return render(request, "sign_in_failed.html", status=401)
+    except httpx2.HTTPError:
+        return render(request, "sign_in_failed.html", status=503, unreachable=True)
     state = request.app.state
     mapping = ClaimMapping.of(state.settings)
     directory = state.runner.get(KeyWorking)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import httpx
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -344,3 +345,20 @@ def test_a_key_worker_scores_outcomes_at_a_held_review(
     assert "Scores at each review" in table and "Change" in table
     assert not browser.find_elements(By.CSS_SELECTOR, "form[action$='/outcome-scores']")
     checked(browser, "outcomes")
+
+
+def test_each_sign_in_starts_a_new_session_and_ends_the_one_before(
+    service: RunningService,
+) -> None:
+    token = service.token("commissioner", "commissioner-pages")
+    with httpx.Client(base_url=service.base_url) as browser:
+        browser.get("/ui/sign-in")
+        form = {"token": token, "csrf": browser.cookies["keywork_csrf"]}
+        sessions = []
+        for _ in range(2):
+            assert browser.post("/ui/sign-in", data=form).status_code == 303
+            sessions.append(browser.cookies["keywork_session"])
+    assert sessions[0] != sessions[1]
+    first, second = ({"Cookie": f"keywork_session={held}"} for held in sessions)
+    assert service.http.get("/ui", headers=first).headers["location"] == "/ui/sign-in"
+    assert service.http.get("/ui", headers=second).headers["location"] == "/ui/metrics"

@@ -240,3 +240,18 @@ def _hmac_signed(claims: dict[str, Any], secret: bytes) -> str:
     body = _unsigned(claims, {"alg": "HS256", "typ": "JWT", "kid": "rsa-1"})[:-1]
     signature = hmac.new(secret, body.encode(), hashlib.sha256).digest()
     return f"{body}.{_b64(signature)}"
+
+
+def test_a_return_from_the_provider_that_this_browser_did_not_start_is_refused(
+    site: Site,
+) -> None:
+    for query in ("code=stolen&state=made-up", "error=access_denied&state=made-up", ""):
+        response = site.service.http.get(f"/ui/signed-in?{query}")
+        assert response.status_code == 401, query
+        assert "Sign-in did not work" in response.text
+        assert "keywork_session" not in response.headers.get("set-cookie", "")
+
+
+def test_the_pages_forms_may_go_to_the_provider_and_nowhere_else(site: Site) -> None:
+    policy = site.service.http.get("/ui/sign-in").headers["content-security-policy"]
+    assert f"form-action 'self' {site.provider.issuer};" in policy

@@ -53,3 +53,38 @@ def test_the_outcome_measure_is_configured_from_the_environment(
     monkeypatch.setenv("KEYWORK_OUTCOME_SCALE", "[5, 1]")
     with pytest.raises(ValidationError, match="lowest score comes first"):
         Settings()
+
+
+def test_a_pasted_token_signs_in_only_on_the_embedded_default_or_a_demo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("KEYWORK_DATABASE_URL", "POSTGRES_HOST", "KEYWORK_DEMO", "KEYWORK_OIDC_ISSUER"):
+        monkeypatch.delenv(name, raising=False)
+    provider = {
+        "oidc_issuer": "https://login.example.org",
+        "oidc_client_id": "keywork",
+        "oidc_client_secret": SecretStr("s3cret"),
+    }
+    assert Settings().accepts_pasted_tokens
+    assert Settings(postgres_host="db", demo=True).accepts_pasted_tokens
+    assert not Settings(postgres_host="db").accepts_pasted_tokens
+    assert not Settings(**provider).accepts_pasted_tokens  # type: ignore[arg-type]
+    assert not Settings(demo=True, **provider).accepts_pasted_tokens  # type: ignore[arg-type]
+
+
+def test_a_provider_without_its_client_is_refused() -> None:
+    with pytest.raises(ValidationError, match="KEYWORK_OIDC_CLIENT_ID"):
+        Settings(oidc_issuer="https://login.example.org", oidc_client_id="keywork")
+
+
+def test_the_provider_role_names_and_session_limits_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KEYWORK_OIDC_ROLE_MAP", '{"Key Worker": "key_worker"}')
+    monkeypatch.setenv("KEYWORK_SESSION_IDLE_MINUTES", "15")
+    settings = Settings()
+    assert settings.oidc_role_map == {"Key Worker": "key_worker"}
+    assert (settings.session_idle_minutes, settings.session_hours) == (15, 10)
+    monkeypatch.setenv("KEYWORK_OIDC_ROLE_MAP", '{"Key Worker": "superuser"}')
+    with pytest.raises(ValidationError, match="oidc_role_map"):
+        Settings()
