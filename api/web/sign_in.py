@@ -94,10 +94,13 @@ async def sign_out(request: Request) -> RedirectResponse:
     provider: StarletteOAuth2App | None = request.app.state.provider
     if ended is None or not ended.by_provider or provider is None:
         return signed_out(SIGNED_OUT)
-    logout = await provider.create_logout_url(
-        post_logout_redirect_uri=f"{request.app.state.settings.pages_url}/signed-out",
-        client_id=provider.client_id,
-    )
+    try:
+        logout = await provider.create_logout_url(
+            post_logout_redirect_uri=f"{request.app.state.settings.pages_url}/signed-out",
+            client_id=provider.client_id,
+        )
+    except (RuntimeError, httpx2.HTTPError):  # no end_session_endpoint, or no answer
+        return signed_out(SIGNED_OUT)
     return signed_out(logout["url"])
 
 

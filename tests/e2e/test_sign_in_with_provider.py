@@ -27,6 +27,7 @@ from tests.oidc_provider import OidcProvider, access_token, new_keys, running_pr
 TEAM = "oidc-team"
 KEY_WORKER_EMAIL = "kw@council.example"
 MANAGER_EMAIL = "manager@council.example"
+LEAVER_EMAIL = "leaver@council.example"
 # The provider's role names, mapped to ours by the service's settings.
 ROLE_MAP = {"KeyWorker": "key_worker", "TeamManager": "manager"}
 ACCOUNTS = {
@@ -34,6 +35,7 @@ ACCOUNTS = {
     "manager": {"email": MANAGER_EMAIL, "roles": ["TeamManager", "Staff"], "area": "norfolk"},
     "stranger": {"email": "stranger@council.example", "roles": ["KeyWorker"], "area": "norfolk"},
     "visitor": {"email": KEY_WORKER_EMAIL.upper(), "roles": ["Visitor"], "area": "norfolk"},
+    "leaver": {"email": LEAVER_EMAIL, "roles": ["KeyWorker"], "area": "norfolk"},
 }
 
 
@@ -43,6 +45,7 @@ class Site:
         self.provider = provider
         self.key_worker = self.practitioner("Kim Keyworker", KEY_WORKER_EMAIL)
         self.manager = self.practitioner("Mo Manager", MANAGER_EMAIL)
+        self.leaver = self.practitioner("Lee Leaver", LEAVER_EMAIL)
         self.case_id = self.case_for(self.key_worker)
 
     def practitioner(self, name: str, email: str) -> str:
@@ -182,6 +185,18 @@ def test_a_valid_token_for_someone_with_no_practitioner_is_forbidden(site: Site)
     assert "not linked to a practitioner" in refused.json()["detail"]
 
 
+def test_a_practitioner_who_has_left_the_agency_is_let_in_no_longer(site: Site) -> None:
+    token = access_token(site.provider, "leaver")["access_token"]
+    case_id = site.case_for(site.leaver)
+    assert site.service.http.get(f"/cases/{case_id}", headers=bearer(token)).status_code == 200
+    leaving = {"on": today(), "reason": "moved to another council"}
+    left = site.service.post(f"/practitioners/{site.leaver}/leaving", leaving)
+    assert left.status_code == 200, left.text
+    refused = site.service.http.get(f"/cases/{case_id}", headers=bearer(token))
+    assert refused.status_code == 403
+    assert "left the agency" in refused.json()["detail"]
+
+
 def test_tokens_the_provider_did_not_issue_for_us_are_refused(site: Site) -> None:
     provider = site.provider
     now = int(time.time())
@@ -202,6 +217,7 @@ def test_tokens_the_provider_did_not_issue_for_us_are_refused(site: Site) -> Non
     signed = _signer(rsa_key, "rsa-1")
     refused = {
         "expired": signed(claims | {"iat": now - 7200, "exp": now - 3600}),
+        "not yet valid": signed(claims | {"nbf": now + 3600}),
         "wrong audience": signed(claims | {"aud": "another-api"}),
         "wrong issuer": signed(claims | {"iss": "http://127.0.0.1:1"}),
         "unknown key": _signer(new_keys()["rsa-1"], "rsa-unknown")(claims),

@@ -4,7 +4,6 @@ text, in the trail a manager downloads and in the metrics a commissioner does.""
 import csv
 import io
 
-from api.web.session import SESSION_COOKIE
 from tests.e2e.bodies import new_active_case
 from tests.e2e.conftest import RunningService
 
@@ -24,7 +23,7 @@ def test_a_reason_written_as_a_formula_downloads_as_text(service: RunningService
     caught_up = service.get(f"/trail?actor={ACTOR}&min_position={position}")
     assert [e["reason"] for e in caught_up.json()["entries"]] == [FORMULA]
 
-    session = {"Cookie": f"{SESSION_COOKIE}={service.token('coordinator', ACTOR)}"}
+    session = {"Cookie": service.page_session("coordinator", ACTOR)}
     download = service.http.get("/ui/trail.csv", params={"actor": ACTOR}, headers=session)
     assert download.status_code == 200
     [row] = rows_of(download.text)
