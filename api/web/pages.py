@@ -36,6 +36,7 @@ from api.web.session import (
     remember_csrf,
 )
 from api.web.story import error_messages, headline, summary
+from api.web.task_list import task_list
 from domain.case import Case
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.functions import AREAS
@@ -217,6 +218,7 @@ def case_page_response(
         areas=AREAS,
         measure=on.keywork.rules.outcome_measure,
         distance=distance_travelled(case.outcomes),
+        tasks=task_list(case, on.caller),
         **form,
     )
 
