@@ -5,34 +5,39 @@ A `TaskForm` says what the page asks (its fields), which schema checks the answe
 use case records them. `add_task_pages` gives each its GET and POST at /ui/cases/{id}/{slug}.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.command_context import command_for
 from api.problems import problem_of
 from api.reads import record_read
-from api.web.pages import CASE_READ, PAGES, render
+from api.web.pages import CASE_READ, PAGES, local_time, render
 from api.web.session import csrf_checked, page_principal
 from domain.case import Case
-from domain.errors import InvalidValue, NotAllowedNow
+from domain.errors import DomainError
 from services.commands import Command, Outcome
 from services.keywork import Keywork
 
-Kind = Literal["text", "long_text", "date", "number", "choice", "yes_no", "lines", "select"]
+Choices = list[tuple[str, str]]
+Kind = Literal[
+    "text", "long_text", "date", "date_time", "number", "choice", "yes_no", "lines", "select"
+]
 
 
 @dataclass(frozen=True)
 class Field:
-    """One question. `name` is the API body's field, dotted when nested (`facts.gp_in_area`)."""
+    """One question. `name` is the API body's field, dotted when nested (`facts.gp_in_area`),
+    with a number for a row of a list (`actions.0.who`)."""
 
     name: str
     label: str
@@ -59,34 +64,79 @@ class TaskForm:
     # What the page says first, and the choices that depend on the case or the directory
     # (field name → (value, text) pairs).
     intro_of: Callable[[Request, Case], str] = field(default=lambda request, case: "")
-    choices_of: Callable[[Request, Case], dict[str, list[tuple[str, str]]]] = field(
+    choices_of: Callable[[Request, Case], dict[str, Choices]] = field(
         default=lambda request, case: {}
     )
+    # What the API's path names besides the case (a review, a plan version): name → type. Each
+    # is asked like the body's fields, checked with them, and given to `record` in the body.
+    path: Mapping[str, type] = field(default_factory=dict)
+
+    @cached_property
+    def checks(self) -> type[BaseModel]:
+        """The API's body schema, with the path's parameters when the command has any."""
+        if not self.path:
+            return self.schema
+        asked: dict[str, Any] = {name: (kind, ...) for name, kind in self.path.items()}
+        return create_model(f"{self.schema.__name__}Page", __base__=self.schema, **asked)
+
+
+def asking(
+    **sources: Callable[[Request, Case], Choices],
+) -> Callable[[Request, Case], dict[str, Choices]]:
+    """A form's `choices_of`: each field's choices from its source (api/web/case_choices.py)."""
+
+    def choices(request: Request, case: Case) -> dict[str, Choices]:
+        return {name: source(request, case) for name, source in sources.items()}
+
+    return choices
+
+
+def arguments(body: BaseModel) -> dict[str, Any]:
+    """The checked answers as the use case's arguments, as a router passes them: all but when
+    it happened, which a page leaves to the service (now)."""
+    return body.model_dump(exclude={"occurred_at"})
 
 
 def body_of(form: TaskForm, typed: dict[str, str]) -> dict[str, Any]:
-    """The API body from the form's answers: blanks left out, as a client would leave them."""
+    """The API body from the form's answers: blanks left out, as a client would leave them.
+
+    A group of questions is in the body however many are answered (so its schema says which
+    are missing); a list's rows stop at the last one answered.
+    """
     body: dict[str, Any] = {}
     for question in form.fields:
         value = _value(question, typed)
-        if value is None:
-            continue
         *parents, last = question.name.split(".")
         into = body
         for parent in parents:
             into = into.setdefault(parent, {})
-        into[last] = value
-    return body
+        if value is not None:
+            into[last] = value
+    return _listed(body)
+
+
+def _listed(group: dict[str, Any]) -> Any:
+    """The group, with each group numbered 0, 1, ... made a list, its unanswered end left off."""
+    values = {name: _listed(v) if isinstance(v, dict) else v for name, v in group.items()}
+    if not values or not all(name.isdigit() for name in values):
+        return values
+    rows = [values[name] for name in sorted(values, key=int)]
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def _value(question: Field, typed: dict[str, str]) -> Any:
-    if question.kind == "date":
+    if question.kind in ("date", "date_time"):
         parts = [
             typed.get(f"{question.id}-{part}", "").strip() for part in ("year", "month", "day")
         ]
         if not any(parts):
             return None
-        return "-".join(part.zfill(2) for part in parts) if all(parts) else "-".join(parts)
+        day = "-".join(part.zfill(2) for part in parts) if all(parts) else "-".join(parts)
+        if question.kind == "date":
+            return day
+        return local_time(day, typed.get(f"{question.id}-time", "").strip())
     text = typed.get(question.id, "").strip()
     if not text:
         return None
@@ -108,13 +158,26 @@ def errors_of(
     by_name = {question.name: question for question in form.fields}
     errors = []
     for each in problem.get("errors") or [{"field": "", "rule": ""}]:
-        question = by_name.get(each["field"].replace("[", ".").replace("]", ""))
+        question = _asked(by_name, each["field"])
         if question is None:
-            errors.append({"field": "", "message": problem["detail"]})
+            errors.append({"field": "", "message": _sentence(problem["detail"])})
             continue
-        target = f"{question.id}-day" if question.kind == "date" else question.id
+        dated = question.kind in ("date", "date_time")
+        target = f"{question.id}-day" if dated else question.id
         errors.append({"field": target, "message": _message(question, each["rule"], why)})
     return problem["status"], errors
+
+
+def _asked(by_name: dict[str, Field], api_field: str) -> Field | None:
+    """The question for the API's field: `actions[0].who` is `actions.0.who`, and an item of a
+    list asked in lines (`attendees[2]`) is the list's question."""
+    name = api_field.replace("[", ".").replace("]", "")
+    whole = ".".join(part for part in name.split(".") if not part.isdigit())
+    return by_name.get(name) or by_name.get(whole)
+
+
+def _sentence(detail: str) -> str:
+    return detail[:1].upper() + detail[1:]
 
 
 def _message(question: Field, rule: str, why: str) -> str:
@@ -122,8 +185,8 @@ def _message(question: Field, rule: str, why: str) -> str:
     if rule == "missing":
         chosen = question.kind in ("choice", "yes_no", "select")
         return f"{'Choose' if chosen else 'Enter'} {label.rstrip('?')}"
-    if question.kind == "date":
-        return f"Enter a real date for {label}"
+    if question.kind in ("date", "date_time"):
+        return f"Enter a real date{' and time' if question.kind == 'date_time' else ''} for {label}"
     return f"Check {label.rstrip('?')}{why}"
 
 
@@ -152,9 +215,9 @@ def _add(router: APIRouter, form: TaskForm) -> None:
         typed = {name: str(value) for name, value in (await request.form()).multi_items()}
         keywork: Keywork = request.app.state.keywork
         try:
-            body = form.schema.model_validate(body_of(form, typed))
+            body = form.checks.model_validate(body_of(form, typed))
             await run_in_threadpool(form.record, keywork, command, case_id, body)
-        except (ValidationError, InvalidValue, NotAllowedNow) as error:
+        except (ValidationError, DomainError) as error:
             status, errors = errors_of(request, form, error)
             record_read(request, caller, "case", str(case_id), "case page")
             return await _shown(request, form, caller, case_id, typed, status, errors)
@@ -183,11 +246,8 @@ async def _shown(
 ) -> HTMLResponse:
     keywork: Keywork = request.app.state.keywork
     case = await run_in_threadpool(keywork.case, case_id)
-    choices = form.choices_of(request, case)
-    questions = [
-        Field(q.name, q.label, q.kind, q.hint, choices.get(q.name, q.choices), q.optional)
-        for q in form.fields
-    ]
+    choices = await run_in_threadpool(form.choices_of, request, case)
+    questions = [replace(q, choices=choices.get(q.name, q.choices)) for q in form.fields]
     return render(
         request,
         "task_form.html",
@@ -195,7 +255,7 @@ async def _shown(
         caller=caller,
         case=case,
         form=form,
-        intro=form.intro_of(request, case),
+        intro=await run_in_threadpool(form.intro_of, request, case),
         questions=questions,
         typed=typed,
         errors=errors or [],

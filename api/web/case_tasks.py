@@ -7,12 +7,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from api.schemas.cases import EligibilityIn, KeyWorkerIn, ServiceAgreementIn
-from api.web.case_forms import Field, TaskForm, add_task_pages
+from api.web.case_choices import directory, family
+from api.web.case_forms import Field, TaskForm, add_task_pages, asking
 from api.web.session import PAGES
 from domain.case import Case
 from domain.eligibility import EligibilityFacts
-from projections.caseloads import practitioners
-from projections.key_working import KeyWorking
 from services.commands import Command, Outcome
 from services.keywork import Keywork
 
@@ -68,16 +67,6 @@ def agree(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outco
     )
 
 
-def the_directory(request: Request, case: Case) -> dict[str, list[tuple[str, str]]]:
-    entries = practitioners(request.app.state.runner.get(KeyWorking))
-    listed = [(str(e.practitioner_id), f"{e.name} ({e.team_id or 'no team'})") for e in entries]
-    return {"practitioner_id": listed}
-
-
-def the_family(request: Request, case: Case) -> dict[str, list[tuple[str, str]]]:
-    return {"signed_by": [(member.name, member.name) for member in case.family]}
-
-
 ELIGIBILITY = TaskForm(
     slug="eligibility",
     title="Decide eligibility",
@@ -117,7 +106,7 @@ ALLOCATION = TaskForm(
     action="allocate_key_worker",
     schema=KeyWorkerIn,
     record=allocate,
-    choices_of=the_directory,
+    choices_of=asking(practitioner_id=directory),
     button="Allocate",
     fields=(
         Field("kind", "What kind of key worker?", "choice", choices=KEY_WORKER_KINDS),
@@ -132,7 +121,7 @@ AGREEMENT = TaskForm(
     action="sign_service_agreement",
     schema=ServiceAgreementIn,
     record=agree,
-    choices_of=the_family,
+    choices_of=asking(signed_by=family),
     button="Record the agreement",
     fields=(
         Field(
