@@ -12,6 +12,8 @@ from domain.case import Case
 from services.permissions import ALLOWED
 
 Status = str  # "done", "to do", "cannot start yet"
+TAC = "manage_team_around_the_child"
+REVIEW = "record_review"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,65 @@ def _agreed(case: Case) -> bool:
     return case.agreement_signed_on is not None
 
 
+def _not_closed(case: Case) -> bool:
+    return case.status != "closed"
+
+
+def _closed(case: Case) -> bool:
+    return case.status == "closed"
+
+
+def _with_a_team(case: Case) -> bool:
+    return _not_closed(case) and bool(case.tac)
+
+
+def _review_scheduled(case: Case) -> bool:
+    scheduled = any(review.status == "scheduled" for review in case.reviews.values())
+    return _not_closed(case) and scheduled
+
+
+def _plan_drafted(case: Case) -> bool:
+    return _not_closed(case) and any(plan.status == "draft" for plan in case.plans.values())
+
+
+def _plans_signed(case: Case) -> bool:
+    """Every plan drafted has been signed (or superseded)."""
+    return bool(case.plans) and all(plan.status != "draft" for plan in case.plans.values())
+
+
+def _plan_signed(case: Case) -> bool:
+    """A signed plan, whose copies may be recorded even once the case has closed."""
+    return any(plan.status == "signed" for plan in case.plans.values())
+
+
+def _with_a_key_worker(case: Case) -> bool:
+    return _not_closed(case) and case.current_key_worker() is not None
+
+
+def _covered(case: Case) -> bool:
+    return _not_closed(case) and bool(case.covers)
+
+
+def _moving(case: Case) -> bool:
+    return case.transfer is not None
+
+
+def _overridden(case: Case) -> bool:
+    return case.consent_overridden
+
+
+def _not_shared(case: Case) -> bool:
+    return _not_closed(case) and not case.consent_to_share
+
+
+def _correctable(case: Case) -> bool:
+    return _not_closed(case) and bool(case.contacts or case.tac_events)
+
+
+def _audited(case: Case) -> bool:
+    return case.closure_audited
+
+
 def _never(case: Case) -> bool:
     """A task done again and again, such as a contact: never finished."""
     return False
@@ -78,6 +139,34 @@ TASKS = (
     ),
     Task("Record a contact", "#record-contact", "record_contact", _never, _open),
     Task("Schedule a review", "#schedule-review", "schedule_review", _never, _open),
+    Task("Add a member to the Team Around the Child", "tac-member", TAC, _never, _open),
+    Task("Change a team member's details", "tac-member-change", TAC, _never, _with_a_team),
+    Task("Remove a team member", "tac-member-removal", TAC, _never, _with_a_team),
+    Task("Move a review", "review-reschedule", REVIEW, _never, _review_scheduled),
+    Task("Cancel a review", "review-cancellation", REVIEW, _never, _review_scheduled),
+    Task("Record a report for a review", "review-report", REVIEW, _never, _review_scheduled),
+    Task("Record a review meeting", "review-outcome", REVIEW, _never, _review_scheduled),
+    Task("Draft a Family Support Plan", "plan", "draft_plan", _never, _open),
+    Task(
+        "Record the plan's signature", "plan-signature", "sign_plan", _plans_signed, _plan_drafted
+    ),
+    Task("Record who got a copy of the plan", "plan-copy", "distribute_plan", _never, _plan_signed),
+    Task("Hand over to a new key worker", "handover", "hand_over", _never, _with_a_key_worker),
+    Task("Arrange absence cover", "cover", "arrange_cover", _never, _with_a_key_worker),
+    Task("End absence cover early", "cover-end", "arrange_cover", _never, _covered),
+    Task("Agree a move", "transfer", "agree_transfer", _moving, _open),
+    Task("Record the family's consent to share", "consent", "record_consent", _never, _not_closed),
+    Task(
+        "Share the case without the family's consent",
+        "consent-override",
+        "override_consent",
+        _overridden,
+        _not_shared,
+    ),
+    Task("Correct an earlier record", "correction", "correct", _never, _correctable),
+    Task("Close the case", "closure", "close_case", _closed, _not_closed),
+    Task("Audit the closure", "closure-audit", "audit_closure", _audited, _closed),
+    Task("Reopen the case", "reopening", "reopen_case", _never, _closed),
 )
 
 
