@@ -136,7 +136,7 @@ def _value(question: Field, typed: dict[str, str]) -> Any:
         day = "-".join(part.zfill(2) for part in parts) if all(parts) else "-".join(parts)
         if question.kind == "date":
             return day
-        return local_time(day, typed.get(f"{question.id}-time", "").strip())
+        return local_time(day, _clock(typed.get(f"{question.id}-time", "")))
     text = typed.get(question.id, "").strip()
     if not text:
         return None
@@ -145,6 +145,12 @@ def _value(question: Field, typed: dict[str, str]) -> Any:
     if question.kind == "lines":
         return [line.strip() for line in text.splitlines() if line.strip()]
     return text
+
+
+def _clock(typed: str) -> str:
+    """A time as people type it (9:15, 9.15, 14:30) in ISO form (09:15); else as typed."""
+    hours, _, minutes = typed.strip().replace(".", ":").partition(":")
+    return f"{hours.zfill(2)}:{minutes}" if hours.isdigit() and minutes else typed.strip()
 
 
 def errors_of(
@@ -185,7 +191,7 @@ def _message(question: Field, rule: str, why: str) -> str:
     if rule == "missing":
         chosen = question.kind in ("choice", "yes_no", "select")
         return f"{'Choose' if chosen else 'Enter'} {label.rstrip('?')}"
-    if question.kind in ("date", "date_time"):
+    if question.kind in ("date", "date_time") and not why:  # the date itself, not a rule
         return f"Enter a real date{' and time' if question.kind == 'date_time' else ''} for {label}"
     return f"Check {label.rstrip('?')}{why}"
 

@@ -108,7 +108,7 @@ CLOSURE = TaskForm(
     choices_of=asking(final_plan_version=signed_plans),
     button="Close the case",
     fields=(
-        Field("reason", "Why is the case closing?", "choice", choices=CLOSURE_REASONS),
+        Field("reason", "The reason for closing", "choice", choices=CLOSURE_REASONS),
         Field(
             "final_plan_version",
             "The final plan",
@@ -126,9 +126,7 @@ AUDIT = TaskForm(
     record=audit,
     button="Record the audit",
     fields=(
-        Field(
-            "outcome", "How well was the case worked and closed?", "choice", choices=AUDIT_OUTCOMES
-        ),
+        Field("outcome", "The audit's outcome", "choice", choices=AUDIT_OUTCOMES),
         Field("findings", "Findings", "long_text"),
     ),
 )
@@ -184,7 +182,7 @@ CORRECTION = TaskForm(
         ),
         Field(
             "replacement.channel",
-            f"{FOR_A_MEMBER}: how are they sent?",
+            f"{FOR_A_MEMBER}: how they are sent",
             "select",
             choices=CHANNELS,
             optional=True,

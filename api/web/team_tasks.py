@@ -79,7 +79,7 @@ TAC_ADD = TaskForm(
         Field("practitioner_id", "Practitioner", "select"),
         Field("role", "Their role with the child", hint="For example, physiotherapist"),
         Field("receives_plans", "Do they receive plans and invitations?", "yes_no"),
-        Field("channel", "How are they sent?", "choice", choices=CHANNELS),
+        Field("channel", "How they are sent", "choice", choices=CHANNELS),
     ),
 )
 TAC_CHANGE = TaskForm(
@@ -98,7 +98,7 @@ TAC_CHANGE = TaskForm(
         Field(
             "receives_plans", "Do they receive plans?", "select", choices=YES_OR_NO, optional=True
         ),
-        Field("channel", "How are they sent?", "select", choices=CHANNELS, optional=True),
+        Field("channel", "How they are sent", "select", choices=CHANNELS, optional=True),
     ),
 )
 TAC_REMOVE = TaskForm(
