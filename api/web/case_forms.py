@@ -29,6 +29,8 @@ from services.commands import Command, Outcome
 from services.keywork import Keywork
 
 Choices = list[tuple[str, str]]
+# Records a form's checked answers on the case: keywork, the command, the case, the answers.
+Record = Callable[[Keywork, Command, UUID, Any], Outcome]
 Kind = Literal[
     "text", "long_text", "date", "date_time", "number", "choice", "yes_no", "lines", "select"
 ]
@@ -58,7 +60,7 @@ class TaskForm:
     title: str
     action: str  # the role table's action (services/permissions.py)
     schema: type[BaseModel]
-    record: Callable[[Keywork, Command, UUID, Any], Outcome]
+    record: Record
     fields: Sequence[Field]
     button: str = "Save"
     # What the page says first, and the choices that depend on the case or the directory
@@ -95,6 +97,16 @@ def arguments(body: BaseModel) -> dict[str, Any]:
     """The checked answers as the use case's arguments, as a router passes them: all but when
     it happened, which a page leaves to the service (now)."""
     return body.model_dump(exclude={"occurred_at"})
+
+
+def recorded_by(use_case: Callable[..., Outcome]) -> Record:
+    """A form's `record` for a use case that takes the answers as they are, named as the
+    application names it (`Keywork.hand_over`)."""
+
+    def record(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
+        return use_case(keywork, command, case_id, **arguments(body))
+
+    return record
 
 
 def body_of(form: TaskForm, typed: dict[str, str]) -> dict[str, Any]:

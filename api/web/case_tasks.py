@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from api.schemas.cases import EligibilityIn, KeyWorkerIn, ServiceAgreementIn
 from api.web.case_choices import directory, family
-from api.web.case_forms import Field, TaskForm, add_task_pages, asking
+from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
 from api.web.session import PAGES
 from domain.case import Case
 from domain.eligibility import EligibilityFacts
@@ -43,27 +43,6 @@ def decide(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outc
     facts = EligibilityFacts(**body.facts.model_dump()) if body.facts is not None else None
     return keywork.decide_eligibility(
         command, case_id, facts=facts, override=body.override, reason=body.reason
-    )
-
-
-def allocate(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.allocate_key_worker(
-        command,
-        case_id,
-        kind=body.kind,
-        from_date=body.from_date,
-        practitioner_id=body.practitioner_id,
-        parent_carer_name=body.parent_carer_name,
-    )
-
-
-def agree(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.sign_service_agreement(
-        command,
-        case_id,
-        contact_every_days=body.contact_every_days,
-        signed_by=body.signed_by,
-        signed_on=body.signed_on,
     )
 
 
@@ -105,7 +84,7 @@ ALLOCATION = TaskForm(
     title="Allocate a key worker",
     action="allocate_key_worker",
     schema=KeyWorkerIn,
-    record=allocate,
+    record=recorded_by(Keywork.allocate_key_worker),
     choices_of=asking(practitioner_id=directory),
     button="Allocate",
     fields=(
@@ -120,7 +99,7 @@ AGREEMENT = TaskForm(
     title="Record the service agreement",
     action="sign_service_agreement",
     schema=ServiceAgreementIn,
-    record=agree,
+    record=recorded_by(Keywork.sign_service_agreement),
     choices_of=asking(signed_by=family),
     button="Record the agreement",
     fields=(

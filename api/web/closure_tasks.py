@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from api.schemas.cases import ClosureAuditIn, ClosureIn, ConsentIn, CorrectionIn, ReasonIn
 from api.web.case_choices import CHANNELS, YES_OR_NO, correctable_events, signed_plans
-from api.web.case_forms import Field, TaskForm, add_task_pages, arguments, asking
+from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
 from api.web.session import PAGES
 from domain.contacts import ContactKind
 from domain.corrections import Replacement
@@ -36,26 +36,6 @@ FOR_A_CONTACT = "For a contact"
 FOR_A_MEMBER = "For a Team Around the Child member"
 
 
-def record_consent(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.record_consent(command, case_id, given=body.given)
-
-
-def override_consent(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.override_consent(command, case_id, reason=body.reason)
-
-
-def close(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.close_case(command, case_id, **arguments(body))
-
-
-def audit(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.audit_closure(command, case_id, **arguments(body))
-
-
-def reopen(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.reopen_case(command, case_id, reason=body.reason)
-
-
 def correct(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
     return keywork.correct(
         command,
@@ -71,7 +51,7 @@ CONSENT = TaskForm(
     title="Record the family's consent to share",
     action="record_consent",
     schema=ConsentIn,
-    record=record_consent,
+    record=recorded_by(Keywork.record_consent),
     button="Record their answer",
     fields=(
         Field(
@@ -87,7 +67,7 @@ CONSENT_OVERRIDE = TaskForm(
     title="Share the case without the family's consent",
     action="override_consent",
     schema=ReasonIn,
-    record=override_consent,
+    record=recorded_by(Keywork.override_consent),
     button="Share the case",
     fields=(
         Field(
@@ -104,7 +84,7 @@ CLOSURE = TaskForm(
     title="Close the case",
     action="close_case",
     schema=ClosureIn,
-    record=close,
+    record=recorded_by(Keywork.close_case),
     choices_of=asking(final_plan_version=signed_plans),
     button="Close the case",
     fields=(
@@ -123,7 +103,7 @@ AUDIT = TaskForm(
     title="Audit the closure",
     action="audit_closure",
     schema=ClosureAuditIn,
-    record=audit,
+    record=recorded_by(Keywork.audit_closure),
     button="Record the audit",
     fields=(
         Field("outcome", "The audit's outcome", "choice", choices=AUDIT_OUTCOMES),
@@ -135,7 +115,7 @@ REOPENING = TaskForm(
     title="Reopen the case",
     action="reopen_case",
     schema=ReasonIn,
-    record=reopen,
+    record=recorded_by(Keywork.reopen_case),
     button="Reopen the case",
     fields=(Field("reason", "Why is the case reopening?", "long_text"),),
 )

@@ -25,7 +25,7 @@ from api.web.case_choices import (
     signed_plans,
     tac_members,
 )
-from api.web.case_forms import Field, TaskForm, add_task_pages, arguments, asking
+from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
 from api.web.session import PAGES
 from domain.case import Case
 from domain.plans import PlanAction
@@ -38,22 +38,6 @@ ACTIONS = 3  # rows for the plan's actions; a plan needing more is drafted again
 ONE_A_LINE = "One on each line."
 
 
-def reschedule(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.reschedule_review(command, case_id, **arguments(body))
-
-
-def cancel(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.cancel_review(command, case_id, **arguments(body))
-
-
-def receive_report(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.receive_review_report(command, case_id, **arguments(body))
-
-
-def record_outcome(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.record_review_outcome(command, case_id, **arguments(body))
-
-
 def draft(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
     _, outcome = keywork.draft_plan(
         command,
@@ -63,10 +47,6 @@ def draft(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outco
         actions=[PlanAction(**action.model_dump()) for action in body.actions],
     )
     return outcome
-
-
-def sign(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.sign_plan(command, case_id, **arguments(body))
 
 
 def record_copy(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
@@ -100,7 +80,7 @@ RESCHEDULE = TaskForm(
     action=RECORD_REVIEW,
     schema=RescheduleIn,
     path=REVIEW_PATH,
-    record=reschedule,
+    record=recorded_by(Keywork.reschedule_review),
     choices_of=THE_REVIEWS,
     button="Move the review",
     fields=(
@@ -115,7 +95,7 @@ CANCELLATION = TaskForm(
     action=RECORD_REVIEW,
     schema=ReasonIn,
     path=REVIEW_PATH,
-    record=cancel,
+    record=recorded_by(Keywork.cancel_review),
     choices_of=THE_REVIEWS,
     button="Cancel the review",
     fields=(REVIEW, Field("reason", "Why is it cancelled?", "long_text")),
@@ -126,7 +106,7 @@ REPORT = TaskForm(
     action=RECORD_REVIEW,
     schema=ReviewReportIn,
     path=REVIEW_PATH,
-    record=receive_report,
+    record=recorded_by(Keywork.receive_review_report),
     choices_of=asking(review_id=scheduled_reviews, from_practitioner_id=tac_members),
     button="Record the report",
     fields=(
@@ -141,7 +121,7 @@ OUTCOME = TaskForm(
     action=RECORD_REVIEW,
     schema=ReviewOutcomeIn,
     path=REVIEW_PATH,
-    record=record_outcome,
+    record=recorded_by(Keywork.record_review_outcome),
     choices_of=THE_REVIEWS,
     button="Record the meeting",
     fields=(
@@ -185,7 +165,7 @@ SIGNATURE = TaskForm(
     action="sign_plan",
     schema=SignatureIn,
     path=PLAN_PATH,
-    record=sign,
+    record=recorded_by(Keywork.sign_plan),
     intro_of=who_may_sign,
     choices_of=asking(plan_version=draft_plans, signed_by=parental_responsibility),
     button="Record the signature",

@@ -17,7 +17,7 @@ from api.schemas.cases import (
     TransferIn,
 )
 from api.web.case_choices import CHANNELS, YES_OR_NO, directory, tac_members
-from api.web.case_forms import Field, TaskForm, add_task_pages, arguments, asking
+from api.web.case_forms import Field, TaskForm, add_task_pages, arguments, asking, recorded_by
 from api.web.case_tasks import KEY_WORKER_KINDS
 from api.web.session import PAGES
 from domain.case import Case
@@ -36,30 +36,6 @@ def the_area(request: Request, case: Case) -> str:
     return f"The case is in the {case.area} area."
 
 
-def add_member(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.add_tac_member(command, case_id, **arguments(body))
-
-
-def change_member(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.change_tac_member(command, case_id, **arguments(body))
-
-
-def remove_member(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.remove_tac_member(command, case_id, **arguments(body))
-
-
-def hand_over(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.hand_over(command, case_id, **arguments(body))
-
-
-def arrange_cover(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.arrange_cover(command, case_id, **arguments(body))
-
-
-def end_cover(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
-    return keywork.end_cover(command, case_id, on=body.on, reason=body.reason)
-
-
 def agree_transfer(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
     return keywork.agree_transfer(command, case_id, transfer=Transfer(**arguments(body)))
 
@@ -72,7 +48,7 @@ TAC_ADD = TaskForm(
     title="Add a member to the Team Around the Child",
     action=MANAGE_TAC,
     schema=TacMemberIn,
-    record=add_member,
+    record=recorded_by(Keywork.add_tac_member),
     choices_of=asking(practitioner_id=directory),
     button="Add to the team",
     fields=(
@@ -88,7 +64,7 @@ TAC_CHANGE = TaskForm(
     action=MANAGE_TAC,
     schema=TacMemberChangeIn,
     path={"practitioner_id": UUID},
-    record=change_member,
+    record=recorded_by(Keywork.change_tac_member),
     choices_of=asking(practitioner_id=tac_members),
     intro_of=leave_as_it_is,
     button="Save the change",
@@ -107,7 +83,7 @@ TAC_REMOVE = TaskForm(
     action=MANAGE_TAC,
     schema=ReasonIn,
     path={"practitioner_id": UUID},
-    record=remove_member,
+    record=recorded_by(Keywork.remove_tac_member),
     choices_of=asking(practitioner_id=tac_members),
     button="Remove from the team",
     fields=(TAC_MEMBER, Field("reason", "Why are they leaving the team?", "long_text")),
@@ -117,7 +93,7 @@ HANDOVER = TaskForm(
     title="Hand over to a new key worker",
     action="hand_over",
     schema=HandoverIn,
-    record=hand_over,
+    record=recorded_by(Keywork.hand_over),
     choices_of=asking(to_practitioner_id=directory),
     button="Record the handover",
     fields=(
@@ -140,7 +116,7 @@ COVER = TaskForm(
     title="Arrange absence cover",
     action="arrange_cover",
     schema=CoverIn,
-    record=arrange_cover,
+    record=recorded_by(Keywork.arrange_cover),
     choices_of=asking(practitioner_id=directory),
     button="Arrange the cover",
     fields=(
@@ -155,7 +131,7 @@ COVER_END = TaskForm(
     title="End absence cover early",
     action="arrange_cover",
     schema=CoverEndIn,
-    record=end_cover,
+    record=recorded_by(Keywork.end_cover),
     button="End the cover",
     fields=(
         Field("on", "No cover from", "date", hint="Left blank: today", optional=True),

@@ -75,14 +75,16 @@ def key_worker_of(service: RunningService, case_id: str) -> str:
     return str(summary.json()["key_workers"][0]["practitioner_id"])
 
 
-def new_case(service: RunningService) -> str:
-    created = service.post("/referrals", referral())
+def new_case(service: RunningService, **changes: Any) -> str:
+    """A referred case; `changes` to the referral's body."""
+    created = service.post("/referrals", referral(**changes))
     assert created.status_code == 201, created.text
     return str(created.json()["case_id"])
 
 
-def new_active_case(service: RunningService) -> str:
-    case_id = new_case(service)
+def new_active_case(service: RunningService, **changes: Any) -> str:
+    """An accepted case with a key worker; `changes` to the referral's body."""
+    case_id = new_case(service, **changes)
     assert service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK).status_code == 200
     allocation = {
         "kind": "designated",

@@ -16,7 +16,6 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 
 from tests.e2e.bodies import (
-    MEETS_NORFOLK,
     key_worker_of,
     new_active_case,
     new_practitioner,
@@ -24,8 +23,8 @@ from tests.e2e.bodies import (
     today,
 )
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_case_task_pages import date_of, tasks
-from tests.e2e.test_pages import checked, choose_date, click_through, sign_in, text_of
+from tests.e2e.test_case_task_pages import at_case, date_of, tasks
+from tests.e2e.test_pages import checked, choose_date, click_through, text_of
 from tests.e2e.test_referral_pages import fill
 
 COORDINATOR = "coordinator-life"
@@ -54,10 +53,16 @@ def choose(browser: WebDriver, field: str, value: str) -> None:
     Select(browser.find_element(By.ID, field)).select_by_value(value)
 
 
-def refused(browser: WebDriver, screenshot: str) -> list[str]:
-    """The error summary's messages, once the page has been checked as it came back."""
+def refused(
+    browser: WebDriver, service: RunningService, case_id: str, screenshot: str
+) -> list[str]:
+    """Submits the form, which comes back with errors, nothing written; answers the error
+    summary's messages, once the page has been checked as it came back."""
+    before = version(service, case_id)
+    submit(browser)
     assert browser.title.startswith("Error:")
     checked(browser, screenshot)
+    assert version(service, case_id) == before
     return [link.text for link in browser.find_elements(By.CSS_SELECTOR, ".govuk-error-summary a")]
 
 
@@ -126,8 +131,7 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
     case_id = new_active_case(service)
     first_key_worker = key_worker_of(service, case_id)
     physio, successor, cover = (new_practitioner(service) for _ in range(3))
-    sign_in(browser, service, service.token("coordinator", COORDINATOR))
-    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    at_case(browser, service, service.token("coordinator", COORDINATOR), case_id)
     listed = tasks(browser)
     assert listed["Add a member to the Team Around the Child"] == "To do"
     assert listed["Change a team member's details"] == "Cannot start yet"
@@ -137,9 +141,7 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
     open_task(browser, "Add a member to the Team Around the Child", "tac-member")
     choose(browser, "practitioner_id", physio)
     fill(browser, {"receives_plans": ""})
-    before = version(service, case_id)
-    submit(browser)
-    assert refused(browser, "tac-member-errors") == [
+    assert refused(browser, service, case_id, "tac-member-errors") == [
         "Enter their role with the child",
         "Choose how they are sent",
     ]
@@ -150,7 +152,6 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
         == physio
     )
     assert browser.find_element(By.ID, "receives_plans").is_selected()
-    assert version(service, case_id) == before
     fill(browser, {"role": "Physiotherapist", "channel": ""})
     submit(browser)
     assert browser.current_url.endswith(f"/ui/cases/{case_id}")
@@ -176,10 +177,9 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
     fill(browser, {"review_id": "", "attendees": "Alex Quillfeather\nJo Keyworker"})
     fill(browser, {"decisions": "Ask for a new wheelchair assessment", "key_worker_confirmed": ""})
     date_of(browser, "next_review_on", on(90))
-    before = version(service, case_id)
-    submit(browser)
-    assert refused(browser, "review-outcome-errors") == ["Enter the child's views"]
-    assert version(service, case_id) == before
+    assert refused(browser, service, case_id, "review-outcome-errors") == [
+        "Enter the child's views"
+    ]
     assert browser.find_element(By.ID, "attendees").get_attribute("value") == (
         "Alex Quillfeather\nJo Keyworker"
     )
@@ -236,10 +236,9 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
     date_of(browser, "from", on(10))
     date_of(browser, "until", on(9))
     fill(browser, {"reason": "Annual leave"})
-    before = version(service, case_id)
-    submit(browser)
-    assert refused(browser, "cover-errors") == ["Check until: the cover ends before it starts"]
-    assert version(service, case_id) == before
+    assert refused(browser, service, case_id, "cover-errors") == [
+        "Check until: the cover ends before it starts"
+    ]
     assert browser.find_element(By.ID, "reason").get_attribute("value") == "Annual leave"
     date_of(browser, "until", on(24))
     submit(browser)
@@ -269,23 +268,20 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
     assert last_event(service, case_id)["details"]["final_plan_version"] == 1
 
     # The practice supervisor's audit: a manager of the team that worked the case.
-    sign_in(browser, service, service.token("manager", MANAGER))
-    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    at_case(browser, service, service.token("manager", MANAGER), case_id)
     assert tasks(browser)["Audit the closure"] == "To do"
     open_task(browser, "Audit the closure", "closure-audit")
     fill(browser, {"findings": "Contacts kept to the agreed frequency"})
-    before = version(service, case_id)
-    submit(browser)
-    assert refused(browser, "closure-audit-errors") == ["Choose the audit's outcome"]
-    assert version(service, case_id) == before
+    assert refused(browser, service, case_id, "closure-audit-errors") == [
+        "Choose the audit's outcome"
+    ]
     fill(browser, {"outcome": ""})
     submit(browser)
     assert tasks(browser)["Audit the closure"] == "Done"
     assert last_event(service, case_id)["details"]["outcome"] == "good"
 
     # Reopened by the coordinator, who then corrects the physiotherapist's role.
-    sign_in(browser, service, service.token("coordinator", COORDINATOR))
-    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    at_case(browser, service, service.token("coordinator", COORDINATOR), case_id)
     open_task(browser, "Reopen the case", "reopening")
     fill(browser, {"reason": "The family asked for help again with the new school"})
     submit(browser)
@@ -293,10 +289,9 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
 
     open_task(browser, "Correct an earlier record", "correction")
     fill(browser, {"corrects_event_id": "", "reason": "Recorded under the wrong role"})
-    before = version(service, case_id)
-    submit(browser)
-    assert refused(browser, "correction-errors") == ["Give at least one corrected value"]
-    assert version(service, case_id) == before
+    assert refused(browser, service, case_id, "correction-errors") == [
+        "Give at least one corrected value"
+    ]
     fill(browser, {"replacement-role": "Paediatric physiotherapist"})
     submit(browser)
     [member] = summary(service, case_id)["team_around_the_child"]
@@ -311,8 +306,7 @@ def test_the_team_reviews_consent_a_plan_copy_and_a_move_by_their_pages(
 ) -> None:
     case_id = new_active_case(service)
     speech = new_practitioner(service)
-    sign_in(browser, service, service.token("coordinator", COORDINATOR))
-    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    at_case(browser, service, service.token("coordinator", COORDINATOR), case_id)
 
     click_through(browser, By.LINK_TEXT, "Add a member to the Team Around the Child")
     choose(browser, "practitioner_id", speech)
@@ -382,12 +376,9 @@ def test_the_team_reviews_consent_a_plan_copy_and_a_move_by_their_pages(
     open_task(browser, "Record who got a copy of the plan", "plan-copy")
     fill(browser, {"plan_version": "", "channel-letter": "", "outcome-failed": ""})
     choose(browser, "recipient", "family:0")
-    before = version(service, case_id)
-    submit(browser)
-    assert refused(browser, "plan-copy-errors") == [
+    assert refused(browser, service, case_id, "plan-copy-errors") == [
         "Check why it could not be sent: say why the copy failed"
     ]
-    assert version(service, case_id) == before
     assert browser.find_element(By.ID, "outcome-failed").is_selected()
     fill(browser, {"reason": "Returned: not known at the address"})
     submit(browser)
@@ -411,26 +402,15 @@ def test_the_team_reviews_consent_a_plan_copy_and_a_move_by_their_pages(
 def test_a_plan_is_signed_only_by_someone_with_parental_responsibility(
     browser: WebDriver, service: RunningService
 ) -> None:
-    body = referral()
-    body["family"].append(
-        {
-            "name": "Robin Quillfeather",
-            "relationship": "brother",
-            "email": "robin@example.org",
-            "preferred_channel": "email",
-            "has_parental_responsibility": False,
-        }
-    )
-    case_id = service.post("/referrals", body).json()["case_id"]
-    assert service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK).status_code == 200
-    allocation = {
-        "kind": "designated",
-        "from": today(),
-        "practitioner_id": new_practitioner(service),
+    brother = {
+        "name": "Robin Quillfeather",
+        "relationship": "brother",
+        "email": "robin@example.org",
+        "preferred_channel": "email",
+        "has_parental_responsibility": False,
     }
-    assert service.post(f"/cases/{case_id}/key-worker", allocation).status_code == 200
-    sign_in(browser, service, service.token("coordinator", COORDINATOR))
-    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    case_id = new_active_case(service, family=[*referral()["family"], brother])
+    at_case(browser, service, service.token("coordinator", COORDINATOR), case_id)
     click_through(browser, By.LINK_TEXT, "Draft a Family Support Plan")
     fill(browser, {"summary": "A first plan", "outcomes": "Sleeps through the night"})
     submit(browser)
@@ -442,12 +422,9 @@ def test_a_plan_is_signed_only_by_someone_with_parental_responsibility(
     browser.execute_script("document.getElementById('signed_by').value = 'Robin Quillfeather';")
     fill(browser, {"plan_version": "", "signed_by": ""})
     date_of(browser, "signed_on", on(0))
-    before = version(service, case_id)
-    submit(browser)
-    assert refused(browser, "plan-signature-errors") == [
+    assert refused(browser, service, case_id, "plan-signature-errors") == [
         "Check signed by: the signer needs parental responsibility"
     ]
-    assert version(service, case_id) == before
     assert summary(service, case_id)["plans"][0]["status"] == "draft"
 
 

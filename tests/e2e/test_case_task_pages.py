@@ -25,6 +25,12 @@ def tasks(browser: WebDriver) -> dict[str, str]:
     }
 
 
+def at_case(browser: WebDriver, service: RunningService, token: str, case_id: str) -> None:
+    """Signed in with `token`, on the case's page."""
+    sign_in(browser, service, token)
+    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+
+
 def date_of(browser: WebDriver, field: str, day: date) -> None:
     fill(
         browser,
@@ -41,8 +47,7 @@ def test_a_coordinator_takes_a_referral_to_an_agreed_service_from_its_tasks(
 ) -> None:
     case_id = new_case(service)
     worker = new_practitioner(service)
-    sign_in(browser, service, service.token("coordinator", COORDINATOR))
-    browser.get(f"{service.base_url}/ui/cases/{case_id}")
+    at_case(browser, service, service.token("coordinator", COORDINATOR), case_id)
     listed = tasks(browser)
     assert listed["Decide eligibility"] == "To do"
     assert listed["Allocate a key worker"] == "Cannot start yet"
