@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
-from api.web import feedback, oversight, sign_in
+from api.web import directory, feedback, oversight, practitioners, sign_in
 from api.web.headers import PageHeaders
 from api.web.pages import render, router
 from api.web.provider import keep_sign_in_state, origin_of, provider_client
@@ -21,7 +21,15 @@ from services.settings import Settings
 
 log = logging.getLogger("keywork.pages")
 
-ROUTERS = (router, sign_in.router, oversight.router, feedback.router)
+# The directory's before the practitioners': its /practitioners/new is no practitioner's id.
+ROUTERS = (
+    router,
+    sign_in.router,
+    oversight.router,
+    feedback.router,
+    directory.router,
+    practitioners.router,
+)
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 
 

@@ -79,6 +79,7 @@ def navigation(caller: Principal | None) -> list[tuple[str, str]]:
         ("Find a case", f"{PAGES}/find", "read_case"),
         ("Trail", f"{PAGES}/trail", "read_trail"),
         ("Metrics", f"{PAGES}/metrics", "read_metrics"),
+        ("Directory", f"{PAGES}/directory", "read_directory"),
     ]
     return [
         (label, href)
