@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
-from api.web import directory, feedback, oversight, practitioners, sign_in
+from api.web import directory, feedback, letters, oversight, practitioners, sign_in
 from api.web.headers import PageHeaders
 from api.web.pages import render, router
 from api.web.provider import keep_sign_in_state, origin_of, provider_client
@@ -29,6 +29,7 @@ ROUTERS = (
     feedback.router,
     directory.router,
     practitioners.router,
+    letters.router,
 )
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 

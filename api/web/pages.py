@@ -80,6 +80,7 @@ def navigation(caller: Principal | None) -> list[tuple[str, str]]:
         ("Trail", f"{PAGES}/trail", "read_trail"),
         ("Metrics", f"{PAGES}/metrics", "read_metrics"),
         ("Directory", f"{PAGES}/directory", "read_directory"),
+        ("Letters to post", f"{PAGES}/letters", "print_letters"),
     ]
     return [
         (label, href)
