@@ -10,7 +10,7 @@ from api.app import create_app
 from api.web.headers import content_security_policy
 from api.web.install import ROUTERS
 from services.settings import Settings
-from tests.e2e.bodies import key_worker_of, new_active_case
+from tests.e2e.bodies import case_with_a_letter, key_worker_of, new_active_case
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 
 EXPECTED = {
@@ -51,12 +51,13 @@ def assert_page_headers(response_headers: dict[str, str], where: str) -> None:
 
 
 def test_every_page_carries_the_headers(service: RunningService) -> None:
-    case_id = new_active_case(service)
+    case_id, letter_id = case_with_a_letter(service, "3 Lane, Norwich, NR1 1AA")
     values = {
         "case_id": case_id,
         "practitioner_id": key_worker_of(service, case_id),
         "team_id": MANAGERS_TEAM,
         "token": NOT_A_TOKEN,
+        "letter_id": letter_id,
     }
     session = signed_in(service)
     paths = page_paths(values)

@@ -4,6 +4,7 @@ chromedriver (installed by `make test` when missing), checked by axe-core from n
 Screenshots of each page are written to build/screenshots/ (not committed).
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,13 +63,19 @@ def checked(browser: WebDriver, name: str) -> None:
 
 
 def click_through(browser: WebDriver, by: str, value: str) -> None:
-    """Clicks what leads to another page, and waits until that page has loaded in its place.
+    """Clicks what leads to another page, and waits until that page has loaded in its place."""
+    through(browser, lambda: browser.find_element(by, value).click())
+
+
+def through(browser: WebDriver, act: Callable[[], object]) -> None:
+    """Does what leads to another page (`act`: a click, a key), and waits until that page has
+    loaded in its place.
 
     The old page is marked; a new document has no mark. Asking mid-navigation may fail, and is
     then asked again.
     """
     browser.execute_script("window.keyworkOldPage = true;")
-    browser.find_element(by, value).click()
+    act()
     WebDriverWait(browser, PAGE_WAIT_SECONDS, ignored_exceptions=[WebDriverException]).until(
         lambda page: page.execute_script(
             "return !window.keyworkOldPage && document.readyState === 'complete';"
@@ -176,10 +183,12 @@ def _contacts(service: RunningService, case_id: str) -> int:
     return sum(1 for event in timeline.json()["events"] if event["type"] == "ContactRecorded")
 
 
-def downloaded(browser: WebDriver, service: RunningService, link_text: str) -> str:
+def downloaded(
+    browser: WebDriver, service: RunningService, link: str, by: str = By.PARTIAL_LINK_TEXT
+) -> str:
     """What the link downloads, fetched with the browser's session (the pages' policy lets no
     script of theirs fetch anything)."""
-    href = browser.find_element(By.PARTIAL_LINK_TEXT, link_text).get_attribute("href")
+    href = browser.find_element(by, link).get_attribute("href")
     session = {cookie["name"]: cookie["value"] for cookie in browser.get_cookies()}
     cookie = "; ".join(f"{name}={value}" for name, value in session.items())
     answer = service.http.get(str(href), headers={"Cookie": cookie})
