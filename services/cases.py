@@ -20,6 +20,7 @@ from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.functions import KeyWorkingFunction
+from domain.stamp import Stamp
 from domain.transfers import Transfer
 from services.application import KeyworkApplication
 from services.commands import Command, NotFound, Outcome
@@ -48,24 +49,51 @@ class CaseCommands(KeyworkApplication):
         consent_to_share: bool,
         previous_case_id: UUID | None = None,
     ) -> Outcome:
+        referral = self._referral(
+            area=area,
+            route=route,
+            referrer=referrer,
+            child=child,
+            family=family,
+            needs=needs,
+            consent_to_share=consent_to_share,
+            previous_case_id=previous_case_id,
+        )
+        return self.create(command, referral)
+
+    def check_referral(self, command: Command, **referral: Any) -> None:
+        """Refuses what `refer` would refuse of these arguments, and records nothing: for
+        "check your answers" before a referral is recorded."""
+        self._referral(**referral)(self._stamp(command))
+
+    def _referral(
+        self,
+        *,
+        area: str,
+        route: Route,
+        referrer: Referrer,
+        child: Child,
+        family: list[FamilyMember],
+        needs: list[str],
+        consent_to_share: bool,
+        previous_case_id: UUID | None = None,
+    ) -> Callable[[Stamp], Case]:
+        """The referral's checks beyond the case, then how to make the case."""
         self.areas.rules_for(area)
         if referrer.practitioner_id is not None:
             self.require_known(Practitioner, referrer.practitioner_id, "referrer.practitioner_id")
         if previous_case_id is not None:
             self._require_past_reopening(previous_case_id)
-        return self.create(
-            command,
-            lambda stamp: Case.refer(
-                stamp,
-                area=area,
-                route=route,
-                referrer=referrer,
-                child=child,
-                family=family,
-                needs=needs,
-                consent_to_share=consent_to_share,
-                previous_case_id=previous_case_id,
-            ),
+        return lambda stamp: Case.refer(
+            stamp,
+            area=area,
+            route=route,
+            referrer=referrer,
+            child=child,
+            family=family,
+            needs=needs,
+            consent_to_share=consent_to_share,
+            previous_case_id=previous_case_id,
         )
 
     def decide_eligibility(

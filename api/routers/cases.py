@@ -1,6 +1,6 @@
 """Commands on a case: referral to closure, with contacts, transfer and corrections."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
@@ -25,7 +25,8 @@ from domain.case_base import FamilyMember
 from domain.corrections import Replacement
 from domain.eligibility import EligibilityFacts
 from domain.transfers import Transfer
-from services.commands import Command
+from services.commands import Command, Outcome
+from services.keywork import Keywork
 
 router = APIRouter(tags=["cases"])
 
@@ -42,18 +43,26 @@ Correct = Annotated[Command, Depends(command_for("correct"))]
 
 @router.post("/referrals", status_code=201, response_model=CaseAccepted)
 def refer(body: ReferralIn, command: Refer, keywork: Service) -> JSONResponse:
-    outcome = keywork.refer(
-        command.at(body.occurred_at),
-        area=body.area,
-        route=body.route,
-        referrer=Referrer(**body.referrer.model_dump()),
-        child=Child(**body.child.model_dump()),
-        family=[FamilyMember(**member.model_dump()) for member in body.family],
-        needs=body.needs,
-        consent_to_share=body.consent_to_share,
-        previous_case_id=body.previous_case_id,
-    )
-    return accepted(outcome, "case_id", 201)
+    return accepted(refer_as(keywork, command.at(body.occurred_at), body), "case_id", 201)
+
+
+def refer_as(keywork: Keywork, command: Command, body: ReferralIn) -> Outcome:
+    """The referral `body` recorded: for the API, and for the referral page."""
+    return keywork.refer(command, **referral_of(body))
+
+
+def referral_of(body: ReferralIn) -> dict[str, Any]:
+    """The use case's arguments for a referral's body."""
+    return {
+        "area": body.area,
+        "route": body.route,
+        "referrer": Referrer(**body.referrer.model_dump()),
+        "child": Child(**body.child.model_dump()),
+        "family": [FamilyMember(**member.model_dump()) for member in body.family],
+        "needs": body.needs,
+        "consent_to_share": body.consent_to_share,
+        "previous_case_id": body.previous_case_id,
+    }
 
 
 @router.post("/cases/{case_id}/eligibility", response_model=CaseAccepted)

@@ -54,7 +54,7 @@ class PageHeaders(HttpMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
-        if path != PAGES and not path.startswith(f"{PAGES}/"):
+        if path not in ("/", PAGES) and not path.startswith(f"{PAGES}/"):
             await self.app(scope, receive, send)
             return
         wanted = dict(self.headers)

@@ -12,7 +12,16 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
-from api.web import directory, feedback, letters, oversight, practitioners, sign_in
+from api.web import (
+    directory,
+    feedback,
+    front_door,
+    letters,
+    oversight,
+    practitioners,
+    referrals,
+    sign_in,
+)
 from api.web.headers import PageHeaders
 from api.web.pages import render, router
 from api.web.provider import keep_sign_in_state, origin_of, provider_client
@@ -23,10 +32,12 @@ log = logging.getLogger("keywork.pages")
 
 # The directory's before the practitioners': its /practitioners/new is no practitioner's id.
 ROUTERS = (
+    front_door.router,
     router,
     sign_in.router,
     oversight.router,
     feedback.router,
+    referrals.router,
     directory.router,
     practitioners.router,
     letters.router,

@@ -77,6 +77,7 @@ def navigation(caller: Principal | None) -> list[tuple[str, str]]:
         ("My caseload", f"{PAGES}/caseloads/{caller.user}", "key_worker"),
         ("Team caseloads", f"{PAGES}/teams/{caller.team}", "manager"),
         ("Find a case", f"{PAGES}/find", "read_case"),
+        ("New referral", f"{PAGES}/referrals/new", "refer"),
         ("Trail", f"{PAGES}/trail", "read_trail"),
         ("Metrics", f"{PAGES}/metrics", "read_metrics"),
         ("Directory", f"{PAGES}/directory", "read_directory"),

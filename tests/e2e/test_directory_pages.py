@@ -14,7 +14,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import case_with_a_letter, today, views_of
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_pages import checked, click_through, downloaded, sign_in, text_of, through
+from tests.e2e.test_pages import checked, click_through, downloaded, sign_in, text_of
 
 AGENCY = "Broadland Hearing Service"
 # First by name on the directory's first page, whatever else the suite registers.
@@ -95,7 +95,7 @@ def test_a_coordinator_keeps_the_directory_through_the_pages(
         tab_to(browser, field)
         press(browser, typed)
     tab_to(browser, "register")
-    through(browser, lambda: press(browser, Keys.ENTER))
+    click_through(browser, By.ID, "register", Keys.ENTER)
     assert browser.current_url.endswith("?done=practitioner")
     practitioner_id = browser.current_url.split("/ui/practitioners/")[1].split("?")[0]
     assert text_of(browser, "h1") == NAME

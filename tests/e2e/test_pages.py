@@ -4,7 +4,6 @@ chromedriver (installed by `make test` when missing), checked by axe-core from n
 Screenshots of each page are written to build/screenshots/ (not committed).
 """
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,20 +61,19 @@ def checked(browser: WebDriver, name: str) -> None:
     assert accessibility_failures(browser) == [], name
 
 
-def click_through(browser: WebDriver, by: str, value: str) -> None:
-    """Clicks what leads to another page, and waits until that page has loaded in its place."""
-    through(browser, lambda: browser.find_element(by, value).click())
-
-
-def through(browser: WebDriver, act: Callable[[], object]) -> None:
-    """Does what leads to another page (`act`: a click, a key), and waits until that page has
-    loaded in its place.
+def click_through(browser: WebDriver, by: str, value: str, key: str | None = None) -> None:
+    """Clicks what leads to another page (or presses `key` on it, as someone using only the
+    keyboard would), and waits until that page has loaded in its place.
 
     The old page is marked; a new document has no mark. Asking mid-navigation may fail, and is
     then asked again.
     """
     browser.execute_script("window.keyworkOldPage = true;")
-    act()
+    element = browser.find_element(by, value)
+    if key is None:
+        element.click()
+    else:
+        element.send_keys(key)
     WebDriverWait(browser, PAGE_WAIT_SECONDS, ignored_exceptions=[WebDriverException]).until(
         lambda page: page.execute_script(
             "return !window.keyworkOldPage && document.readyState === 'complete';"
@@ -371,3 +369,19 @@ def test_each_sign_in_starts_a_new_session_and_ends_the_one_before(
     first, second = ({"Cookie": f"keywork_session={held}"} for held in sessions)
     assert service.http.get("/ui", headers=first).headers["location"] == "/ui/sign-in"
     assert service.http.get("/ui", headers=second).headers["location"] == "/ui/metrics"
+
+
+def test_the_services_address_leads_to_the_pages_and_names_the_api(
+    browser: WebDriver, service: RunningService
+) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{service.base_url}/")
+    checked(browser, "front-door")
+    links = [link.get_attribute("href") for link in browser.find_elements(By.TAG_NAME, "a")]
+    assert f"{service.base_url}/docs" in links
+    click_through(browser, By.LINK_TEXT, "Start")
+    assert browser.current_url.endswith("/ui/sign-in")
+    sign_in(browser, service, service.token("commissioner", "commissioner-pages"))
+    browser.get(f"{service.base_url}/")
+    click_through(browser, By.LINK_TEXT, "Start")
+    assert browser.current_url.endswith("/ui/metrics")

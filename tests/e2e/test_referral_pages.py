@@ -1,0 +1,171 @@
+"""Referral intake from the pages (api/web/referrals.py): the form, "check your answers", the
+referral recorded by the same use case as the API's, in Chromium and checked by axe."""
+
+import re
+
+import httpx
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.e2e.conftest import RunningService
+from tests.e2e.test_pages import checked, click_through, sign_in, text_of
+
+CLERK = "clerk-referrals"
+RECORD = "//button[normalize-space()='Record the referral']"
+
+
+def fill(browser: WebDriver, values: dict[str, str]) -> None:
+    for field, value in values.items():
+        element = browser.find_element(By.ID, field)
+        if element.get_attribute("type") == "radio":
+            element.click()
+        else:
+            element.clear()
+            element.send_keys(value)
+
+
+def test_business_support_records_a_referral_after_checking_the_answers(
+    browser: WebDriver, service: RunningService
+) -> None:
+    sign_in(browser, service, service.token("business_support", CLERK))
+    click_through(browser, By.LINK_TEXT, "New referral")
+    checked(browser, "referral-form")
+    fill(
+        browser,
+        {
+            "route-single_point": "",
+            "child-given_name": "Ottoline",
+            "child-family_name": "Marchbanks",
+            "child-date_of_birth-day": "9",
+            "child-date_of_birth-month": "11",
+            "child-date_of_birth-year": "2017",
+            "child-nhs_number": "9434765919",
+            "child-in_complex_needs-no": "",
+            "referrer-name": "Dr Ada Health",
+            "family-0-name": "Rosa Marchbanks",
+            "family-0-relationship": "mother",
+            "family-0-has_parental_responsibility": "",
+            "family-0-preferred_channel-letter": "",
+            "family-0-postal_address": "1 Quay Street, Norwich",
+            "needs": "co-ordination of appointments\nshort breaks",
+            "consent_to_share": "",
+        },
+    )
+    click_through(browser, By.CSS_SELECTOR, "button[value=add_member]")
+    # What was typed is kept, and a second member's fields are there, left empty.
+    assert browser.find_element(By.ID, "family-0-name").get_attribute("value") == "Rosa Marchbanks"
+    fill(browser, {"family-1-relationship": "grandfather"})
+    click_through(browser, By.CSS_SELECTOR, "button[value=check]")
+    summary = text_of(browser, ".govuk-error-summary")
+    assert "Enter family member 2's name" in summary
+    assert "Choose how family member 2 wants to hear from us" in summary
+    assert "Choose whether family member 2 has parental responsibility" in summary
+    assert browser.find_element(By.ID, "family-1-relationship").get_attribute("value") == (
+        "grandfather"
+    )
+    checked(browser, "referral-form-errors")
+
+    fill(
+        browser,
+        {
+            "family-1-name": "Arthur Marchbanks",
+            "family-1-preferred_channel": "",
+            "family-1-has_parental_responsibility-no": "",
+        },
+    )
+    click_through(browser, By.CSS_SELECTOR, "button[value=check]")
+    # The domain's own rules are checked before the answers are shown back.
+    assert "Check family member 2's email: email needed for that channel" in text_of(
+        browser, ".govuk-error-summary"
+    )
+    fill(browser, {"family-1-email": "arthur@example.org"})
+    click_through(browser, By.CSS_SELECTOR, "button[value=check]")
+    assert text_of(browser, "h1") == "Check the referral before recording it"
+    answers = text_of(browser, "main")
+    assert "Ottoline Marchbanks" in answers and "9 November 2017" in answers
+    assert "Arthur Marchbanks" in answers and "short breaks" in answers
+    checked(browser, "referral-check")
+
+    click_through(browser, By.CSS_SELECTOR, "button[value=change]")
+    assert browser.find_element(By.ID, "family-1-name").get_attribute("value") == (
+        "Arthur Marchbanks"
+    )
+    click_through(browser, By.CSS_SELECTOR, "button[value=check]")
+    click_through(browser, By.XPATH, RECORD)
+    case_id = re.fullmatch(r".*/ui/cases/([0-9a-f-]{36})", browser.current_url)
+    assert case_id, browser.current_url
+    case = service.get(f"/cases/{case_id.group(1)}").json()
+    assert case["status"] == "referred"
+    assert case["child"]["family_name"] == "Marchbanks"
+    assert [member["name"] for member in case["family"]] == [
+        "Rosa Marchbanks",
+        "Arthur Marchbanks",
+    ]
+
+
+def test_the_form_can_be_completed_with_the_keyboard_alone(
+    browser: WebDriver, service: RunningService
+) -> None:
+    sign_in(browser, service, service.token("business_support", CLERK))
+    browser.get(f"{service.base_url}/ui/referrals/new")
+    browser.find_element(By.ID, "route").send_keys(Keys.SPACE)  # the first radio, focused
+    for field, value in (
+        ("child-given_name", "Kit"),
+        ("child-family_name", "Keyboard"),
+        ("child-date_of_birth-day", "1"),
+        ("child-date_of_birth-month", "2"),
+        ("child-date_of_birth-year", "2018"),
+        ("referrer-name", "Single point"),
+        ("family-0-name", "Kay Keyboard"),
+        ("family-0-relationship", "mother"),
+    ):
+        browser.find_element(By.ID, field).send_keys(value)
+    for radio in ("child-in_complex_needs", "family-0-has_parental_responsibility"):
+        browser.find_element(By.ID, radio).send_keys(Keys.SPACE)
+    for radio in ("family-0-preferred_channel", "consent_to_share"):
+        browser.find_element(By.ID, radio).send_keys(Keys.SPACE)
+    browser.find_element(By.ID, "family-0-email").send_keys("kay@example.org")
+    click_through(browser, By.CSS_SELECTOR, "button[value=check]", Keys.ENTER)
+    assert "Check the referral" in text_of(browser, "h1")
+    click_through(browser, By.XPATH, RECORD, Keys.ENTER)
+    assert "/ui/cases/" in browser.current_url and "Kit Keyboard" in text_of(browser, "main")
+
+
+def test_pressing_record_twice_records_one_referral(service: RunningService) -> None:
+    with httpx.Client(base_url=service.base_url) as browser:
+        browser.headers["Cookie"] = service.page_session("business_support", CLERK)
+        csrf = browser.get("/ui/referrals/new").cookies["keywork_csrf"]
+        browser.headers["Cookie"] += f"; keywork_csrf={csrf}"
+        form = {
+            "csrf": csrf,
+            "members": "1",
+            "route": "professional",
+            "child-given_name": "Twice",
+            "child-family_name": "Pressed",
+            "child-date_of_birth-day": "3",
+            "child-date_of_birth-month": "4",
+            "child-date_of_birth-year": "2019",
+            "child-in_complex_needs": "no",
+            "referrer-name": "Dr Ada Health",
+            "family-0-name": "Pat Pressed",
+            "family-0-relationship": "father",
+            "family-0-has_parental_responsibility": "yes",
+            "family-0-preferred_channel": "letter",
+            "family-0-postal_address": "2 Elm Row, King's Lynn",
+            "consent_to_share": "no",
+            "submission": "one-check-page",
+        }
+        first, second = (browser.post("/ui/referrals", data=form) for _ in range(2))
+        assert first.status_code == second.status_code == 303
+        assert first.headers["location"] == second.headers["location"]
+        # Another check page is another referral.
+        again = browser.post("/ui/referrals", data=form | {"submission": "another-check-page"})
+        assert again.headers["location"] != first.headers["location"]
+
+
+def test_a_role_that_may_not_refer_is_refused_as_a_page(service: RunningService) -> None:
+    session = {"Cookie": service.page_session("commissioner", "commissioner-pages")}
+    refused = service.http.get("/ui/referrals/new", headers=session)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("text/html")
