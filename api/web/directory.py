@@ -5,7 +5,10 @@ model, a form is the same use case under the same role (`manage_directory`), and
 is a recorded read of the directory.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, get_args
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -23,6 +26,7 @@ from domain.directory import Sector
 from projections.directory import Directory
 from projections.runner import ProjectionRunner
 from services.commands import Command, Outcome
+from services.keywork import Keywork
 from services.permissions import ALLOWED
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
@@ -62,10 +66,43 @@ PRACTITIONER_WORDS = {
 }
 
 
-def settled(runner: ProjectionRunner, outcome: Outcome) -> None:
-    """Waits, briefly, until the directory read model shows what `outcome` recorded, so that the
-    next page lists it; the next page is shown after the wait either way."""
-    runner.wait_for(runner.get(Directory), outcome.position, SETTLE_SECONDS)
+@dataclass(frozen=True)
+class DirectoryForm:
+    """A form of the directory's, sent by a caller allowed to keep the directory: the command
+    for its use case, and what its pages are made from."""
+
+    request: Request
+    caller: Principal
+    command: Command
+    keywork: Keywork
+    runner: ProjectionRunner
+
+    def settled(self, outcome: Outcome, then: str) -> str:
+        """Waits, briefly, until the directory read model shows what `outcome` recorded, so that
+        the next page (`then`) lists it; that page is shown after the wait either way."""
+        self.runner.wait_for(self.runner.get(Directory), outcome.position, SETTLE_SECONDS)
+        return then
+
+    def page(
+        self,
+        draw: Callable[..., HTMLResponse],
+        subject_id: str,
+        what: str,
+        renamed: dict[str, str],
+        worded: dict[tuple[str, str], str],
+    ) -> FormPage:
+        """The form's page, to show again with its errors: a read of the directory."""
+        caller = self.caller
+        return FormPage(self.request, caller, draw, "directory", subject_id, what, renamed, worded)
+
+
+def directory_form(
+    request: Request, caller: Caller, command: Manage, keywork: Service, runner: Runner
+) -> DirectoryForm:
+    return DirectoryForm(request, caller, command, keywork, runner)
+
+
+Sent = Annotated[DirectoryForm, Depends(directory_form)]
 
 
 def may_manage(caller: Principal) -> bool:
@@ -113,25 +150,17 @@ def new_agency(
 
 @router.post("/agencies", dependencies=[Depends(csrf_checked)], response_model=None)
 def register_agency(
-    request: Request,
-    caller: Caller,
-    command: Manage,
-    keywork: Service,
-    runner: Runner,
-    name: Annotated[str, Form()] = "",
-    sector: Annotated[str, Form()] = "",
+    sent: Sent, name: Annotated[str, Form()] = "", sector: Annotated[str, Form()] = ""
 ) -> Response:
     def act() -> str:
         body = AgencyIn.model_validate(given({"name": name.strip(), "sector": sector}))
-        settled(runner, keywork.register_agency(command, name=body.name, sector=body.sector))
-        return f"{PAGES}/directory?done=agency"
+        outcome = sent.keywork.register_agency(sent.command, name=body.name, sector=body.sector)
+        return sent.settled(outcome, f"{PAGES}/directory?done=agency")
 
     def draw(status: int, **shown: Any) -> HTMLResponse:
-        return agency_form(request, caller, status, **shown)
+        return agency_form(sent.request, sent.caller, status, **shown)
 
-    page = FormPage(
-        request, caller, draw, "directory", "", "register agency page", worded=AGENCY_WORDS
-    )
+    page = sent.page(draw, "", "register agency page", {}, AGENCY_WORDS)
     return submitted(page, "agency", {"name": name, "sector": sector}, act)
 
 
@@ -155,11 +184,7 @@ def new_practitioner(
 
 @router.post("/practitioners", dependencies=[Depends(csrf_checked)], response_model=None)
 def register_practitioner(
-    request: Request,
-    caller: Caller,
-    command: Manage,
-    keywork: Service,
-    runner: Runner,
+    sent: Sent,
     name: Annotated[str, Form()] = "",
     role_title: Annotated[str, Form()] = "",
     agency_id: Annotated[str, Form()] = "",
@@ -179,23 +204,25 @@ def register_practitioner(
     }
 
     def act() -> str:
-        body = PractitionerIn.model_validate(
-            given({field: value.strip() for field, value in entered.items()})
+        body = PractitionerIn.model_validate(given(stripped(entered)))
+        fields = body.model_dump(exclude={"occurred_at"})
+        outcome = sent.keywork.register_practitioner(sent.command, **fields)
+        return sent.settled(
+            outcome, f"{PAGES}/practitioners/{outcome.aggregate_id}?done=practitioner"
         )
-        outcome = keywork.register_practitioner(command, **body.model_dump(exclude={"occurred_at"}))
-        settled(runner, outcome)
-        return f"{PAGES}/practitioners/{outcome.aggregate_id}?done=practitioner"
 
     def draw(status: int, **shown: Any) -> HTMLResponse:
-        return practitioner_form(request, caller, runner, status, **shown)
+        return practitioner_form(sent.request, sent.caller, sent.runner, status, **shown)
 
-    page = FormPage(
-        request,
-        caller,
-        draw,
-        "directory",
-        "",
-        "register practitioner page",
-        worded=PRACTITIONER_WORDS,
-    )
+    page = sent.page(draw, "", "register practitioner page", {}, PRACTITIONER_WORDS)
     return submitted(page, "practitioner", entered, act)
+
+
+def to_practitioner(practitioner_id: UUID, done: str) -> str:
+    """To their page, saying what was done."""
+    return f"{PAGES}/practitioners/{practitioner_id}?done={done}"
+
+
+def stripped(entered: dict[str, str]) -> dict[str, str]:
+    """The typed values without the spaces around them."""
+    return {field: value.strip() for field, value in entered.items()}

@@ -13,14 +13,21 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.auth import Principal
-from api.dependencies import Runner, Service
+from api.dependencies import Service
 from api.policy import authorise
 from api.reads import read_of, record_read
 from api.schemas.directory import ContactDetailsIn, LeavingIn
-from api.web.directory import DONE, Manage, may_manage, settled
+from api.web.directory import (
+    DONE,
+    DirectoryForm,
+    Sent,
+    may_manage,
+    stripped,
+    to_practitioner,
+)
 from api.web.forms import FormPage, day_typed, given, submitted
 from api.web.pages import render
-from api.web.session import PAGES, Caller, csrf_checked, page_principal
+from api.web.session import PAGES, csrf_checked, page_principal
 from domain.directory import Practitioner
 from services.commands import NotFound
 from services.keywork import Keywork
@@ -106,27 +113,15 @@ def practitioner(
     )
 
 
-def form_page(
-    request: Request,
-    caller: Principal,
-    keywork: Keywork,
-    practitioner_id: UUID,
-    renamed: dict[str, str],
-) -> FormPage:
+def form_page(sent: DirectoryForm, practitioner_id: UUID, renamed: dict[str, str]) -> FormPage:
     """The practitioner's page, as a form on it comes back with its errors."""
 
     def draw(status: int, **shown: Any) -> HTMLResponse:
-        return practitioner_page(request, caller, keywork, practitioner_id, status, **shown)
+        return practitioner_page(
+            sent.request, sent.caller, sent.keywork, practitioner_id, status, **shown
+        )
 
-    subject = str(practitioner_id)
-    return FormPage(
-        request, caller, draw, "directory", subject, "practitioner page", renamed, WORDS
-    )
-
-
-def then(practitioner_id: UUID, done: str) -> str:
-    """Back to their page, saying what was done."""
-    return f"{PAGES}/practitioners/{practitioner_id}?done={done}"
+    return sent.page(draw, str(practitioner_id), "practitioner page", renamed, WORDS)
 
 
 @router.post(
@@ -135,12 +130,8 @@ def then(practitioner_id: UUID, done: str) -> str:
     response_model=None,
 )
 def change_contact_details(
-    request: Request,
     practitioner_id: UUID,
-    caller: Caller,
-    command: Manage,
-    keywork: Service,
-    runner: Runner,
+    sent: Sent,
     email: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "",
     postal_address: Annotated[str, Form()] = "",
@@ -148,15 +139,12 @@ def change_contact_details(
     entered = {"email": email, "phone": phone, "postal_address": postal_address}
 
     def act() -> str:
-        body = ContactDetailsIn.model_validate(
-            given({field: value.strip() for field, value in entered.items()})
-        )
+        body = ContactDetailsIn.model_validate(given(stripped(entered)))
         fields = body.model_dump(exclude={"occurred_at"})
-        settled(runner, keywork.change_contact_details(command, practitioner_id, **fields))
-        return then(practitioner_id, "contact-details")
+        outcome = sent.keywork.change_contact_details(sent.command, practitioner_id, **fields)
+        return sent.settled(outcome, to_practitioner(practitioner_id, "contact-details"))
 
-    page = form_page(request, caller, keywork, practitioner_id, CONTACT_FIELDS)
-    return submitted(page, "contact", entered, act)
+    return submitted(form_page(sent, practitioner_id, CONTACT_FIELDS), "contact", entered, act)
 
 
 @router.post(
@@ -165,12 +153,8 @@ def change_contact_details(
     response_model=None,
 )
 def record_leaving(
-    request: Request,
     practitioner_id: UUID,
-    caller: Caller,
-    command: Manage,
-    keywork: Service,
-    runner: Runner,
+    sent: Sent,
     day: Annotated[str, Form(alias="on-day")] = "",
     month: Annotated[str, Form(alias="on-month")] = "",
     year: Annotated[str, Form(alias="on-year")] = "",
@@ -182,11 +166,9 @@ def record_leaving(
         body = LeavingIn.model_validate(
             given({"on": day_typed(day, month, year), "reason": reason.strip()})
         )
-        settled(
-            runner,
-            keywork.leave_agency(command, practitioner_id, on=body.on, reason=body.reason),
+        outcome = sent.keywork.leave_agency(
+            sent.command, practitioner_id, on=body.on, reason=body.reason
         )
-        return then(practitioner_id, "leaving")
+        return sent.settled(outcome, to_practitioner(practitioner_id, "leaving"))
 
-    page = form_page(request, caller, keywork, practitioner_id, LEAVING_FIELDS)
-    return submitted(page, "leaving", entered, act)
+    return submitted(form_page(sent, practitioner_id, LEAVING_FIELDS), "leaving", entered, act)
