@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
+import httpx
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -15,6 +16,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from tests.e2e.bodies import case_with_a_letter, today, views_of
 from tests.e2e.conftest import RunningService
 from tests.e2e.test_pages import checked, click_through, downloaded, sign_in, text_of
+from tests.e2e.test_read_models import every
 
 AGENCY = "Broadland Hearing Service"
 # First by name on the directory's first page, whatever else the suite registers.
@@ -202,3 +204,22 @@ def test_the_directory_and_the_print_queue_are_refused_as_pages_to_other_roles(
     assert not browser.find_elements(By.LINK_TEXT, "Register a practitioner")
     browser.get(f"{service.base_url}/ui/practitioners/new")
     assert text_of(browser, "h1") == "Forbidden"
+
+
+def test_a_directory_form_refuses_an_unknown_agency_and_a_missing_token_writing_nothing(
+    service: RunningService,
+) -> None:
+    name = f"Ada Unknown {uuid4().hex[:6]}"
+    with httpx.Client(base_url=service.base_url) as browser:
+        browser.headers["Cookie"] = service.page_session("admin", f"admin-{uuid4()}")
+        csrf = browser.get("/ui/practitioners/new").cookies["keywork_csrf"]
+        browser.headers["Cookie"] += f"; keywork_csrf={csrf}"
+        form = {"name": name, "role_title": "Audiologist", "agency_id": str(uuid4())}
+        unknown = browser.post("/ui/practitioners", data=form | {"csrf": csrf})
+        assert unknown.status_code == 422
+        assert '<a href="#agency_id">Select their agency</a>' in unknown.text
+        assert f'value="{name}"' in unknown.text
+        forged = browser.post("/ui/practitioners", data=form | {"csrf": "forged"})
+        assert forged.status_code == 403 and "the form has expired" in forged.text
+    listed = every(service, "/practitioners", "practitioners", None)
+    assert name not in {practitioner["name"] for practitioner in listed}
