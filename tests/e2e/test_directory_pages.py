@@ -92,7 +92,7 @@ def test_a_coordinator_keeps_the_directory_through_the_pages(
         ("email", "aaliyah@example.org"),
         ("phone", "01603 111111"),
         ("postal_address", "Hearing Centre, Norwich, NR2 2AA"),
-        ("team_id", "north"),
+        ("team_id", "audiology"),
     ):
         tab_to(browser, field)
         press(browser, typed)
@@ -102,7 +102,7 @@ def test_a_coordinator_keeps_the_directory_through_the_pages(
     practitioner_id = browser.current_url.split("/ui/practitioners/")[1].split("?")[0]
     assert text_of(browser, "h1") == NAME
     details = text_of(browser, ".govuk-summary-list")
-    assert agency in details and "north" in details and "In post since" in details
+    assert agency in details and "audiology" in details and "In post since" in details
     checked(browser, "practitioner")
     registered = api_practitioner(service, practitioner_id)
     assert (registered["email"], registered["postal_address"]) == (

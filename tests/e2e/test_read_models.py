@@ -352,7 +352,7 @@ def test_the_directory_lists_agencies_and_practitioners_by_name_a_page_at_a_time
     agency = service.post("/agencies", {"name": f"Lister School {tag}", "sector": "education"})
     agency_id = agency.json()["agency_id"]
     worker = {"role_title": "SENCO", "agency_id": agency_id, "email": "senco@example.org"}
-    worker |= {"team_id": "west"}
+    worker |= {"team_id": f"lister-{tag}"}
     bob = service.post("/practitioners", worker | {"name": f"Bob Lister {tag}"})
     ann = service.post("/practitioners", worker | {"name": f"Ann Lister {tag}"})
     leaving = {"on": day(0), "reason": "Retired"}
@@ -366,8 +366,8 @@ def test_the_directory_lists_agencies_and_practitioners_by_name_a_page_at_a_time
         for entry in listed
         if entry["name"].endswith(tag)
     ] == [
-        (ann.json()["practitioner_id"], f"Lister School {tag}", "west", None),
-        (bob.json()["practitioner_id"], f"Lister School {tag}", "west", day(0)),
+        (ann.json()["practitioner_id"], f"Lister School {tag}", f"lister-{tag}", None),
+        (bob.json()["practitioner_id"], f"Lister School {tag}", f"lister-{tag}", day(0)),
     ]
     assert all("email" not in entry for entry in listed)  # contact details: one at a time
     agencies = every(service, "/agencies", "agencies", left)
