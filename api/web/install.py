@@ -12,7 +12,15 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
-from api.web import case_tasks, feedback, front_door, oversight, referrals, sign_in
+from api.web import (
+    case_tasks,
+    chronology_pages,
+    feedback,
+    front_door,
+    oversight,
+    referrals,
+    sign_in,
+)
 from api.web.headers import PageHeaders
 from api.web.pages import render, router
 from api.web.provider import keep_sign_in_state, origin_of, provider_client
@@ -29,6 +37,7 @@ ROUTERS = (
     feedback.router,
     referrals.router,
     case_tasks.router,
+    chronology_pages.router,
 )
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 

@@ -41,6 +41,7 @@ from domain.case import Case
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.functions import AREAS
 from domain.outcomes import distance_travelled
+from domain.significance import MILESTONES
 from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
@@ -219,6 +220,7 @@ def case_page_response(
         measure=on.keywork.rules.outcome_measure,
         distance=distance_travelled(case.outcomes),
         tasks=task_list(case, on.caller),
+        milestones=MILESTONES,
         **form,
     )
 

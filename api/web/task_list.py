@@ -34,6 +34,11 @@ def _open(case: Case) -> bool:
     return case.status == "active"
 
 
+def _referral_on(case: Case) -> bool:
+    """Any case not erased: a closed case's chronology may still be put together."""
+    return not case.erased
+
+
 def _referred(case: Case) -> bool:
     return case.status == "referred"
 
@@ -78,6 +83,13 @@ TASKS = (
     ),
     Task("Record a contact", "#record-contact", "record_contact", _never, _open),
     Task("Schedule a review", "#schedule-review", "schedule_review", _never, _open),
+    Task(
+        "Add an event to the chronology",
+        "significant-events",
+        "mark_significant",
+        _never,
+        _referral_on,
+    ),
 )
 
 
