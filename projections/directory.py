@@ -61,6 +61,7 @@ class Directory(ReadModel):
             "CoverEnded",
             "EligibilityDecided",
             "EligibilityOverridden",
+            "EventMarkedSignificant",
             "FeedbackGiven",
             "FeedbackInvited",
             "KeyWorkerAllocated",

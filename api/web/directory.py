@@ -167,7 +167,7 @@ def register_agency(
 def practitioner_form(
     request: Request, caller: Principal, runner: ProjectionRunner, status: int = 200, **shown: Any
 ) -> HTMLResponse:
-    agencies = [(agency.agency_id, agency.name) for agency in runner.get(Directory).agencies()]
+    agencies = [(str(agency.agency_id), agency.name) for agency in runner.get(Directory).agencies()]
     return render(
         request, "practitioner_form.html", status, caller=caller, agencies=agencies, **shown
     )

@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api.problems import HANDLERS, problem_of, respond
 from api.web import (
+    case_tasks,
+    chronology_pages,
     directory,
     feedback,
     front_door,
@@ -38,6 +40,8 @@ ROUTERS = (
     oversight.router,
     feedback.router,
     referrals.router,
+    case_tasks.router,
+    chronology_pages.router,
     directory.router,
     practitioners.router,
     letters.router,

@@ -36,10 +36,12 @@ from api.web.session import (
     remember_csrf,
 )
 from api.web.story import headline, summary
+from api.web.task_list import task_list
 from domain.case import Case
 from domain.errors import InvalidValue
 from domain.functions import AREAS
 from domain.outcomes import distance_travelled
+from domain.significance import MILESTONES
 from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
@@ -220,6 +222,8 @@ def case_page_response(
         areas=AREAS,
         measure=on.keywork.rules.outcome_measure,
         distance=distance_travelled(case.outcomes),
+        tasks=task_list(case, on.caller),
+        milestones=MILESTONES,
         **form,
     )
 

@@ -119,6 +119,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/cases/{case_id}/key-worker"): READING,
     ("GET", "/cases/{case_id}/distribution-list"): READING,
     ("GET", "/cases/{case_id}/outcomes"): READING,
+    ("POST", "/cases/{case_id}/significant-events"): {"manager", "key_worker"},
+    ("GET", "/cases/{case_id}/chronology"): WORKING,
     ("GET", "/caseloads/{practitioner_id}"): {
         "coordinator",
         "coordinator_elsewhere",

@@ -25,11 +25,16 @@ WITH_A_PROVIDER = {"/ui/sign-in/organisation", "/ui/signed-in"}
 NOT_A_TOKEN = "not-a-questionnaire-link"
 
 
-def page_paths(values: dict[str, str]) -> list[str]:
-    """Every page the app serves (GET under /ui), its parameters filled from `values`: a new
-    page with a parameter this test does not know fails here until it is given one."""
+# Pages a coordinator may not open, and who opens them here instead.
+OPENED_AS = {"/ui/cases/{case_id}/significant-events": "key_worker"}
+
+
+def page_paths(values: dict[str, str]) -> list[tuple[str, str]]:
+    """Every page the app serves (GET under /ui), its parameters filled from `values`, with the
+    role that opens it: a new page with a parameter this test does not know fails here until it
+    is given one."""
     return [
-        route.path.format(**values)
+        (route.path.format(**values), OPENED_AS.get(route.path, "coordinator"))
         for pages in ROUTERS
         for route in pages.routes
         if isinstance(route, APIRoute) and "GET" in route.methods
@@ -59,11 +64,14 @@ def test_every_page_carries_the_headers(service: RunningService) -> None:
         "token": NOT_A_TOKEN,
         "letter_id": letter_id,
     }
-    session = signed_in(service)
+    sessions = {
+        "coordinator": signed_in(service),
+        "key_worker": signed_in(service, "key_worker", values["practitioner_id"]),
+    }
     paths = page_paths(values)
-    assert len(paths) >= 10 and f"/ui/cases/{case_id}" in paths
-    for path in paths:
-        page = service.http.get(path, headers=session)
+    assert len(paths) >= 10 and (f"/ui/cases/{case_id}", "coordinator") in paths
+    for path, role in paths:
+        page = service.http.get(path, headers=sessions[role])
         if path in REDIRECTS:
             assert page.status_code == 303, path
         elif path in WITH_A_PROVIDER:

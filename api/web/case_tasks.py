@@ -1,0 +1,146 @@
+"""The pages that start a case's key working: the eligibility decision (from the facts, or a
+coordinator's override), the allocation of a key worker, and the service agreement."""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from api.schemas.cases import EligibilityIn, KeyWorkerIn, ServiceAgreementIn
+from api.web.case_forms import Field, TaskForm, add_task_pages
+from api.web.session import PAGES
+from domain.case import Case
+from domain.eligibility import EligibilityFacts
+from projections.caseloads import practitioners
+from projections.key_working import KeyWorking
+from services.commands import Command, Outcome
+from services.keywork import Keywork
+
+router = APIRouter(prefix=PAGES, include_in_schema=False)
+
+KEY_WORKER_KINDS = (
+    ("designated", "Designated key worker"),
+    ("non_designated", "Non-designated key worker (a practitioner in another role)"),
+    ("parent_carer", "A parent carer"),
+)
+
+
+def rules_told(request: Request, case: Case) -> str:
+    """The area's rule set, in words: what the facts are checked against."""
+    rules = request.app.state.keywork.areas.rules_for(case.area)
+    asks = [f"aged up to {rules.max_age} ({rules.max_age_in_complex_needs_school} in a school "]
+    asks[0] += "for complex needs)"
+    if rules.requires_gp_in_area:
+        asks.append("registered with a GP in the area")
+    if rules.requires_complex_health_needs:
+        asks.append("complex health needs")
+    asks.append(
+        f"at least {rules.min_specialists} specialists from at least {rules.min_agencies} agencies"
+    )
+    return f"The {rules.id} rules (version {rules.version}) ask for: {'; '.join(asks)}."
+
+
+def decide(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
+    facts = EligibilityFacts(**body.facts.model_dump()) if body.facts is not None else None
+    return keywork.decide_eligibility(
+        command, case_id, facts=facts, override=body.override, reason=body.reason
+    )
+
+
+def allocate(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
+    return keywork.allocate_key_worker(
+        command,
+        case_id,
+        kind=body.kind,
+        from_date=body.from_date,
+        practitioner_id=body.practitioner_id,
+        parent_carer_name=body.parent_carer_name,
+    )
+
+
+def agree(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
+    return keywork.sign_service_agreement(
+        command,
+        case_id,
+        contact_every_days=body.contact_every_days,
+        signed_by=body.signed_by,
+        signed_on=body.signed_on,
+    )
+
+
+def the_directory(request: Request, case: Case) -> dict[str, list[tuple[str, str]]]:
+    entries = practitioners(request.app.state.runner.get(KeyWorking))
+    listed = [(str(e.practitioner_id), f"{e.name} ({e.team_id or 'no team'})") for e in entries]
+    return {"practitioner_id": listed}
+
+
+def the_family(request: Request, case: Case) -> dict[str, list[tuple[str, str]]]:
+    return {"signed_by": [(member.name, member.name) for member in case.family]}
+
+
+ELIGIBILITY = TaskForm(
+    slug="eligibility",
+    title="Decide eligibility",
+    action="decide_eligibility",
+    schema=EligibilityIn,
+    record=decide,
+    intro_of=rules_told,
+    button="Decide",
+    fields=(
+        Field("facts.gp_in_area", "Is the child registered with a GP in the area?", "yes_no"),
+        Field("facts.complex_health_needs", "Does the child have complex health needs?", "yes_no"),
+        Field("facts.specialist_count", "How many specialists work with the child?", "number"),
+        Field("facts.agency_count", "From how many agencies?", "number"),
+    ),
+)
+OVERRIDE = TaskForm(
+    slug="eligibility-override",
+    title="Override the eligibility rules",
+    action="override_eligibility",
+    schema=EligibilityIn,
+    record=decide,
+    intro_of=rules_told,
+    button="Record the decision",
+    fields=(
+        Field(
+            "override",
+            "Your decision",
+            "choice",
+            choices=(("accepted", "Accept the referral"), ("declined", "Decline the referral")),
+        ),
+        Field("reason", "Why the rules do not decide this case", "long_text"),
+    ),
+)
+ALLOCATION = TaskForm(
+    slug="key-worker",
+    title="Allocate a key worker",
+    action="allocate_key_worker",
+    schema=KeyWorkerIn,
+    record=allocate,
+    choices_of=the_directory,
+    button="Allocate",
+    fields=(
+        Field("kind", "What kind of key worker?", "choice", choices=KEY_WORKER_KINDS),
+        Field("practitioner_id", "Practitioner", "select", hint="Not for a parent carer"),
+        Field("parent_carer_name", "The parent carer's name", optional=True),
+        Field("from", "From", "date"),
+    ),
+)
+AGREEMENT = TaskForm(
+    slug="service-agreement",
+    title="Record the service agreement",
+    action="sign_service_agreement",
+    schema=ServiceAgreementIn,
+    record=agree,
+    choices_of=the_family,
+    button="Record the agreement",
+    fields=(
+        Field(
+            "contact_every_days", "How often will the key worker be in touch, in days?", "number"
+        ),
+        Field("signed_by", "Signed by", "choice"),
+        Field("signed_on", "Signed on", "date"),
+    ),
+)
+
+add_task_pages(router, (ELIGIBILITY, OVERRIDE, ALLOCATION, AGREEMENT))
