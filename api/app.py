@@ -8,6 +8,7 @@ from api.provider_tokens import provider_tokens
 from api.routers import (
     case_reads,
     cases,
+    chronology,
     data_protection,
     directory,
     feedback,
@@ -59,7 +60,16 @@ def create_app(
     problems.install(app)
     app.add_middleware(BodySizeLimit)
     logs.install(app)
-    routers = (cases, key_working, reviews, plans, case_reads, read_models, data_protection)
+    routers = (
+        cases,
+        key_working,
+        reviews,
+        plans,
+        case_reads,
+        chronology,
+        read_models,
+        data_protection,
+    )
     for module in (*routers, metrics, letters_router, directory, feedback, health):
         app.include_router(module.router)
     pages.install(app, settings)

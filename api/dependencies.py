@@ -1,9 +1,10 @@
-"""The application object the routers call, wired once at start-up."""
+"""The application object the routers call, and the parts beside it, wired once at start-up."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from consumers.letters import PrintQueue
 from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 
@@ -22,3 +23,11 @@ async def projection_runner(request: Request) -> ProjectionRunner:
 
 
 Runner = Annotated[ProjectionRunner, Depends(projection_runner)]
+
+
+async def print_queue(request: Request) -> PrintQueue:
+    queue: PrintQueue = request.app.state.letters
+    return queue
+
+
+Queue = Annotated[PrintQueue, Depends(print_queue)]

@@ -2,8 +2,11 @@
 
 import base64
 import binascii
+from typing import TypeVar
 
 from domain.errors import InvalidValue
+
+T = TypeVar("T")
 
 
 def encode_cursor(offset: int) -> str:
@@ -21,3 +24,9 @@ def decode_cursor(cursor: str | None) -> int:
     if kind != "o" or offset < 0:
         raise InvalidValue("cursor", "from_next_cursor", "use a next_cursor from an earlier page")
     return offset
+
+
+def page_of(found: list[T], limit: int, offset: int) -> tuple[list[T], str | None]:
+    """The first `limit` of `found` (which was asked for one more), and the next page's cursor."""
+    more = len(found) > limit
+    return found[:limit], encode_cursor(offset + limit) if more else None

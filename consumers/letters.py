@@ -9,6 +9,7 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
 from consumers.pdf import Document
+from services.commands import NotFound
 
 LETTER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:keywork:letter")
 SERVICE_NAME = "The key working service"
@@ -97,6 +98,19 @@ class PrintQueue:
     def get(self, letter: UUID) -> Letter | None:
         found = self._select("WHERE letter_id = %s", letter)
         return found[0] if found else None
+
+    def printable(self, letter: UUID) -> Path:
+        """The letter's PDF; NotFound for no such letter, or one whose PDF went with an erasure."""
+        found = self.get(letter)
+        if found is None or not Path(found.path).exists():
+            raise NotFound("letter")
+        return Path(found.path)
+
+    def post(self, letter: UUID) -> bool:
+        """Marks the letter posted; whether it was waiting until now (NotFound: no such letter)."""
+        if self.get(letter) is None:
+            raise NotFound("letter")
+        return self.mark_posted(letter)
 
     def mark_posted(self, letter: UUID) -> bool:
         with self.datastore.transaction(commit=True) as cursor:

@@ -75,6 +75,7 @@ CASE_EVENTS: dict[str, Fields] = {
         "signed_on": e.signed_on,
     },
     "ContactRecorded": lambda e: {"kind": e.kind, "functions": getattr(e, "functions", None) or []},
+    "EventMarkedSignificant": lambda e: {"marked_event_id": e.marked_event_id},
     "ContactCorrected": lambda e: {
         "corrects_event_id": e.corrects_event_id,
         "kind": e.contact.kind,

@@ -11,7 +11,9 @@ from eventsourcing.domain import event
 from domain.aggregate import KeyworkAggregate
 from domain.stamp import Stamp
 
-SubjectKind = Literal["case", "caseload", "team", "trail", "letters", "metrics", "supervision"]
+SubjectKind = Literal[
+    "case", "caseload", "team", "trail", "letters", "metrics", "supervision", "directory"
+]
 
 
 class Access(KeyworkAggregate):

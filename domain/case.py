@@ -26,6 +26,7 @@ from domain.nhs_number import is_valid_nhs_number
 from domain.outcomes import OutcomeScores, OutcomesPart
 from domain.plans import PlansPart
 from domain.reviews import ReviewsPart
+from domain.significance import SignificancePart
 from domain.stamp import Stamp
 from domain.tac import TacPart
 from domain.transfers import TransferPart
@@ -65,6 +66,7 @@ class Case(
     ConsentPart,
     ErasurePart,
     FeedbackPart,
+    SignificancePart,
 ):
     @classmethod
     def refer(
@@ -143,6 +145,7 @@ class Case(
         self.transfer = None
         self.closure_reason = None
         self.closed_on = None
+        self.significant = {}
         self.closure_audited = False
 
     def decide_eligibility(self, stamp: Stamp, rules: RuleSet, facts: EligibilityFacts) -> None:

@@ -59,6 +59,7 @@ EVENT_FIELDS: dict[str, Placeholders] = {
     "Referred": {"needs": []},
     "ContactRecorded": {"participants": [], "note": None},
     "ContactCorrected": _REASON,
+    "EventMarkedSignificant": _REASON,
     "CoverEnded": _REASON,
     "EligibilityOverridden": _REASON,
     "KeyWorkerHandedOver": _REASON,

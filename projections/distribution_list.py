@@ -67,6 +67,7 @@ class DistributionList(ReadModel):
             "CoverEnded",
             "EligibilityDecided",
             "EligibilityOverridden",
+            "EventMarkedSignificant",
             "FeedbackGiven",
             "FeedbackInvited",
             "OutcomesMeasured",

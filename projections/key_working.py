@@ -281,6 +281,7 @@ class KeyWorking(ReadModel):
             "ContactOverdue",
             "EligibilityDecided",
             "EligibilityOverridden",
+            "EventMarkedSignificant",
             "FeedbackGiven",
             "FeedbackInvited",
             "OutcomesMeasured",

@@ -5,6 +5,7 @@ from typing import Any
 
 from eventsourcing.application import Application
 
+from projections.directory import Directory
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
 from projections.metrics import Metrics
@@ -20,6 +21,7 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     Actions,
     Views,
     Metrics,
+    Directory,
 )
 
 

@@ -226,6 +226,18 @@ class CaseCommands(KeyworkApplication):
         """Shares the case without the family's consent, until their consent is next recorded."""
         return self._on_case(command, case_id, Case.override_consent, reason=reason)
 
+    def mark_significant(
+        self, command: Command, case_id: UUID, *, marked_event_id: UUID, reason: str
+    ) -> Outcome:
+        """Puts one of the case's events in its chronology, saying why it matters."""
+        return self._on_case(
+            command,
+            case_id,
+            Case.mark_significant,
+            marked_event_id=marked_event_id,
+            reason=reason,
+        )
+
     def case(self, case_id: UUID) -> Case:
         return self.load(Case, case_id)
 

@@ -45,6 +45,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "correct": CASE_STAFF,
     "record_consent": CASE_STAFF,
     "override_consent": frozenset({"coordinator"}),
+    "mark_significant": frozenset({"key_worker", "manager"}),
+    "read_chronology": CASE_STAFF,
     "erase": frozenset({"admin"}),
     "read_case": CASE_STAFF,
     "read_case_events": CASE_STAFF | {"downstream"},

@@ -1,17 +1,20 @@
 """Agencies and practitioners."""
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from api.command_context import accepted, command_for
-from api.dependencies import Service
+from api.dependencies import Runner, Service
+from api.pages import decode_cursor, page_of
 from api.policy import allowed
-from api.reads import read_of
+from api.reads import caught_up, read_of
+from api.routers.read_models import MinPosition
 from api.schemas.directory import (
+    AgenciesOut,
     AgencyAccepted,
     AgencyIn,
     AgencyOut,
@@ -20,18 +23,59 @@ from api.schemas.directory import (
     PractitionerAccepted,
     PractitionerIn,
     PractitionerOut,
+    PractitionersOut,
     SupervisionIn,
     SupervisionOut,
     SupervisionRecordOut,
     TrainingIn,
     TrainingOut,
 )
+from projections.directory import Directory
 from services.commands import Command
 
 router = APIRouter(tags=["practitioners and agencies"])
 Manage = Annotated[Command, Depends(command_for("manage_directory"))]
 Read = Depends(allowed("read_directory"))
 Supervise = Annotated[Command, Depends(command_for("record_supervision"))]
+# The lists of the directory are recorded reads: they name the service's staff.
+ReadList = Depends(read_of("read_directory", "directory", "directory", "cursor"))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page of one of the directory's lists, the read model caught up as asked."""
+
+    model: Directory
+    limit: int
+    offset: int
+
+
+def listing(
+    runner: Runner,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+    min_position: MinPosition = None,
+) -> Listing:
+    model = runner.get(Directory)
+    caught_up(runner, model, min_position)
+    return Listing(model, limit, decode_cursor(cursor))
+
+
+Listed = Annotated[Listing, Depends(listing)]
+
+
+@router.get("/agencies", response_model=AgenciesOut, dependencies=[ReadList])
+def agencies(listed: Listed) -> AgenciesOut:
+    found = listed.model.agencies(listed.limit + 1, listed.offset)
+    entries, next_cursor = page_of(found, listed.limit, listed.offset)
+    return AgenciesOut(agencies=entries, next_cursor=next_cursor)
+
+
+@router.get("/practitioners", response_model=PractitionersOut, dependencies=[ReadList])
+def practitioners(listed: Listed) -> PractitionersOut:
+    found = listed.model.practitioners(listed.limit + 1, listed.offset)
+    entries, next_cursor = page_of(found, listed.limit, listed.offset)
+    return PractitionersOut(practitioners=entries, next_cursor=next_cursor)
 
 
 @router.post("/agencies", status_code=201, response_model=AgencyAccepted)

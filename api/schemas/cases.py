@@ -375,3 +375,25 @@ class SubjectAccessOut(BaseModel):
     events: list[TimelineEntry]
     read_models: dict[str, dict[str, list[dict[str, Any]]]]
     access_trail: list[dict[str, Any]]
+
+
+class SignificantIn(CommandBody):
+    event_id: UUID
+    reason: str
+
+
+class ChronologyEntryOut(BaseModel):
+    event_id: UUID
+    type: str
+    actor: str
+    who: str
+    occurred_at: datetime
+    recorded_at: datetime
+    reason: str | None
+    significant_because: str | None
+    corrected_by: UUID | None
+
+
+class ChronologyOut(BaseModel):
+    case_id: UUID
+    entries: list[ChronologyEntryOut]

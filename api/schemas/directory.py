@@ -8,6 +8,7 @@ from pydantic import BaseModel, EmailStr, Field
 from api.schemas.common import Accepted, CommandBody
 from domain.directory import Course, Sector
 from domain.supervision import SupervisionKind
+from projections.directory import AgencyEntry, PractitionerEntry
 
 
 class AgencyIn(CommandBody):
@@ -106,3 +107,13 @@ class PractitionerOut(BaseModel):
     team_id: str | None
     left_on: date | None
     training: list[TrainingOut]
+
+
+class AgenciesOut(BaseModel):
+    agencies: list[AgencyEntry]  # by name
+    next_cursor: str | None
+
+
+class PractitionersOut(BaseModel):
+    practitioners: list[PractitionerEntry]  # by name; contact details: GET /practitioners/{id}
+    next_cursor: str | None

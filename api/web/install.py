@@ -14,11 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from api.problems import HANDLERS, problem_of, respond
 from api.web import (
     case_tasks,
+    chronology_pages,
     closure_tasks,
+    directory,
     feedback,
     front_door,
+    letters,
     oversight,
     plan_tasks,
+    practitioners,
     referrals,
     sign_in,
     team_tasks,
@@ -31,6 +35,7 @@ from services.settings import Settings
 
 log = logging.getLogger("keywork.pages")
 
+# The directory's before the practitioners': its /practitioners/new is no practitioner's id.
 ROUTERS = (
     front_door.router,
     router,
@@ -42,6 +47,10 @@ ROUTERS = (
     team_tasks.router,
     plan_tasks.router,
     closure_tasks.router,
+    chronology_pages.router,
+    directory.router,
+    practitioners.router,
+    letters.router,
 )
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 

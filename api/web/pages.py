@@ -13,20 +13,20 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import BeforeValidator, ValidationError
+from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.command_context import command_for
 from api.dependencies import Runner, Service
 from api.policy import require_case
-from api.problems import problem_of
-from api.reads import read_of, record_read
+from api.reads import read_of
 from api.routers.case_reads import timeline_entries
 from api.schemas.cases import ContactIn, OutcomesIn, ReviewIn
+from api.web import forms
+from api.web.forms import FormPage, error_at, given
 from api.web.session import (
     PAGES,
     Caller,
@@ -35,12 +35,13 @@ from api.web.session import (
     page_principal,
     remember_csrf,
 )
-from api.web.story import error_messages, headline, summary
+from api.web.story import headline, summary
 from api.web.task_list import task_list
 from domain.case import Case
-from domain.errors import InvalidValue, NotAllowedNow
+from domain.errors import InvalidValue
 from domain.functions import AREAS
 from domain.outcomes import distance_travelled
+from domain.significance import MILESTONES
 from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, who_is_key_worker
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
@@ -54,6 +55,7 @@ LONDON = ZoneInfo("Europe/London")
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["headline"] = headline
 templates.env.filters["summary"] = summary
+templates.env.filters["error_at"] = error_at
 
 
 def _blank_as_none(value: object) -> object:
@@ -80,6 +82,8 @@ def navigation(caller: Principal | None) -> list[tuple[str, str]]:
         ("New referral", f"{PAGES}/referrals/new", "refer"),
         ("Trail", f"{PAGES}/trail", "read_trail"),
         ("Metrics", f"{PAGES}/metrics", "read_metrics"),
+        ("Directory", f"{PAGES}/directory", "read_directory"),
+        ("Letters to post", f"{PAGES}/letters", "print_letters"),
     ]
     return [
         (label, href)
@@ -219,6 +223,7 @@ def case_page_response(
         measure=on.keywork.rules.outcome_measure,
         distance=distance_travelled(case.outcomes),
         tasks=task_list(case, on.caller),
+        milestones=MILESTONES,
         **form,
     )
 
@@ -242,24 +247,17 @@ def submitted(
 ) -> Response:
     """Validates and records the form (`act`), or shows the case page again with its errors,
     from the same problem the API would answer."""
-    try:
+
+    def draw(status: int, errors: list[dict[str, str]], **shown: Any) -> HTMLResponse:
+        named = {f"{form.name}_errors": errors, f"{form.name}_entered": shown["entered"]}
+        return case_page_response(on, status=status, errors=errors, **named)
+
+    def acted() -> str:
         act()
-    except ValidationError as error:
-        problem = problem_of(on.request, RequestValidationError(error.errors()))
-    except (InvalidValue, NotAllowedNow) as error:
-        problem = problem_of(on.request, error)
-    else:
-        return RedirectResponse(f"{PAGES}/cases/{on.case_id}#story", status_code=303)
-    # The form comes back on the case page, which shows the record: a read like any other.
-    record_read(on.request, on.caller, "case", str(on.case_id), "case page")
-    errors = error_messages(problem, form.renamed)
-    shown: dict[str, Any] = {f"{form.name}_errors": errors, f"{form.name}_entered": entered}
-    return case_page_response(on, status=problem["status"], errors=errors, **shown)
+        return f"{PAGES}/cases/{on.case_id}#story"
 
-
-def given(fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields filled in: an empty one is missing, as if a client had left it out."""
-    return {name: value for name, value in fields.items() if value not in ("", None, [])}
+    page = FormPage(on.request, on.caller, draw, "case", str(on.case_id), "case page", form.renamed)
+    return forms.submitted(page, form.name, entered, acted)
 
 
 CONTACT = CaseForm("contact")

@@ -18,6 +18,7 @@ MESSAGES = {
     ("answers", "at_least_one"): "Choose an answer to at least one question",
     ("code", "required"): "Enter the code on your questionnaire",
     ("code", "valid_code"): "Check the code: it is printed under the questionnaire's title",
+    ("email", "value_error"): "Enter an email address in the correct format, like name@example.org",
 }
 
 
@@ -38,18 +39,24 @@ def summary(entry: TimelineEntry) -> str:
 
 
 def error_messages(
-    problem: dict[str, Any], form_fields: dict[str, str] | None = None
+    problem: dict[str, Any],
+    form_fields: dict[str, str] | None = None,
+    worded: dict[tuple[str, str], str] | None = None,
 ) -> list[dict[str, str]]:
     """The problem's errors, each with the form field it links to and a message for a person.
 
-    `form_fields` renames the API's fields where the form's differ (a review's `at` is its date).
+    `form_fields` renames the API's fields where the form's differ (a review's `at` is its date);
+    `worded` has the form's own words for a (field, rule), before the ones every form shares.
     """
     errors = problem.get("errors") or [{"field": "", "rule": ""}]
     renamed = form_fields or {}
     return [
         {
             "field": renamed.get(error["field"], error["field"]),
-            "message": message(error["field"], error["rule"], problem["detail"]),
+            "message": (worded or {}).get(
+                (error["field"], error["rule"]),
+                message(error["field"], error["rule"], problem["detail"]),
+            ),
         }
         for error in errors
     ]

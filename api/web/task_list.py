@@ -36,6 +36,11 @@ def _open(case: Case) -> bool:
     return case.status == "active"
 
 
+def _referral_on(case: Case) -> bool:
+    """Any case not erased: a closed case's chronology may still be put together."""
+    return not case.erased
+
+
 def _referred(case: Case) -> bool:
     return case.status == "referred"
 
@@ -139,6 +144,13 @@ TASKS = (
     ),
     Task("Record a contact", "#record-contact", "record_contact", _never, _open),
     Task("Schedule a review", "#schedule-review", "schedule_review", _never, _open),
+    Task(
+        "Add an event to the chronology",
+        "significant-events",
+        "mark_significant",
+        _never,
+        _referral_on,
+    ),
     Task("Add a member to the Team Around the Child", "tac-member", TAC, _never, _open),
     Task("Change a team member's details", "tac-member-change", TAC, _never, _with_a_team),
     Task("Remove a team member", "tac-member-removal", TAC, _never, _with_a_team),

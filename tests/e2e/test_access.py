@@ -119,6 +119,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/cases/{case_id}/key-worker"): READING,
     ("GET", "/cases/{case_id}/distribution-list"): READING,
     ("GET", "/cases/{case_id}/outcomes"): READING,
+    ("POST", "/cases/{case_id}/significant-events"): {"manager", "key_worker"},
+    ("GET", "/cases/{case_id}/chronology"): WORKING,
     ("GET", "/caseloads/{practitioner_id}"): {
         "coordinator",
         "coordinator_elsewhere",
@@ -138,6 +140,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/letters/{letter_id}/posted"): LETTERS,
     ("POST", "/agencies"): DIRECTORY,
     ("GET", "/agencies/{agency_id}"): STAFF_ANYWHERE | {"admin"},
+    ("GET", "/agencies"): STAFF_ANYWHERE | {"admin"},
+    ("GET", "/practitioners"): STAFF_ANYWHERE | {"admin"},
     ("POST", "/practitioners"): DIRECTORY,
     ("PUT", "/practitioners/{practitioner_id}/contact-details"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/leaving"): DIRECTORY,
@@ -278,6 +282,8 @@ AUDITED_READS = (
     ("/caseloads/{practitioner_id}", "caseload"),
     ("/teams/{team_id}/caseloads", "team caseloads"),
     ("/practitioners/{practitioner_id}/supervision", "supervision"),
+    ("/practitioners", "directory"),
+    ("/agencies", "directory"),
     ("/trail", "trail"),
     ("/metrics", "service metrics"),
 )

@@ -10,7 +10,7 @@ from api.app import create_app
 from api.web.headers import content_security_policy
 from api.web.install import ROUTERS
 from services.settings import Settings
-from tests.e2e.bodies import key_worker_of, new_active_case
+from tests.e2e.bodies import case_with_a_letter, key_worker_of, new_active_case
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 
 EXPECTED = {
@@ -23,15 +23,21 @@ REDIRECTS = {"/ui", "/ui/go"}
 # Signing in with an organisation's account: no such thing here, where no provider is set.
 WITH_A_PROVIDER = {"/ui/sign-in/organisation", "/ui/signed-in"}
 NOT_A_TOKEN = "not-a-questionnaire-link"
-# Pages a coordinator may not open, by whom they are opened instead (the role table's).
-OPENED_AS = {"/ui/cases/{case_id}/closure-audit": ("manager", "manager-headers")}
 
 
-def page_paths(values: dict[str, str]) -> list[str]:
-    """Every page the app serves (GET under /ui), its parameters filled from `values`: a new
-    page with a parameter this test does not know fails here until it is given one."""
+# Pages a coordinator may not open, and who opens them here instead.
+OPENED_AS = {
+    "/ui/cases/{case_id}/significant-events": "key_worker",
+    "/ui/cases/{case_id}/closure-audit": "manager",
+}
+
+
+def page_paths(values: dict[str, str]) -> list[tuple[str, str]]:
+    """Every page the app serves (GET under /ui), its parameters filled from `values`, with the
+    role that opens it: a new page with a parameter this test does not know fails here until it
+    is given one."""
     return [
-        route.path.format(**values)
+        (route.path.format(**values), OPENED_AS.get(route.path, "coordinator"))
         for pages in ROUTERS
         for route in pages.routes
         if isinstance(route, APIRoute) and "GET" in route.methods
@@ -53,19 +59,23 @@ def assert_page_headers(response_headers: dict[str, str], where: str) -> None:
 
 
 def test_every_page_carries_the_headers(service: RunningService) -> None:
-    case_id = new_active_case(service)
+    case_id, letter_id = case_with_a_letter(service, "3 Lane, Norwich, NR1 1AA")
     values = {
         "case_id": case_id,
         "practitioner_id": key_worker_of(service, case_id),
         "team_id": MANAGERS_TEAM,
         "token": NOT_A_TOKEN,
+        "letter_id": letter_id,
     }
-    session = signed_in(service)
-    others = {path.format(**values): signed_in(service, *who) for path, who in OPENED_AS.items()}
+    sessions = {
+        "coordinator": signed_in(service),
+        "key_worker": signed_in(service, "key_worker", values["practitioner_id"]),
+        "manager": signed_in(service, "manager", "manager-headers"),
+    }
     paths = page_paths(values)
-    assert len(paths) >= 10 and f"/ui/cases/{case_id}" in paths
-    for path in paths:
-        page = service.http.get(path, headers=others.get(path, session))
+    assert len(paths) >= 10 and (f"/ui/cases/{case_id}", "coordinator") in paths
+    for path, role in paths:
+        page = service.http.get(path, headers=sessions[role])
         if path in REDIRECTS:
             assert page.status_code == 303, path
         elif path in WITH_A_PROVIDER:

@@ -181,10 +181,12 @@ def _contacts(service: RunningService, case_id: str) -> int:
     return sum(1 for event in timeline.json()["events"] if event["type"] == "ContactRecorded")
 
 
-def downloaded(browser: WebDriver, service: RunningService, link_text: str) -> str:
+def downloaded(
+    browser: WebDriver, service: RunningService, link: str, by: str = By.PARTIAL_LINK_TEXT
+) -> str:
     """What the link downloads, fetched with the browser's session (the pages' policy lets no
     script of theirs fetch anything)."""
-    href = browser.find_element(By.PARTIAL_LINK_TEXT, link_text).get_attribute("href")
+    href = browser.find_element(by, link).get_attribute("href")
     session = {cookie["name"]: cookie["value"] for cookie in browser.get_cookies()}
     cookie = "; ".join(f"{name}={value}" for name, value in session.items())
     answer = service.http.get(str(href), headers={"Cookie": cookie})

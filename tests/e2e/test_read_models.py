@@ -4,6 +4,7 @@ trails — each read waiting for the command it follows with min_position."""
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 from api.auth import Principal
 from tests.e2e.bodies import (
@@ -222,7 +223,14 @@ def test_health_shows_each_projection_against_the_store_it_follows(
     health = service.http.get("/health").json()
     assert health["status"] == "ok"
     by_name = {p["name"]: p for p in health["projections"]}
-    assert set(by_name) == {"key_working", "distribution_list", "actions", "views", "metrics"}
+    assert set(by_name) == {
+        "key_working",
+        "distribution_list",
+        "actions",
+        "views",
+        "metrics",
+        "directory",
+    }
     key_working = by_name["key_working"]
     assert key_working["position"] >= int(contact.headers["X-Event-Position"])
 
@@ -323,3 +331,46 @@ def test_a_manager_sees_who_is_overdue_for_supervision(service: RunningService) 
     record = read(service, path)
     assert (record["every_days"], record["due_on"], record["overdue"]) == (42, day(32), False)
     assert record["sessions"] == [session]
+
+
+def every(service: RunningService, path: str, key: str, after: Any) -> list[Any]:
+    """All of a list, a page at a time, by each page's next_cursor."""
+    found: list[Any] = []
+    params: dict[str, Any] = {"limit": 50}
+    while True:
+        page = read(service, path, after, **params)
+        found.extend(page[key])
+        if page["next_cursor"] is None:
+            return found
+        params["cursor"] = page["next_cursor"]
+
+
+def test_the_directory_lists_agencies_and_practitioners_by_name_a_page_at_a_time(
+    service: RunningService,
+) -> None:
+    tag = uuid4().hex[:8]
+    agency = service.post("/agencies", {"name": f"Lister School {tag}", "sector": "education"})
+    agency_id = agency.json()["agency_id"]
+    worker = {"role_title": "SENCO", "agency_id": agency_id, "email": "senco@example.org"}
+    worker |= {"team_id": f"lister-{tag}"}
+    bob = service.post("/practitioners", worker | {"name": f"Bob Lister {tag}"})
+    ann = service.post("/practitioners", worker | {"name": f"Ann Lister {tag}"})
+    leaving = {"on": day(0), "reason": "Retired"}
+    left = service.post(f"/practitioners/{bob.json()['practitioner_id']}/leaving", leaving)
+    assert left.status_code == 200, left.text
+
+    listed = every(service, "/practitioners", "practitioners", left)
+    assert len({entry["practitioner_id"] for entry in listed}) == len(listed)  # no repeats
+    assert [
+        (entry["practitioner_id"], entry["agency_name"], entry["team_id"], entry["left_on"])
+        for entry in listed
+        if entry["name"].endswith(tag)
+    ] == [
+        (ann.json()["practitioner_id"], f"Lister School {tag}", f"lister-{tag}", None),
+        (bob.json()["practitioner_id"], f"Lister School {tag}", f"lister-{tag}", day(0)),
+    ]
+    assert all("email" not in entry for entry in listed)  # contact details: one at a time
+    agencies = every(service, "/agencies", "agencies", left)
+    assert {"agency_id": agency_id, "name": f"Lister School {tag}", "sector": "education"} in (
+        agencies
+    )
