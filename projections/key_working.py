@@ -19,6 +19,7 @@ from domain.stamp import event_id
 from projections import history
 from projections.read_model import Handler, ReadModel
 from services.rules import DEFAULT_RULES, ServiceRules
+from store.blind_index import BlindIndex
 
 
 class KeyWorkingFacts:
@@ -302,10 +303,14 @@ class KeyWorking(ReadModel):
     )
 
     def __init__(
-        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
+        self,
+        datastore: PostgresDatastore,
+        generation: int = 1,
+        rules: ServiceRules = DEFAULT_RULES,
+        blind_index: BlindIndex | None = None,
     ) -> None:
         self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
-        super().__init__(datastore, generation, rules)
+        super().__init__(datastore, generation, rules, blind_index)
 
     def handles(self) -> dict[str, Handler]:
         return self.key_working.handles()

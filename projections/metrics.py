@@ -22,6 +22,7 @@ from projections import history
 from projections.key_working import KeyWorking, KeyWorkingFacts
 from projections.read_model import Handler, ReadModel
 from services.rules import DEFAULT_RULES, ServiceRules
+from store.blind_index import BlindIndex
 
 HISTORY = "recorded_from timestamptz NOT NULL, recorded_until timestamptz"
 
@@ -88,10 +89,14 @@ class Metrics(ReadModel):
     ignores = KeyWorking.ignores - counts
 
     def __init__(
-        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
+        self,
+        datastore: PostgresDatastore,
+        generation: int = 1,
+        rules: ServiceRules = DEFAULT_RULES,
+        blind_index: BlindIndex | None = None,
     ) -> None:
         self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
-        super().__init__(datastore, generation, rules)
+        super().__init__(datastore, generation, rules, blind_index)
 
     def handles(self) -> dict[str, Handler]:
         return self.key_working.handles() | {
