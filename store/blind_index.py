@@ -27,7 +27,8 @@ KEY_BYTES = 32
 SEPARATOR = "\x1f"  # never left in a normalised value
 # Letters that do not come apart under Unicode decomposition, as they are typed without accents.
 UNACCENTED = str.maketrans(
-    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "þ": "th", "æ": "ae", "œ": "oe"}
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "þ": "th", "æ": "ae", "œ": "oe"}
+    | {"\u0131": "i"}  # dotless i
 )
 DIGITS = frozenset("0123456789")
 
