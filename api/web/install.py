@@ -17,6 +17,7 @@ from api.web import (
     chronology_pages,
     directory,
     feedback,
+    find,
     front_door,
     letters,
     oversight,
@@ -36,6 +37,7 @@ log = logging.getLogger("keywork.pages")
 ROUTERS = (
     front_door.router,
     router,
+    find.router,
     sign_in.router,
     oversight.router,
     feedback.router,
