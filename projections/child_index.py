@@ -18,13 +18,11 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from domain.erasure import ERASURE_EVENT
 from projections.read_model import Handler, ReadModel
-from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex, IndexKind, Sought
 
 # What a search goes by, of the details it is given: the most telling first.
@@ -96,19 +94,14 @@ class ChildIndex(ReadModel):
         }
     )
 
-    def __init__(
-        self,
-        datastore: PostgresDatastore,
-        generation: int = 1,
-        rules: ServiceRules = DEFAULT_RULES,
-        blind_index: BlindIndex | None = None,
-    ) -> None:
-        if blind_index is None:
+    @property
+    def index(self) -> BlindIndex:
+        if self.blind_index is None:
             raise ValueError("the child index needs the search key's blind index")
-        self.index = blind_index
-        super().__init__(datastore, generation, rules, blind_index)
+        return self.blind_index
 
     def handles(self) -> dict[str, Handler]:
+        _ = self.index  # so that, made without the search key, it refuses at once
         return {
             "Referred": self._referred,
             "Closed": self._closed,
