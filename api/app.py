@@ -18,6 +18,7 @@ from api.routers import (
     plans,
     read_models,
     reviews,
+    search,
 )
 from api.routers import (
     letters as letters_router,
@@ -70,7 +71,7 @@ def create_app(
         read_models,
         data_protection,
     )
-    for module in (*routers, metrics, letters_router, directory, feedback, health):
+    for module in (*routers, search, metrics, letters_router, directory, feedback, health):
         app.include_router(module.router)
     pages.install(app, settings)
     return app

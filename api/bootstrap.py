@@ -31,6 +31,7 @@ from services.clock import Clock, utc_now
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork
 from services.settings import Settings
+from store.blind_index import BlindIndex
 from store.data_keys import DataKeys
 from store.database import Database
 from store.embedded_postgres import EmbeddedPostgres
@@ -188,7 +189,10 @@ def bootstrap(settings: Settings) -> Iterator[Service]:
             keywork = open_keywork(settings, db)
             access = open_access_log(settings, db)
             read_models = projection_runner(
-                {keywork.name: keywork, access.name: access}, db, keywork.rules
+                {keywork.name: keywork, access.name: access},
+                db,
+                keywork.rules,
+                BlindIndex(settings.search_key_bytes),
             )
             letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
             sessions = page_sessions(settings, keywork)

@@ -124,7 +124,14 @@ def projections_rebuild(settings: Settings, names: list[str]) -> None:
             app = apps[kind.follows]
             head = app.recorder.max_notification_id() or 0
             with tqdm(total=head, desc=kind.name, unit="event") as bar:
-                fresh = rebuild(app, keywork.store.datastore, kind, _advance(bar), keywork.rules)
+                fresh = rebuild(
+                    app,
+                    keywork.store.datastore,
+                    kind,
+                    _advance(bar),
+                    keywork.rules,
+                    service.read_models.blind_index,
+                )
             print(f"{kind.name}: generation {fresh.generation} is live at {fresh.position()}")
 
 

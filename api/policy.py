@@ -15,7 +15,7 @@ A case outside the caller's scope and a case that does not exist get the same 40
 never tells whether the case exists; only callers who may reach every case get a 404.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated
 from uuid import UUID
 
@@ -27,9 +27,11 @@ from api import logs
 from api.auth import InvalidToken, Principal, read_token
 from api.identity import ClaimMapping, NoAccess, person
 from api.provider_tokens import ProviderTokens, is_ours
+from domain.case import Case
 from projections.key_working import KeyWorking
 from services.case_access import CaseAccess
 from services.commands import NotFound
+from services.keywork import Keywork
 from services.permissions import Forbidden, require
 
 # The actions about one practitioner (named in the path) that are scoped to a worker or team.
@@ -119,6 +121,20 @@ def require_case(caller: Principal, action: str, case: CaseAccess | None) -> Non
             raise Forbidden("a Team Around the Child member may read the case, not change it")
         if not case.shared_with_other_agencies:
             raise Forbidden(NO_CONSENT)
+
+
+def cases_open_to(caller: Principal, keywork: Keywork, case_ids: Iterable[UUID]) -> list[Case]:
+    """The cases among `case_ids` the caller may read, loaded; the others are left out without
+    a word, as if they did not exist."""
+    found = []
+    for case_id in case_ids:
+        try:
+            case = keywork.load(Case, case_id, copy=False)  # only read here
+            require_case(caller, "read_case", keywork.access_to(case, caller.role == "manager"))
+        except (Forbidden, NotFound):
+            continue
+        found.append(case)
+    return found
 
 
 def require_worker(request: Request, caller: Principal, practitioner_id: UUID, what: str) -> None:

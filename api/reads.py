@@ -4,9 +4,10 @@ Each read, allowed or refused, is recorded with who, what, when and the stated p
 (the optional `X-Purpose` header).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Header, Request
 
@@ -20,6 +21,8 @@ from services.commands import NotCaughtUp
 from services.permissions import Forbidden
 
 MIN_POSITION_WAIT_SECONDS = 5.0
+# What a search is recorded as reading: never what was searched for, which is personal data.
+SEARCHED = "children"
 
 
 def read_of(
@@ -72,6 +75,33 @@ def record_read(
         purpose=purpose,
         allowed=allowed,
     )
+
+
+def search_by(action: str, what: str, identify: Identify = principal) -> Callable[..., Principal]:
+    """A dependency for a search: lets the caller search if their role may `action`.
+
+    A refusal is recorded here; an allowed search by `record_search`, once its purpose is read
+    and what it shows is known.
+    """
+
+    def check(request: Request, caller: Annotated[Principal, Depends(identify)]) -> Principal:
+        try:
+            authorise(request, caller, action)
+        except Forbidden:
+            record_read(request, caller, "search", SEARCHED, what, allowed=False)
+            raise
+        return caller
+
+    return check
+
+
+def record_search(
+    request: Request, caller: Principal, what: str, purpose: str | None, shown: Iterable[UUID]
+) -> None:
+    """A search, and each case it showed (so that the case's trail has it too)."""
+    record_read(request, caller, "search", SEARCHED, what, purpose)
+    for case_id in shown:
+        record_read(request, caller, "case", str(case_id), what, purpose)
 
 
 def caught_up(runner: ProjectionRunner, read_model: ReadModel, min_position: int | None) -> None:

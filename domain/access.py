@@ -11,8 +11,17 @@ from eventsourcing.domain import event
 from domain.aggregate import KeyworkAggregate
 from domain.stamp import Stamp
 
+# A "search" is recorded with the subject "children", never with what was searched for.
 SubjectKind = Literal[
-    "case", "caseload", "team", "trail", "letters", "metrics", "supervision", "directory"
+    "case",
+    "caseload",
+    "team",
+    "trail",
+    "letters",
+    "metrics",
+    "supervision",
+    "directory",
+    "search",
 ]
 
 

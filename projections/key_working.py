@@ -6,9 +6,9 @@ and as known at any time (by when they were recorded), without replaying the sto
 """
 
 from datetime import date
+from functools import cached_property
 from typing import Any, ClassVar
 
-from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -18,7 +18,6 @@ from domain.personal import ERASED
 from domain.stamp import event_id
 from projections import history
 from projections.read_model import Handler, ReadModel
-from services.rules import DEFAULT_RULES, ServiceRules
 
 
 class KeyWorkingFacts:
@@ -301,11 +300,9 @@ class KeyWorking(ReadModel):
         }
     )
 
-    def __init__(
-        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
-    ) -> None:
-        self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
-        super().__init__(datastore, generation, rules)
+    @cached_property  # made when the base first asks for the handlers
+    def key_working(self) -> KeyWorkingFacts:
+        return KeyWorkingFacts(self)
 
     def handles(self) -> dict[str, Handler]:
         return self.key_working.handles()

@@ -8,10 +8,10 @@ and its plans' signing and copies. No names, no dates of birth: an age band at m
 """
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
@@ -21,7 +21,6 @@ from domain.stamp import event_id
 from projections import history
 from projections.key_working import KeyWorking, KeyWorkingFacts
 from projections.read_model import Handler, ReadModel
-from services.rules import DEFAULT_RULES, ServiceRules
 
 HISTORY = "recorded_from timestamptz NOT NULL, recorded_until timestamptz"
 
@@ -87,11 +86,9 @@ class Metrics(ReadModel):
     )
     ignores = KeyWorking.ignores - counts
 
-    def __init__(
-        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
-    ) -> None:
-        self.key_working = KeyWorkingFacts(self)  # before the base asks for its handlers
-        super().__init__(datastore, generation, rules)
+    @cached_property  # made when the base first asks for the handlers
+    def key_working(self) -> KeyWorkingFacts:
+        return KeyWorkingFacts(self)
 
     def handles(self) -> dict[str, Handler]:
         return self.key_working.handles() | {

@@ -17,6 +17,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from services.rules import DEFAULT_RULES, ServiceRules
+from store.blind_index import BlindIndex
 
 Handler = Callable[[Cursor[DictRow], Any], None]
 
@@ -39,10 +40,18 @@ class ReadModel(PostgresTrackingRecorder):
     ignores: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
-        self, datastore: PostgresDatastore, generation: int = 1, rules: ServiceRules = DEFAULT_RULES
+        self,
+        datastore: PostgresDatastore,
+        generation: int = 1,
+        rules: ServiceRules = DEFAULT_RULES,
+        blind_index: BlindIndex | None = None,
     ) -> None:
         self.generation = generation
         self.rules = rules  # what the service is configured with, where a read model needs it
+        # The search key's blind index, for a read model that finds children by their details.
+        # A secret, so not among the rules: the runner and a rebuild hand it to every read model
+        # they make, as they hand them the rules, and the one that indexes children requires it.
+        self.blind_index = blind_index
         self.prefix = f"{self.name}_g{generation}_"
         super().__init__(datastore, tracking_table_name=f"{self.prefix}tracking")
         self.sql_create_statements.extend(self.sql(statement) for statement in self.tables)

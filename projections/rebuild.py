@@ -16,6 +16,7 @@ from projections.generations import ensure_generation, live_generation, switch
 from projections.read_model import ReadModel
 from projections.runner import catch_up
 from services.rules import DEFAULT_RULES, ServiceRules
+from store.blind_index import BlindIndex
 
 REBUILD_BATCH_SIZE = 5000
 Progress = Callable[[int], None]
@@ -27,12 +28,13 @@ def rebuild(
     kind: type[ReadModel],
     progress: Progress = lambda position: None,
     rules: ServiceRules = DEFAULT_RULES,
+    blind_index: BlindIndex | None = None,
 ) -> ReadModel:
     ensure_generation(datastore, kind.name)
     live = live_generation(datastore, kind.name)
     for old in range(1, live):
-        kind(datastore, old, rules).drop_tables()
-    fresh = kind(datastore, live + 1, rules)
+        kind(datastore, old, rules, blind_index).drop_tables()
+    fresh = kind(datastore, live + 1, rules, blind_index)
     fresh.drop_tables()  # what a rebuild that died half-way left behind
     fresh.create_table()
     head = app.recorder.max_notification_id() or 0

@@ -5,6 +5,7 @@ from typing import Any
 
 from eventsourcing.application import Application
 
+from projections.child_index import ChildIndex
 from projections.directory import Directory
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
@@ -13,6 +14,7 @@ from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
 from projections.trail import Actions, Views
 from services.rules import ServiceRules
+from store.blind_index import BlindIndex
 from store.database import Database
 
 READ_MODELS: tuple[type[ReadModel], ...] = (
@@ -22,13 +24,17 @@ READ_MODELS: tuple[type[ReadModel], ...] = (
     Views,
     Metrics,
     Directory,
+    ChildIndex,
 )
 
 
 def projection_runner(
-    apps: Mapping[str, Application[Any]], database: Database, rules: ServiceRules
+    apps: Mapping[str, Application[Any]],
+    database: Database,
+    rules: ServiceRules,
+    blind_index: BlindIndex,
 ) -> ProjectionRunner:
-    return ProjectionRunner(apps, database, READ_MODELS, rules)
+    return ProjectionRunner(apps, database, READ_MODELS, rules, blind_index)
 
 
 def read_model_named(name: str) -> type[ReadModel]:

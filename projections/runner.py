@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 from projections.generations import ensure_generation, live_generation
 from projections.read_model import ReadModel
 from services.rules import DEFAULT_RULES, ServiceRules
+from store.blind_index import BlindIndex
 from store.database import Database
 from store.following import follow
 
@@ -55,10 +56,12 @@ class ProjectionRunner:
         database: Database,
         read_model_types: Sequence[type[ReadModel]],
         rules: ServiceRules = DEFAULT_RULES,
+        blind_index: BlindIndex | None = None,
     ) -> None:
         self.apps = dict(apps)
         self.database = database
         self.rules = rules
+        self.blind_index = blind_index
         # Read models share the pool of the store they follow most: the cases'.
         self.datastore = self.apps["keywork"].recorder.datastore  # type: ignore[attr-defined]
         self.read_models: dict[type[ReadModel], ReadModel] = {
@@ -101,7 +104,8 @@ class ProjectionRunner:
 
     def _live(self, kind: type[ReadModel]) -> ReadModel:
         ensure_generation(self.datastore, kind.name)
-        read_model = kind(self.datastore, live_generation(self.datastore, kind.name), self.rules)
+        generation = live_generation(self.datastore, kind.name)
+        read_model = kind(self.datastore, generation, self.rules, self.blind_index)
         read_model.create_table()
         return read_model
 

@@ -49,6 +49,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "read_chronology": CASE_STAFF,
     "erase": frozenset({"admin"}),
     "read_case": CASE_STAFF,
+    # Finding a child's case by their details: only cases the searcher may read are shown.
+    "find_child": CASE_STAFF,
+    # Before a referral: the open or recently closed cases the child may already have.
+    "find_existing_case": CASE_STAFF,
     "read_case_events": CASE_STAFF | {"downstream"},
     "read_subject_access": frozenset({"manager", "admin"}),
     "read_caseload": CASE_STAFF,

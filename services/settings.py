@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # Wraps each child's data key: 32 bytes, urlsafe base64. Unset: made once in the data folder
     # like the token secret. Keep it apart from database backups.
     master_key: SecretStr | None = None
+    # The key of the blind indexes a child is found by (keyed hashes of their NHS number, names
+    # and date of birth): 32 bytes, urlsafe base64, a key of its own. Unset: made once in the data
+    # folder like the master key. Keep it apart from database backups too.
+    search_key: SecretStr | None = None
     # The cases erased so far, one id per line, replayed on start so that restoring an old
     # backup cannot bring an erased child back. Unset: `erasure-list` in the data folder.
     erasure_list: Path | None = None
@@ -101,6 +105,13 @@ class Settings(BaseSettings):
     business_support_email: str = BUSINESS_SUPPORT_EMAIL
 
     @model_validator(mode="after")
+    def _keys_apart(self) -> "Settings":
+        master, search = self.master_key, self.search_key
+        if master is not None and search is not None and master == search:
+            raise ValueError("KEYWORK_SEARCH_KEY must be a key of its own, not the master key")
+        return self
+
+    @model_validator(mode="after")
     def _provider_complete(self) -> "Settings":
         if self.oidc_issuer is not None and not (self.oidc_client_id and self.oidc_client_secret):
             raise ValueError("KEYWORK_OIDC_ISSUER needs KEYWORK_OIDC_CLIENT_ID and _CLIENT_SECRET")
@@ -153,19 +164,27 @@ class Settings(BaseSettings):
 
     @cached_property
     def master_key_bytes(self) -> bytes:
-        text = (
-            self.master_key.get_secret_value()
-            if self.master_key is not None
-            else self._kept_secret("master-key", lambda: _urlsafe(secrets.token_bytes(32)))
-        )
-        key = base64.urlsafe_b64decode(text)
-        if len(key) != 32:
-            raise ValueError("KEYWORK_MASTER_KEY must be 32 bytes in urlsafe base64")
-        return key
+        return self._key(self.master_key, "master-key", "KEYWORK_MASTER_KEY")
+
+    @cached_property
+    def search_key_bytes(self) -> bytes:
+        return self._key(self.search_key, "search-key", "KEYWORK_SEARCH_KEY")
 
     @property
     def erasure_list_path(self) -> Path:
         return self.erasure_list or self.data_dir / "erasure-list"
+
+    def _key(self, setting: SecretStr | None, file_name: str, variable: str) -> bytes:
+        """A 32-byte key: the setting's, or one made once and kept in the data folder."""
+        text = (
+            setting.get_secret_value()
+            if setting is not None
+            else self._kept_secret(file_name, lambda: _urlsafe(secrets.token_bytes(32)))
+        )
+        key = base64.urlsafe_b64decode(text)
+        if len(key) != 32:
+            raise ValueError(f"{variable} must be 32 bytes in urlsafe base64")
+        return key
 
     def _kept_secret(self, name: str, make: Callable[[], str]) -> str:
         """A secret made once and kept in the data folder, readable by its owner only."""

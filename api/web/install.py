@@ -18,6 +18,7 @@ from api.web import (
     closure_tasks,
     directory,
     feedback,
+    find,
     front_door,
     letters,
     oversight,
@@ -39,6 +40,7 @@ log = logging.getLogger("keywork.pages")
 ROUTERS = (
     front_door.router,
     router,
+    find.router,
     sign_in.router,
     oversight.router,
     feedback.router,

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import Principal
 from api.command_context import command_for
 from api.dependencies import Runner, Service
-from api.policy import require_case
+from api.policy import cases_open_to
 from api.reads import read_of
 from api.routers.case_reads import timeline_entries
 from api.schemas.cases import ContactIn, OutcomesIn, ReviewIn
@@ -46,9 +46,9 @@ from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, 
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
 from projections.runner import ProjectionRunner
-from services.commands import Command, NotFound
+from services.commands import Command
 from services.keywork import Keywork
-from services.permissions import ALLOWED, Forbidden
+from services.permissions import ALLOWED
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 LONDON = ZoneInfo("Europe/London")
@@ -78,7 +78,7 @@ def navigation(caller: Principal | None) -> list[tuple[str, str]]:
     pages = [
         ("My caseload", f"{PAGES}/caseloads/{caller.user}", "key_worker"),
         ("Team caseloads", f"{PAGES}/teams/{caller.team}", "manager"),
-        ("Find a case", f"{PAGES}/find", "read_case"),
+        ("Find a child", f"{PAGES}/find", "find_child"),
         ("New referral", f"{PAGES}/referrals/new", "refer"),
         ("Trail", f"{PAGES}/trail", "read_trail"),
         ("Metrics", f"{PAGES}/metrics", "read_metrics"),
@@ -116,11 +116,6 @@ async def home(caller: Caller) -> RedirectResponse:
     return RedirectResponse(f"{PAGES}{START[caller.role](caller)}", status_code=303)
 
 
-@router.get("/find")
-async def find(request: Request, caller: Caller) -> HTMLResponse:
-    return render(request, "find.html", caller=caller)
-
-
 def by_urgency(entry: CaseloadEntry) -> tuple[bool, date, date]:
     """Overdue contacts first, then the soonest review, then the soonest contact due."""
     return (
@@ -134,15 +129,8 @@ def child_names(
     caller: Principal, keywork: Keywork, entries: list[CaseloadEntry]
 ) -> dict[UUID, str]:
     """The child's name for each case the caller may read; others show by case id alone."""
-    names = {}
-    for entry in entries:
-        try:
-            case = keywork.load(Case, entry.case_id, copy=False)  # only read here
-            require_case(caller, "read_case", keywork.access_to(case, caller.role == "manager"))
-        except (Forbidden, NotFound):
-            continue
-        names[entry.case_id] = f"{case.child.given_name} {case.child.family_name}"
-    return names
+    readable = cases_open_to(caller, keywork, [entry.case_id for entry in entries])
+    return {case.id: f"{case.child.given_name} {case.child.family_name}" for case in readable}
 
 
 @router.get("/caseloads/{practitioner_id}")

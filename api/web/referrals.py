@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api.auth import Principal
+from api.child_search import possible_existing_cases
 from api.command_context import command_for
 from api.policy import allowed
 from api.problems import problem_of
@@ -29,6 +30,7 @@ from api.web.session import PAGES, csrf_checked, page_principal
 from domain.errors import InvalidValue
 from services.commands import Command
 from services.keywork import Keywork
+from store.blind_index import Sought
 
 router = APIRouter(prefix=f"{PAGES}/referrals", include_in_schema=False)
 
@@ -39,6 +41,8 @@ CHILD = ("given_name", "family_name", "nhs_number", "gp_practice", "postcode")
 MEMBER = ("name", "relationship", "email", "phone", "postal_address")
 MEMBER_CHOICES = ("preferred_channel", "has_parental_responsibility")
 MOST_MEMBERS = 10
+# Why the access log shows the check for an existing case (the search is a recorded read).
+CHECKING_FOR_A_CASE = "checking a new referral for an existing case"
 # Answers chosen rather than typed: a missing one is "Choose ...", not "Enter ...".
 CHOSEN = ("route", "area", "consent_to_share", "preferred_channel", "has_parental_responsibility")
 TOLD_AS = {
@@ -176,14 +180,19 @@ async def check_answers(request: Request, caller: Referring, command: Recording)
         )
     except (ValidationError, InvalidValue) as error:
         return _form_page(request, caller, fields, *form_errors(request, error))
-    submission = secrets.token_urlsafe(24)
+    child = referral.child
+    sought = Sought(child.nhs_number, child.family_name, child.date_of_birth, child.given_name)
+    matches = await run_in_threadpool(
+        possible_existing_cases, request, caller, sought, CHECKING_FOR_A_CASE
+    )
     return render(
         request,
         "referral_check.html",
         caller=caller,
         referral=referral,
         fields=fields,
-        submission=submission,
+        submission=secrets.token_urlsafe(24),
+        matches=matches,
     )
 
 

@@ -19,6 +19,13 @@ MESSAGES = {
     ("code", "required"): "Enter the code on your questionnaire",
     ("code", "valid_code"): "Check the code: it is printed under the questionnaire's title",
     ("email", "value_error"): "Enter an email address in the correct format, like name@example.org",
+    ("purpose", "missing"): "Enter why you are looking for this child",
+    ("purpose", "string_too_short"): "Enter why you are looking for this child",
+    ("purpose", "string_too_long"): "Enter the purpose in 500 characters or fewer",
+    ("nhs_number", "string_too_long"): "Enter a real NHS number: 10 digits",
+    ("family_name", "string_too_long"): "Enter the family name in 200 characters or fewer",
+    ("given_name", "string_too_long"): "Enter the given name in 200 characters or fewer",
+    ("date_of_birth", "date_from_datetime_parsing"): "Enter a real date of birth",
 }
 
 

@@ -89,6 +89,9 @@ LETTERS |= {"manager_other_team"}
 # Every route of the API, and who may use it on the world's case (or their own things).
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/referrals"): STAFF_ANYWHERE,
+    # Searches: who may search; what they find is only what they may read (test_find_a_child.py).
+    ("POST", "/referrals/possible-matches"): STAFF_ANYWHERE,
+    ("POST", "/children/search"): STAFF_ANYWHERE,
     ("POST", "/cases/{case_id}/eligibility"): COORDINATING,
     ("POST", "/cases/{case_id}/service-agreement"): KEY_WORKING,
     ("POST", "/cases/{case_id}/contacts"): WORKING,

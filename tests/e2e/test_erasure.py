@@ -47,6 +47,7 @@ def test_subject_access_gives_everything_held_about_the_child_as_json_and_pdf(
         "views",
         "metrics",
         "directory",
+        "child_index",
     }
     family_rows = export["read_models"]["distribution_list"]["family"]
     assert ADDRESS in {row["postal_address"] for row in family_rows}

@@ -230,6 +230,7 @@ def test_health_shows_each_projection_against_the_store_it_follows(
         "views",
         "metrics",
         "directory",
+        "child_index",
     }
     key_working = by_name["key_working"]
     assert key_working["position"] >= int(contact.headers["X-Event-Position"])

@@ -8,10 +8,30 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from tests.e2e.bodies import NHS_NUMBER, new_case, referral
 from tests.e2e.conftest import RunningService
 from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 
 CLERK = "clerk-referrals"
+# A whole referral as typed: a radio's answer is its id, clicked.
+ANSWERS = {
+    "route-single_point": "",
+    "child-given_name": "Ottoline",
+    "child-family_name": "Marchbanks",
+    "child-date_of_birth-day": "9",
+    "child-date_of_birth-month": "11",
+    "child-date_of_birth-year": "2017",
+    "child-nhs_number": "",
+    "child-in_complex_needs-no": "",
+    "referrer-name": "Dr Ada Health",
+    "family-0-name": "Rosa Marchbanks",
+    "family-0-relationship": "mother",
+    "family-0-has_parental_responsibility": "",
+    "family-0-preferred_channel-letter": "",
+    "family-0-postal_address": "1 Quay Street, Norwich",
+    "needs": "co-ordination of appointments\nshort breaks",
+    "consent_to_share": "",
+}
 RECORD = "//button[normalize-space()='Record the referral']"
 
 
@@ -31,27 +51,7 @@ def test_business_support_records_a_referral_after_checking_the_answers(
     sign_in(browser, service, service.token("business_support", CLERK))
     click_through(browser, By.LINK_TEXT, "New referral")
     checked(browser, "referral-form")
-    fill(
-        browser,
-        {
-            "route-single_point": "",
-            "child-given_name": "Ottoline",
-            "child-family_name": "Marchbanks",
-            "child-date_of_birth-day": "9",
-            "child-date_of_birth-month": "11",
-            "child-date_of_birth-year": "2017",
-            "child-nhs_number": "9434765919",
-            "child-in_complex_needs-no": "",
-            "referrer-name": "Dr Ada Health",
-            "family-0-name": "Rosa Marchbanks",
-            "family-0-relationship": "mother",
-            "family-0-has_parental_responsibility": "",
-            "family-0-preferred_channel-letter": "",
-            "family-0-postal_address": "1 Quay Street, Norwich",
-            "needs": "co-ordination of appointments\nshort breaks",
-            "consent_to_share": "",
-        },
-    )
+    fill(browser, ANSWERS | {"child-nhs_number": "9434765919"})
     click_through(browser, By.CSS_SELECTOR, "button[value=add_member]")
     # What was typed is kept, and a second member's fields are there, left empty.
     assert browser.find_element(By.ID, "family-0-name").get_attribute("value") == "Rosa Marchbanks"
@@ -169,3 +169,37 @@ def test_a_role_that_may_not_refer_is_refused_as_a_page(service: RunningService)
     refused = service.http.get("/ui/referrals/new", headers=session)
     assert refused.status_code == 403
     assert refused.headers["content-type"].startswith("text/html")
+
+
+def test_a_child_who_may_already_have_a_case_is_shown_before_recording(
+    browser: WebDriver, service: RunningService
+) -> None:
+    by_nhs_number = new_case(service)  # NHS_NUMBER, CHILD_NAME
+    wren = {"given_name": "Wren", "family_name": "Ashdown", "date_of_birth": "2015-02-03"}
+    by_name = service.post("/referrals", referral(child=wren)).json()["case_id"]
+    sign_in(browser, service, service.token("coordinator", "coordinator-matches"))
+    same_nhs_number = {"child-nhs_number": NHS_NUMBER}
+    same_name = {
+        "child-given_name": "wren",
+        "child-family_name": "ASHDOWN",
+        "child-date_of_birth-day": "3",
+        "child-date_of_birth-month": "2",
+        "child-date_of_birth-year": "2015",
+    }
+    for typed, expected, kind in (
+        (same_nhs_number, by_nhs_number, "the same NHS number"),
+        (same_name, by_name, "the same name and date of birth"),
+    ):
+        browser.get(f"{service.base_url}/ui/referrals/new")
+        fill(browser, ANSWERS | typed)
+        click_through(browser, By.CSS_SELECTOR, "button[value=check]")
+        warning = text_of(browser, "#possible-existing-cases")
+        assert kind in warning, warning
+        links = browser.find_elements(By.CSS_SELECTOR, "#possible-existing-cases a")
+        assert f"{service.base_url}/ui/cases/{expected}" in [a.get_attribute("href") for a in links]
+        checked(browser, "referral-possible-existing-case")
+    # A child matching no case is recorded without a warning.
+    browser.get(f"{service.base_url}/ui/referrals/new")
+    fill(browser, ANSWERS | {"child-family_name": "Unmatched"})
+    click_through(browser, By.CSS_SELECTOR, "button[value=check]")
+    assert browser.find_elements(By.ID, "possible-existing-cases") == []

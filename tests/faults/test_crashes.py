@@ -42,7 +42,7 @@ from tests.conftest import fresh_database
 from tests.e2e.bodies import MEETS_NORFOLK, referral
 from tests.integration.test_read_models import rows
 from tests.integration.test_relay import as_cloud_event, published
-from tests.keys import master_key_setting
+from tests.keys import blind_index, master_key_setting, search_key_setting
 from tests.settings import settings_with
 from tests.smtp import Inbox, smtp_server
 
@@ -122,6 +122,7 @@ def world(database: Database) -> Iterator[World]:
             "KEYWORK_DATABASE_URL": own.conninfo,
             "KEYWORK_JWT_SECRET": secret,
             "KEYWORK_MASTER_KEY": master_key_setting(),
+            "KEYWORK_SEARCH_KEY": search_key_setting(),
             "KEYWORK_DATA_DIR": folder,
             "KEYWORK_KAFKA_BOOTSTRAP_SERVERS": broker,
             "KEYWORK_SMTP_HOST": "127.0.0.1",
@@ -226,10 +227,12 @@ def test_killed_consumers_lose_and_double_nothing(world: World) -> None:
     access = open_access_log(settings_with(postgres_pool_size=1), world.database)
     try:
         apps: dict[str, Any] = {"keywork": keywork, "access": access}
-        runner = projection_runner(apps, world.database, keywork.rules)
+        runner = projection_runner(apps, world.database, keywork.rules, blind_index())
         for kind in READ_MODELS:
             live = runner.get(kind)
-            rebuilt = rebuild(apps[kind.follows], keywork.store.datastore, kind)
+            rebuilt = rebuild(
+                apps[kind.follows], keywork.store.datastore, kind, blind_index=blind_index()
+            )
             assert rows(rebuilt) == rows(live), kind.name
         stored = [
             event_id(n.originator_id, n.originator_version)

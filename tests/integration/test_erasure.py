@@ -28,6 +28,7 @@ from store.database import Database
 from store.embedded_postgres import binaries
 from tests.conftest import fresh_database
 from tests.integration.conftest import activate, as_
+from tests.keys import blind_index
 from tests.settings import settings_with
 
 # Personal data distinctive enough to find in any byte of the store.
@@ -64,7 +65,8 @@ def keywork(own_database: Database, erasure_list: Path) -> Iterator[Keywork]:
 @pytest.fixture(scope="module")
 def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunner]:
     access = open_access_log(settings_with(postgres_pool_size=2), own_database)
-    running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, READ_MODELS)
+    apps = {"keywork": keywork, "access": access}
+    running = ProjectionRunner(apps, own_database, READ_MODELS, blind_index=blind_index())
     running.start()
     yield running
     running.stop()
@@ -191,7 +193,9 @@ def test_erasure_destroys_the_key_and_every_copy_of_the_personal_data(
     for model in runner.read_models.values():
         if model.follows == "keywork":
             assert holds_personal_data(str(model.rows_about(str(case_id)))) == [], model.name
-            rebuilt = rebuild(keywork, keywork.store.datastore, type(model))
+            rebuilt = rebuild(
+                keywork, keywork.store.datastore, type(model), blind_index=blind_index()
+            )
             assert holds_personal_data(str(rebuilt.rows_about(str(case_id)))) == [], model.name
     # The other child is untouched.
     assert keywork.case(kept).child.given_name == GIVEN

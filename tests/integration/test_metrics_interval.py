@@ -20,6 +20,7 @@ from services.keywork import Keywork
 from store.database import Database
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner, refer
+from tests.keys import blind_index
 from tests.settings import settings_with
 
 START = date(2023, 10, 2)
@@ -44,7 +45,8 @@ def supervision_figure(
 ) -> Figure:
     keywork, access = apps
     rules = replace(keywork.rules, supervision_every_days=every_days)
-    runner = projection_runner({"keywork": keywork, "access": access}, database, rules)
+    apps = {"keywork": keywork, "access": access}
+    runner = projection_runner(apps, database, rules, blind_index())
     model = runner.get(Metrics)
     catch_up_fully(keywork, model)
     found = report(model, period("2023-Q4"), datetime.now(UTC)).figures

@@ -9,6 +9,7 @@ from domain.catalogue import AGGREGATES, events_of
 from projections.read_model import ReadModel
 from projections.registry import READ_MODELS
 from services.keywork import Keywork
+from tests.keys import blind_index
 
 # The aggregates each application records, by the name read models follow it by. The access
 # log's one aggregate is kept out of the case catalogue.
@@ -27,7 +28,7 @@ def events_followed(kind: type[ReadModel]) -> set[str]:
 
 def handled(kind: type[ReadModel], keywork: Keywork) -> set[str]:
     """The events it has a handler for, by name; "*" stands for every other one."""
-    return set(kind(keywork.store.datastore).handles())
+    return set(kind(keywork.store.datastore, blind_index=blind_index()).handles())
 
 
 @pytest.mark.parametrize("kind", READ_MODELS, ids=lambda kind: kind.name)

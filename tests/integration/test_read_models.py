@@ -36,7 +36,7 @@ from tests.integration.conftest import (
     sign_agreement,
 )
 from tests.integration.test_case_service import run_together
-from tests.keys import master_key_setting
+from tests.keys import blind_index, master_key_setting, search_key_setting
 from tests.settings import settings_with
 
 
@@ -63,7 +63,8 @@ def access(own_database: Database) -> Iterator[AccessLog]:
 def runner(
     keywork: Keywork, access: AccessLog, own_database: Database
 ) -> Iterator[ProjectionRunner]:
-    running = ProjectionRunner({"keywork": keywork, "access": access}, own_database, READ_MODELS)
+    apps = {"keywork": keywork, "access": access}
+    running = ProjectionRunner(apps, own_database, READ_MODELS, blind_index=blind_index())
     running.start()
     yield running
     running.stop()
@@ -187,7 +188,9 @@ def test_a_rebuild_from_zero_gives_the_rows_built_one_batch_at_a_time(
     apps = {"keywork": keywork, "access": access}
     for kind in READ_MODELS:
         live = caught_up(runner, apps[kind.follows], kind)
-        rebuilt = rebuild(apps[kind.follows], keywork.store.datastore, kind)
+        rebuilt = rebuild(
+            apps[kind.follows], keywork.store.datastore, kind, blind_index=blind_index()
+        )
         assert rebuilt.generation == live.generation + 1
         assert rows(rebuilt) == rows(live), kind.name
         assert live_generation(keywork.store.datastore, kind.name) == rebuilt.generation
@@ -213,6 +216,7 @@ def test_a_killed_service_resumes_without_missing_or_doubling_an_event(
         "KEYWORK_JWT_SECRET": "x" * 40,
         "KEYWORK_DATA_DIR": str(tmp_path),
         "KEYWORK_MASTER_KEY": master_key_setting(),
+        "KEYWORK_SEARCH_KEY": search_key_setting(),
     }
     service = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "run", "--port", str(free_port())],

@@ -1,3 +1,6 @@
+import base64
+from pathlib import Path
+
 import pytest
 from pydantic import SecretStr, ValidationError
 
@@ -88,3 +91,22 @@ def test_the_provider_role_names_and_session_limits_come_from_the_environment(
     monkeypatch.setenv("KEYWORK_OIDC_ROLE_MAP", '{"Key Worker": "superuser"}')
     with pytest.raises(ValidationError, match="oidc_role_map"):
         Settings()
+
+
+def test_the_search_key_is_one_of_its_own_kept_like_the_master_key(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    search = settings.search_key_bytes
+    assert len(search) == 32 and search != settings.master_key_bytes
+    assert Settings(data_dir=tmp_path).search_key_bytes == search
+    assert (tmp_path / "search-key").stat().st_mode & 0o077 == 0
+    given = base64.urlsafe_b64encode(bytes(range(32))).decode()
+    assert Settings(search_key=SecretStr(given)).search_key_bytes == bytes(range(32))
+
+
+def test_a_search_key_of_the_wrong_size_or_the_master_keys_own_is_refused() -> None:
+    short = base64.urlsafe_b64encode(b"too short").decode()
+    with pytest.raises(ValueError, match="KEYWORK_SEARCH_KEY must be 32 bytes"):
+        _ = Settings(search_key=SecretStr(short)).search_key_bytes
+    key = SecretStr(base64.urlsafe_b64encode(bytes(32)).decode())
+    with pytest.raises(ValidationError, match="a key of its own"):
+        Settings(master_key=key, search_key=key)
