@@ -22,7 +22,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from domain.erasure import ERASURE_EVENT
-from projections.read_model import Handler, ReadModel
+from projections.read_model import Handler, ReadModel, every_event_but
 from store.blind_index import BlindIndex, IndexKind, Sought
 
 # What a search goes by, of the details it is given: the most telling first.
@@ -50,49 +50,7 @@ class ChildIndex(ReadModel):
         "CREATE INDEX IF NOT EXISTS {p}blind_values_value "
         "ON {schema}.{p}blind_values (blind_value)",
     )
-    ignores = frozenset(
-        {
-            "AgencyRegistered",
-            "ClosureAudited",
-            "ConsentGiven",
-            "ConsentOverridden",
-            "ConsentWithdrawn",
-            "ContactCorrected",
-            "ContactOverdue",
-            "ContactRecorded",
-            "CoverArranged",
-            "CoverEnded",
-            "EligibilityDecided",
-            "EligibilityOverridden",
-            "EventMarkedSignificant",
-            "FeedbackGiven",
-            "FeedbackInvited",
-            "KeyWorkerAllocated",
-            "KeyWorkerHandedOver",
-            "OutcomesMeasured",
-            "PlanCopyFailed",
-            "PlanCopySent",
-            "PlanDrafted",
-            "PlanSigned",
-            "PractitionerContactDetailsChanged",
-            "PractitionerLeftAgency",
-            "PractitionerRegistered",
-            "ReviewCancelled",
-            "ReviewHeld",
-            "ReviewReportReceived",
-            "ReviewRescheduled",
-            "ReviewScheduled",
-            "ServiceAgreementSigned",
-            "SupervisionRecorded",
-            "TacMemberAdded",
-            "TacMemberChanged",
-            "TacMemberCorrected",
-            "TacMemberRemoved",
-            "TrainingCompleted",
-            # A move within the area keeps the area; a move out of it ends in a closure.
-            "TransferAgreed",
-        }
-    )
+    ignores = every_event_but("Referred", "Closed", "Reopened", ERASURE_EVENT)
 
     @property
     def index(self) -> BlindIndex:

@@ -13,7 +13,7 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from projections.read_model import Handler, ReadModel
+from projections.read_model import Handler, ReadModel, every_event_but
 
 
 @dataclass(frozen=True)
@@ -47,48 +47,8 @@ class Directory(ReadModel):
         "ON {schema}.{p}practitioners (name, practitioner_id)",
     )
     # Only the directory's own events; contact details are not listed.
-    ignores = frozenset(
-        {
-            "Closed",
-            "ClosureAudited",
-            "ConsentGiven",
-            "ConsentOverridden",
-            "ConsentWithdrawn",
-            "ContactCorrected",
-            "ContactOverdue",
-            "ContactRecorded",
-            "CoverArranged",
-            "CoverEnded",
-            "EligibilityDecided",
-            "EligibilityOverridden",
-            "EventMarkedSignificant",
-            "FeedbackGiven",
-            "FeedbackInvited",
-            "KeyWorkerAllocated",
-            "KeyWorkerHandedOver",
-            "OutcomesMeasured",
-            "PersonalDataErased",
-            "PlanCopyFailed",
-            "PlanCopySent",
-            "PlanDrafted",
-            "PlanSigned",
-            "PractitionerContactDetailsChanged",
-            "Referred",
-            "Reopened",
-            "ReviewCancelled",
-            "ReviewHeld",
-            "ReviewReportReceived",
-            "ReviewRescheduled",
-            "ReviewScheduled",
-            "ServiceAgreementSigned",
-            "SupervisionRecorded",
-            "TacMemberAdded",
-            "TacMemberChanged",
-            "TacMemberCorrected",
-            "TacMemberRemoved",
-            "TrainingCompleted",
-            "TransferAgreed",
-        }
+    ignores = every_event_but(
+        "AgencyRegistered", "PractitionerRegistered", "PractitionerLeftAgency"
     )
 
     def handles(self) -> dict[str, Handler]:

@@ -16,10 +16,18 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
+from domain.catalogue import AGGREGATES, events_of
 from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
 
 Handler = Callable[[Cursor[DictRow], Any], None]
+
+
+def every_event_but(*handled: str) -> frozenset[str]:
+    """What a read model that needs only a few kinds of event ignores: every other one of the
+    service's events, those added later included."""
+    every = {kind.__name__ for aggregate in AGGREGATES for kind in events_of(aggregate)}
+    return frozenset(every - set(handled))
 
 
 class ReadModel(PostgresTrackingRecorder):
