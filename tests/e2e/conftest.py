@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -163,6 +164,7 @@ def running_service(
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def started_service(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

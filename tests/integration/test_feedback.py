@@ -2,7 +2,6 @@
 family answers once with its link, and nothing stored anywhere joins an answer to a case."""
 
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,9 +66,11 @@ def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunne
 
 
 @pytest.fixture
-def notifier(keywork: Keywork, own_database: Database) -> Iterator[tuple[Notifier, Inbox]]:
+def notifier(
+    keywork: Keywork, own_database: Database, tmp_path: Path
+) -> Iterator[tuple[Notifier, Inbox]]:
     port = free_port()
-    letters = PrintQueue(keywork.store.datastore, Path(tempfile.mkdtemp(prefix="keywork-fb-")))
+    letters = PrintQueue(keywork.store.datastore, tmp_path / "letters")
     rules = RoundRules(TOKENS, "http://keywork.test/ui", size=2, wait_days=14)
     notify = Notifier(
         keywork,

@@ -1,8 +1,6 @@
 """Notifications on a real SMTP server and PostgreSQL: the right people, once each."""
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -23,13 +21,13 @@ from store.database import Database
 from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
-from tests.settings import settings_with
+from tests.settings import DATA, settings_with
 from tests.smtp import smtp_server
 
 COORDINATORS = "coordinators@keywork.test"
 MANAGERS = "managers@keywork.test"
 BUSINESS_SUPPORT = "business-support@keywork.test"
-LETTERS = Path(tempfile.mkdtemp(prefix="keywork-letters-"))
+LETTERS = DATA / "notification-letters"  # removed with the tests' data folder
 
 
 @pytest.fixture(scope="module")
