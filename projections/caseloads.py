@@ -334,18 +334,3 @@ def practitioners_with_email(model: KeyWorking, email: str) -> list[UUID]:
         "WHERE lower(email) = lower(%(email)s)"
     )
     return [row["practitioner_id"] for row in _fetch(model, statement, email=email)]
-
-
-@dataclass(frozen=True)
-class DirectoryEntry:
-    practitioner_id: UUID
-    name: str
-    team_id: str | None
-
-
-def practitioners(model: KeyWorking) -> list[DirectoryEntry]:
-    """Every practitioner in the directory, by name."""
-    statement = model.sql(
-        "SELECT practitioner_id, name, team_id FROM {schema}.{p}practitioners ORDER BY name"
-    )
-    return [DirectoryEntry(**row) for row in _fetch(model, statement)]

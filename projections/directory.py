@@ -93,8 +93,8 @@ class Directory(ReadModel):
             cursor.execute(statement, (limit, offset))
             return [AgencyEntry(**row) for row in cursor.fetchall()]
 
-    def practitioners(self, limit: int, offset: int = 0) -> list[PractitionerEntry]:
-        """A page of the practitioners, by name, each with their agency's name."""
+    def practitioners(self, limit: int | None = None, offset: int = 0) -> list[PractitionerEntry]:
+        """The practitioners by name, each with their agency's name: all, or a page of `limit`."""
         statement = self.sql(
             "SELECT p.practitioner_id, p.name, p.role_title, p.agency_id, "
             "a.name AS agency_name, p.team_id, p.left_on "

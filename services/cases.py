@@ -7,7 +7,7 @@ practitioners, earlier cases, settings), then loads the case, lets it decide and
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired, TypedDict, Unpack
 from uuid import UUID
 
 from domain.aggregate import KeyworkAggregate
@@ -27,6 +27,19 @@ from services.commands import Command, NotFound, Outcome
 from services.permissions import require
 
 
+class Referral(TypedDict):
+    """What `refer` takes besides the command: `Case.refer`'s arguments."""
+
+    area: str
+    route: Route
+    referrer: Referrer
+    child: Child
+    family: list[FamilyMember]
+    needs: list[str]
+    consent_to_share: bool
+    previous_case_id: NotRequired[UUID | None]
+
+
 class CaseCommands(KeyworkApplication):
     def _on_case(
         self, command: Command, case_id: UUID, decision: Callable[..., Any], **fields: Any
@@ -36,65 +49,24 @@ class CaseCommands(KeyworkApplication):
             command, Case, case_id, lambda case, stamp: decision(case, stamp, **fields)
         )
 
-    def refer(
-        self,
-        command: Command,
-        *,
-        area: str,
-        route: Route,
-        referrer: Referrer,
-        child: Child,
-        family: list[FamilyMember],
-        needs: list[str],
-        consent_to_share: bool,
-        previous_case_id: UUID | None = None,
-    ) -> Outcome:
-        referral = self._referral(
-            area=area,
-            route=route,
-            referrer=referrer,
-            child=child,
-            family=family,
-            needs=needs,
-            consent_to_share=consent_to_share,
-            previous_case_id=previous_case_id,
-        )
-        return self.create(command, referral)
+    def refer(self, command: Command, **referral: Unpack[Referral]) -> Outcome:
+        return self.create(command, self._referral(referral))
 
-    def check_referral(self, command: Command, **referral: Any) -> None:
+    def check_referral(self, command: Command, **referral: Unpack[Referral]) -> None:
         """Refuses what `refer` would refuse of these arguments, and records nothing: for
         "check your answers" before a referral is recorded."""
-        self._referral(**referral)(self._stamp(command))
+        self._referral(referral)(self._stamp(command))
 
-    def _referral(
-        self,
-        *,
-        area: str,
-        route: Route,
-        referrer: Referrer,
-        child: Child,
-        family: list[FamilyMember],
-        needs: list[str],
-        consent_to_share: bool,
-        previous_case_id: UUID | None = None,
-    ) -> Callable[[Stamp], Case]:
+    def _referral(self, referral: Referral) -> Callable[[Stamp], Case]:
         """The referral's checks beyond the case, then how to make the case."""
-        self.areas.rules_for(area)
-        if referrer.practitioner_id is not None:
-            self.require_known(Practitioner, referrer.practitioner_id, "referrer.practitioner_id")
+        self.areas.rules_for(referral["area"])
+        referrer = referral["referrer"].practitioner_id
+        if referrer is not None:
+            self.require_known(Practitioner, referrer, "referrer.practitioner_id")
+        previous_case_id = referral.get("previous_case_id")
         if previous_case_id is not None:
             self._require_past_reopening(previous_case_id)
-        return lambda stamp: Case.refer(
-            stamp,
-            area=area,
-            route=route,
-            referrer=referrer,
-            child=child,
-            family=family,
-            needs=needs,
-            consent_to_share=consent_to_share,
-            previous_case_id=previous_case_id,
-        )
+        return lambda stamp: Case.refer(stamp, **referral)
 
     def decide_eligibility(
         self,

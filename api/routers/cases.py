@@ -1,6 +1,6 @@
 """Commands on a case: referral to closure, with contacts, transfer and corrections."""
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
@@ -25,6 +25,7 @@ from domain.case_base import FamilyMember
 from domain.corrections import Replacement
 from domain.eligibility import EligibilityFacts
 from domain.transfers import Transfer
+from services.cases import Referral
 from services.commands import Command, Outcome
 from services.keywork import Keywork
 
@@ -51,7 +52,7 @@ def refer_as(keywork: Keywork, command: Command, body: ReferralIn) -> Outcome:
     return keywork.refer(command, **referral_of(body))
 
 
-def referral_of(body: ReferralIn) -> dict[str, Any]:
+def referral_of(body: ReferralIn) -> Referral:
     """The use case's arguments for a referral's body."""
     return {
         "area": body.area,

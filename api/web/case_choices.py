@@ -11,9 +11,8 @@ from api.routers.case_reads import timeline_entries
 from api.web.case_forms import Choices
 from api.web.pages import LONDON
 from domain.case import Case
-from projections.caseloads import practitioners
+from projections.directory import Directory, PractitionerEntry
 from projections.distribution_list import DistributionList
-from projections.key_working import KeyWorking
 from services.keywork import Keywork
 
 CHANNELS = [("email", "By email"), ("letter", "By letter")]
@@ -27,10 +26,13 @@ CORRECTABLE = {
 }
 
 
+def _listed(request: Request) -> list[PractitionerEntry]:
+    directory: Directory = request.app.state.runner.get(Directory)
+    return directory.practitioners()
+
+
 def _names(request: Request) -> dict[UUID, str]:
-    return {
-        e.practitioner_id: e.name for e in practitioners(request.app.state.runner.get(KeyWorking))
-    }
+    return {e.practitioner_id: e.name for e in _listed(request)}
 
 
 def _when(moment: datetime) -> str:
@@ -38,8 +40,10 @@ def _when(moment: datetime) -> str:
 
 
 def directory(request: Request, case: Case) -> Choices:
-    """Every practitioner in the directory, with their team to tell namesakes apart."""
-    entries = practitioners(request.app.state.runner.get(KeyWorking))
+    """Every practitioner in the directory still in post, with their team to tell namesakes
+    apart."""
+    today = request.app.state.keywork.clock().date()
+    entries = [e for e in _listed(request) if e.left_on is None or e.left_on > today]
     return [(str(e.practitioner_id), f"{e.name} ({e.team_id or 'no team'})") for e in entries]
 
 
