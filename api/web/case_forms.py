@@ -12,15 +12,14 @@ from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError, create_model
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.command_context import command_for
-from api.problems import problem_of
 from api.reads import record_read
+from api.web.forms import refusal
 from api.web.pages import CASE_READ, PAGES, local_time, render
 from api.web.session import csrf_checked, page_principal
 from domain.case import Case
@@ -169,10 +168,9 @@ def errors_of(
     request: Request, form: TaskForm, error: Exception
 ) -> tuple[int, list[dict[str, str]]]:
     """The problem the API would answer, each error at the form's question with a message."""
-    if isinstance(error, ValidationError):
-        error = RequestValidationError(error.errors())
-    problem = problem_of(request, error)
-    why = "" if isinstance(error, RequestValidationError) else f": {problem['detail']}"
+    problem = refusal(request, error)
+    # A rule of the domain's says why in its detail; a schema's lists the fields instead.
+    why = "" if isinstance(error, ValidationError) else f": {problem['detail']}"
     by_name = {question.name: question for question in form.fields}
     errors = []
     for each in problem.get("errors") or [{"field": "", "rule": ""}]:

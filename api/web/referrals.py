@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -22,9 +21,9 @@ from api.auth import Principal
 from api.child_search import possible_existing_cases
 from api.command_context import command_for
 from api.policy import allowed
-from api.problems import problem_of
 from api.routers.cases import refer_as, referral_of
 from api.schemas.cases import ReferralIn
+from api.web.forms import refusal
 from api.web.pages import render
 from api.web.session import PAGES, csrf_checked, page_principal
 from domain.errors import InvalidValue
@@ -112,10 +111,7 @@ def form_errors(
     request: Request, error: ValidationError | InvalidValue
 ) -> tuple[int, list[dict[str, str]]]:
     """The problem the API would answer, told at the form's fields."""
-    refused = (
-        RequestValidationError(error.errors()) if isinstance(error, ValidationError) else error
-    )
-    problem = problem_of(request, refused)
+    problem = refusal(request, error)
     # A rule of the domain's says why in its detail; a schema's lists the fields instead.
     why = "" if isinstance(error, ValidationError) else f": {problem['detail']}"
     errors = [
