@@ -39,12 +39,16 @@ def _when(moment: datetime) -> str:
     return f"{moment.astimezone(LONDON):%-d %B %Y, %H:%M}"
 
 
-def directory(request: Request, case: Case) -> Choices:
+def in_post(request: Request) -> Choices:
     """Every practitioner in the directory still in post, with their team to tell namesakes
     apart."""
     today = request.app.state.keywork.clock().date()
     entries = [e for e in _listed(request) if e.left_on is None or e.left_on > today]
     return [(str(e.practitioner_id), f"{e.name} ({e.team_id or 'no team'})") for e in entries]
+
+
+def directory(request: Request, case: Case) -> Choices:
+    return in_post(request)
 
 
 def tac_members(request: Request, case: Case) -> Choices:

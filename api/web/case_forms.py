@@ -22,6 +22,7 @@ from api.reads import record_read
 from api.web.forms import refusal
 from api.web.pages import CASE_READ, PAGES, local_time, render
 from api.web.session import csrf_checked, page_principal
+from api.web.story import form_names
 from domain.case import Case
 from domain.errors import DomainError
 from services.commands import Command, Outcome
@@ -187,8 +188,7 @@ def errors_of(
 def _asked(by_name: dict[str, Field], api_field: str) -> Field | None:
     """The question for the API's field: `actions[0].who` is `actions.0.who`, and an item of a
     list asked in lines (`attendees[2]`) is the list's question."""
-    name = api_field.replace("[", ".").replace("]", "")
-    whole = ".".join(part for part in name.split(".") if not part.isdigit())
+    name, whole = form_names(api_field)
     return by_name.get(name) or by_name.get(whole)
 
 

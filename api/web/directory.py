@@ -40,6 +40,8 @@ DONE = {
     "practitioner": "Practitioner registered",
     "contact-details": "Contact details changed",
     "leaving": "Their leaving is recorded",
+    "training": "Training recorded",
+    "supervision": "Supervision recorded",
 }
 SECTORS = [(sector, sector.replace("_", " ").capitalize()) for sector in get_args(Sector)]
 
@@ -50,7 +52,6 @@ AGENCY_FORM_READ = read_of(
 PRACTITIONER_FORM_READ = read_of(
     "manage_directory", "directory", "register practitioner page", "agency_id", page_principal
 )
-Manage = Annotated[Command, Depends(command_for("manage_directory", page_principal))]
 # The forms' words for what is missing or wrong (the rest are the problem's own).
 AGENCY_WORDS = {
     ("name", "missing"): "Enter the agency's name",
@@ -96,13 +97,24 @@ class DirectoryForm:
         return FormPage(self.request, caller, draw, "directory", subject_id, what, renamed, worded)
 
 
-def directory_form(
-    request: Request, caller: Caller, command: Manage, keywork: Service, runner: Runner
-) -> DirectoryForm:
-    return DirectoryForm(request, caller, command, keywork, runner)
+def form_for(action: str) -> Callable[..., DirectoryForm]:
+    """A dependency: the form sent, once the caller is allowed `action` (services/permissions)."""
+
+    allowed_command = command_for(action, page_principal)
+
+    def sent(
+        request: Request,
+        caller: Caller,
+        keywork: Service,
+        runner: Runner,
+        command: Annotated[Command, Depends(allowed_command)],
+    ) -> DirectoryForm:
+        return DirectoryForm(request, caller, command, keywork, runner)
+
+    return sent
 
 
-Sent = Annotated[DirectoryForm, Depends(directory_form)]
+Sent = Annotated[DirectoryForm, Depends(form_for("manage_directory"))]
 
 
 def may_manage(caller: Principal) -> bool:

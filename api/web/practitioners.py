@@ -1,12 +1,12 @@
 """A practitioner's page: their details, training and (to whom it is open) supervision, with the
-forms to change their contact details and to record their leaving.
+forms to change their contact details, record training and supervision, and record their leaving.
 
 Like the API's `GET /practitioners/{id}` it is open to the roles that may read the directory;
 unlike it, each showing is recorded. The supervision is shown only to whom the API's supervision
 read is open (a manager, their own team's; a key worker, their own), and recorded as that read.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,22 +16,27 @@ from api.auth import Principal
 from api.dependencies import Service
 from api.policy import authorise
 from api.reads import read_of, record_read
-from api.schemas.directory import ContactDetailsIn, LeavingIn
+from api.schemas.directory import ContactDetailsIn, LeavingIn, SupervisionIn, TrainingIn
 from api.web.directory import (
     DONE,
     DirectoryForm,
     Sent,
+    form_for,
     may_manage,
     stripped,
     to_practitioner,
 )
 from api.web.forms import FormPage, day_typed, given, submitted
-from api.web.pages import render
+from api.web.pages import child_names, render
 from api.web.session import PAGES, csrf_checked, page_principal
-from domain.directory import Practitioner
+from domain.directory import Course, Practitioner
+from domain.supervision import MAX_ACTIONS, SupervisionKind
+from projections.caseloads import caseload
+from projections.directory import Directory
+from projections.key_working import KeyWorking
 from services.commands import NotFound
 from services.keywork import Keywork
-from services.permissions import Forbidden
+from services.permissions import ALLOWED, Forbidden
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 
@@ -42,12 +47,37 @@ PRACTITIONER_READ = read_of(
 # practitioner (they have left) links to the page, there being no field for them.
 LEAVING_FIELDS = {"on": "on-day", "practitioner_id": ""}
 CONTACT_FIELDS = {"practitioner_id": ""}
+TRAINING_FIELDS = {"completed_on": "completed_on-day", "expires_on": "expires_on-day"}
+# The supervision's fields as the form has them: a date in three, each action a line of one
+# text box, each case discussed a box of one group.
+SUPERVISION_FIELDS = {
+    "held_on": "held_on-day",
+    "actions": "actions",
+    "cases_discussed": "cases_discussed",
+}
+Supervising = Annotated[DirectoryForm, Depends(form_for("record_supervision"))]
+COURSES = [(course, course.replace("_", " ").capitalize()) for course in get_args(Course)]
+KINDS = [(kind, kind.replace("_", " ").capitalize()) for kind in get_args(SupervisionKind)]
 WORDS = {
     ("practitioner_id", "in_post"): "They have left: their details can no longer be changed",
     ("email", "a_change"): "Change at least one of the contact details",
     ("on", "missing"): "Enter the date they left",
     ("on", "date_from_datetime_parsing"): "The date they left must be a real date",
     ("reason", "missing"): "Enter why they left",
+    ("course", "missing"): "Select the course",
+    ("completed_on", "missing"): "Enter the date they completed it",
+    ("completed_on", "date_from_datetime_parsing"): "The date they completed it must be real",
+    ("completed_on", "not_in_future"): "The date they completed it must be today or in the past",
+    ("expires_on", "date_from_datetime_parsing"): "The date it expires must be a real date",
+    ("expires_on", "after_completed_on"): "The date it expires must be after they completed it",
+    ("held_on", "missing"): "Enter the date it was held",
+    ("held_on", "date_from_datetime_parsing"): "The date it was held must be a real date",
+    ("held_on", "not_in_future"): "The date it was held must be today or in the past",
+    ("kind", "missing"): "Select the kind of supervision",
+    ("supervisor_id", "missing"): "Select the supervisor",
+    ("supervisor_id", "someone_else"): "The supervisor must be someone else",
+    ("supervisor_id", "in_post"): "The supervisor has left: select someone in post",
+    ("actions", "at_most_20"): f"Agree at most {MAX_ACTIONS} actions, one a line",
 }
 
 
@@ -75,6 +105,8 @@ def practitioner_page(
         today=today,
         supervision=supervision_shown(request, caller, keywork, practitioner),
         may_manage=may_manage(caller),
+        courses=COURSES,
+        supervising=supervision_form(request, caller, keywork, practitioner),
         **shown,
     )
 
@@ -97,6 +129,38 @@ def supervision_shown(
         "every_days": every,
         "due_on": due,
         "overdue": due < today,
+    }
+
+
+def supervision_form(
+    request: Request, caller: Principal, keywork: Keywork, practitioner: Practitioner
+) -> dict[str, Any] | None:
+    """The choices of the form to record their supervision, when the caller may: the kinds, the
+    supervisors in post and the cases they hold today (a read of their caseload)."""
+    if practitioner.left_on is not None or caller.role not in ALLOWED["record_supervision"]:
+        return None
+    try:
+        authorise(request, caller, "record_supervision")
+    except Forbidden:
+        return None
+    runner = request.app.state.runner
+    today = keywork.clock().date()
+    held = caseload(runner.get(KeyWorking), practitioner.id, today)
+    record_read(request, caller, "caseload", str(practitioner.id), "supervision form")
+    named = child_names(caller, keywork, held)
+    supervisors = [
+        (str(entry.practitioner_id), f"{entry.name}, {entry.role_title}")
+        for entry in runner.get(Directory).practitioners()
+        if entry.practitioner_id != practitioner.id
+    ]
+    return {
+        "kinds": KINDS,
+        "supervisors": supervisors,
+        "cases": [
+            (str(entry.case_id), named.get(entry.case_id, f"Case {entry.case_id}"))
+            for entry in held
+        ],
+        "caller_id": caller.user,
     }
 
 
@@ -160,7 +224,7 @@ def record_leaving(
     year: Annotated[str, Form(alias="on-year")] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    entered = {"on-day": day, "on-month": month, "on-year": year, "reason": reason}
+    entered = dated("on", (day, month, year)) | {"reason": reason}
 
     def act() -> str:
         body = LeavingIn.model_validate(
@@ -172,3 +236,91 @@ def record_leaving(
         return sent.settled(outcome, to_practitioner(practitioner_id, "leaving"))
 
     return submitted(form_page(sent, practitioner_id, LEAVING_FIELDS), "leaving", entered, act)
+
+
+@router.post(
+    "/practitioners/{practitioner_id}/training",
+    dependencies=[Depends(csrf_checked)],
+    response_model=None,
+)
+def record_training(
+    practitioner_id: UUID,
+    sent: Sent,
+    course: Annotated[str, Form()] = "",
+    completed_day: Annotated[str, Form(alias="completed_on-day")] = "",
+    completed_month: Annotated[str, Form(alias="completed_on-month")] = "",
+    completed_year: Annotated[str, Form(alias="completed_on-year")] = "",
+    expires_day: Annotated[str, Form(alias="expires_on-day")] = "",
+    expires_month: Annotated[str, Form(alias="expires_on-month")] = "",
+    expires_year: Annotated[str, Form(alias="expires_on-year")] = "",
+) -> Response:
+    completed = (completed_day, completed_month, completed_year)
+    expires = (expires_day, expires_month, expires_year)
+    entered = {"course": course} | dated("completed_on", completed) | dated("expires_on", expires)
+
+    def act() -> str:
+        body = TrainingIn.model_validate(
+            given(
+                {
+                    "course": course,
+                    "completed_on": day_typed(*completed),
+                    "expires_on": day_typed(*expires),
+                }
+            )
+        )
+        fields = body.model_dump(exclude={"occurred_at"})
+        outcome = sent.keywork.record_training(sent.command, practitioner_id, **fields)
+        return sent.settled(outcome, to_practitioner(practitioner_id, "training"))
+
+    page = form_page(sent, practitioner_id, CONTACT_FIELDS | TRAINING_FIELDS)
+    return submitted(page, "training", entered, act)
+
+
+@router.post(
+    "/practitioners/{practitioner_id}/supervision",
+    dependencies=[Depends(csrf_checked)],
+    response_model=None,
+)
+def record_supervision(
+    practitioner_id: UUID,
+    sent: Supervising,
+    held_day: Annotated[str, Form(alias="held_on-day")] = "",
+    held_month: Annotated[str, Form(alias="held_on-month")] = "",
+    held_year: Annotated[str, Form(alias="held_on-year")] = "",
+    kind: Annotated[str, Form()] = "",
+    supervisor_id: Annotated[str, Form()] = "",
+    cases_discussed: Annotated[list[str] | None, Form()] = None,
+    actions: Annotated[str, Form()] = "",
+) -> Response:
+    held = (held_day, held_month, held_year)
+    entered = dated("held_on", held) | {
+        "kind": kind,
+        "supervisor_id": supervisor_id,
+        "cases_discussed": cases_discussed or [],
+        "actions": actions,
+    }
+
+    def act() -> str:
+        body = SupervisionIn.model_validate(
+            given(
+                {
+                    "held_on": day_typed(*held),
+                    "kind": kind,
+                    "supervisor_id": supervisor_id,
+                    "cases_discussed": entered["cases_discussed"],
+                    "actions": [line.strip() for line in actions.splitlines() if line.strip()],
+                }
+            )
+        )
+        fields = body.model_dump(exclude={"occurred_at"})
+        outcome = sent.keywork.record_supervision(sent.command, practitioner_id, **fields)
+        return sent.settled(outcome, to_practitioner(practitioner_id, "supervision"))
+
+    page = form_page(sent, practitioner_id, CONTACT_FIELDS | SUPERVISION_FIELDS)
+    return submitted(page, "supervision", entered, act)
+
+
+def dated(name: str, typed: tuple[str, str, str]) -> dict[str, str]:
+    """A date input's three fields by their names on the form, as typed."""
+    parts = ("day", "month", "year")
+    return {f"{name}-{part}": value for part, value in zip(parts, typed, strict=True)}

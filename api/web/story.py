@@ -59,7 +59,7 @@ def error_messages(
     renamed = form_fields or {}
     return [
         {
-            "field": renamed.get(error["field"], error["field"]),
+            "field": form_field(error["field"], renamed),
             "message": (worded or {}).get(
                 (error["field"], error["rule"]),
                 message(error["field"], error["rule"], problem["detail"]),
@@ -67,6 +67,21 @@ def error_messages(
         }
         for error in errors
     ]
+
+
+def form_names(api_field: str) -> tuple[str, str]:
+    """The API's field as the forms name it (`actions[0].who` is `actions.0.who`), and the list
+    it is an item of, for a form that asks a whole list in one place (`actions.who`)."""
+    name = api_field.replace("[", ".").replace("]", "")
+    return name, ".".join(part for part in name.split(".") if not part.isdigit())
+
+
+def form_field(field: str, renamed: dict[str, str]) -> str:
+    """The form's field for an API field, where the form's name differs; an item of a list is
+    at the list's field, if that is renamed."""
+    if field in renamed:
+        return renamed[field]
+    return renamed.get(form_names(field)[1], field)
 
 
 def message(field: str, rule: str, detail: str) -> str:

@@ -147,14 +147,16 @@ def test_a_coordinator_keeps_the_directory_through_the_pages(
 
     # Each page shown was read on the record: the directory three times, each form's page
     # (the agency's twice: again with its error), the practitioner's four times; and with the
-    # practitioner's page, their supervision, open to a coordinator.
-    views = views_of(service, coordinator, expected=14)
+    # practitioner's page, their supervision, open to a coordinator, and while they are in post
+    # the form to record it, which offers their caseload.
+    views = views_of(service, coordinator, expected=17)
     assert sorted(entry["action"] for entry in views) == sorted(
         ["viewed directory page"] * 3
         + ["viewed register agency page"] * 2
         + ["viewed register practitioner page"]
         + ["viewed practitioner page"] * 4
         + ["viewed supervision on the practitioner page"] * 4
+        + ["viewed supervision form"] * 3
     )
 
 

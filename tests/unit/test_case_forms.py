@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from api.web.case_forms import body_of, errors_of
 from api.web.closure_tasks import CORRECTION
 from api.web.plan_tasks import OUTCOME, PLAN, SIGNATURE
+from api.web.story import form_field
 from api.web.team_tasks import COVER_END, TAC_CHANGE
 
 NO_REQUEST = Request({"type": "http"})
@@ -85,3 +86,11 @@ def test_an_item_of_a_list_asked_in_lines_is_shown_at_the_list() -> None:
     _, errors = errors_of(NO_REQUEST, OUTCOME, refused.value)
     fields = [error["field"] for error in errors]
     assert fields == ["attendees", "next_review_on-day", "key_worker_confirmed"]
+
+
+def test_a_form_that_asks_a_list_in_one_box_shows_an_items_error_at_the_box() -> None:
+    renamed = {"actions": "actions", "practitioner_id": ""}
+    assert form_field("actions[3]", renamed) == "actions"
+    assert form_field("actions.3", renamed) == "actions"
+    assert form_field("practitioner_id", renamed) == ""  # at the page, there being no field
+    assert form_field("held_on", renamed) == "held_on"
