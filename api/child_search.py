@@ -49,23 +49,21 @@ def find_children(
 def possible_existing_cases(
     request: Request, caller: Principal, child: Sought, purpose: str | None
 ) -> list[PossibleExistingCase]:
-    """The open cases, and those closed within the reopen window, whose child has the same NHS
-    number, or the same names and date of birth: before a referral makes another."""
+    """The open cases, and those closed within the reopen window or the year a referral is a
+    return, whose child has the same NHS number, or the same names and date of birth: before a
+    referral makes another. Each says what to do about it (`Case.next_step`)."""
     keywork, index = _parts(request)
     today = keywork.clock().date()
     matches = {m.case_id: m for m in index.possible_existing_cases(child, caller.area, today)}
     window = keywork.rules.reopen_window_days
-    cases = [
-        case
-        for case in _shown(caller, keywork, matches.values())
-        if case.status != "closed" or case.may_reopen(today, window)
-    ]
+    cases = _shown(caller, keywork, matches.values())
     record_search(request, caller, POSSIBLE_EXISTING_CASE, purpose, [case.id for case in cases])
     return [
         PossibleExistingCase(
             **found_child(case).model_dump(),
             matched_by=sorted(MATCHED_BY[kind] for kind in matches[case.id].matched_by),
             may_reopen=case.may_reopen(today, window),
+            next_step=case.next_step(today, window),
         )
         for case in cases
     ]

@@ -20,6 +20,12 @@ from domain.transfers import TransferPart
 AuditOutcome = Literal["good", "requires_improvement", "inadequate"]
 AUDIT_DUE_DAYS = 28
 REOPEN_WINDOW_DAYS = 180  # the default an area's service may change
+# A referral within a year of the child's earlier case closing is a return to the service: the
+# referrer is shown that case, and the metrics count it (returns_within_12_months).
+RETURN_WINDOW_DAYS = 365
+# What a new referral for the same child does about this case: it is still open, so work it;
+# it closed within the reopen window, so reopen it; or refer, naming it as `previous_case_id`.
+NextStep = Literal["work_the_case", "reopen", "refer_naming_previous_case"]
 
 
 def audit_due_on(closed_on: date) -> date:
@@ -91,6 +97,12 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
         if self.status != "closed" or self.closure_audited or self.closed_on is None:
             return False
         return today > audit_due_on(self.closed_on)
+
+    def next_step(self, day: date, window_days: int) -> NextStep:
+        """What a new referral for this case's child should do about this case on `day`."""
+        if self.status != "closed":
+            return "work_the_case"
+        return "reopen" if self.may_reopen(day, window_days) else "refer_naming_previous_case"
 
     def may_reopen(self, day: date, window_days: int) -> bool:
         return (

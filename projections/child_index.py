@@ -21,6 +21,7 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from domain.closure import RETURN_WINDOW_DAYS
 from domain.erasure import ERASURE_EVENT
 from projections.read_model import Handler, ReadModel, every_event_but
 from store.blind_index import BlindIndex, IndexKind, Sought
@@ -114,11 +115,12 @@ class ChildIndex(ReadModel):
     def possible_existing_cases(
         self, child: Sought, area: str | None, today: date
     ) -> list[IndexedCase]:
-        """The area's open cases, and those closed within the reopen window, whose child has the
-        same NHS number, or the same names and date of birth."""
+        """The area's open cases, and those closed within the reopen window or the year a new
+        referral is a return, whose child has the same NHS number, or the same names and date of
+        birth."""
         values = self.index.values_of(child)
         wanted = [values[kind] for kind in ("nhs_number", "full_name_and_birth") if kind in values]
-        since = today - timedelta(days=self.rules.reopen_window_days)
+        since = today - timedelta(days=max(self.rules.reopen_window_days, RETURN_WINDOW_DAYS))
         return self._matching(wanted, area, since)
 
     def _matching(

@@ -16,13 +16,11 @@ from uuid import UUID
 
 from psycopg.rows import DictRow
 
-from domain.closure import audit_due_on
+from domain.closure import RETURN_WINDOW_DAYS, audit_due_on
 from domain.directory import Course, Training
 from domain.feedback import QUESTIONS
 from projections.known_facts import Facts
 from projections.suppression import Figure, count, counts_by, measure, share
-
-RETURN_WINDOW_DAYS = 365
 
 
 @dataclass(frozen=True)

@@ -222,9 +222,10 @@ class CaseCommands(KeyworkApplication):
 
     def _require_past_reopening(self, previous_case_id: UUID) -> None:
         previous = self.require_known(Case, previous_case_id, "previous_case_id")
-        if previous.status != "closed":
+        step = previous.next_step(self.clock().date(), self.rules.reopen_window_days)
+        if step == "work_the_case":
             raise NotAllowedNow("previous_case_id", "closed_case", "the earlier case is open")
-        if previous.may_reopen(self.clock().date(), self.rules.reopen_window_days):
+        if step == "reopen":
             raise NotAllowedNow(
                 "previous_case_id", "reopen_instead", "the earlier case can still be reopened"
             )

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from api.schemas.common import Body
 from domain.case_base import MAX_NAME_LENGTH, Status
+from domain.closure import NextStep
 from domain.errors import InvalidValue
 from domain.nhs_number import is_valid_nhs_number
 from store.blind_index import DIGITS, Sought, name_key, nhs_digits
@@ -117,6 +118,11 @@ class PossibleExistingCase(FoundChild):
     matched_by: list[MatchKind]
     # Closed within the reopen window: reopen it rather than refer again.
     may_reopen: bool
+    next_step: NextStep = Field(
+        description="What to do about this case rather than refer the child afresh: work the "
+        "open case, reopen it (`POST /cases/{id}/reopen`), or refer naming it as "
+        "`previous_case_id` (closed longer ago than the reopen window, within a year)."
+    )
 
 
 class PossibleExistingCasesOut(BaseModel):

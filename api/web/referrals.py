@@ -23,10 +23,9 @@ from api.command_context import command_for
 from api.policy import allowed
 from api.routers.cases import refer_as, referral_of
 from api.schemas.cases import ReferralIn
-from api.web.forms import refusal
+from api.web.forms import REFUSALS, refusal
 from api.web.pages import render
 from api.web.session import PAGES, csrf_checked, page_principal
-from domain.errors import InvalidValue
 from services.commands import Command
 from services.keywork import Keywork
 from store.blind_index import Sought
@@ -91,6 +90,7 @@ def body_of(fields: dict[str, Any], caller: Principal) -> dict[str, Any]:
         "family": family,
         "needs": [line.strip() for line in fields["needs"].splitlines() if line.strip()],
         "consent_to_share": choice("consent_to_share"),
+        "previous_case_id": text("previous_case_id"),
     }
     return _without_blanks(body)
 
@@ -107,9 +107,7 @@ def checked(body: dict[str, Any]) -> ReferralIn:
     return ReferralIn.model_validate(body)
 
 
-def form_errors(
-    request: Request, error: ValidationError | InvalidValue
-) -> tuple[int, list[dict[str, str]]]:
+def form_errors(request: Request, error: Exception) -> tuple[int, list[dict[str, str]]]:
     """The problem the API would answer, told at the form's fields."""
     problem = refusal(request, error)
     # A rule of the domain's says why in its detail; a schema's lists the fields instead.
@@ -122,8 +120,11 @@ def form_errors(
 
 
 def _form_field(api_field: str) -> str:
-    """`family[0].name` → the form's `family-0-name`; a date links to its day."""
+    """`family[0].name` → the form's `family-0-name`; a date links to its day. The earlier case
+    a referral names is chosen on the check page, not a field of the form."""
     field = api_field.replace("[", ".").replace("]", "").replace(".", "-")
+    if field == "previous_case_id":
+        return ""
     if field == "child-in_complex_needs_school":
         return "child-in_complex_needs"
     return f"{field}-day" if field.endswith("date_of_birth") else field
@@ -174,7 +175,7 @@ async def check_answers(request: Request, caller: Referring, command: Recording)
         await run_in_threadpool(
             keywork_of(request).check_referral, command, **referral_of(referral)
         )
-    except (ValidationError, InvalidValue) as error:
+    except REFUSALS as error:
         return _form_page(request, caller, fields, *form_errors(request, error))
     child = referral.child
     sought = Sought(child.nhs_number, child.family_name, child.date_of_birth, child.given_name)
@@ -200,7 +201,7 @@ async def record_referral(request: Request, caller: Referring, command: Recordin
         referral = checked(body_of(fields, caller))
         once = _once(command, str(form.get("submission", "")), fields)
         outcome = await run_in_threadpool(refer_as, keywork_of(request), once, referral)
-    except (ValidationError, InvalidValue) as error:
+    except REFUSALS as error:
         return _form_page(request, caller, fields, *form_errors(request, error))
     return RedirectResponse(f"{PAGES}/cases/{outcome.aggregate_id}", status_code=303)
 

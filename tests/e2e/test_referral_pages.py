@@ -10,6 +10,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import NHS_NUMBER, new_case, referral
 from tests.e2e.conftest import RunningService
+from tests.e2e.test_case_parts import days_ago
 from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 
 CLERK = "clerk-referrals"
@@ -203,3 +204,33 @@ def test_a_child_who_may_already_have_a_case_is_shown_before_recording(
     fill(browser, ANSWERS | {"child-family_name": "Unmatched"})
     click_through(browser, By.CSS_SELECTOR, "button[value=check]")
     assert browser.find_elements(By.ID, "possible-existing-cases") == []
+
+
+def test_a_child_whose_case_closed_too_long_ago_to_reopen_is_referred_as_a_return(
+    browser: WebDriver, service: RunningService
+) -> None:
+    linnet = {"given_name": "Linnet", "family_name": "Harrowgate", "date_of_birth": "2014-06-07"}
+    earlier = service.post("/referrals", referral(child=linnet, occurred_at=days_ago(41)))
+    earlier_id = earlier.json()["case_id"]
+    closure = {"reason": "needs_met", "occurred_at": days_ago(40)}  # the window is 30 days
+    assert service.post(f"/cases/{earlier_id}/closure", closure).status_code == 200
+    sign_in(browser, service, service.token("coordinator", "coordinator-returns"))
+    browser.get(f"{service.base_url}/ui/referrals/new")
+    typed = {
+        "child-given_name": "Linnet",
+        "child-family_name": "Harrowgate",
+        "child-date_of_birth-day": "7",
+        "child-date_of_birth-month": "6",
+        "child-date_of_birth-year": "2014",
+    }
+    fill(browser, ANSWERS | typed)
+    click_through(browser, By.CSS_SELECTOR, "button[value=check]")
+    assert "too long ago to reopen" in text_of(browser, "#possible-existing-cases")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#possible-existing-cases a[href$=reopening]")
+    checked(browser, "referral-return")
+
+    click_through(browser, By.CSS_SELECTOR, f"button[name=previous_case_id][value='{earlier_id}']")
+    case_id = browser.current_url.rsplit("/", 1)[1]
+    assert case_id != earlier_id
+    recorded = service.get(f"/cases/{case_id}").json()
+    assert recorded["previous_case_id"] == earlier_id

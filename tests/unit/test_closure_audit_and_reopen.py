@@ -112,6 +112,14 @@ def test_may_reopen_says_whether_the_window_is_still_open() -> None:
     assert not given_active().may_reopen(TODAY, window_days=60)
 
 
+def test_a_new_referral_for_the_child_works_the_open_case_reopens_it_or_names_it() -> None:
+    assert given_active().next_step(TODAY, window_days=60) == "work_the_case"
+    case = given_closed_on_day()
+    assert case.next_step(CLOSED_ON + timedelta(days=60), window_days=60) == "reopen"
+    after = case.next_step(CLOSED_ON + timedelta(days=61), window_days=60)
+    assert after == "refer_naming_previous_case"
+
+
 def test_closing_with_a_signed_final_plan_records_it() -> None:
     case = given_active()
     version = case.draft_plan(stamp_on(TODAY), summary="Final plan", outcomes=[], actions=[])
