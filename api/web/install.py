@@ -17,6 +17,7 @@ from api.web import (
     chronology_pages,
     closure_tasks,
     directory,
+    erasure,
     feedback,
     find,
     front_door,
@@ -53,6 +54,7 @@ ROUTERS = (
     directory.router,
     practitioners.router,
     letters.router,
+    erasure.router,
 )
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 

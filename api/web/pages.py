@@ -84,6 +84,7 @@ def navigation(caller: Principal | None) -> list[tuple[str, str]]:
         ("Metrics", f"{PAGES}/metrics", "read_metrics"),
         ("Directory", f"{PAGES}/directory", "read_directory"),
         ("Letters to post", f"{PAGES}/letters", "print_letters"),
+        ("Erase a child's data", f"{PAGES}/erasure", "erase"),
     ]
     return [
         (label, href)
@@ -108,7 +109,8 @@ START = {
     "key_worker": lambda caller: f"/caseloads/{caller.user}",
     "manager": lambda caller: f"/teams/{caller.team}" if caller.team else "/trail",
     "commissioner": lambda caller: "/metrics",
-} | dict.fromkeys(("coordinator", "business_support", "admin", "downstream"), lambda _: "/find")
+    "admin": lambda caller: "/directory",
+} | dict.fromkeys(("coordinator", "business_support", "downstream"), lambda _: "/find")
 
 
 @router.get("")

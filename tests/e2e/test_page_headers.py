@@ -29,6 +29,7 @@ NOT_A_TOKEN = "not-a-questionnaire-link"
 OPENED_AS = {
     "/ui/cases/{case_id}/significant-events": "key_worker",
     "/ui/cases/{case_id}/closure-audit": "manager",
+    "/ui/erasure": "admin",
 }
 
 
@@ -71,6 +72,7 @@ def test_every_page_carries_the_headers(service: RunningService) -> None:
         "coordinator": signed_in(service),
         "key_worker": signed_in(service, "key_worker", values["practitioner_id"]),
         "manager": signed_in(service, "manager", "manager-headers"),
+        "admin": signed_in(service, "admin", "admin-headers"),
     }
     paths = page_paths(values)
     assert len(paths) >= 10 and (f"/ui/cases/{case_id}", "coordinator") in paths
