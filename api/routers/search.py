@@ -13,14 +13,17 @@ from api.child_search import (
     find_children,
     possible_existing_cases,
 )
+from api.dependencies import Runner
 from api.pages import decode_cursor, encode_cursor
-from api.reads import search_by
+from api.reads import caught_up, search_by
+from api.routers.read_models import MinPosition
 from api.schemas.search import (
     ChildrenFoundOut,
     ChildSearchIn,
     PossibleExistingCasesOut,
     ReferredChildIn,
 )
+from projections.child_index import ChildIndex
 
 router = APIRouter(tags=["finding a child"])
 
@@ -30,7 +33,16 @@ FindExistingCase = Annotated[
 ]
 
 
-@router.post("/children/search", response_model=ChildrenFoundOut)
+def index_caught_up(runner: Runner, min_position: MinPosition = None) -> None:
+    """With `min_position` (a command's `X-Event-Position`), the search waits, briefly, until
+    the child index has that event: a child just referred is then found."""
+    caught_up(runner, runner.get(ChildIndex), min_position)
+
+
+CaughtUp = Depends(index_caught_up)
+
+
+@router.post("/children/search", response_model=ChildrenFoundOut, dependencies=[CaughtUp])
 def search_children(body: ChildSearchIn, request: Request, caller: FindChild) -> ChildrenFoundOut:
     """The cases you may read whose child has this NHS number, or this family name and date of
     birth (and given name, if you give one). Case, accents, spaces, hyphens and apostrophes in
@@ -42,16 +54,19 @@ def search_children(body: ChildSearchIn, request: Request, caller: FindChild) ->
     return ChildrenFoundOut(children=found.children, next_cursor=next_cursor)
 
 
-@router.post("/referrals/possible-matches", response_model=PossibleExistingCasesOut)
+@router.post(
+    "/referrals/possible-matches", response_model=PossibleExistingCasesOut, dependencies=[CaughtUp]
+)
 def possible_matches(
     body: ReferredChildIn,
     request: Request,
     caller: FindExistingCase,
     x_purpose: Annotated[str | None, Header(max_length=500)] = None,
 ) -> PossibleExistingCasesOut:
-    """Before a referral: the open cases, and those closed within the reopen window, whose
-    child has the same NHS number, or the same given name, family name and date of birth, each
-    saying how it matched. Then work the open case, reopen the closed one, or refer. Only cases
-    you may read are answered; the read is recorded like any other (purpose: `X-Purpose`)."""
+    """Before a referral: the open cases, and those closed within the reopen window or the last
+    year, whose child has the same NHS number, or the same given name, family name and date of
+    birth, each saying how it matched and its `next_step`: work the open case, reopen the closed
+    one, or refer naming it as `previous_case_id`. Only cases you may read are answered; the
+    read is recorded like any other (purpose: `X-Purpose`)."""
     cases = possible_existing_cases(request, caller, body.sought(), x_purpose)
     return PossibleExistingCasesOut(cases=cases)

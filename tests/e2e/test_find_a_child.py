@@ -452,3 +452,32 @@ def test_business_support_finds_a_child_by_nhs_number_and_opens_the_case(
     click_through(browser, By.LINK_TEXT, name)
     assert browser.current_url.endswith(f"/ui/cases/{case_id}")
     assert text_of(browser, "h1") == name
+
+
+def test_a_search_waits_for_the_referral_it_names_by_position(service: RunningService) -> None:
+    child = new_child()
+    case_id, position = refer(service, child)
+    answer = service.http.post(
+        "/children/search",
+        params={"min_position": position},
+        json=by_nhs_number(child),
+        headers=service.bearer(COORDINATOR),
+    )
+    assert answer.status_code == 200, answer.text
+    assert [found["case_id"] for found in answer.json()["children"]] == [case_id]
+    matches = service.http.post(
+        "/referrals/possible-matches",
+        params={"min_position": position},
+        json=child,
+        headers=service.bearer(COORDINATOR),
+    )
+    assert [case["case_id"] for case in matches.json()["cases"]] == [case_id]
+
+    beyond = service.http.post(
+        "/children/search",
+        params={"min_position": position + 1_000_000},
+        json=by_nhs_number(child),
+        headers=service.bearer(COORDINATOR),
+    )
+    assert beyond.status_code == 422
+    assert beyond.json()["errors"] == [{"field": "min_position", "rule": "recorded_position"}]
