@@ -125,69 +125,138 @@ def _never(case: Case) -> bool:
     return False
 
 
-TASKS = (
-    Task("Decide eligibility", "eligibility", "decide_eligibility", _decided, _referred),
-    Task(
-        "Override the eligibility rules",
-        "eligibility-override",
-        "override_eligibility",
-        _decided,
-        _referred,
+# The tasks in the stages of a case's life, each stage a task list of its own on the case page.
+SECTIONS: tuple[tuple[str, tuple[Task, ...]], ...] = (
+    (
+        "Referral and eligibility",
+        (
+            Task("Decide eligibility", "eligibility", "decide_eligibility", _decided, _referred),
+            Task(
+                "Override the eligibility rules",
+                "eligibility-override",
+                "override_eligibility",
+                _decided,
+                _referred,
+            ),
+        ),
     ),
-    Task("Allocate a key worker", "key-worker", "allocate_key_worker", _allocated, _eligible),
-    Task(
-        "Record the service agreement",
-        "service-agreement",
-        "sign_service_agreement",
-        _agreed,
-        _open,
+    (
+        "Key working",
+        (
+            Task(
+                "Allocate a key worker", "key-worker", "allocate_key_worker", _allocated, _eligible
+            ),
+            Task(
+                "Record the service agreement",
+                "service-agreement",
+                "sign_service_agreement",
+                _agreed,
+                _open,
+            ),
+            Task("Record a contact", "#record-contact", "record_contact", _never, _open),
+            Task(
+                "Add an event to the chronology",
+                "significant-events",
+                "mark_significant",
+                _never,
+                _referral_on,
+            ),
+        ),
     ),
-    Task("Record a contact", "#record-contact", "record_contact", _never, _open),
-    Task("Schedule a review", "#schedule-review", "schedule_review", _never, _open),
-    Task(
-        "Add an event to the chronology",
-        "significant-events",
-        "mark_significant",
-        _never,
-        _referral_on,
+    (
+        "Team Around the Child",
+        (
+            Task("Add a member to the Team Around the Child", "tac-member", TAC, _never, _open),
+            Task("Change a team member's details", "tac-member-change", TAC, _never, _with_a_team),
+            Task("Remove a team member", "tac-member-removal", TAC, _never, _with_a_team),
+        ),
     ),
-    Task("Add a member to the Team Around the Child", "tac-member", TAC, _never, _open),
-    Task("Change a team member's details", "tac-member-change", TAC, _never, _with_a_team),
-    Task("Remove a team member", "tac-member-removal", TAC, _never, _with_a_team),
-    Task("Move a review", "review-reschedule", REVIEW, _never, _review_scheduled),
-    Task("Cancel a review", "review-cancellation", REVIEW, _never, _review_scheduled),
-    Task("Record a report for a review", "review-report", REVIEW, _never, _review_scheduled),
-    Task("Record a review meeting", "review-outcome", REVIEW, _never, _review_scheduled),
-    Task("Draft a Family Support Plan", "plan", "draft_plan", _never, _open),
-    Task(
-        "Record the plan's signature", "plan-signature", "sign_plan", _plans_signed, _plan_drafted
+    (
+        "Reviews",
+        (
+            Task("Schedule a review", "#schedule-review", "schedule_review", _never, _open),
+            Task("Move a review", "review-reschedule", REVIEW, _never, _review_scheduled),
+            Task("Cancel a review", "review-cancellation", REVIEW, _never, _review_scheduled),
+            Task(
+                "Record a report for a review", "review-report", REVIEW, _never, _review_scheduled
+            ),
+            Task("Record a review meeting", "review-outcome", REVIEW, _never, _review_scheduled),
+        ),
     ),
-    Task("Record who got a copy of the plan", "plan-copy", "distribute_plan", _never, _plan_signed),
-    Task("Hand over to a new key worker", "handover", "hand_over", _never, _with_a_key_worker),
-    Task("Arrange absence cover", "cover", "arrange_cover", _never, _with_a_key_worker),
-    Task("End absence cover early", "cover-end", "arrange_cover", _never, _covered),
-    Task("Agree a move", "transfer", "agree_transfer", _moving, _open),
-    Task("Record the family's consent to share", "consent", "record_consent", _never, _not_closed),
-    Task(
-        "Share the case without the family's consent",
-        "consent-override",
-        "override_consent",
-        _overridden,
-        _not_shared,
+    (
+        "Family Support Plan",
+        (
+            Task("Draft a Family Support Plan", "plan", "draft_plan", _never, _open),
+            Task(
+                "Record the plan's signature",
+                "plan-signature",
+                "sign_plan",
+                _plans_signed,
+                _plan_drafted,
+            ),
+            Task(
+                "Record who got a copy of the plan",
+                "plan-copy",
+                "distribute_plan",
+                _never,
+                _plan_signed,
+            ),
+        ),
     ),
-    Task("Correct an earlier record", "correction", "correct", _never, _correctable),
-    Task("Close the case", "closure", "close_case", _closed, _not_closed),
-    Task("Audit the closure", "closure-audit", "audit_closure", _audited, _closed),
-    Task("Reopen the case", "reopening", "reopen_case", _never, _closed),
+    (
+        "Changes of key worker or area",
+        (
+            Task(
+                "Hand over to a new key worker", "handover", "hand_over", _never, _with_a_key_worker
+            ),
+            Task("Arrange absence cover", "cover", "arrange_cover", _never, _with_a_key_worker),
+            Task("End absence cover early", "cover-end", "arrange_cover", _never, _covered),
+            Task("Agree a move", "transfer", "agree_transfer", _moving, _open),
+        ),
+    ),
+    (
+        "Consent and corrections",
+        (
+            Task(
+                "Record the family's consent to share",
+                "consent",
+                "record_consent",
+                _never,
+                _not_closed,
+            ),
+            Task(
+                "Share the case without the family's consent",
+                "consent-override",
+                "override_consent",
+                _overridden,
+                _not_shared,
+            ),
+            Task("Correct an earlier record", "correction", "correct", _never, _correctable),
+        ),
+    ),
+    (
+        "Closing the case",
+        (
+            Task("Close the case", "closure", "close_case", _closed, _not_closed),
+            Task("Audit the closure", "closure-audit", "audit_closure", _audited, _closed),
+            Task("Reopen the case", "reopening", "reopen_case", _never, _closed),
+        ),
+    ),
 )
 
 
-def task_list(case: Case, caller: Principal) -> list[ShownTask]:
+def task_list(case: Case, caller: Principal) -> list[tuple[str, list[ShownTask]]]:
+    """Each stage's tasks the caller's role may do, with their status; a stage with none left
+    out."""
     shown = []
-    for task in TASKS:
-        if caller.role not in ALLOWED[task.action]:
-            continue
-        status = "done" if task.done(case) else "to do" if task.ready(case) else "cannot start yet"
-        separator = "" if task.page.startswith("#") else "/"
-        shown.append(ShownTask(task.label, f"/ui/cases/{case.id}{separator}{task.page}", status))
+    for section, tasks in SECTIONS:
+        listed = [_shown(case, task) for task in tasks if caller.role in ALLOWED[task.action]]
+        if listed:
+            shown.append((section, listed))
     return shown
+
+
+def _shown(case: Case, task: Task) -> ShownTask:
+    status = "done" if task.done(case) else "to do" if task.ready(case) else "cannot start yet"
+    separator = "" if task.page.startswith("#") else "/"
+    return ShownTask(task.label, f"/ui/cases/{case.id}{separator}{task.page}", status)

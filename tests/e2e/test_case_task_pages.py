@@ -51,6 +51,8 @@ def test_a_coordinator_takes_a_referral_to_an_agreed_service_from_its_tasks(
     listed = tasks(browser)
     assert listed["Decide eligibility"] == "To do"
     assert listed["Allocate a key worker"] == "Cannot start yet"
+    stages = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#tasks ~ h3")][:3]
+    assert stages == ["Referral and eligibility", "Key working", "Team Around the Child"]
     checked(browser, "case-tasks")
 
     click_through(browser, By.LINK_TEXT, "Decide eligibility")
