@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from consumers.letters import PrintQueue
+from consumers.questionnaires import PaperQuestionnaires
 from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 
@@ -31,3 +32,12 @@ async def print_queue(request: Request) -> PrintQueue:
 
 
 Queue = Annotated[PrintQueue, Depends(print_queue)]
+
+
+async def paper_questionnaires(request: Request) -> PaperQuestionnaires:
+    state = request.app.state
+    answer_at = f"{state.settings.pages_url}/feedback"
+    return PaperQuestionnaires(state.feedback_tokens, answer_at, state.keywork.clock)
+
+
+Questionnaires = Annotated[PaperQuestionnaires, Depends(paper_questionnaires)]

@@ -1,10 +1,31 @@
 """Paper questionnaires: a stack printed for no one in particular, one page each, each with its
 own one-time code. Business support puts one in each feedback letter's envelope."""
 
+from dataclasses import dataclass
+
 from consumers.pdf import Document
+from domain.errors import InvalidValue
 from domain.feedback import AGREEMENT, QUESTIONS
+from services.clock import Clock
+from services.feedback import FeedbackTokens
 
 BOX = "[  ]"
+
+
+@dataclass(frozen=True)
+class PaperQuestionnaires:
+    tokens: FeedbackTokens
+    answer_at: str  # where a family answers online with the code: the pages' /feedback
+    clock: Clock
+
+    def print_stack(self, area: str | None, count: int) -> bytes:
+        """`count` questionnaires for `area` (the caller's) as one PDF, each with its own code,
+        signed for this month; nothing records which code is in which envelope."""
+        if area is None:
+            raise InvalidValue("area", "known_area", "the caller has no area to print for")
+        today = self.clock().date()
+        codes = [self.tokens.paper_code(area, today) for _ in range(count)]
+        return questionnaires(codes, self.answer_at)
 
 
 def questionnaires(codes: list[str], answer_at: str) -> bytes:

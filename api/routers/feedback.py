@@ -12,18 +12,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.auth import Principal
-from api.dependencies import Service
+from api.dependencies import Questionnaires, Service
 from api.policy import allowed
 from api.schemas.common import Body
-from consumers.questionnaires import questionnaires
+from api.schemas.feedback import StackIn
 from domain.errors import InvalidValue
 from domain.feedback import AGREEMENT, QUESTIONS
 from services.feedback import FeedbackTokens, Invitation
 from services.keywork import Keywork
-from services.settings import Settings
 
 router = APIRouter(tags=["family feedback"])
-MAX_STACK = 200
 
 
 class Question(BaseModel):
@@ -41,10 +39,6 @@ class FeedbackIn(Body):
     token: str | None = Field(None, max_length=2000)
     code: str | None = Field(None, max_length=40)
     answers: dict[str, int]
-
-
-class StackIn(Body):
-    count: int = Field(ge=1, le=MAX_STACK)
 
 
 @router.get("/feedback/questions", response_model=QuestionnaireOut)
@@ -81,15 +75,7 @@ def invitation_of(
 def print_questionnaires(
     body: StackIn,
     caller: Annotated[Principal, Depends(allowed("print_letters"))],
-    request: Request,
-    keywork: Service,
+    printer: Questionnaires,
 ) -> Response:
     """A stack of paper questionnaires for the caller's area, each with its own code."""
-    if caller.area is None:
-        raise InvalidValue("area", "known_area", "the caller has no area to print for")
-    tokens: FeedbackTokens = request.app.state.feedback_tokens
-    today = keywork.clock().date()
-    codes = [tokens.paper_code(caller.area, today) for _ in range(body.count)]
-    settings: Settings = request.app.state.settings
-    pdf = questionnaires(codes, f"{settings.pages_url}/feedback")
-    return Response(pdf, media_type="application/pdf")
+    return Response(printer.print_stack(caller.area, body.count), media_type="application/pdf")

@@ -13,6 +13,7 @@ from api.reads import read_of
 from api.routers.case_reads import timeline_entries
 from api.schemas.cases import SignificantIn
 from api.web.case_forms import Field, TaskForm, add_task_pages
+from api.web.headers import download
 from api.web.session import PAGES, page_principal
 from api.web.story import headline
 from domain.case import Case
@@ -65,6 +66,4 @@ def chronology_download(
 ) -> Response:
     case = keywork.case(case_id)
     pdf = chronology_pdf(case, chronology(keywork, case), keywork.clock())
-    name = f"chronology-{case_id}.pdf"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(pdf, media_type="application/pdf", headers=headers)
+    return download(pdf, "application/pdf", f"chronology-{case_id}.pdf")

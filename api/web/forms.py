@@ -57,12 +57,18 @@ def submitted(
 ) -> Response:
     """Calls the use case (`act`, which answers where to go next) and goes there, or shows the
     form's page again with what is wrong, nothing written."""
+    return answered(page, form, entered, lambda: RedirectResponse(act(), status_code=303))
+
+
+def answered(
+    page: FormPage, form: str, entered: dict[str, Any], act: Callable[[], Response]
+) -> Response:
+    """Answers what the use case (`act`) answers, a download say, or shows the form's page
+    again with what is wrong."""
     try:
-        then = act()
+        return act()
     except REFUSALS as error:
         problem = refusal(page.request, error)
-    else:
-        return RedirectResponse(then, status_code=303)
     # The form comes back on its page, which shows the record: a read like any other.
     record_read(page.request, page.caller, page.subject_kind, page.subject_id, page.what)
     errors = error_messages(problem, page.renamed, page.worded)

@@ -3,6 +3,7 @@
 type is as declared, that it sends no referrer, that it wants no device features, that it is not
 to be cached (it holds personal data), and over https that only https will do."""
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.middleware import HttpMiddleware
@@ -45,6 +46,12 @@ PAGE_HEADERS = {
     "cache-control": "no-store",
 }
 HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
+
+
+def download(content: str | bytes, media_type: str, name: str) -> Response:
+    """A file to save, not to open: the pages' policy would block a viewer in the browser."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type=media_type, headers=headers)
 
 
 class PageHeaders(HttpMiddleware):

@@ -14,6 +14,7 @@ from api.metrics_report import Report, report
 from api.reads import known_at_time, read_of
 from api.routers.metrics import reporting_period
 from api.spreadsheet import csv_text
+from api.web.headers import download
 from api.web.pages import AsAt, FormDate, by_urgency, child_names, render
 from api.web.session import PAGES, page_principal
 from projections.caseloads import EVERYTHING_RECORDED, team_caseload, team_workforce
@@ -126,8 +127,7 @@ def trail_csv(runner: Runner, chosen: Filter) -> Response:
 
 
 def csv_download(text: str, name: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+    return download(text, "text/csv; charset=utf-8", name)
 
 
 def chosen_report(

@@ -91,6 +91,16 @@ def text_of(browser: WebDriver, selector: str) -> str:
     return str(browser.find_element(By.CSS_SELECTOR, selector).text)
 
 
+def refused_at(browser: WebDriver, field: str, message: str) -> None:
+    """The form came back refused: `message` in the error summary, linking to `field`, and at
+    the field."""
+    assert browser.title.startswith("Error:")
+    summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary a")
+    assert summary.text == message
+    assert str(summary.get_attribute("href")).endswith(f"#{field}")
+    assert message in text_of(browser, f"#{field}-error")
+
+
 def sign_in(browser: WebDriver, service: RunningService, token: str) -> None:
     browser.get(f"{service.base_url}/ui/sign-in")
     browser.delete_all_cookies()  # whoever was signed in before

@@ -1,6 +1,7 @@
 """Family feedback end to end on real PostgreSQL and SMTP: questionnaires go out in rounds, a
 family answers once with its link, and nothing stored anywhere joins an answer to a case."""
 
+import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,11 +19,12 @@ from consumers.feedback_rounds import RoundRules
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
 from consumers.notifications import Notifier
+from consumers.questionnaires import PaperQuestionnaires
 from consumers.recipients import Mailboxes
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.eligibility import EligibilityFacts
-from domain.errors import NotAllowedNow
+from domain.errors import InvalidValue, NotAllowedNow
 from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
@@ -40,6 +42,7 @@ TOKENS = FeedbackTokens("f" * 48)
 FALLS_SHORT = EligibilityFacts(True, False, 1, 1)
 SUBJECT = "Tell us how key working is going for your family"
 LINK = re.compile(r"http://keywork\.test/ui/feedback/(\S+)")
+CODE = re.compile(r"Code: (\d{4}(?:-[A-Z2-7]{4}){4})")
 
 
 @pytest.fixture(scope="module")
@@ -275,3 +278,27 @@ def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
     assert len(asked(inbox, "closing@x.org")) == 1
     assert invitations(keywork, reviewed_then_closed) == [("closure", 1, 0)]
     assert asked(inbox, "declined@x.org") == [] and invitations(keywork, declined) == []
+
+
+def test_a_printed_stack_has_a_code_a_page_each_answered_once_and_needs_an_area(
+    keywork: Keywork,
+) -> None:
+    printer = PaperQuestionnaires(TOKENS, "http://keywork.test/ui/feedback", keywork.clock)
+    pages = PdfReader(io.BytesIO(printer.print_stack("norfolk", 3))).pages
+    assert len(pages) == 3
+    assert all("http://keywork.test/ui/feedback" in page.extract_text() for page in pages)
+    codes = [code for page in pages for code in CODE.findall(page.extract_text())]
+    assert len(codes) == 3 and len(set(codes)) == 3
+
+    today = keywork.clock().date()
+    read = [TOKENS.read_paper_code(code, keywork.areas.names(), today) for code in codes]
+    assert {invitation.area for invitation in read} == {"norfolk"}
+    assert len({invitation.answer_id for invitation in read}) == 3
+    keywork.give_feedback(read[0], {"listened_to": 3})
+    with pytest.raises(NotAllowedNow):
+        keywork.give_feedback(read[0], {"listened_to": 3})
+    keywork.give_feedback(read[1], {"listened_to": 3})  # another code, another family
+
+    with pytest.raises(InvalidValue) as nowhere:
+        printer.print_stack(None, 3)
+    assert (nowhere.value.field, nowhere.value.rule) == ("area", "known_area")
