@@ -18,6 +18,7 @@ from domain.stamp import Stamp
 from domain.transfers import TransferPart
 
 AuditOutcome = Literal["good", "requires_improvement", "inadequate"]
+# A closure is audited within four weeks: a local standard, not one the seeds set.
 AUDIT_DUE_DAYS = 28
 REOPEN_WINDOW_DAYS = 180  # the default an area's service may change
 # A referral within a year of the child's earlier case closing is a return to the service: the

@@ -13,8 +13,9 @@ from domain.stamp import Stamp
 from domain.supervision import MAX_ACTIONS, Supervision, SupervisionKind, last_held, next_due
 
 Sector = Literal["health", "education", "social_care", "housing", "voluntary", "other"]
-# The courses the seeds name for key workers (the Lincolnshire non-designated key worker role
-# asks for the induction before the role is held).
+# The courses a service records for its key workers. The research brief asks that "the service
+# manager's role should include inducting key workers, organising ongoing training"; which
+# courses, and that a non-designated key worker has the induction, are local choices.
 Course = Literal["key_working_induction", "early_support", "safeguarding"]
 
 

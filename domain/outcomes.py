@@ -1,6 +1,8 @@
 """Outcome measures: at a review the family and key worker score the areas of the child's and
-family's life the service measures (the guide's "Outcomes Star reviewed at each meeting"). Each
-case's scores over time are its journey; the change since the first is its distance travelled."""
+family's life the service measures. The guide asks services to "regularly assess the local area's
+SEND provision ... for example by using an Outcomes Star or ... MAPIT"; scoring each child at
+their reviews is this service's local choice for doing so, not the guide's words. Each case's
+scores over time are its journey; the change since the first is its distance travelled."""
 
 from dataclasses import dataclass
 from datetime import date

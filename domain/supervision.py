@@ -8,7 +8,8 @@ from typing import Literal
 from uuid import UUID
 
 SupervisionKind = Literal["one_to_one", "peer", "group"]
-# The interval a service expects between sessions, unless configured otherwise: six weeks.
+# The interval a service expects between sessions, unless configured otherwise: six weeks. The
+# seeds ask for "appropriate and timely supervision" and name no interval: this is a local choice.
 SUPERVISION_EVERY_DAYS = 42
 MAX_ACTIONS = 20
 
