@@ -97,13 +97,14 @@ def test_a_child_is_found_by_nhs_number_or_name_and_date_of_birth_however_typed(
     assert index.find(Sought(nhs_number=nhs_number), None) == []
 
 
-def test_possible_existing_cases_are_open_or_closed_within_the_reopen_window(
+def test_possible_existing_cases_are_open_or_closed_within_the_year_a_return_counts(
     keywork: Keywork,
 ) -> None:
     nhs_number = new_nhs_number()
     open_case = refer(keywork, "Ada", "Fairweather", nhs_number, referred_days_ago=100)
     recently_closed = closed(keywork, refer(keywork, "Ada", "Fairweather", None, 100), 10)
-    long_closed = closed(keywork, refer(keywork, "Ada", "Fairweather", nhs_number, 100), 60)
+    closed_earlier = closed(keywork, refer(keywork, "Ada", "Fairweather", nhs_number, 100), 60)
+    long_closed = closed(keywork, refer(keywork, "Ada", "Fairweather", nhs_number, 400), 366)
     reopened = refer(keywork, "ADA", "FAIRWEATHER", None, referred_days_ago=100)
     closed(keywork, reopened, 20)
     keywork.reopen_case(as_(), reopened, reason="The family asked again")
@@ -111,7 +112,7 @@ def test_possible_existing_cases_are_open_or_closed_within_the_reopen_window(
 
     child = Sought(nhs_number, "Fairweather", BORN, "Ada")
     found = {m.case_id: m for m in index.possible_existing_cases(child, "norfolk", today())}
-    assert set(found) == {open_case, recently_closed, reopened}
+    assert set(found) == {open_case, recently_closed, closed_earlier, reopened}
     assert long_closed not in found
     assert found[open_case].matched_by == {"nhs_number", "full_name_and_birth"}
     assert found[recently_closed].matched_by == {"full_name_and_birth"}
@@ -119,7 +120,8 @@ def test_possible_existing_cases_are_open_or_closed_within_the_reopen_window(
     assert found[reopened].closed_on is None
     # Another given name is not the same child by name; the NHS number still finds its cases.
     sibling = Sought(nhs_number, "Fairweather", BORN, "Grace")
-    assert ids(index.possible_existing_cases(sibling, "norfolk", today())) == {open_case}
+    found_by_number = ids(index.possible_existing_cases(sibling, "norfolk", today()))
+    assert found_by_number == {open_case, closed_earlier}
 
 
 def test_an_erased_child_is_no_longer_findable_and_nothing_typed_is_kept_in_clear(
