@@ -406,7 +406,8 @@ def case_history(index: int, practitioner_ids: Sequence[UUID], start: datetime) 
         )
         steps.append((HANDOVER_DAY, hand_over))
     if index % CLOSURE_EVERY == 0:
-        steps.append((CLOSURE_DAY, partial(case.close, reason="needs_met")))
+        close = partial(case.close, rules=NORFOLK_RULES, reason="needs_met", family_agreed=True)
+        steps.append((CLOSURE_DAY, close))
     for day, step in sorted(steps, key=lambda pair: pair[0]):
         step(on(day))
     return case

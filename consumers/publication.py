@@ -110,7 +110,11 @@ CASE_EVENTS: dict[str, Fields] = {
         "move_on": e.transfer.move_on,
         "out_of_area": e.transfer.out_of_area,
     },
-    "Closed": lambda e: {"reason": e.reason, "final_plan_version": e.final_plan_version},
+    "Closed": lambda e: {
+        "reason": e.reason,
+        "final_plan_version": e.final_plan_version,
+        "family_agreed": e.family_agreed,
+    },
     "ClosureAudited": lambda e: {"outcome": e.outcome},
 }
 

@@ -25,7 +25,8 @@ from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer
 from domain.case_base import FamilyMember
 from domain.directory import Agency, Practitioner
-from domain.eligibility import NORFOLK_RULES, EligibilityFacts
+from domain.eligibility import NORFOLK_RULES as RULES
+from domain.eligibility import EligibilityFacts
 from domain.feedback import QUESTIONS, FeedbackAnswer, invitation_month
 from domain.functions import KeyWorkingFunction
 from domain.outcomes import OutcomeMeasure
@@ -254,11 +255,11 @@ def _case(
     if decided >= now:
         return case
     if rng.random() < 0.1:
-        case.decide_eligibility(at(decided), NORFOLK_RULES, FALLS_SHORT)
+        case.decide_eligibility(at(decided), RULES, FALLS_SHORT)
         if decided + timedelta(days=1) < now:
-            case.close(at(decided + timedelta(days=1)), reason="not_eligible")
+            case.close(at(decided + timedelta(days=1)), RULES, reason="not_eligible")
         return case
-    case.decide_eligibility(at(decided), NORFOLK_RULES, MEETS)
+    case.decide_eligibility(at(decided), RULES, MEETS)
     allocated = decided + timedelta(days=rng.randint(2, 25))
     if allocated >= now:
         return case
@@ -290,11 +291,21 @@ def _case(
             break
         step(at(moment))
     if closes < now:
-        case.close(at(closes), reason=_weighted(rng, CLOSURE_REASONS))  # type: ignore[arg-type]
+        _close(case, at(closes), _weighted(rng, CLOSURE_REASONS))
         audited = closes + timedelta(days=rng.randint(3, 40))
         if audited < now:
             case.audit_closure(at(audited), outcome="good", findings="Plan followed")
     return case
+
+
+def _close(case: Case, stamp: Stamp, reason: Any) -> None:
+    """Agreed with the family (unless they withdrew), the signed plan in force the final one; for
+    age only once the child has reached it."""
+    if reason == "age_limit" and not case.has_reached_age_limit(stamp.occurred_at.date(), RULES):
+        reason = "needs_met"
+    signed = max((v for v, plan in case.plans.items() if plan.status == "signed"), default=None)
+    agreed = None if reason == "family_withdrew" else True
+    case.close(stamp, RULES, reason=reason, final_plan_version=signed, family_agreed=agreed)
 
 
 def _steps(

@@ -186,12 +186,30 @@ class Case(
         self.eligible = accepted
         self.status = "eligible" if accepted else "not_eligible"
 
+    def has_reached_age_limit(self, day: date, rules: RuleSet) -> bool:
+        born: date | None = self.child.date_of_birth  # None once the child's key is destroyed
+        limit = rules.upper_age(self.child.in_complex_needs_school)
+        return born is not None and age_on(born, day) >= limit
+
     def _require_undecided_allocation(self) -> None:
         self._require_open()
         if self.current_key_worker() is not None:
             raise NotAllowedNow(
                 "status", "before_allocation", "eligibility is settled once a key worker is in"
             )
+
+
+def _closed_v1_v2(state: dict[str, object]) -> None:
+    """A closure recorded before endings said how they were agreed: none of it is known."""
+    state.update(
+        why_no_final_plan=None, family_agreed=None, why_not_agreed=None, agreed_at_review_id=None
+    )
+
+
+# The Closed event gained the ending's agreement in its second version (domain/closure.py);
+# stored first versions are upcast as they are read.
+Case.Closed.class_version = 2  # type: ignore[attr-defined]
+Case.Closed.upcast_v1_v2 = staticmethod(_closed_v1_v2)  # type: ignore[attr-defined]
 
 
 def _check_child(child: Child, today: date) -> None:

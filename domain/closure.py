@@ -1,19 +1,30 @@
 """Closing a case, the practice supervisor's audit of every closure, and reopening.
 
+Lincolnshire's ending: "if a review meeting identifies that there are no remaining unmet needs or
+if the young person has reached the age of 18 years then in agreement with parents a decision can
+be confirmed to close ... The final Family Support Plan should be completed and once signed by
+parents, forwarded to ESCO Business Support who will then distribute the plan with closure
+letters." So a planned ending records the family's agreement (or why it was not possible), the
+final plan once a plan has been signed (or why there is none), and may name the review at which
+it was agreed; an ending for age needs the child to have reached the area's age limit.
+
 A closed case can be reopened within a window the service sets ("leave the door open"); after it,
 a new referral makes a new case linked to this one.
 """
 
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
+from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.aggregate import require_choice, require_text
-from domain.case_base import ClosureReason
+from domain.case_base import ClosureReason, UnknownPart
 from domain.contacts import ContactsPart
+from domain.eligibility import RuleSet
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.plans import PlansPart
+from domain.reviews import Review
 from domain.stamp import Stamp
 from domain.transfers import TransferPart
 
@@ -27,6 +38,9 @@ RETURN_WINDOW_DAYS = 365
 # What a new referral for the same child does about this case: it is still open, so work it;
 # it closed within the reopen window, so reopen it; or refer, naming it as `previous_case_id`.
 NextStep = Literal["work_the_case", "reopen", "refer_naming_previous_case"]
+# The endings agreed with the family; the others are the family's own choice (family_withdrew),
+# a declined referral, or a move, agreed when the move was.
+PLANNED_ENDINGS = frozenset({"needs_met", "age_limit", "adult_services"})
 
 
 def audit_due_on(closed_on: date) -> date:
@@ -39,10 +53,25 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
         closure_reason: ClosureReason | None
         closed_on: date | None
         closure_audited: bool
+        # Read, not owned: the reviews (domain/reviews.py).
+        reviews: dict[UUID, Review]
+
+        def has_reached_age_limit(self, day: date, rules: RuleSet) -> bool:
+            """Whether the child has reached the area's age limit on `day` (domain/case.py)."""
 
     def close(
-        self, stamp: Stamp, *, reason: ClosureReason, final_plan_version: int | None = None
+        self,
+        stamp: Stamp,
+        rules: RuleSet,
+        *,
+        reason: ClosureReason,
+        final_plan_version: int | None = None,
+        why_no_final_plan: str | None = None,
+        family_agreed: bool | None = None,
+        why_not_agreed: str | None = None,
+        agreed_at_review_id: UUID | None = None,
     ) -> None:
+        """Closes the case under the area's `rules` (its age limit)."""
         self._require_open()
         require_choice("reason", reason, ClosureReason)
         if reason == "not_eligible" and self.status != "not_eligible":
@@ -59,6 +88,31 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
                 raise NotAllowedNow(
                     "reason", "out_of_area_move_first", "no out-of-area move has happened"
                 )
+        self._require_family_agreement_or_why_not(reason, family_agreed, why_not_agreed)
+        if reason == "age_limit":
+            self._require_age_limit_reached(stamp.occurred_at.date(), rules)
+        self._require_final_plan_or_why_not(final_plan_version, why_no_final_plan)
+        if agreed_at_review_id is not None:
+            self._require_held_review(agreed_at_review_id)
+        self._closed(
+            stamp,
+            reason=reason,
+            final_plan_version=final_plan_version,
+            why_no_final_plan=why_no_final_plan,
+            family_agreed=family_agreed,
+            why_not_agreed=why_not_agreed,
+            agreed_at_review_id=agreed_at_review_id,
+        )
+
+    def _require_age_limit_reached(self, day: date, rules: RuleSet) -> None:
+        if not self.has_reached_age_limit(day, rules):
+            raise NotAllowedNow(
+                "reason", "age_limit_reached", "the child has not reached the area's age limit"
+            )
+
+    def _require_final_plan_or_why_not(
+        self, final_plan_version: int | None, why_no_final_plan: str | None
+    ) -> None:
         if final_plan_version is not None:
             plan = self.plans.get(final_plan_version)
             if plan is None or plan.status != "signed":
@@ -67,10 +121,54 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
                     "current_signed_plan",
                     "the final plan is the signed version in force",
                 )
-        self._closed(stamp, reason=reason, final_plan_version=final_plan_version)
+            if why_no_final_plan is not None:
+                raise InvalidValue(
+                    "why_no_final_plan", "without_final_plan", "there is a final plan"
+                )
+            return
+        if why_no_final_plan is not None:
+            require_text("why_no_final_plan", why_no_final_plan)
+        elif any(plan.status != "draft" for plan in self.plans.values()):
+            raise NotAllowedNow(
+                "final_plan_version",
+                "final_plan_or_why_not",
+                "a plan was signed: name the final plan, or say why there is none",
+            )
+
+    def _require_family_agreement_or_why_not(
+        self, reason: ClosureReason, family_agreed: bool | None, why_not_agreed: str | None
+    ) -> None:
+        if family_agreed is None and reason in PLANNED_ENDINGS:
+            raise InvalidValue(
+                "family_agreed",
+                "required_for_a_planned_ending",
+                "say whether the family agreed to the ending",
+            )
+        if family_agreed is False:
+            require_text("why_not_agreed", why_not_agreed or "")
+        elif why_not_agreed is not None:
+            raise InvalidValue("why_not_agreed", "without_agreement", "the family agreed")
+
+    def _require_held_review(self, review_id: UUID) -> None:
+        review = self.reviews.get(review_id)
+        if review is None:
+            raise UnknownPart("agreed_at_review_id", "review_of_the_case", "no such review")
+        if review.status != "held":
+            raise NotAllowedNow(
+                "agreed_at_review_id", "held_review", "the ending is agreed at a review held"
+            )
 
     @event("Closed")
-    def _closed(self, stamp: Stamp, reason: ClosureReason, final_plan_version: int | None) -> None:
+    def _closed(
+        self,
+        stamp: Stamp,
+        reason: ClosureReason,
+        final_plan_version: int | None,
+        why_no_final_plan: str | None,
+        family_agreed: bool | None,
+        why_not_agreed: str | None,
+        agreed_at_review_id: UUID | None,
+    ) -> None:
         closed_on = stamp.occurred_at.date()
         self._end_key_working(closed_on)
         self.status = "closed"

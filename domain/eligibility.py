@@ -25,6 +25,11 @@ class RuleSet:
         if not 0 < self.max_age <= self.max_age_in_complex_needs_school <= 25:
             raise InvalidValue("max_age", "between_0_and_25", "upper ages must be within 0-25")
 
+    def upper_age(self, in_complex_needs_school: bool) -> int:
+        """The area's age limit for the child: eligible up to and including it, and their key
+        working may end for age once they reach it."""
+        return self.max_age_in_complex_needs_school if in_complex_needs_school else self.max_age
+
 
 # Norfolk Key Worker Service: birth to 18 (19 in a complex needs school), registered with a GP
 # in the area, complex health needs, at least three specialists from at least two agencies.
@@ -71,9 +76,8 @@ def unmet_criteria(
     in_complex_needs_school: bool,
 ) -> list[str]:
     """The criteria the child does not meet; none means eligible."""
-    upper_age = rules.max_age_in_complex_needs_school if in_complex_needs_school else rules.max_age
     unmet = []
-    if age > upper_age:
+    if age > rules.upper_age(in_complex_needs_school):
         unmet.append("over_age_limit")
     if rules.requires_gp_in_area and not facts.gp_in_area:
         unmet.append("gp_not_in_area")

@@ -75,6 +75,7 @@ EVENT_FIELDS: dict[str, Placeholders] = {
     "ReviewReportReceived": {"title": ERASED},
     "TacMemberCorrected": _REASON,
     "TacMemberRemoved": _REASON,
+    "Closed": {"why_no_final_plan": None, "why_not_agreed": None},
     "ClosureAudited": {"findings": ERASED},
     "Reopened": _REASON,
     "ConsentOverridden": _REASON,

@@ -155,9 +155,26 @@ class CaseCommands(KeyworkApplication):
         *,
         reason: ClosureReason,
         final_plan_version: int | None = None,
+        why_no_final_plan: str | None = None,
+        family_agreed: bool | None = None,
+        why_not_agreed: str | None = None,
+        agreed_at_review_id: UUID | None = None,
     ) -> Outcome:
-        return self._on_case(
-            command, case_id, Case.close, reason=reason, final_plan_version=final_plan_version
+        """Under the area's rule set, for its age limit."""
+        return self.change(
+            command,
+            Case,
+            case_id,
+            lambda case, stamp: case.close(
+                stamp,
+                self.areas.rules_for(case.area),
+                reason=reason,
+                final_plan_version=final_plan_version,
+                why_no_final_plan=why_no_final_plan,
+                family_agreed=family_agreed,
+                why_not_agreed=why_not_agreed,
+                agreed_at_review_id=agreed_at_review_id,
+            ),
         )
 
     def audit_closure(

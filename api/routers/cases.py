@@ -119,12 +119,8 @@ def agree_transfer(
 def close_case(
     case_id: UUID, body: ClosureIn, command: CloseCase, keywork: Service
 ) -> JSONResponse:
-    outcome = keywork.close_case(
-        command.at(body.occurred_at),
-        case_id,
-        reason=body.reason,
-        final_plan_version=body.final_plan_version,
-    )
+    fields = body.model_dump(exclude={"occurred_at"})
+    outcome = keywork.close_case(command.at(body.occurred_at), case_id, **fields)
     return accepted(outcome, "case_id")
 
 

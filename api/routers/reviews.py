@@ -10,10 +10,6 @@ from api.command_context import accepted, command_for
 from api.dependencies import Service
 from api.reads import read_of
 from api.schemas.cases import (
-    OutcomeJourneyOut,
-    OutcomeMeasureOut,
-    OutcomeScoresOut,
-    OutcomesIn,
     ReasonIn,
     RescheduleIn,
     ReviewAccepted,
@@ -22,6 +18,12 @@ from api.schemas.cases import (
     ReviewReportIn,
 )
 from api.schemas.common import CaseAccepted
+from api.schemas.outcomes import (
+    OutcomeJourneyOut,
+    OutcomeMeasureOut,
+    OutcomeScoresOut,
+    OutcomesIn,
+)
 from domain.outcomes import distance_travelled
 from services.commands import Command
 

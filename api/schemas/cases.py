@@ -163,30 +163,6 @@ class ReviewOutcomeIn(CommandBody):
     key_worker_confirmed: bool
 
 
-class OutcomesIn(CommandBody):
-    scores: dict[str, int]
-
-
-class OutcomeMeasureOut(BaseModel):
-    areas: list[str]
-    lowest: int
-    highest: int
-
-
-class OutcomeScoresOut(BaseModel):
-    review_id: UUID
-    measured_on: date
-    scores: dict[str, int]
-
-
-class OutcomeJourneyOut(BaseModel):
-    case_id: UUID
-    measure: OutcomeMeasureOut
-    measurements: list[OutcomeScoresOut]  # oldest first
-    # The latest score less the first, per area; empty until a second measurement.
-    distance_travelled: dict[str, int]
-
-
 class PlanActionIn(Body):
     who: str
     what: str
@@ -221,7 +197,22 @@ class TransferIn(CommandBody):
 
 class ClosureIn(CommandBody):
     reason: ClosureReason
-    final_plan_version: int | None = Field(default=None, ge=1)
+    final_plan_version: int | None = Field(
+        default=None,
+        ge=1,
+        description="The signed plan in force, the final Family Support Plan. Once a plan has "
+        "been signed, give it or `why_no_final_plan`.",
+    )
+    why_no_final_plan: str | None = Field(default=None, description="Sealed with the child's key.")
+    family_agreed: bool | None = Field(
+        default=None,
+        description="Whether the family agreed to the ending: required for `needs_met`, "
+        "`age_limit` and `adult_services`. If not, say why in `why_not_agreed`.",
+    )
+    why_not_agreed: str | None = Field(default=None, description="Sealed with the child's key.")
+    agreed_at_review_id: UUID | None = Field(
+        default=None, description="The held review at which the ending was agreed."
+    )
 
 
 class ClosureAuditIn(CommandBody):

@@ -76,10 +76,18 @@ def parental_responsibility(request: Request, case: Case) -> Choices:
 
 
 def scheduled_reviews(request: Request, case: Case) -> Choices:
+    return _reviews(case, "scheduled")
+
+
+def held_reviews(request: Request, case: Case) -> Choices:
+    return _reviews(case, "held")
+
+
+def _reviews(case: Case, status: str) -> Choices:
     return [
         (str(review_id), f"{_when(review.at)}, {review.location}")
         for review_id, review in case.reviews.items()
-        if review.status == "scheduled"
+        if review.status == status
     ]
 
 

@@ -8,7 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api.schemas.cases import ClosureAuditIn, ClosureIn, ConsentIn, CorrectionIn, ReasonIn
-from api.web.case_choices import CHANNELS, YES_OR_NO, correctable_events, signed_plans
+from api.web.case_choices import (
+    CHANNELS,
+    YES_OR_NO,
+    correctable_events,
+    held_reviews,
+    signed_plans,
+)
 from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
 from api.web.session import PAGES
 from domain.contacts import ContactKind
@@ -85,15 +91,35 @@ CLOSURE = TaskForm(
     action="close_case",
     schema=ClosureIn,
     record=recorded_by(Keywork.close_case),
-    choices_of=asking(final_plan_version=signed_plans),
+    choices_of=asking(final_plan_version=signed_plans, agreed_at_review_id=held_reviews),
     button="Close the case",
     fields=(
         Field("reason", "The reason for closing", "choice", choices=CLOSURE_REASONS),
+        Field(
+            "family_agreed",
+            "Did the family agree to the ending?",
+            "yes_no",
+            hint="Needed when needs are met, at the age limit or on moving to adult services",
+            optional=True,
+        ),
+        Field("why_not_agreed", "If not, why not", "long_text", optional=True),
+        Field(
+            "agreed_at_review_id",
+            "The review at which it was agreed",
+            "select",
+            optional=True,
+        ),
         Field(
             "final_plan_version",
             "The final plan",
             "select",
             hint="The signed plan sent with the closure letters",
+            optional=True,
+        ),
+        Field(
+            "why_no_final_plan",
+            "If a plan was signed but there is no final plan, why",
+            "long_text",
             optional=True,
         ),
     ),

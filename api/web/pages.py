@@ -24,7 +24,8 @@ from api.dependencies import Runner, Service
 from api.policy import cases_open_to
 from api.reads import read_of
 from api.routers.case_reads import timeline_entries
-from api.schemas.cases import ContactIn, OutcomesIn, ReviewIn
+from api.schemas.cases import ContactIn, ReviewIn
+from api.schemas.outcomes import OutcomesIn
 from api.web import forms
 from api.web.forms import FormPage, error_at, given
 from api.web.session import (

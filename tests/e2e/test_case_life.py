@@ -45,7 +45,9 @@ def test_a_case_from_referral_to_closure_and_reopening(service: RunningService) 
     assert active["last_contact_at"] is not None
     assert active["contact_overdue"] is False
 
-    closed = service.post(f"/cases/{case_id}/closure", {"reason": "needs_met"})
+    closed = service.post(
+        f"/cases/{case_id}/closure", {"reason": "needs_met", "family_agreed": True}
+    )
     assert closed.status_code == 200
     assert service.get(f"/cases/{case_id}").json()["status"] == "closed"
 

@@ -258,10 +258,14 @@ def test_a_case_is_worked_from_allocation_to_reopening_by_its_pages(
     )
     assert ended["cover"] == []
 
-    # Closed with the signed plan as the final one.
+    # Closed with the signed plan as the final one, once the family's agreement is given.
     open_task(browser, "Close the case", "closure")
     fill(browser, {"reason": ""})
     choose(browser, "final_plan_version", "1")
+    assert refused(browser, service, case_id, "closure-errors") == [
+        "Check did the family agree to the ending: say whether the family agreed to the ending"
+    ]
+    fill(browser, {"family_agreed": ""})
     submit(browser)
     closed = summary(service, case_id)
     assert (closed["status"], closed["closure_reason"]) == ("closed", "needs_met")

@@ -265,7 +265,7 @@ def test_after_the_reopen_window_a_new_referral_links_to_the_old_case(
 
 def test_a_closure_audit_is_the_managers_and_comes_once(service: RunningService) -> None:
     case_id = new_active_case(service)
-    service.post(f"/cases/{case_id}/closure", {"reason": "needs_met"})
+    service.post(f"/cases/{case_id}/closure", {"reason": "needs_met", "family_agreed": True})
     audit = {"outcome": "requires_improvement", "findings": "Plan not distributed to school"}
     assert_problem(service.post(f"/cases/{case_id}/closure-audit", audit), 403)
     assert service.post(f"/cases/{case_id}/closure-audit", audit, role="manager").status_code == 200

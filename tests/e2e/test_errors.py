@@ -154,7 +154,12 @@ def test_illegal_commands_for_the_case_state_are_409(service: RunningService) ->
     second = {"kind": "parent_carer", "from": today(), "parent_carer_name": "Alex Quillfeather"}
     problem = assert_problem(service.post(f"/cases/{case_id}/key-worker", second), 409)
     assert rules(problem) == {("kind", "one_key_worker")}
-    assert service.post(f"/cases/{case_id}/closure", {"reason": "needs_met"}).status_code == 200
+    assert (
+        service.post(
+            f"/cases/{case_id}/closure", {"reason": "needs_met", "family_agreed": True}
+        ).status_code
+        == 200
+    )
     closed = assert_problem(service.post(f"/cases/{case_id}/contacts", {"kind": "phone"}), 409)
     assert rules(closed) == {("status", "case_open")}
 

@@ -212,7 +212,7 @@ def test_a_child_whose_case_closed_too_long_ago_to_reopen_is_referred_as_a_retur
     linnet = {"given_name": "Linnet", "family_name": "Harrowgate", "date_of_birth": "2014-06-07"}
     earlier = service.post("/referrals", referral(child=linnet, occurred_at=days_ago(41)))
     earlier_id = earlier.json()["case_id"]
-    closure = {"reason": "needs_met", "occurred_at": days_ago(40)}  # the window is 30 days
+    closure = {"reason": "needs_met", "family_agreed": True, "occurred_at": days_ago(40)}
     assert service.post(f"/cases/{earlier_id}/closure", closure).status_code == 200
     sign_in(browser, service, service.token("coordinator", "coordinator-returns"))
     browser.get(f"{service.base_url}/ui/referrals/new")

@@ -111,7 +111,7 @@ def test_a_case_from_referral_to_closure_audit_by_its_pages_alone(
     )
     assert {w["practitioner_id"] for w in overlap["key_workers"]} == {key_worker, successor}
     open_task(browser, "Close the case", "whole-case-closure")
-    fill(browser, {"reason": ""})
+    fill(browser, {"reason": "", "family_agreed": ""})
     choose(browser, "final_plan_version", "1")
     submit(browser)
     assert summary(service, case_id)["status"] == "closed"

@@ -94,4 +94,5 @@ def sign_agreement(keywork: Keywork, case_id: UUID, every_days: int = 28) -> Non
 
 
 def close(keywork: Keywork, case_id: UUID, reason: str = "needs_met") -> None:
-    keywork.close_case(as_(), case_id, reason=reason)  # type: ignore[arg-type]
+    agreed = None if reason in ("family_withdrew", "not_eligible") else True
+    keywork.close_case(as_(), case_id, reason=reason, family_agreed=agreed)  # type: ignore[arg-type]

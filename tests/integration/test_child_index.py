@@ -68,7 +68,8 @@ def refer(
 
 
 def closed(keywork: Keywork, case_id: UUID, closed_days_ago: int) -> UUID:
-    keywork.close_case(as_(occurred_at=days_ago(closed_days_ago)), case_id, reason="needs_met")
+    stamp = as_(occurred_at=days_ago(closed_days_ago))
+    keywork.close_case(stamp, case_id, reason="needs_met", family_agreed=True)
     return case_id
 
 

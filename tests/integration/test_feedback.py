@@ -259,7 +259,7 @@ def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
 ) -> None:
     notify, inbox = notifier
     reviewed_then_closed = reviewed_case(keywork, "closing@x.org")
-    keywork.close_case(as_(), reviewed_then_closed, reason="needs_met")
+    keywork.close_case(as_(), reviewed_then_closed, reason="needs_met", family_agreed=True)
     declined = keywork.refer(
         as_(),
         area="norfolk",

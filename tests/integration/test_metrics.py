@@ -155,8 +155,9 @@ def plan(keywork: Keywork, case_id: UUID, copies: list[tuple[datetime, bool]]) -
         )
 
 
-def close(keywork: Keywork, case_id: UUID, day: date, reason: str) -> None:
-    change(keywork.close_case, case_id, day, reason=reason)
+def close(keywork: Keywork, case_id: UUID, day: date, reason: str, **ending: Any) -> None:
+    agreed = None if reason == "family_withdrew" else True
+    change(keywork.close_case, case_id, day, reason=reason, family_agreed=agreed, **ending)
     change(keywork.audit_closure, case_id, date(2026, 6, 20), outcome="good", findings="Fine")
 
 
@@ -220,7 +221,7 @@ def scenario(keywork: Keywork) -> dict[str, Any]:
             overlap_until=overlap,
         )
     for case_id in a[:5]:
-        close(keywork, case_id, date(2026, 6, 10), "needs_met")
+        close(keywork, case_id, date(2026, 6, 10), "needs_met", final_plan_version=1)
     for case_id in b[:2]:
         close(keywork, case_id, date(2026, 6, 15), "family_withdrew")
     # Within the application's window, 30 days here (see the keywork fixture).

@@ -255,7 +255,9 @@ def test_the_closure_letter_carries_the_final_plan(
             signed_by="Alex Parent",
             signed_on=keywork.clock().date(),  # today: the command says no time of its own
         )
-        keywork.close_case(as_(), case_id, reason="needs_met", final_plan_version=1)
+        keywork.close_case(
+            as_(), case_id, reason="needs_met", final_plan_version=1, family_agreed=True
+        )
         all_caught_up(notify, keywork)
         [closure] = [
             m for m in inbox.to("alex@example.org") if m["Subject"] == "Key working has ended"

@@ -85,9 +85,20 @@ def given_active(practitioner_id: UUID = PRACTITIONER) -> Case:
 
 def given_closed() -> Case:
     case = given_active()
-    case.close(stamp(), reason="needs_met")
+    case.close(stamp(), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     case.collect_events()
     return case
+
+
+def closed(reason: str, final_plan_version: int | None, **ending: Any) -> dict[str, Any]:
+    """A Closed event's fields: its reason and final plan, and how the ending was agreed."""
+    agreed = {"why_no_final_plan": None, "family_agreed": None, "why_not_agreed": None}
+    return (
+        {"reason": reason, "final_plan_version": final_plan_version}
+        | agreed
+        | {"agreed_at_review_id": None}
+        | ending
+    )
 
 
 def then(case: KeyworkAggregate) -> list[tuple[str, dict[str, Any]]]:

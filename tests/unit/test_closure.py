@@ -4,13 +4,13 @@ import pytest
 
 from domain.eligibility import NORFOLK_RULES, EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
-from tests.unit.story import TODAY, given_active, given_closed, given_referred, stamp, then
+from tests.unit.story import TODAY, closed, given_active, given_closed, given_referred, stamp, then
 
 
 def test_closing_a_case_records_the_reason_and_ends_the_allocation() -> None:
     case = given_active()
-    case.close(stamp(), reason="family_withdrew")
-    assert then(case) == [("Closed", {"reason": "family_withdrew", "final_plan_version": None})]
+    case.close(stamp(), NORFOLK_RULES, reason="family_withdrew")
+    assert then(case) == [("Closed", closed("family_withdrew", None, family_agreed=None))]
     assert case.status == "closed"
     assert case.current_key_worker() is None
     assert case.key_workers_on(TODAY) != []  # the key worker held the role up to the closing day
@@ -19,21 +19,21 @@ def test_closing_a_case_records_the_reason_and_ends_the_allocation() -> None:
 
 def test_a_closed_case_cannot_be_closed_again() -> None:
     with pytest.raises(NotAllowedNow):
-        given_closed().close(stamp(), reason="needs_met")
+        given_closed().close(stamp(), NORFOLK_RULES, reason="needs_met", family_agreed=True)
 
 
 def test_an_unknown_closure_reason_is_refused() -> None:
     with pytest.raises(InvalidValue) as refused:
-        given_active().close(stamp(), reason="bored")  # type: ignore[arg-type]
+        given_active().close(stamp(), NORFOLK_RULES, reason="bored")  # type: ignore[arg-type]
     assert refused.value.field == "reason"
 
 
 def test_not_eligible_closures_need_a_declined_decision() -> None:
     with pytest.raises(NotAllowedNow):
-        given_active().close(stamp(), reason="not_eligible")
+        given_active().close(stamp(), NORFOLK_RULES, reason="not_eligible")
     declined = given_referred()
     declined.decide_eligibility(stamp(), NORFOLK_RULES, EligibilityFacts(False, False, 0, 0))
-    declined.close(stamp(), reason="not_eligible")
+    declined.close(stamp(), NORFOLK_RULES, reason="not_eligible")
     assert declined.status == "closed"
 
 
@@ -48,7 +48,7 @@ def test_a_reopened_case_that_was_accepted_awaits_a_new_key_worker() -> None:
 def test_a_case_closed_as_not_eligible_reopens_for_a_new_decision() -> None:
     case = given_referred()
     case.decide_eligibility(stamp(), NORFOLK_RULES, EligibilityFacts(False, False, 0, 0))
-    case.close(stamp(), reason="not_eligible")
+    case.close(stamp(), NORFOLK_RULES, reason="not_eligible")
     case.reopen(stamp(), reason="new diagnosis", window_days=90)
     assert case.status == "referred"
 

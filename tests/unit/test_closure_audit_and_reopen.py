@@ -3,15 +3,16 @@ from datetime import timedelta
 import pytest
 
 from domain.case import Case
+from domain.eligibility import NORFOLK_RULES
 from domain.errors import InvalidValue, NotAllowedNow
-from tests.unit.story import TODAY, given_active, stamp_on, then
+from tests.unit.story import TODAY, closed, given_active, stamp_on, then
 
 CLOSED_ON = TODAY + timedelta(days=10)
 
 
 def given_closed_on_day() -> Case:
     case = given_active()
-    case.close(stamp_on(CLOSED_ON), reason="needs_met")
+    case.close(stamp_on(CLOSED_ON), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     case.collect_events()
     return case
 
@@ -53,7 +54,7 @@ def test_each_closure_after_a_reopening_is_audited_again() -> None:
     case = given_closed_on_day()
     audit(case)
     case.reopen(stamp_on(CLOSED_ON + timedelta(days=6)), reason="new needs", window_days=60)
-    case.close(stamp_on(CLOSED_ON + timedelta(days=7)), reason="family_withdrew")
+    case.close(stamp_on(CLOSED_ON + timedelta(days=7)), NORFOLK_RULES, reason="family_withdrew")
     assert case.closure_audited is False
     audit(case, days_after_closure=8)
     assert case.closure_audited is True
@@ -125,8 +126,14 @@ def test_closing_with_a_signed_final_plan_records_it() -> None:
     version = case.draft_plan(stamp_on(TODAY), summary="Final plan", outcomes=[], actions=[])
     case.sign_plan(stamp_on(TODAY), plan_version=version, signed_by="Alex Parent", signed_on=TODAY)
     case.collect_events()
-    case.close(stamp_on(CLOSED_ON), reason="needs_met", final_plan_version=version)
-    assert then(case) == [("Closed", {"reason": "needs_met", "final_plan_version": 1})]
+    case.close(
+        stamp_on(CLOSED_ON),
+        NORFOLK_RULES,
+        reason="needs_met",
+        final_plan_version=version,
+        family_agreed=True,
+    )
+    assert then(case) == [("Closed", closed("needs_met", 1, family_agreed=True))]
 
 
 @pytest.mark.parametrize("final_plan_version", [1, 2])
@@ -135,7 +142,13 @@ def test_the_final_plan_must_be_a_signed_version(final_plan_version: int) -> Non
     case.draft_plan(stamp_on(TODAY), summary="Unsigned plan", outcomes=[], actions=[])
     case.collect_events()
     with pytest.raises(InvalidValue) as refused:
-        case.close(stamp_on(CLOSED_ON), reason="needs_met", final_plan_version=final_plan_version)
+        case.close(
+            stamp_on(CLOSED_ON),
+            NORFOLK_RULES,
+            reason="needs_met",
+            final_plan_version=final_plan_version,
+            family_agreed=True,
+        )
     assert (refused.value.field, refused.value.rule) == (
         "final_plan_version",
         "current_signed_plan",
@@ -153,10 +166,22 @@ def test_the_final_plan_is_the_signed_version_in_force_not_a_superseded_one() ->
         )
     case.collect_events()
     with pytest.raises(InvalidValue) as refused:
-        case.close(stamp_on(CLOSED_ON), reason="needs_met", final_plan_version=1)
+        case.close(
+            stamp_on(CLOSED_ON),
+            NORFOLK_RULES,
+            reason="needs_met",
+            final_plan_version=1,
+            family_agreed=True,
+        )
     assert refused.value.rule == "current_signed_plan"
-    case.close(stamp_on(CLOSED_ON), reason="needs_met", final_plan_version=2)
-    assert then(case) == [("Closed", {"reason": "needs_met", "final_plan_version": 2})]
+    case.close(
+        stamp_on(CLOSED_ON),
+        NORFOLK_RULES,
+        reason="needs_met",
+        final_plan_version=2,
+        family_agreed=True,
+    )
+    assert then(case) == [("Closed", closed("needs_met", 2, family_agreed=True))]
 
 
 def test_closing_clears_the_agreement_and_the_transfer() -> None:
@@ -164,6 +189,6 @@ def test_closing_clears_the_agreement_and_the_transfer() -> None:
     case.sign_service_agreement(
         stamp_on(TODAY), contact_every_days=28, signed_by="Alex Parent", signed_on=TODAY
     )
-    case.close(stamp_on(CLOSED_ON), reason="needs_met")
+    case.close(stamp_on(CLOSED_ON), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     assert case.next_contact_due() is None
     assert not case.is_contact_overdue(CLOSED_ON + timedelta(days=100))

@@ -7,6 +7,7 @@ from domain.case import Case
 from domain.case_base import UnknownPart
 from domain.contacts import Contact
 from domain.corrections import Replacement
+from domain.eligibility import NORFOLK_RULES
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import event_id
 from domain.tac import TacMember
@@ -211,7 +212,7 @@ def test_a_correction_needs_a_reason() -> None:
 def test_a_closed_case_is_not_corrected() -> None:
     case = given_active()
     contact_event = record_contact(case, days_ago=1)
-    case.close(stamp(), reason="needs_met")
+    case.close(stamp(), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     with pytest.raises(NotAllowedNow) as refused:
         case.correct(
             stamp(),

@@ -5,6 +5,7 @@ from uuid import uuid4
 import pytest
 
 from domain.case import Case
+from domain.eligibility import NORFOLK_RULES
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.key_workers import Cover, KeyWorker
 from tests.unit.story import (
@@ -327,7 +328,7 @@ def test_ending_cover_with_a_blank_reason_is_refused() -> None:
 def test_ending_cover_on_a_closed_case_is_refused() -> None:
     case = given_active()
     arrange_cover(case, TODAY, day(30))
-    case.close(stamp_on(TODAY), reason="needs_met")
+    case.close(stamp_on(TODAY), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     case.collect_events()
     with pytest.raises(NotAllowedNow) as refused:
         case.end_cover(stamp_on(TODAY), on=TODAY)
@@ -359,7 +360,7 @@ def test_a_future_handover_leaves_the_current_worker_in_place_until_then() -> No
 def test_closing_ends_the_key_worker_and_cover_on_the_closing_day() -> None:
     case = given_active()
     arrange_cover(case, day(5), day(30))
-    case.close(stamp_on(day(10)), reason="needs_met")
+    case.close(stamp_on(day(10)), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     assert ids_on(case, day(10)) == [PRACTITIONER]
     assert case.key_workers_on(day(11)) == []
     assert case.cover_on(day(10)) is not None
@@ -370,7 +371,7 @@ def test_closing_ends_the_key_worker_and_cover_on_the_closing_day() -> None:
 def test_closing_during_an_overlap_ends_both_workers() -> None:
     case = given_active()
     hand_over(case, day(10), overlap_until=day(20))
-    case.close(stamp_on(day(15)), reason="family_withdrew")
+    case.close(stamp_on(day(15)), NORFOLK_RULES, reason="family_withdrew")
     assert ids_on(case, day(15)) == [PRACTITIONER, SUCCESSOR]
     assert case.key_workers_on(day(16)) == []
 
@@ -379,7 +380,7 @@ def test_closing_before_a_handover_takes_effect_drops_the_incoming_worker() -> N
     case = given_active()
     hand_over(case, day(30))
     arrange_cover(case, day(40), day(50))
-    case.close(stamp_on(day(10)), reason="needs_met")
+    case.close(stamp_on(day(10)), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     assert [w.practitioner_id for w in case.key_workers] == [PRACTITIONER]
     assert all(case.key_workers_on(day(n)) == [] for n in range(11, 60))
     assert case.covers == []
@@ -387,7 +388,7 @@ def test_closing_before_a_handover_takes_effect_drops_the_incoming_worker() -> N
 
 def test_a_reopened_case_can_have_a_new_key_worker_after_the_closure() -> None:
     case = given_active()
-    case.close(stamp_on(day(10)), reason="needs_met")
+    case.close(stamp_on(day(10)), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     case.reopen(stamp_on(day(20)), reason="new needs", window_days=60)
     case.allocate_key_worker(
         stamp_on(day(20)), kind="designated", from_date=day(20), practitioner_id=SUCCESSOR
@@ -399,7 +400,7 @@ def test_a_reopened_case_can_have_a_new_key_worker_after_the_closure() -> None:
 
 def test_a_reopened_case_cannot_be_given_a_key_worker_from_before_it_closed() -> None:
     case = given_active()
-    case.close(stamp_on(day(10)), reason="needs_met")
+    case.close(stamp_on(day(10)), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     case.reopen(stamp_on(day(20)), reason="new needs", window_days=60)
     case.collect_events()
     with pytest.raises(InvalidValue) as refused:

@@ -144,7 +144,9 @@ class CaseStories(RuleBasedStateMachine):
     @precondition(lambda self: self.case.status != "closed")
     @rule(reason=st.sampled_from(["needs_met", "family_withdrew", "moved_out_of_area"]))
     def close(self, reason: str) -> None:
-        if self.attempt(lambda: self.case.close(stamp_on(self.today), reason=reason)):  # type: ignore[arg-type]
+        stamp = stamp_on(self.today)
+        ending: dict[str, Any] = {"reason": reason, "family_agreed": True}
+        if self.attempt(lambda: self.case.close(stamp, NORFOLK_RULES, **ending)):
             closed_on = self.today
             self.episode_start = None
             self.overlaps = [

@@ -5,6 +5,7 @@ import pytest
 
 from domain.case import Case
 from domain.case_base import UnknownPart
+from domain.eligibility import NORFOLK_RULES
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.plans import PlanAction, PlanCopy, PlanVersion
 from tests.unit.story import NOW, TODAY, mother, refer, stamp, then
@@ -234,7 +235,7 @@ def test_a_copy_to_an_unknown_channel_is_refused() -> None:
 
 def test_the_final_plan_is_distributed_after_closure() -> None:
     case = given_signed()
-    case.close(stamp(), reason="needs_met", final_plan_version=1)
+    case.close(stamp(), NORFOLK_RULES, reason="needs_met", final_plan_version=1, family_agreed=True)
     copy(case)
     assert set(case.plan(1).distribution()) == {"Physio"}
 
@@ -256,7 +257,7 @@ def test_an_unknown_version_is_an_unknown_part(command: str) -> None:
 def test_no_plan_is_drafted_or_signed_on_a_closed_case() -> None:
     case = given_case()
     version = draft(case)
-    case.close(stamp(), reason="family_withdrew")
+    case.close(stamp(), NORFOLK_RULES, reason="family_withdrew")
     with pytest.raises(NotAllowedNow):
         draft(case)
     with pytest.raises(NotAllowedNow):

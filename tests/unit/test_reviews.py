@@ -6,6 +6,7 @@ import pytest
 
 from domain.case import Case
 from domain.case_base import UnknownPart
+from domain.eligibility import NORFOLK_RULES
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.reviews import Review, ReviewReport
 from tests.unit.story import NOW, TODAY, given_active, given_closed, stamp, then
@@ -241,7 +242,7 @@ def test_an_unknown_review_is_an_unknown_part(command: str) -> None:
 
 def test_reviews_cannot_be_changed_once_the_case_is_closed() -> None:
     case = given_scheduled()
-    case.close(stamp(), reason="needs_met")
+    case.close(stamp(), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     with pytest.raises(NotAllowedNow) as refused:
         case.cancel_review(stamp(), review_id=REVIEW, reason="closed")
     assert refused.value.rule == "case_open"

@@ -6,6 +6,7 @@ import pytest
 
 from domain.case import Case
 from domain.case_base import UnknownPart
+from domain.eligibility import NORFOLK_RULES
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.tac import TacMember
 from tests.unit.story import PRACTITIONER, TODAY, given_active, given_closed, stamp, stamp_on, then
@@ -191,7 +192,7 @@ def test_an_unknown_member_cannot_be_changed_or_removed(command: str) -> None:
 
 def test_members_cannot_be_changed_or_removed_once_the_case_is_closed() -> None:
     case = given_team()
-    case.close(stamp(), reason="needs_met")
+    case.close(stamp(), NORFOLK_RULES, reason="needs_met", family_agreed=True)
     with pytest.raises(NotAllowedNow) as refused:
         case.change_tac_member(stamp(), practitioner_id=THERAPIST, role="teacher")
     assert refused.value.rule == "case_open"

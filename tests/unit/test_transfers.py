@@ -4,9 +4,10 @@ from typing import Any
 import pytest
 
 from domain.case import Case
+from domain.eligibility import NORFOLK_RULES
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.transfers import Transfer
-from tests.unit.story import TODAY, given_active, given_closed, stamp_on, then
+from tests.unit.story import TODAY, closed, given_active, given_closed, stamp_on, then
 
 MOVE_ON = TODAY + timedelta(days=30)
 
@@ -121,15 +122,15 @@ def test_a_move_out_of_the_area_does_not_change_the_team() -> None:
 
 def test_a_case_moving_out_is_closed_as_moved_out_of_area_on_the_move_date() -> None:
     case = given_moving_out()
-    case.close(stamp_on(MOVE_ON), reason="moved_out_of_area")
-    assert then(case) == [("Closed", {"reason": "moved_out_of_area", "final_plan_version": None})]
+    case.close(stamp_on(MOVE_ON), NORFOLK_RULES, reason="moved_out_of_area")
+    assert then(case) == [("Closed", closed("moved_out_of_area", None, family_agreed=None))]
     assert case.closure_reason == "moved_out_of_area"
 
 
 def test_a_case_moving_out_cannot_be_closed_as_moved_before_the_move_date() -> None:
     case = given_moving_out()
     with pytest.raises(NotAllowedNow) as refused:
-        case.close(stamp_on(MOVE_ON - timedelta(days=1)), reason="moved_out_of_area")
+        case.close(stamp_on(MOVE_ON - timedelta(days=1)), NORFOLK_RULES, reason="moved_out_of_area")
     assert (refused.value.field, refused.value.rule) == ("reason", "out_of_area_move_first")
     assert case.status == "active"
 
@@ -137,10 +138,10 @@ def test_a_case_moving_out_cannot_be_closed_as_moved_before_the_move_date() -> N
 def test_a_case_without_an_out_of_area_move_cannot_be_closed_as_moved() -> None:
     case = given_active()
     with pytest.raises(NotAllowedNow):
-        case.close(stamp_on(MOVE_ON), reason="moved_out_of_area")
+        case.close(stamp_on(MOVE_ON), NORFOLK_RULES, reason="moved_out_of_area")
     case.agree_transfer(stamp_on(TODAY), transfer=within_area())
     with pytest.raises(NotAllowedNow) as refused:
-        case.close(stamp_on(MOVE_ON), reason="moved_out_of_area")
+        case.close(stamp_on(MOVE_ON), NORFOLK_RULES, reason="moved_out_of_area")
     assert refused.value.rule == "out_of_area_move_first"
 
 
