@@ -13,7 +13,7 @@ a new referral makes a new case linked to this one.
 """
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -43,6 +43,16 @@ NextStep = Literal["work_the_case", "reopen", "refer_naming_previous_case"]
 PLANNED_ENDINGS = frozenset({"needs_met", "age_limit", "adult_services"})
 
 
+class Ending(TypedDict, total=False):
+    """How an ending was agreed, besides its reason: each left out is not known."""
+
+    final_plan_version: int | None
+    why_no_final_plan: str | None  # sealed
+    family_agreed: bool | None
+    why_not_agreed: str | None  # sealed
+    agreed_at_review_id: UUID | None
+
+
 def audit_due_on(closed_on: date) -> date:
     """The last day on which a closure's audit is on time."""
     return closed_on + timedelta(days=AUDIT_DUE_DAYS)
@@ -60,16 +70,7 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
             """Whether the child has reached the area's age limit on `day` (domain/case.py)."""
 
     def close(
-        self,
-        stamp: Stamp,
-        rules: RuleSet,
-        *,
-        reason: ClosureReason,
-        final_plan_version: int | None = None,
-        why_no_final_plan: str | None = None,
-        family_agreed: bool | None = None,
-        why_not_agreed: str | None = None,
-        agreed_at_review_id: UUID | None = None,
+        self, stamp: Stamp, rules: RuleSet, *, reason: ClosureReason, **ending: Unpack[Ending]
     ) -> None:
         """Closes the case under the area's `rules` (its age limit)."""
         self._require_open()
@@ -88,21 +89,18 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
                 raise NotAllowedNow(
                     "reason", "out_of_area_move_first", "no out-of-area move has happened"
                 )
-        self._require_family_agreement_or_why_not(reason, family_agreed, why_not_agreed)
+        self._require_family_agreement_or_why_not(
+            reason, ending.get("family_agreed"), ending.get("why_not_agreed")
+        )
         if reason == "age_limit":
             self._require_age_limit_reached(stamp.occurred_at.date(), rules)
-        self._require_final_plan_or_why_not(final_plan_version, why_no_final_plan)
-        if agreed_at_review_id is not None:
-            self._require_held_review(agreed_at_review_id)
-        self._closed(
-            stamp,
-            reason=reason,
-            final_plan_version=final_plan_version,
-            why_no_final_plan=why_no_final_plan,
-            family_agreed=family_agreed,
-            why_not_agreed=why_not_agreed,
-            agreed_at_review_id=agreed_at_review_id,
+        self._require_final_plan_or_why_not(
+            ending.get("final_plan_version"), ending.get("why_no_final_plan")
         )
+        review_id = ending.get("agreed_at_review_id")
+        if review_id is not None:
+            self._require_held_review(review_id)
+        self._closed(stamp, reason=reason, **ending)
 
     def _require_age_limit_reached(self, day: date, rules: RuleSet) -> None:
         if not self.has_reached_age_limit(day, rules):
@@ -163,11 +161,11 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
         self,
         stamp: Stamp,
         reason: ClosureReason,
-        final_plan_version: int | None,
-        why_no_final_plan: str | None,
-        family_agreed: bool | None,
-        why_not_agreed: str | None,
-        agreed_at_review_id: UUID | None,
+        final_plan_version: int | None = None,
+        why_no_final_plan: str | None = None,
+        family_agreed: bool | None = None,
+        why_not_agreed: str | None = None,
+        agreed_at_review_id: UUID | None = None,
     ) -> None:
         closed_on = stamp.occurred_at.date()
         self._end_key_working(closed_on)

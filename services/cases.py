@@ -13,7 +13,7 @@ from uuid import UUID
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer, Route
 from domain.case_base import ClosureReason, FamilyMember
-from domain.closure import AuditOutcome
+from domain.closure import AuditOutcome, Ending
 from domain.contacts import ContactKind, Told
 from domain.corrections import Replacement
 from domain.directory import Practitioner
@@ -149,16 +149,7 @@ class CaseCommands(KeyworkApplication):
         return self._on_case(command, case_id, Case.agree_transfer, transfer=transfer)
 
     def close_case(
-        self,
-        command: Command,
-        case_id: UUID,
-        *,
-        reason: ClosureReason,
-        final_plan_version: int | None = None,
-        why_no_final_plan: str | None = None,
-        family_agreed: bool | None = None,
-        why_not_agreed: str | None = None,
-        agreed_at_review_id: UUID | None = None,
+        self, command: Command, case_id: UUID, *, reason: ClosureReason, **ending: Unpack[Ending]
     ) -> Outcome:
         """Under the area's rule set, for its age limit."""
         return self.change(
@@ -166,14 +157,7 @@ class CaseCommands(KeyworkApplication):
             Case,
             case_id,
             lambda case, stamp: case.close(
-                stamp,
-                self.areas.rules_for(case.area),
-                reason=reason,
-                final_plan_version=final_plan_version,
-                why_no_final_plan=why_no_final_plan,
-                family_agreed=family_agreed,
-                why_not_agreed=why_not_agreed,
-                agreed_at_review_id=agreed_at_review_id,
+                stamp, self.areas.rules_for(case.area), reason=reason, **ending
             ),
         )
 
