@@ -7,6 +7,7 @@ so a message is claimed, and a plan copy recorded, under the same key each time.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from consumers.notices import Notice
@@ -32,6 +33,7 @@ class Recipients:
             "KeyWorkerAllocated": self._key_worker_allocated,
             "KeyWorkerHandedOver": self._key_worker_handed_over,
             "CoverArranged": self._cover_arranged,
+            "CoverEnded": self._cover_ended,
             "ReviewScheduled": self._review_scheduled,
             "ContactOverdue": self._contact_overdue,
             "Closed": self._closed,
@@ -104,15 +106,37 @@ class Recipients:
             event.cover.until,
         )
 
+    def _cover_ended(self, event: Any) -> list[Notice]:
+        """The family and the team told who to contact again once the cover is over."""
+        case = self.keywork.case(event.originator_id)
+        return [
+            notice
+            for worker in case.acting_on(event.on)
+            for notice in self._key_worker_news(
+                event,
+                worker,
+                "Your key worker is back",
+                "The cover has ended. Please contact your key worker again:",
+                None,
+                since=event.on,
+            )
+        ]
+
     def _key_worker_news(
-        self, event: Any, worker: Any, headline: str, intro: str, until: Any
+        self,
+        event: Any,
+        worker: Any,
+        headline: str,
+        intro: str,
+        until: Any,
+        since: Any = None,
     ) -> list[Notice]:
         case = self.keywork.case(event.originator_id)
         context = {
             "headline": headline,
             "intro": intro,
             "worker": self._worker(worker),
-            "start": worker.from_date.isoformat(),
+            "start": (since or worker.from_date).isoformat(),
             "until": until.isoformat() if until else None,
             "reference": str(case.id),
         }
@@ -127,10 +151,12 @@ class Recipients:
             "location": event.location,
             "reference": str(case.id),
         }
-        return [
-            replace(n, template="review_invite", context=context)
-            for n in self._everyone(case, plans_only=True)
-        ]
+        # The team and the family, and whoever acts as the key worker now and on the day.
+        days = (event.stamp.occurred_at.date(), event.at.date())
+        invited: dict[str, Notice] = {}
+        for notice in (*self._everyone(case, plans_only=True), *self._acting(case, *days)):
+            invited.setdefault(notice.recipient, notice)  # a key worker on the team: once
+        return [replace(n, template="review_invite", context=context) for n in invited.values()]
 
     def _closed(self, event: Any) -> list[Notice]:
         case = self.keywork.case(event.originator_id)
@@ -166,7 +192,7 @@ class Recipients:
                 "contact_overdue",
                 context,
             )
-            for worker in case.key_workers_on(event.stamp.occurred_at.date())
+            for worker in case.acting_on(event.stamp.occurred_at.date())
             if worker.practitioner_id is not None and (details := self._worker(worker))
         ]
 
@@ -183,6 +209,15 @@ class Recipients:
             address = practitioner.email if tac.channel == "email" else practitioner.postal_address
             yield Notice(
                 f"practitioner:{tac.practitioner_id}", practitioner.name, tac.channel, address
+            )
+
+    def _acting(self, case: Case, *days: date) -> Iterator[Notice]:
+        """Whoever acts as the key worker on any of `days` (a practitioner), by email."""
+        acting = {w.practitioner_id for day in days for w in case.acting_on(day)}
+        for practitioner_id in sorted((p for p in acting if p is not None), key=str):
+            practitioner = self.keywork.practitioner(practitioner_id)
+            yield Notice(
+                f"practitioner:{practitioner_id}", practitioner.name, "email", practitioner.email
             )
 
     def _worker(self, worker: Any) -> dict[str, Any]:

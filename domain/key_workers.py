@@ -203,6 +203,13 @@ class KeyWorkerPart(CaseBase):
     def cover_on(self, day: date) -> Cover | None:
         return next((cover for cover in self.covers if cover.on(day)), None)
 
+    def acting_on(self, day: date) -> list[KeyWorker | Cover]:
+        """Who acts as the key worker on `day`, and so is told and contacted: the cover while
+        one is in place (the key worker is away), else the key workers. The guide asks for
+        "formal arrangements for covering the absence of key working practitioners"."""
+        cover = self.cover_on(day)
+        return [cover] if cover is not None else list(self.key_workers_on(day))
+
     def _end_key_working(self, last_day: date) -> None:
         self.key_workers = [
             replace(k, until=last_day) if k.until is None or k.until > last_day else k

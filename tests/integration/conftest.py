@@ -40,14 +40,14 @@ def refer(keywork: Keywork, command: Command | None = None) -> UUID:
     return outcome.aggregate_id
 
 
-def practitioner(keywork: Keywork) -> UUID:
+def practitioner(keywork: Keywork, email: str = "jo@example.org") -> UUID:
     agency = keywork.register_agency(as_("admin-1"), name="NHS community team", sector="health")
     return keywork.register_practitioner(
         as_("admin-1"),
         name="Jo Worker",
         role_title="Key worker",
         agency_id=agency.aggregate_id,
-        email="jo@example.org",
+        email=email,
     ).aggregate_id
 
 

@@ -1,6 +1,7 @@
 """Notifications on a real SMTP server and PostgreSQL: the right people, once each."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -72,7 +73,9 @@ def all_caught_up(notify: Notifier, keywork: Keywork) -> None:
         notify.notify_batch()
 
 
-def case_with_team(keywork: Keywork) -> tuple[Any, list[Any], Any]:
+def case_with_team(
+    keywork: Keywork, worker_email: str = "jo@example.org"
+) -> tuple[Any, list[Any], Any]:
     family = [
         FamilyMember("Alex Parent", "mother", True, "email", "alex@example.org"),
         FamilyMember("Gran Parent", "grandmother", False, "letter", None, None, "1 Lane, Norwich"),
@@ -98,7 +101,7 @@ def case_with_team(keywork: Keywork) -> tuple[Any, list[Any], Any]:
             receives_plans=True,
             channel="email",
         )
-    worker = practitioner(keywork)
+    worker = practitioner(keywork, worker_email)
     keywork.allocate_key_worker(
         as_(), case_id, kind="designated", from_date=keywork.clock().date(), practitioner_id=worker
     )
@@ -392,3 +395,37 @@ def test_a_plan_signed_before_the_list_has_caught_up_waits_for_it_and_is_not_ski
         plan_to = [m["To"] for m in inbox.messages if m["Subject"] == plan_subject(1)]
     assert plan_to.count("max@nhs.test") == 1 and plan_to.count(BUSINESS_SUPPORT) == 1
     assert f"practitioner:{newcomer}" in keywork.case(case_id).plan(1).distribution()
+
+
+def test_while_the_key_worker_is_away_the_cover_is_invited_and_the_family_told_of_the_return(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    """The guide: "Develop a service-wide formal process for covering key working practitioner
+    absence and ensure that families are fully informed about this"."""
+    notify = notifier(keywork, own_database, mail_port)
+    all_caught_up(notify, keywork)
+    with smtp_server(mail_port) as (_, inbox):
+        case_id, _, _ = case_with_team(keywork, "away@example.org")
+        today = keywork.clock().date()
+        cover = practitioner(keywork, "cover@example.org")
+        until = today + timedelta(days=60)
+        keywork.arrange_cover(
+            as_(), case_id, practitioner_id=cover, from_date=today, until=until, reason="Sick"
+        )
+        at = datetime.combine(today + timedelta(days=14), time(10), UTC)
+        keywork.schedule_review(as_(), case_id, at=at, location="Family home")
+        all_caught_up(notify, keywork)
+
+        def told(address: str, subject: str) -> list[Any]:
+            return [m for m in inbox.to(address) if m["Subject"] == subject]
+
+        # Away today and on the day of the meeting: the cover is invited in their place.
+        invite = "Invitation to a review meeting"
+        assert len(told("cover@example.org", invite)) == 1
+        assert told("away@example.org", invite) == []
+
+        keywork.end_cover(as_(), case_id, on=today + timedelta(days=1))
+        all_caught_up(notify, keywork)
+        [back] = told("alex@example.org", "Your key worker is back")
+        assert "away@example.org" in back.get_payload()
+        assert len(told("jo@example.org", "Your key worker is back")) == 2  # the two on the team

@@ -19,7 +19,7 @@ from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
-from tests.integration.conftest import active_case, contact, practitioner, sign_agreement
+from tests.integration.conftest import active_case, as_, contact, practitioner, sign_agreement
 from tests.settings import settings_with
 from tests.smtp import smtp_server
 
@@ -116,3 +116,40 @@ def test_the_key_worker_then_the_managers_are_told(
             pass
         assert [m["Subject"] for m in inbox.to("jo@example.org")].count("Contact overdue") == 1
         assert [m["Subject"] for m in inbox.to("managers@test")] == ["Contact still overdue"]
+
+
+def test_during_cover_the_cover_is_told_not_the_absent_key_worker(
+    keywork: Keywork, own_database: Database, clock: Clock, tmp_path: Path
+) -> None:
+    """The guide: "establish formal arrangements for covering the absence of key working
+    practitioners"; the cover acts as the key worker while it is in place."""
+    clock.now = START
+    model = key_working(keywork)
+    case_id = active_case(keywork, practitioner(keywork, "away@example.org"))
+    sign_agreement(keywork, case_id, every_days=7)
+    cover = practitioner(keywork, "cover@example.org")
+    keywork.arrange_cover(
+        as_(),
+        case_id,
+        practitioner_id=cover,
+        from_date=START.date(),
+        until=START.date() + timedelta(days=30),
+        reason="Sick leave",
+    )
+    port = free_port()
+    notify = Notifier(
+        keywork,
+        own_database,
+        SmtpMailer("127.0.0.1", port),
+        PrintQueue(keywork.store.datastore, tmp_path),
+        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
+    )
+    with smtp_server(port) as (_, inbox):
+        clock.now = START + timedelta(days=8)
+        while catch_up(keywork, model):
+            pass
+        OverdueContacts(keywork, model, escalate_after_days=7).check(clock.now.date())
+        while notify.notify_batch():
+            pass
+        assert [m["Subject"] for m in inbox.to("cover@example.org")].count("Contact overdue") == 1
+        assert "Contact overdue" not in [m["Subject"] for m in inbox.to("away@example.org")]

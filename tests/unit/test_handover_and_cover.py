@@ -425,3 +425,15 @@ def test_the_incoming_key_worker_cannot_cover_during_their_own_period() -> None:
     with pytest.raises(InvalidValue) as refused:
         arrange_cover(case, day(12), day(20))
     assert refused.value.rule == "not_the_key_worker"
+
+
+def test_the_cover_acts_as_the_key_worker_while_it_is_in_place() -> None:
+    """The guide: "There is also a need to establish formal arrangements for covering the absence
+    of key working practitioners, both for short and long-term periods of leave"."""
+    case = given_active()
+    arrange_cover(case, day(5), day(30))
+    case.collect_events()
+    assert [w.practitioner_id for w in case.acting_on(day(4))] == [PRACTITIONER]
+    assert [w.practitioner_id for w in case.acting_on(day(5))] == [COVER]
+    case.end_cover(stamp_on(TODAY), on=day(10))
+    assert [w.practitioner_id for w in case.acting_on(day(10))] == [PRACTITIONER]
