@@ -35,6 +35,9 @@ class Recipients:
             "CoverArranged": self._cover_arranged,
             "CoverEnded": self._cover_ended,
             "ReviewScheduled": self._review_scheduled,
+            "ReviewRescheduled": self._review_rescheduled,
+            "ReviewCancelled": self._review_cancelled,
+            "ReviewHeld": self._review_held,
             "ContactOverdue": self._contact_overdue,
             "Closed": self._closed,
         }
@@ -145,18 +148,38 @@ class Recipients:
         ]
 
     def _review_scheduled(self, event: Any) -> list[Notice]:
+        return self._review_news(event, "review_invite")
+
+    def _review_rescheduled(self, event: Any) -> list[Notice]:
+        return self._review_news(event, "review_moved")
+
+    def _review_cancelled(self, event: Any) -> list[Notice]:
+        return self._review_news(event, "review_cancelled")
+
+    def _review_held(self, event: Any) -> list[Notice]:
+        return self._review_news(
+            event,
+            "review_decisions",
+            decisions=event.decisions,
+            next_review_on=event.next_review_on.strftime("%d %B %Y"),
+        )
+
+    def _review_news(self, event: Any, template: str, **more: Any) -> list[Notice]:
+        """A review's invitation, move, cancellation or decisions, to whoever is invited to it:
+        the family, the team that receives plans, and whoever acts as the key worker on the day
+        of the news and on the day of the meeting."""
         case = self.keywork.case(event.originator_id)
+        review = case.reviews[event.review_id]
         context = {
-            "at": event.at.strftime("%A %d %B %Y at %H:%M"),
-            "location": event.location,
+            "at": review.at.strftime("%A %d %B %Y at %H:%M"),
+            "location": review.location,
             "reference": str(case.id),
-        }
-        # The team and the family, and whoever acts as the key worker now and on the day.
-        days = (event.stamp.occurred_at.date(), event.at.date())
+        } | more
+        days = (event.stamp.occurred_at.date(), review.at.date())
         invited: dict[str, Notice] = {}
         for notice in (*self._everyone(case, plans_only=True), *self._acting(case, *days)):
             invited.setdefault(notice.recipient, notice)  # a key worker on the team: once
-        return [replace(n, template="review_invite", context=context) for n in invited.values()]
+        return [replace(n, template=template, context=context) for n in invited.values()]
 
     def _closed(self, event: Any) -> list[Notice]:
         case = self.keywork.case(event.originator_id)

@@ -429,3 +429,50 @@ def test_while_the_key_worker_is_away_the_cover_is_invited_and_the_family_told_o
         [back] = told("alex@example.org", "Your key worker is back")
         assert "away@example.org" in back.get_payload()
         assert len(told("jo@example.org", "Your key worker is back")) == 2  # the two on the team
+
+
+def test_whoever_is_invited_to_a_review_hears_of_its_move_its_cancellation_and_decisions(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    """Lincolnshire: business support "send out letters of invites" to the review; the plan is
+    reviewed at each meeting and its decisions reach the people around the family."""
+    notify = notifier(keywork, own_database, mail_port)
+    all_caught_up(notify, keywork)
+    with smtp_server(mail_port) as (_, inbox):
+        case_id, _, _ = case_with_team(keywork, "worker@example.org")
+        today = keywork.clock().date()
+
+        def on(days: int) -> datetime:
+            return datetime.combine(today + timedelta(days=days), time(10), UTC)
+
+        moved, _ = keywork.schedule_review(as_(), case_id, at=on(10), location="School")
+        keywork.reschedule_review(as_(), case_id, review_id=moved, at=on(12), reason="Half term")
+        dropped, _ = keywork.schedule_review(as_(), case_id, at=on(20), location="Clinic")
+        keywork.cancel_review(as_(), case_id, review_id=dropped, reason="Unwell")
+        keywork.record_review_outcome(
+            as_(),
+            case_id,
+            review_id=moved,
+            attendees=["Alex Parent"],
+            child_views="Likes the new class",
+            decisions=["Ask for a hydrotherapy assessment"],
+            next_review_on=today + timedelta(days=180),
+            key_worker_confirmed=True,
+        )
+        all_caught_up(notify, keywork)
+        news = [
+            "Invitation to a review meeting",
+            "A review meeting has moved",
+            "Invitation to a review meeting",
+            "A review meeting is cancelled",
+            "What the review meeting decided",
+        ]
+        for address in ("alex@example.org", "worker@example.org"):
+            assert [m["Subject"] for m in inbox.to(address) if "review" in m["Subject"]] == news
+        [decided] = [m for m in inbox.to("worker@example.org") if "decided" in m["Subject"]]
+        assert "Ask for a hydrotherapy assessment" in decided.get_payload()
+        moved_to = on(12).strftime("%A %d %B %Y at %H:%M")
+        [told_of_move] = [m for m in inbox.to("alex@example.org") if "moved" in m["Subject"]]
+        assert moved_to in told_of_move.get_payload()
+        # Nothing of why it moved or was cancelled: the reasons are the case's, sealed.
+        assert not any("Half term" in m.get_payload() for m in inbox.messages)
