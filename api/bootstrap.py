@@ -19,7 +19,7 @@ from consumers.feedback_rounds import RoundRules
 from consumers.letters import PrintQueue
 from consumers.mail import MaildirMailer, Mailer, SmtpMailer
 from consumers.notifications import Notifier
-from consumers.overdue import OverdueContacts
+from consumers.overdue import OverdueWork
 from consumers.recipients import Mailboxes
 from consumers.relay import Relay
 from projections.key_working import KeyWorking
@@ -167,9 +167,9 @@ class Service:
                 rounds,
             )
 
-    def overdue_contacts(self) -> OverdueContacts:
+    def overdue_work(self) -> OverdueWork:
         key_working = self.read_models.get(KeyWorking)
-        return OverdueContacts(self.keywork, key_working, self.settings.escalate_overdue_after_days)
+        return OverdueWork(self.keywork, key_working, self.settings.escalate_overdue_after_days)
 
     def relay(self) -> Relay | None:
         """The relay to Kafka, if a broker is configured."""

@@ -39,6 +39,7 @@ class Recipients:
             "ReviewCancelled": self._review_cancelled,
             "ReviewHeld": self._review_held,
             "ContactOverdue": self._contact_overdue,
+            "ReviewOverdue": self._review_overdue,
             "Closed": self._closed,
         }
 
@@ -193,18 +194,20 @@ class Recipients:
         return [replace(n, template="case_closed", context=context) for n in self._everyone(case)]
 
     def _contact_overdue(self, event: Any) -> list[Notice]:
+        return self._overdue(event, "contact_overdue")
+
+    def _review_overdue(self, event: Any) -> list[Notice]:
+        return self._overdue(event, "review_overdue")
+
+    def _overdue(self, event: Any, template: str) -> list[Notice]:
+        """Whoever acts as the key worker (the cover, while one is in place); or else, once it
+        is still overdue, the managers."""
         case = self.keywork.case(event.originator_id)
         context = {"due_on": event.due_on.strftime("%d %B %Y"), "reference": str(case.id)}
         if event.told == "manager":
+            managers = self.mailboxes.managers
             return [
-                Notice(
-                    "managers",
-                    "Managers",
-                    "email",
-                    self.mailboxes.managers,
-                    "contact_overdue_manager",
-                    context,
-                )
+                Notice("managers", "Managers", "email", managers, f"{template}_manager", context)
             ]
         return [
             Notice(
@@ -212,7 +215,7 @@ class Recipients:
                 details["name"],
                 "email",
                 details["email"],
-                "contact_overdue",
+                template,
                 context,
             )
             for worker in case.acting_on(event.stamp.occurred_at.date())

@@ -140,6 +140,7 @@ class Case(
         self.tac_events = {}
         self.reviews = {}
         self.next_review_on = None
+        self.review_overdue_flags = set()
         self.outcomes: list[OutcomeScores] = []
         self.plans = {}
         self.transfer = None

@@ -12,11 +12,10 @@ from domain.case_base import MAX_NAME_LENGTH
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.functions import KeyWorkingFunction, check_functions
 from domain.key_workers import KeyWorkerPart
-from domain.schedule import is_overdue, next_contact_due
+from domain.schedule import Told, is_overdue, next_contact_due
 from domain.stamp import Stamp
 
 ContactKind = Literal["home_visit", "phone", "text", "email", "meeting", "school_visit", "other"]
-Told = Literal["key_worker", "manager"]
 MAX_CONTACT_EVERY_DAYS = 365
 
 

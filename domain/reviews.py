@@ -10,6 +10,7 @@ from eventsourcing.domain import event
 from domain.aggregate import require_choice, require_text
 from domain.case_base import MAX_NAME_LENGTH, UnknownPart
 from domain.errors import InvalidValue, NotAllowedNow
+from domain.schedule import Told, is_overdue
 from domain.stamp import Stamp
 from domain.tac import TacPart
 
@@ -37,6 +38,7 @@ class ReviewsPart(TacPart):
     if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
         reviews: dict[UUID, Review]
         next_review_on: date | None
+        review_overdue_flags: set[str]  # "<due date>/<who was told>"
 
     def schedule_review(
         self,
@@ -150,6 +152,25 @@ class ReviewsPart(TacPart):
         """The day of the next scheduled meeting, or else the date the last review set."""
         scheduled = [r.at.date() for r in self.reviews.values() if r.status == "scheduled"]
         return min(scheduled) if scheduled else self.next_review_on
+
+    def is_review_overdue(self, today: date) -> bool:
+        return is_overdue(self.next_review(), today)
+
+    def flag_review_overdue(self, stamp: Stamp, *, due_on: date, told: Told) -> None:
+        """Records, once per due date and per person told, that the next review is overdue: a
+        meeting whose day has passed without its outcome, or none held by the date the last
+        review set."""
+        self._require_open()
+        due = self.next_review()
+        if due != due_on or not is_overdue(due, stamp.occurred_at.date()):
+            raise NotAllowedNow("due_on", "review_overdue", "no review is overdue for that date")
+        if f"{due_on}/{told}" in self.review_overdue_flags:
+            raise NotAllowedNow("due_on", "flagged_once", "that overdue review is flagged")
+        self._review_overdue(stamp, due_on=due_on, told=told)
+
+    @event("ReviewOverdue")
+    def _review_overdue(self, stamp: Stamp, due_on: date, told: Told) -> None:
+        self.review_overdue_flags.add(f"{due_on}/{told}")
 
     def _require_scheduled(self, review_id: UUID) -> Review:
         self._require_open()

@@ -43,6 +43,7 @@ class CaseloadEntry:
     next_contact_due: date | None
     contact_overdue: bool
     next_review_on: date | None
+    review_overdue: bool
     cover_in_place: bool
 
 
@@ -234,8 +235,10 @@ def _case_facts(
     for row in _fetch(
         model,
         model.sql(
+            # The next meeting; or one whose day has passed without its outcome (overdue).
             "SELECT case_id, min(meeting_on) AS next FROM {schema}.{p}reviews "
-            "WHERE case_id = ANY(%(cases)s) AND status <> 'cancelled' AND meeting_on >= %(as_at)s "
+            "WHERE case_id = ANY(%(cases)s) AND status <> 'cancelled' "
+            "AND (meeting_on >= %(as_at)s OR status = 'scheduled') "
             "AND " + history.known_at() + " GROUP BY case_id"
         ),
         **params,
@@ -280,6 +283,7 @@ def _entry(held: dict[str, Any], facts: dict[str, Any], as_at: date) -> Caseload
         next_contact_due=due,
         contact_overdue=is_overdue(due, as_at),
         next_review_on=facts.get("next_review_on"),
+        review_overdue=is_overdue(facts.get("next_review_on"), as_at),
         cover_in_place=facts.get("cover_in_place", False),
     )
 
@@ -291,13 +295,34 @@ def _fetch(model: KeyWorking, statement: Any, **params: Any) -> list[Any]:
 
 
 @dataclass(frozen=True)
-class OverdueContact:
+class Overdue:
+    """A case whose next contact, or next review, was due before today."""
+
     case_id: UUID
     due_on: date
 
 
-def overdue_contacts(model: KeyWorking, today: date) -> list[OverdueContact]:
+def overdue_contacts(model: KeyWorking, today: date) -> list[Overdue]:
     """Open cases with a key worker whose next agreed contact was due before `today`."""
+    return [
+        Overdue(entry.case_id, entry.next_contact_due)
+        for entry in _key_working_today(model, today)
+        if entry.contact_overdue and entry.next_contact_due is not None
+    ]
+
+
+def overdue_reviews(model: KeyWorking, today: date) -> list[Overdue]:
+    """Open cases with a key worker whose next review was due before `today`: a meeting whose
+    day passed without its outcome, or none held by the date the last review set."""
+    return [
+        Overdue(entry.case_id, entry.next_review_on)
+        for entry in _key_working_today(model, today)
+        if entry.review_overdue and entry.next_review_on is not None
+    ]
+
+
+def _key_working_today(model: KeyWorking, today: date) -> list[CaseloadEntry]:
+    """An entry for each open case with a key worker on `today`."""
     held = _fetch(
         model,
         model.sql(
@@ -309,22 +334,11 @@ def overdue_contacts(model: KeyWorking, today: date) -> list[OverdueContact]:
     )
     case_ids = [row["case_id"] for row in held]
     facts = _case_facts(model, case_ids, today, EVERYTHING_RECORDED)
-    overdue = []
-    for case_id in case_ids:
-        entry = _entry(
-            {
-                "case_id": case_id,
-                "role": "key_worker",
-                "kind": None,
-                "from_date": today,
-                "until": None,
-            },
-            facts[case_id],
-            today,
-        )
-        if entry.contact_overdue and entry.next_contact_due is not None:
-            overdue.append(OverdueContact(case_id, entry.next_contact_due))
-    return overdue
+    held_as_key_worker = {"role": "key_worker", "kind": None, "from_date": today, "until": None}
+    return [
+        _entry({"case_id": case_id} | held_as_key_worker, facts[case_id], today)
+        for case_id in case_ids
+    ]
 
 
 def practitioners_with_email(model: KeyWorking, email: str) -> list[UUID]:

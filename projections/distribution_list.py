@@ -62,6 +62,7 @@ class DistributionList(ReadModel):
             "ConsentWithdrawn",
             "ContactCorrected",
             "ContactOverdue",
+            "ReviewOverdue",
             "ContactRecorded",
             "CoverArranged",
             "CoverEnded",

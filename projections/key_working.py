@@ -278,6 +278,7 @@ class KeyWorking(ReadModel):
             "ConsentOverridden",
             "ConsentWithdrawn",
             "ContactOverdue",
+            "ReviewOverdue",
             "EligibilityDecided",
             "EligibilityOverridden",
             "EventMarkedSignificant",

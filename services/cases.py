@@ -14,12 +14,13 @@ from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, Referrer, Route
 from domain.case_base import ClosureReason, FamilyMember
 from domain.closure import AuditOutcome, Ending
-from domain.contacts import ContactKind, Told
+from domain.contacts import ContactKind
 from domain.corrections import Replacement
 from domain.directory import Practitioner
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.functions import KeyWorkingFunction
+from domain.schedule import Told
 from domain.stamp import Stamp
 from domain.transfers import Transfer
 from services.application import KeyworkApplication
@@ -142,6 +143,11 @@ class CaseCommands(KeyworkApplication):
         self, command: Command, case_id: UUID, *, due_on: date, told: Told
     ) -> Outcome:
         return self._on_case(command, case_id, Case.flag_contact_overdue, due_on=due_on, told=told)
+
+    def flag_review_overdue(
+        self, command: Command, case_id: UUID, *, due_on: date, told: Told
+    ) -> Outcome:
+        return self._on_case(command, case_id, Case.flag_review_overdue, due_on=due_on, told=told)
 
     def agree_transfer(self, command: Command, case_id: UUID, *, transfer: Transfer) -> Outcome:
         if not transfer.out_of_area:

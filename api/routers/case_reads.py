@@ -76,6 +76,7 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
         last_contact_at=case.last_contact_at,
         next_contact_due=case.next_contact_due(),
         contact_overdue=case.is_contact_overdue(today),
+        review_overdue=case.is_review_overdue(today),
         next_review=case.next_review(),
         plans=[
             PlanOut(

@@ -314,6 +314,7 @@ class CaseOut(BaseModel):
     last_contact_at: datetime | None
     next_contact_due: date | None
     contact_overdue: bool
+    review_overdue: bool
     next_review: date | None
     plans: list[PlanOut]
     transfer: TransferOut | None

@@ -47,8 +47,10 @@ def team_page(
     workers = team_caseload(model, team_id, day, EVERYTHING_RECORDED)
     for worker in workers:
         worker.cases.sort(key=by_urgency)
-    # Workers with an overdue contact first.
-    workers.sort(key=lambda w: (not any(c.contact_overdue for c in w.cases), w.name))
+    # Workers with an overdue contact or review first.
+    workers.sort(
+        key=lambda w: (not any(c.contact_overdue or c.review_overdue for c in w.cases), w.name)
+    )
     names = child_names(caller, keywork, [case for worker in workers for case in worker.cases])
     return render(
         request,

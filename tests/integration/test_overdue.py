@@ -10,8 +10,9 @@ from api.bootstrap import open_keywork
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
 from consumers.notifications import Notifier
-from consumers.overdue import OverdueContacts
+from consumers.overdue import OverdueWork
 from consumers.recipients import Mailboxes
+from projections.caseloads import caseload
 from projections.generations import ensure_generation, live_generation
 from projections.key_working import KeyWorking
 from projections.runner import catch_up
@@ -73,7 +74,7 @@ def test_an_overdue_contact_is_flagged_once_then_raised_with_the_managers_once(
     model = key_working(keywork)
     case_id = active_case(keywork)
     sign_agreement(keywork, case_id, every_days=7)
-    overdue = OverdueContacts(keywork, model, escalate_after_days=5)
+    overdue = OverdueWork(keywork, model, escalate_after_days=5)
 
     def check_on(day: int) -> int:
         clock.now = START + timedelta(days=day)
@@ -111,7 +112,7 @@ def test_the_key_worker_then_the_managers_are_told(
             clock.now = START + timedelta(days=day)
             while catch_up(keywork, model):
                 pass
-            OverdueContacts(keywork, model, escalate_after_days=7).check(clock.now.date())
+            OverdueWork(keywork, model, escalate_after_days=7).check(clock.now.date())
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("jo@example.org")].count("Contact overdue") == 1
@@ -148,8 +149,50 @@ def test_during_cover_the_cover_is_told_not_the_absent_key_worker(
         clock.now = START + timedelta(days=8)
         while catch_up(keywork, model):
             pass
-        OverdueContacts(keywork, model, escalate_after_days=7).check(clock.now.date())
+        OverdueWork(keywork, model, escalate_after_days=7).check(clock.now.date())
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("cover@example.org")].count("Contact overdue") == 1
         assert "Contact overdue" not in [m["Subject"] for m in inbox.to("away@example.org")]
+
+
+def test_a_review_past_its_day_is_flagged_to_the_key_worker_then_the_managers(
+    keywork: Keywork, own_database: Database, clock: Clock, tmp_path: Path
+) -> None:
+    """Lincolnshire's reviews are "reviewed at each meeting"; a review past its day without its
+    outcome is told to the key worker, then their manager, as an overdue contact is."""
+    clock.now = START
+    model = key_working(keywork)
+    worker = practitioner(keywork, "reviewer@example.org")
+    case_id = active_case(keywork, worker)
+    meeting = START + timedelta(days=3)
+    keywork.schedule_review(as_(), case_id, at=meeting, location="Family home")
+    port = free_port()
+    notify = Notifier(
+        keywork,
+        own_database,
+        SmtpMailer("127.0.0.1", port),
+        PrintQueue(keywork.store.datastore, tmp_path),
+        Mailboxes("keywork@test", "coordinators@test", "managers-reviews@test"),
+    )
+    work = OverdueWork(keywork, model, escalate_after_days=7)
+
+    def check_on(day: int) -> int:
+        clock.now = START + timedelta(days=day)
+        while catch_up(keywork, model):
+            pass
+        return work.check(clock.now.date())
+
+    with smtp_server(port) as (_, inbox):
+        assert check_on(3) == 0  # the day of the meeting: not yet overdue
+        assert check_on(4) == 1
+        [entry] = caseload(model, worker, clock.now.date())
+        assert entry.review_overdue
+        assert keywork.case(case_id).is_review_overdue(clock.now.date())
+        assert check_on(5) == 0  # once for each person told
+        assert check_on(11) == 1  # eight days overdue: past the seven allowed
+        while notify.notify_batch():
+            pass
+        told = [m["Subject"] for m in inbox.to("reviewer@example.org")]
+        assert [subject for subject in told if "overdue" in subject] == ["Review overdue"]
+        assert [m["Subject"] for m in inbox.to("managers-reviews@test")] == ["Review still overdue"]
