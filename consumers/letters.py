@@ -24,6 +24,11 @@ class Letter:
     created_at: datetime
     posted_at: datetime | None
     path: str
+    accessible_format: str | None  # large_print, easy_read: business support prints it so
+
+
+# Type sizes (body, subject) in points: large print is 16 point and up.
+SIZES = {None: (11, 13), "large_print": (16, 20)}
 
 
 def letter_id(event_id: UUID, recipient: str) -> UUID:
@@ -31,20 +36,30 @@ def letter_id(event_id: UUID, recipient: str) -> UUID:
     return uuid5(LETTER_NAMESPACE, f"{event_id}/{recipient}")
 
 
-def render(path: Path, name: str, address: str, subject: str, body: str, on: date) -> None:
+def render(
+    path: Path,
+    name: str,
+    address: str,
+    subject: str,
+    body: str,
+    on: date,
+    accessible_format: str | None = None,
+) -> None:
+    size, heading = SIZES.get(accessible_format, SIZES[None])
+    line = size * 0.55  # millimetres a line, for the type size
     pdf = Document(margin=20)
-    pdf.font(11)
-    pdf.lines(6, SERVICE_NAME, align="R")
+    pdf.font(size)
+    pdf.lines(line, SERVICE_NAME, align="R")
     pdf.ln(8)
-    pdf.lines(6, "\n".join([name, *address.split(", ")]))
+    pdf.lines(line, "\n".join([name, *address.split(", ")]))
     pdf.ln(6)
-    pdf.lines(6, on.strftime("%d %B %Y"))
+    pdf.lines(line, on.strftime("%d %B %Y"))
     pdf.ln(6)
-    pdf.font(13, bold=True)
-    pdf.lines(8, subject)
-    pdf.font(11)
+    pdf.font(heading, bold=True)
+    pdf.lines(heading * 0.6, subject)
+    pdf.font(size)
     pdf.ln(2)
-    pdf.lines(6, body)
+    pdf.lines(line, body)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
 
@@ -62,11 +77,12 @@ class PrintQueue:
                     "created_at timestamptz NOT NULL DEFAULT now(), posted_at timestamptz)"
                 ).format(table=self.table)
             )
-            cursor.execute(
-                SQL("ALTER TABLE {table} ADD COLUMN IF NOT EXISTS case_id uuid").format(
-                    table=self.table
+            for column in ("case_id uuid", "accessible_format text"):
+                cursor.execute(
+                    SQL("ALTER TABLE {table} ADD COLUMN IF NOT EXISTS " + column).format(
+                        table=self.table
+                    )
                 )
-            )
 
     def add(
         self,
@@ -78,17 +94,18 @@ class PrintQueue:
         subject: str,
         body: str,
         on: date,
+        accessible_format: str | None = None,
     ) -> UUID:
         letter = letter_id(event, recipient)
         path = self.folder / f"{letter}.pdf"
-        render(path, name, address, subject, body, on)
+        render(path, name, address, subject, body, on, accessible_format)
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 SQL(
-                    "INSERT INTO {table} (letter_id, case_id, recipient, subject, path) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+                    "INSERT INTO {table} (letter_id, case_id, recipient, subject, path, "
+                    "accessible_format) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
                 ).format(table=self.table),
-                (letter, case_id, recipient, subject, str(path)),
+                (letter, case_id, recipient, subject, str(path), accessible_format),
             )
         return letter
 
@@ -124,16 +141,24 @@ class PrintQueue:
             return cursor.rowcount == 1
 
     def erase_case(self, case_id: UUID) -> None:
-        """Destroys the PDFs of a case whose personal data is erased; the queue keeps the rows."""
+        """Destroys the PDFs of a case whose personal data is erased, and the formats its family
+        needed; the queue keeps the rows."""
         for letter in self._select("WHERE case_id = %s", case_id):
             Path(letter.path).unlink(missing_ok=True)
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL("UPDATE {table} SET accessible_format = NULL WHERE case_id = %s").format(
+                    table=self.table
+                ),
+                (case_id,),
+            )
 
     def _select(self, where: str, *params: object) -> list[Letter]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 SQL(
-                    "SELECT letter_id, case_id, recipient, subject, created_at, posted_at, path "
-                    "FROM {table} " + where + " ORDER BY created_at, letter_id"
+                    "SELECT letter_id, case_id, recipient, subject, created_at, posted_at, path, "
+                    "accessible_format FROM {table} " + where + " ORDER BY created_at, letter_id"
                 ).format(table=self.table),
                 params,
             )

@@ -12,3 +12,5 @@ class Notice:
     address: str | None
     template: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    # A family member's accessible format (large_print, easy_read), for their letters.
+    accessible_format: str | None = None

@@ -175,6 +175,7 @@ class Recipients:
             "at": review.at.strftime("%A %d %B %Y at %H:%M"),
             "location": review.location,
             "reference": str(case.id),
+            "interpreting": [m.language for m in case.family if m.needs_interpreter],
         } | more
         days = (event.stamp.occurred_at.date(), review.at.date())
         invited: dict[str, Notice] = {}
@@ -227,7 +228,13 @@ class Recipients:
         # Family members by their place on the referral: keys are stored, names must not be.
         for index, member in enumerate(case.family):
             address = member.email if member.preferred_channel == "email" else member.postal_address
-            yield Notice(f"family:{index}", member.name, member.preferred_channel, address)
+            yield Notice(
+                f"family:{index}",
+                member.name,
+                member.preferred_channel,
+                address,
+                accessible_format=member.accessible_format,
+            )
         for tac in case.tac.values():
             if plans_only and not tac.receives_plans:
                 continue

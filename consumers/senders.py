@@ -56,5 +56,15 @@ class LetterSender:
         self, case_id: UUID, event: UUID, notice: Notice, address: str, subject: str, body: str
     ) -> str:
         day = self.clock().date()
-        self.letters.add(case_id, event, notice.recipient, notice.name, address, subject, body, day)
+        self.letters.add(
+            case_id,
+            event,
+            notice.recipient,
+            notice.name,
+            address,
+            subject,
+            body,
+            day,
+            notice.accessible_format,
+        )
         return "queued"

@@ -12,7 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.aggregate import require_choice, require_text
-from domain.case_base import MAX_NAME_LENGTH, Channel, FamilyMember
+from domain.case_base import MAX_NAME_LENGTH, AccessibleFormat, Channel, FamilyMember
 from domain.closure import ClosurePart
 from domain.consent import ConsentPart
 from domain.contacts import ContactsPart
@@ -228,6 +228,14 @@ def _check_family_member(path: str, member: FamilyMember) -> None:
     require_choice(f"{path}.preferred_channel", member.preferred_channel, Channel)
     if member.preferred_channel == "email" and not member.email:
         raise InvalidValue(f"{path}.email", "required_for_channel", "email needed for that channel")
+    if member.language is not None:
+        require_text(f"{path}.language", member.language, MAX_NAME_LENGTH)
+    if member.needs_interpreter and member.language is None:
+        raise InvalidValue(
+            f"{path}.language", "required_for_interpreter", "name the language to interpret"
+        )
+    if member.accessible_format is not None:
+        require_choice(f"{path}.accessible_format", member.accessible_format, AccessibleFormat)
     if member.preferred_channel == "letter" and not member.postal_address:
         raise InvalidValue(
             f"{path}.postal_address", "required_for_channel", "postal_address needed for letters"

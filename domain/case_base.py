@@ -16,6 +16,8 @@ from domain.errors import DomainError, InvalidValue, NotAllowedNow
 from domain.stamp import event_id
 
 Channel = Literal["email", "letter"]
+# How a family member reads what the service sends them, when print as usual will not do.
+AccessibleFormat = Literal["large_print", "easy_read"]
 Status = Literal["referred", "eligible", "not_eligible", "active", "closed"]
 ClosureReason = Literal[
     "needs_met",
@@ -41,6 +43,11 @@ class FamilyMember:
     email: str | None = None
     phone: str | None = None
     postal_address: str | None = None
+    # Communication needs: the guide asks services to consider "cultural expectations and
+    # potential interpretation support".
+    language: str | None = None  # the language they prefer, when not English
+    needs_interpreter: bool = False
+    accessible_format: AccessibleFormat | None = None
 
 
 class CaseBase(KeyworkAggregate):

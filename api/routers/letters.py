@@ -21,6 +21,7 @@ class LetterOut(BaseModel):
     subject: str
     created_at: datetime
     posted_at: datetime | None
+    accessible_format: str | None  # large_print (printed so), easy_read: send the easy read version
 
 
 @router.get(

@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from api.schemas.common import Body, CommandBody
 from domain.case import Route
-from domain.case_base import Channel, ClosureReason, Status
+from domain.case_base import AccessibleFormat, Channel, ClosureReason, Status
 from domain.closure import AuditOutcome
 from domain.contacts import ContactKind
 from domain.functions import KeyWorkingFunction
@@ -52,6 +52,11 @@ class FamilyMemberIn(Body):
     postal_address: str | None = None
     preferred_channel: Channel
     has_parental_responsibility: bool
+    language: str | None = Field(None, description="The language they prefer, when not English.")
+    needs_interpreter: bool = False
+    accessible_format: AccessibleFormat | None = Field(
+        None, description="Letters to them are printed so (business support sees the flag)."
+    )
 
 
 class ReferralIn(CommandBody):

@@ -36,7 +36,7 @@ from api.web.session import (
     page_principal,
     remember_csrf,
 )
-from api.web.story import headline, summary
+from api.web.story import communication, headline, summary
 from api.web.task_list import task_list
 from domain.case import Case
 from domain.errors import InvalidValue
@@ -57,6 +57,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["headline"] = headline
 templates.env.filters["summary"] = summary
 templates.env.filters["error_at"] = error_at
+templates.env.filters["communication"] = communication
 
 
 def _blank_as_none(value: object) -> object:

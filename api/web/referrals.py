@@ -36,8 +36,8 @@ Referring = Annotated[Principal, Depends(allowed("refer", page_principal))]
 Recording = Annotated[Command, Depends(command_for("refer", page_principal))]
 
 CHILD = ("given_name", "family_name", "nhs_number", "gp_practice", "postcode")
-MEMBER = ("name", "relationship", "email", "phone", "postal_address")
-MEMBER_CHOICES = ("preferred_channel", "has_parental_responsibility")
+MEMBER = ("name", "relationship", "email", "phone", "postal_address", "language")
+CHOSEN_BY_MEMBER = ("preferred_channel", "accessible_format")
 MOST_MEMBERS = 10
 # Why the access log shows the check for an existing case (the search is a recorded read).
 CHECKING_FOR_A_CASE = "checking a new referral for an existing case"
@@ -78,8 +78,9 @@ def body_of(fields: dict[str, Any], caller: Principal) -> dict[str, Any]:
     child: dict[str, Any] = {name: text(f"child-{name}") for name in CHILD}
     child |= {"date_of_birth": born, "in_complex_needs_school": choice("child-in_complex_needs")}
     family: list[dict[str, Any]] = [
-        {name: text(f"family-{index}-{name}") for name in (*MEMBER, "preferred_channel")}
+        {name: text(f"family-{index}-{name}") for name in (*MEMBER, *CHOSEN_BY_MEMBER)}
         | {"has_parental_responsibility": choice(f"family-{index}-has_parental_responsibility")}
+        | {"needs_interpreter": choice(f"family-{index}-needs_interpreter")}
         for index in range(fields["members"])
     ]
     body = {

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from api.schemas.cases import TimelineEntry
+from domain.case_base import FamilyMember
 
 # The few details worth a line in the story, by event; the rest stay on the API's timeline.
 TOLD = {"ContactRecorded": ("kind", "participants", "functions")}
@@ -89,3 +90,16 @@ def message(field: str, rule: str, detail: str) -> str:
     if field.startswith("scores."):
         return f"Choose a score for {field.removeprefix('scores.').replace('_', ' ')}"
     return MESSAGES.get((field, rule), detail)
+
+
+def communication(member: FamilyMember) -> str:
+    """A family member's communication needs as the case page says them: "Polish (with an
+    interpreter); large print"."""
+    said = []
+    if member.language:
+        said.append(
+            member.language + (" (with an interpreter)" if member.needs_interpreter else "")
+        )
+    if member.accessible_format:
+        said.append(member.accessible_format.replace("_", " "))
+    return "; ".join(said)

@@ -96,9 +96,13 @@ def new_active_case(service: RunningService, **changes: Any) -> str:
 
 
 def case_with_a_letter(
-    service: RunningService, address: str, name: str = f"Gran {CHILD_NAME.split()[-1]}"
+    service: RunningService,
+    address: str,
+    name: str = f"Gran {CHILD_NAME.split()[-1]}",
+    **needs: Any,
 ) -> tuple[str, str]:
-    """An active case whose grandmother is written to by letter; returns it and her letter."""
+    """An active case whose grandmother (with her communication `needs`) is written to by
+    letter; returns it and her letter."""
     body = referral()
     body["family"].append(
         {
@@ -108,6 +112,7 @@ def case_with_a_letter(
             "postal_address": address,
             "has_parental_responsibility": True,
         }
+        | needs
     )
     case_id = service.post("/referrals", body).json()["case_id"]
     service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK)

@@ -166,12 +166,13 @@ def test_a_coordinator_keeps_the_directory_through_the_pages(
 def test_business_support_posts_a_letter_from_the_print_queue(
     browser: WebDriver, service: RunningService
 ) -> None:
-    _, letter_id = case_with_a_letter(service, "2 Lane, Norwich, NR1 1AA")
+    address = "2 Lane, Norwich, NR1 1AA"
+    _, letter_id = case_with_a_letter(service, address, accessible_format="large_print")
     clerk = f"clerk-{uuid4()}"
     sign_in(browser, service, service.token("business_support", clerk))
     click_through(browser, By.LINK_TEXT, "Letters to post")
     row = f"#letter-{letter_id}"
-    assert "Family member" in text_of(browser, row)
+    assert "Family member Large print" in text_of(browser, row)  # print it so
     checked(browser, "letters")
 
     assert downloaded(browser, service, f"{row} a[download]", By.CSS_SELECTOR).startswith("%PDF")

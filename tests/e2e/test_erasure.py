@@ -63,9 +63,19 @@ def test_subject_access_gives_everything_held_about_the_child_as_json_and_pdf(
 def test_erasure_leaves_no_personal_data_in_any_answer_and_keeps_the_counts(
     service: RunningService,
 ) -> None:
-    case_id, letter_id = case_with_a_letter(service, ADDRESS)
+    case_id, letter_id = case_with_a_letter(service, ADDRESS, accessible_format="easy_read")
     clerk = service.as_("business_support", "clerk-1")
     assert service.http.get(f"/letters/{letter_id}", headers=clerk).status_code == 200
+
+    def letter_format() -> Any:
+        [letter] = [
+            row
+            for row in service.http.get("/letters", headers=clerk).json()
+            if row["letter_id"] == letter_id
+        ]
+        return letter["accessible_format"]
+
+    assert letter_format() == "easy_read"
     coordinator_erasing = service.post(f"/cases/{case_id}/erasure", REASON)
     assert coordinator_erasing.status_code == 403
 
@@ -104,5 +114,6 @@ def test_erasure_leaves_no_personal_data_in_any_answer_and_keeps_the_counts(
         assert "alex@example.org" not in answer.text, answer.url
     assert FAMILY_NAME not in pdf_text(subject_access(service, case_id, "application/pdf").content)
     assert service.http.get(f"/letters/{letter_id}", headers=clerk).status_code == 404
+    assert letter_format() is None  # what the family needed goes with the rest
     refused = service.post(f"/cases/{case_id}/contacts", {"kind": "phone"})
     assert refused.status_code == 409 and refused.json()["errors"][0]["rule"] == "not_erased"

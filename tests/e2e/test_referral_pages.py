@@ -80,12 +80,21 @@ def test_business_support_records_a_referral_after_checking_the_answers(
     assert "Check family member 2's email: email needed for that channel" in text_of(
         browser, ".govuk-error-summary"
     )
-    fill(browser, {"family-1-email": "arthur@example.org"})
+    fill(
+        browser,
+        {
+            "family-1-email": "arthur@example.org",
+            "family-1-language": "Polish",
+            "family-1-needs_interpreter-yes": "",
+            "family-1-accessible_format-large_print": "",
+        },
+    )
     click_through(browser, By.CSS_SELECTOR, "button[value=check]")
     assert text_of(browser, "h1") == "Check the referral before recording it"
     answers = text_of(browser, "main")
     assert "Ottoline Marchbanks" in answers and "9 November 2017" in answers
     assert "Arthur Marchbanks" in answers and "short breaks" in answers
+    assert "Polish, with an interpreter" in answers and "Large print" in answers
     checked(browser, "referral-check")
 
     click_through(browser, By.CSS_SELECTOR, "button[value=change]")
@@ -103,6 +112,13 @@ def test_business_support_records_a_referral_after_checking_the_answers(
         "Rosa Marchbanks",
         "Arthur Marchbanks",
     ]
+    arthur = case["family"][1]
+    needs = ("language", "needs_interpreter", "accessible_format")
+    assert [arthur[need] for need in needs] == ["Polish", True, "large_print"]
+    assert case["family"][0]["needs_interpreter"] is False
+    page = text_of(browser, "main")
+    assert "Polish (with an interpreter); large print" in page
+    assert "Arrange an interpreter: Polish for Arthur Marchbanks." in page
 
 
 def test_the_form_can_be_completed_with_the_keyboard_alone(

@@ -74,11 +74,13 @@ def all_caught_up(notify: Notifier, keywork: Keywork) -> None:
 
 
 def case_with_team(
-    keywork: Keywork, worker_email: str = "jo@example.org"
+    keywork: Keywork, worker_email: str = "jo@example.org", **gran: Any
 ) -> tuple[Any, list[Any], Any]:
     family = [
         FamilyMember("Alex Parent", "mother", True, "email", "alex@example.org"),
-        FamilyMember("Gran Parent", "grandmother", False, "letter", None, None, "1 Lane, Norwich"),
+        FamilyMember(
+            "Gran Parent", "grandmother", False, "letter", None, None, "1 Lane, Norwich", **gran
+        ),
     ]
     case_id = keywork.refer(
         as_(),
@@ -476,3 +478,39 @@ def test_whoever_is_invited_to_a_review_hears_of_its_move_its_cancellation_and_d
         assert moved_to in told_of_move.get_payload()
         # Nothing of why it moved or was cancelled: the reasons are the case's, sealed.
         assert not any("Half term" in m.get_payload() for m in inbox.messages)
+
+
+def test_letters_come_in_the_format_a_family_member_needs_and_invites_name_the_interpreter(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    """The guide: "understand the varied needs of the families in their area, for example
+    regarding cultural expectations and potential interpretation support"."""
+    notify = notifier(keywork, own_database, mail_port)
+    needs = {"language": "Polish", "needs_interpreter": True, "accessible_format": "large_print"}
+    with smtp_server(mail_port) as (_, inbox):
+        all_caught_up(notify, keywork)
+        earlier = {item.letter_id for item in notify.letters.waiting()}
+        case_id, _, _ = case_with_team(keywork, "interpreted@example.org", **needs)
+        at = datetime.combine(keywork.clock().date() + timedelta(days=7), time(10), UTC)
+        keywork.schedule_review(as_(), case_id, at=at, location="Family home")
+        all_caught_up(notify, keywork)
+        [invite] = [m for m in inbox.to("interpreted@example.org") if "review" in m["Subject"]]
+        assert "An interpreter will be there: Polish." in invite.get_payload()
+    letters = [item for item in notify.letters.waiting() if item.letter_id not in earlier]
+    assert {(item.recipient, item.accessible_format) for item in letters} == {
+        ("family:1", "large_print")
+    }
+    [page] = PdfReader(letters[0].path).pages
+    sizes = {round(size) for size in _type_sizes(page)}
+    assert min(sizes) >= 16  # large print, every line of it
+
+
+def _type_sizes(page: Any) -> list[float]:
+    sizes: list[float] = []
+
+    def visit(text: str, matrix: Any, text_matrix: Any, font: Any, size: float) -> None:
+        if text.strip():
+            sizes.append(size * text_matrix[0])
+
+    page.extract_text(visitor_text=visit)
+    return sizes

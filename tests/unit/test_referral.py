@@ -78,3 +78,29 @@ def test_an_event_cannot_occur_after_it_was_recorded() -> None:
     with pytest.raises(InvalidValue) as refused:
         Stamp("someone", NOW + timedelta(seconds=1), NOW)
     assert (refused.value.field, refused.value.rule) == ("occurred_at", "not_in_future")
+
+
+def test_each_family_members_communication_needs_are_recorded() -> None:
+    """The guide: services should "understand the varied needs of the families in their area,
+    for example regarding cultural expectations and potential interpretation support"."""
+    needs = {"language": "Polish", "needs_interpreter": True, "accessible_format": "large_print"}
+    case = refer(family=[mother(**needs)])
+    member = case.family[0]
+    assert (member.language, member.needs_interpreter, member.accessible_format) == (
+        "Polish",
+        True,
+        "large_print",
+    )
+    assert refer().family[0].needs_interpreter is False  # none said: none assumed
+
+
+def test_an_interpreter_needs_the_language_and_a_format_is_one_the_service_prints() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        refer(family=[mother(needs_interpreter=True)])
+    assert (refused.value.field, refused.value.rule) == (
+        "family[0].language",
+        "required_for_interpreter",
+    )
+    with pytest.raises(InvalidValue) as refused:
+        refer(family=[mother(accessible_format="braille")])
+    assert (refused.value.field, refused.value.rule) == ("family[0].accessible_format", "one_of")
