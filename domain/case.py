@@ -28,6 +28,7 @@ from domain.plans import PlansPart
 from domain.reviews import ReviewsPart
 from domain.significance import SignificancePart
 from domain.stamp import Stamp
+from domain.start import StartPart
 from domain.tac import TacPart
 from domain.transfers import TransferPart
 
@@ -60,6 +61,7 @@ class Case(
     ReviewsPart,
     ContactsPart,
     TacPart,
+    StartPart,
     KeyWorkerPart,
     TransferPart,
     PlansPart,
@@ -138,6 +140,8 @@ class Case(
         self.overdue_flags = set()
         self.tac = {}
         self.tac_events = {}
+        self.family_met_on = None
+        self.approaches = []
         self.reviews = {}
         self.next_review_on = None
         self.review_overdue_flags = set()

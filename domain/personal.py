@@ -80,6 +80,8 @@ EVENT_FIELDS: dict[str, Placeholders] = {
     "TacMemberRemoved": _REASON,
     "Closed": {"why_no_final_plan": None, "why_not_agreed": None},
     "ClosureAudited": {"findings": ERASED},
+    "FamilyMet": {"priorities": []},
+    "KeyWorkerApproached": _REASON,
     "Reopened": _REASON,
     "ConsentOverridden": _REASON,
     "OutcomesMeasured": {"scores": {}},

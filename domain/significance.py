@@ -15,6 +15,7 @@ from domain.stamp import Stamp, event_id
 MILESTONES = frozenset(
     {
         "Referred",
+        "FamilyMet",
         "EligibilityDecided",
         "EligibilityOverridden",
         "KeyWorkerAllocated",

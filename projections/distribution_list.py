@@ -63,6 +63,8 @@ class DistributionList(ReadModel):
             "ContactCorrected",
             "ContactOverdue",
             "ReviewOverdue",
+            "FamilyMet",
+            "KeyWorkerApproached",
             "ContactRecorded",
             "CoverArranged",
             "CoverEnded",

@@ -279,6 +279,8 @@ class KeyWorking(ReadModel):
             "ConsentWithdrawn",
             "ContactOverdue",
             "ReviewOverdue",
+            "FamilyMet",
+            "KeyWorkerApproached",
             "EligibilityDecided",
             "EligibilityOverridden",
             "EventMarkedSignificant",

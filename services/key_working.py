@@ -7,6 +7,7 @@ from uuid import UUID
 from domain.case import Case
 from domain.case_base import Channel
 from domain.key_workers import KeyWorkerKind
+from domain.start import Answer
 from services.cases import CaseCommands
 from services.commands import Command, Outcome
 
@@ -31,6 +32,43 @@ class KeyWorkingCommands(CaseCommands):
             from_date=from_date,
             practitioner_id=practitioner_id,
             parent_carer_name=parent_carer_name,
+        )
+
+    def meet_the_family(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        met_on: date,
+        priorities: list[str],
+        planning_meeting_needed: bool,
+    ) -> Outcome:
+        return self._on_case(
+            command,
+            case_id,
+            Case.meet_the_family,
+            met_on=met_on,
+            priorities=priorities,
+            planning_meeting_needed=planning_meeting_needed,
+        )
+
+    def approach_key_worker(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        practitioner_id: UUID,
+        answer: Answer,
+        reason: str | None = None,
+    ) -> Outcome:
+        self.require_in_post(practitioner_id, "practitioner_id")
+        return self._on_case(
+            command,
+            case_id,
+            Case.approach_key_worker,
+            practitioner_id=practitioner_id,
+            answer=answer,
+            reason=reason,
         )
 
     def hand_over(

@@ -27,6 +27,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "refer": CASE_STAFF,
     "decide_eligibility": COORDINATION,
     "override_eligibility": frozenset({"coordinator"}),
+    "meet_the_family": COORDINATION,
+    "approach_key_worker": COORDINATION,
     "allocate_key_worker": COORDINATION,
     "hand_over": COORDINATION,
     "arrange_cover": COORDINATION,

@@ -16,6 +16,7 @@ from domain.outcomes import OutcomeScores
 from domain.plans import PlanAction, PlanCopy, PlanVersion
 from domain.reviews import Review, ReviewReport
 from domain.stamp import Stamp
+from domain.start import Approach
 from domain.supervision import Supervision
 from domain.tac import TacMember
 from domain.transfers import Transfer
@@ -66,6 +67,7 @@ VALUE_OBJECTS = (
     PlanVersion,
     Transfer,
     OutcomeScores,
+    Approach,
 )
 
 

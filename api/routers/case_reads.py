@@ -24,6 +24,7 @@ from api.schemas.cases import (
     TimelineOut,
     TransferOut,
 )
+from api.schemas.start import ApproachOut
 from consumers.publication import published_data
 from domain.aggregate import KeyworkAggregate
 from domain.key_workers import KeyWorker
@@ -69,6 +70,8 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
         family=[FamilyMemberIn.model_validate(m, from_attributes=True) for m in case.family],
         needs=case.needs,
         eligible=case.eligible,
+        family_met_on=case.family_met_on,
+        approaches=[ApproachOut(**asdict(approach)) for approach in case.approaches],
         key_workers=[_key_worker(keywork, worker) for worker in case.key_workers_on(today)],
         cover=CoverOut(**asdict(cover)) if cover else None,
         team_around_the_child=[TacMemberOut(**asdict(member)) for member in case.tac.values()],

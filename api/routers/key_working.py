@@ -18,14 +18,40 @@ from api.schemas.cases import (
     TacMemberIn,
 )
 from api.schemas.common import CaseAccepted
+from api.schemas.start import ApproachIn, FamilyMeetingIn
 from services.commands import Command
 
 router = APIRouter(tags=["key working"])
 
+MeetTheFamily = Annotated[Command, Depends(command_for("meet_the_family"))]
+ApproachKeyWorker = Annotated[Command, Depends(command_for("approach_key_worker"))]
 AllocateKeyWorker = Annotated[Command, Depends(command_for("allocate_key_worker"))]
 HandOver = Annotated[Command, Depends(command_for("hand_over"))]
 ArrangeCover = Annotated[Command, Depends(command_for("arrange_cover"))]
 ManageTac = Annotated[Command, Depends(command_for("manage_team_around_the_child"))]
+
+
+@router.post("/cases/{case_id}/family-meeting", response_model=CaseAccepted)
+def meet_the_family(
+    case_id: UUID, body: FamilyMeetingIn, command: MeetTheFamily, keywork: Service
+) -> JSONResponse:
+    """The coordinator's first meeting with the family: their priorities and expectations, and
+    whether a multi-agency planning meeting is needed."""
+    outcome = keywork.meet_the_family(
+        command.at(body.occurred_at), case_id, **body.model_dump(exclude={"occurred_at"})
+    )
+    return accepted(outcome, "case_id")
+
+
+@router.post("/cases/{case_id}/key-worker-approaches", response_model=CaseAccepted)
+def approach_key_worker(
+    case_id: UUID, body: ApproachIn, command: ApproachKeyWorker, keywork: Service
+) -> JSONResponse:
+    """A practitioner asked to be the key worker before one is in place, and their answer."""
+    outcome = keywork.approach_key_worker(
+        command.at(body.occurred_at), case_id, **body.model_dump(exclude={"occurred_at"})
+    )
+    return accepted(outcome, "case_id")
 
 
 @router.post("/cases/{case_id}/key-worker", response_model=CaseAccepted)

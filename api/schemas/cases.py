@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from api.schemas.common import Body, CommandBody
+from api.schemas.start import ApproachOut
 from domain.case import Route
 from domain.case_base import AccessibleFormat, Channel, ClosureReason, Status
 from domain.closure import AuditOutcome
@@ -312,6 +313,8 @@ class CaseOut(BaseModel):
     family: list[FamilyMemberIn]
     needs: list[str]
     eligible: bool | None
+    family_met_on: date | None
+    approaches: list[ApproachOut]  # the key workers asked, before one was in place
     key_workers: list[KeyWorkerOut]
     cover: CoverOut | None
     team_around_the_child: list[TacMemberOut]

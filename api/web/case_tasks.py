@@ -1,5 +1,6 @@
 """The pages that start a case's key working: the eligibility decision (from the facts, or a
-coordinator's override), the allocation of a key worker, and the service agreement."""
+coordinator's override), meeting the family, the key workers approached, the allocation of a key
+worker, and the service agreement."""
 
 from typing import Any
 from uuid import UUID
@@ -7,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from api.schemas.cases import EligibilityIn, KeyWorkerIn, ServiceAgreementIn
+from api.schemas.start import ApproachIn, FamilyMeetingIn
 from api.web.case_choices import directory, family
 from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
 from api.web.session import PAGES
@@ -17,6 +19,7 @@ from services.keywork import Keywork
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 
+ANSWERS = (("accepted", "They can be the key worker"), ("declined", "They cannot"))
 KEY_WORKER_KINDS = (
     ("designated", "Designated key worker"),
     ("non_designated", "Non-designated key worker (a practitioner in another role)"),
@@ -79,6 +82,39 @@ OVERRIDE = TaskForm(
         Field("reason", "Why the rules do not decide this case", "long_text"),
     ),
 )
+FAMILY_MEETING = TaskForm(
+    slug="family-meeting",
+    title="Record the meeting with the family",
+    action="meet_the_family",
+    schema=FamilyMeetingIn,
+    record=recorded_by(Keywork.meet_the_family),
+    button="Record the meeting",
+    fields=(
+        Field("met_on", "The day you met", "date"),
+        Field(
+            "priorities",
+            "The family's priorities and expectations",
+            "lines",
+            hint="One a line",
+            optional=True,
+        ),
+        Field("planning_meeting_needed", "Is a multi-agency planning meeting needed?", "yes_no"),
+    ),
+)
+APPROACH = TaskForm(
+    slug="key-worker-approach",
+    title="Record a key worker approached",
+    action="approach_key_worker",
+    schema=ApproachIn,
+    record=recorded_by(Keywork.approach_key_worker),
+    choices_of=asking(practitioner_id=directory),
+    button="Record their answer",
+    fields=(
+        Field("practitioner_id", "Who was asked to be the key worker?", "select"),
+        Field("answer", "Their answer", "choice", choices=ANSWERS),
+        Field("reason", "If they could not, why (optional)", "long_text", optional=True),
+    ),
+)
 ALLOCATION = TaskForm(
     slug="key-worker",
     title="Allocate a key worker",
@@ -111,4 +147,4 @@ AGREEMENT = TaskForm(
     ),
 )
 
-add_task_pages(router, (ELIGIBILITY, OVERRIDE, ALLOCATION, AGREEMENT))
+add_task_pages(router, (ELIGIBILITY, OVERRIDE, FAMILY_MEETING, APPROACH, ALLOCATION, AGREEMENT))

@@ -120,6 +120,14 @@ def _audited(case: Case) -> bool:
     return case.closure_audited
 
 
+def _family_met(case: Case) -> bool:
+    return case.family_met_on is not None
+
+
+def _without_a_key_worker(case: Case) -> bool:
+    return _not_closed(case) and case.current_key_worker() is None
+
+
 def _never(case: Case) -> bool:
     """A task done again and again, such as a contact: never finished."""
     return False
@@ -143,6 +151,20 @@ SECTIONS: tuple[tuple[str, tuple[Task, ...]], ...] = (
     (
         "Key working",
         (
+            Task(
+                "Record the meeting with the family",
+                "family-meeting",
+                "meet_the_family",
+                _family_met,
+                _not_closed,
+            ),
+            Task(
+                "Record a key worker approached",
+                "key-worker-approach",
+                "approach_key_worker",
+                _never,
+                _without_a_key_worker,
+            ),
             Task(
                 "Allocate a key worker", "key-worker", "allocate_key_worker", _allocated, _eligible
             ),

@@ -93,6 +93,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/referrals/possible-matches"): STAFF_ANYWHERE,
     ("POST", "/children/search"): STAFF_ANYWHERE,
     ("POST", "/cases/{case_id}/eligibility"): COORDINATING,
+    ("POST", "/cases/{case_id}/family-meeting"): COORDINATING,
+    ("POST", "/cases/{case_id}/key-worker-approaches"): COORDINATING,
     ("POST", "/cases/{case_id}/service-agreement"): KEY_WORKING,
     ("POST", "/cases/{case_id}/contacts"): WORKING,
     ("POST", "/cases/{case_id}/transfer"): KEY_WORKING,
