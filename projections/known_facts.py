@@ -17,6 +17,7 @@ class Facts:
     """What was known at one time about the cases in scope (an area, an age band, or all)."""
 
     cases: dict[UUID, DictRow]
+    approaches: dict[UUID, list[DictRow]]  # key workers asked before one was in place
     periods: dict[UUID, list[DictRow]]  # key worker periods, in order
     agreements: dict[UUID, list[DictRow]]
     contacts: dict[UUID, list[date]]
@@ -74,6 +75,7 @@ def known_facts(
         copies[row["case_id"], row["plan_version"]].append(row)
     return Facts(
         cases=cases,
+        approaches=by_case(model.facts("approaches", known_at)),
         periods=periods,
         agreements=by_case(model.facts("agreements", known_at)),
         contacts=contacts,

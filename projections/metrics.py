@@ -46,6 +46,10 @@ class Metrics(ReadModel):
         "closed_on date NOT NULL, reason text NOT NULL, audited_on date, reopened_on date, "
         f"{HISTORY})",
         "CREATE INDEX IF NOT EXISTS {p}closures_case ON {schema}.{p}closures (case_id)",
+        # Each key worker asked before one was in place, and their answer (domain/start.py).
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}approaches (case_id uuid NOT NULL, "
+        f"approached_on date NOT NULL, answer text NOT NULL, {HISTORY})",
+        "CREATE INDEX IF NOT EXISTS {p}approaches_case ON {schema}.{p}approaches (case_id)",
         "CREATE TABLE IF NOT EXISTS {schema}.{p}plans (case_id uuid NOT NULL, "
         f"plan_version int NOT NULL, signed_at timestamptz NOT NULL, {HISTORY})",
         "CREATE INDEX IF NOT EXISTS {p}plans_case ON {schema}.{p}plans (case_id)",
@@ -74,6 +78,7 @@ class Metrics(ReadModel):
     counts = frozenset(
         {
             "Referred",
+            "KeyWorkerApproached",
             "ClosureAudited",
             "Reopened",
             "PlanSigned",
@@ -93,6 +98,7 @@ class Metrics(ReadModel):
     def handles(self) -> dict[str, Handler]:
         return self.key_working.handles() | {
             "Referred": self._referred,
+            "KeyWorkerApproached": self._approached,
             "ContactRecorded": self._contacted_for_metrics,
             "ContactCorrected": self._contact_corrected_for_metrics,
             "Closed": self._closed_for_metrics,
@@ -117,6 +123,14 @@ class Metrics(ReadModel):
             "previous_case_id": event.previous_case_id,
         }
         history.insert(cursor, self.table("cases"), row, event.stamp.recorded_at)
+
+    def _approached(self, cursor: Cursor[DictRow], event: Any) -> None:
+        row = {
+            "case_id": event.originator_id,
+            "approached_on": event.stamp.occurred_at.date(),
+            "answer": event.answer,
+        }
+        history.insert(cursor, self.table("approaches"), row, event.stamp.recorded_at)
 
     def _contacted_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
         self.key_working.contacted(cursor, event)

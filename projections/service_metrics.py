@@ -62,6 +62,15 @@ def service_metrics(facts: Facts, within: Period, supervision_every_days: int) -
     return [
         *_referrals(facts, within),
         *_time_to_key_worker(facts, within),
+        *counts_by(
+            "key_worker_approaches",
+            (
+                a["answer"]
+                for rows in facts.approaches.values()
+                for a in rows
+                if within.holds(a["approached_on"])
+            ),
+        ),
         _with_key_worker(facts, within),
         _contacts_on_time(facts, within),
         _reviews_on_time(facts, within),

@@ -95,6 +95,10 @@ def allocate(keywork: Keywork, case_id: UUID, worker: UUID, day: date) -> None:
     )
 
 
+def approach(keywork: Keywork, case_id: UUID, worker: UUID, answer: str, day: date) -> None:
+    keywork.approach_key_worker(on(day), case_id, practitioner_id=worker, answer=answer)  # type: ignore[arg-type]
+
+
 def change(
     use_case: Callable[..., Outcome], case_id: UUID, day: date, hour: int = 10, **fields: Any
 ) -> Outcome:
@@ -170,6 +174,9 @@ def scenario(keywork: Keywork) -> dict[str, Any]:
     for _ in range(5):
         refer(keywork, date(2026, 6, 1), "self", date(2022, 1, 1))
     for index, case_id in enumerate(a):
+        # Each A first asked another worker, who declined, then the one allocated.
+        approach(keywork, case_id, workers[6], "declined", date(2026, 4, 10))
+        approach(keywork, case_id, workers[index // 3], "accepted", date(2026, 4, 14))
         allocate(keywork, case_id, workers[index // 3], date(2026, 4, 16))
         change(
             keywork.sign_service_agreement,
@@ -180,6 +187,7 @@ def scenario(keywork: Keywork) -> dict[str, Any]:
             signed_on=date(2026, 4, 16),
         )
     for index, case_id in enumerate(b):
+        approach(keywork, case_id, workers[4 + index // 3], "accepted", date(2026, 5, 20))
         allocate(keywork, case_id, workers[4 + index // 3], date(2026, 5, 24))
     # Contacts: A1-A5 and A8, A9 on time; A6, A7, A10, A11, A12 not.
     contact_days = {
@@ -251,6 +259,10 @@ def test_every_metric_of_the_quarter_is_as_worked_out_by_hand(model: Metrics) ->
     assert value(found, "referral_to_key_worker_days_median") == 10.0
     assert value(found, "referral_to_key_worker_days_p90") == 20.0
     assert found["referral_to_key_worker_days_median", "all"].denominator == 18
+    # Before them: each A asked a worker who declined, then the one allocated; each B just one.
+    assert value(found, "key_worker_approaches", "declined") == 12
+    assert value(found, "key_worker_approaches", "accepted") == 18
+    assert value(found, "key_worker_approaches") == 30
     # Open on 30 June: 24 referred less A1-A5 and B2 closed (B1 reopened) = 18; with a key
     # worker: A6-A12 and B3-B6 = 11 (B1 reopened without one, C and R never had one).
     assert (
