@@ -60,6 +60,20 @@ def key_working(keywork: Keywork) -> KeyWorking:
     return model
 
 
+def notifier(
+    keywork: Keywork, database: Database, port: int, letters: Path, managers: str = "managers@test"
+) -> Notifier:
+    """The notifier, sending to the test's mail server on `port`."""
+    mailboxes = Mailboxes("keywork@test", "coordinators@test", managers)
+    return Notifier(
+        keywork,
+        database,
+        SmtpMailer("127.0.0.1", port),
+        PrintQueue(keywork.store.datastore, letters),
+        mailboxes,
+    )
+
+
 def flags(keywork: Keywork, case_id: object) -> list[tuple[str, str]]:
     return [
         (str(vars(e)["due_on"]), vars(e)["told"])
@@ -100,13 +114,7 @@ def test_the_key_worker_then_the_managers_are_told(
     case_id = active_case(keywork, practitioner(keywork))
     sign_agreement(keywork, case_id, every_days=7)
     port = free_port()
-    notify = Notifier(
-        keywork,
-        own_database,
-        SmtpMailer("127.0.0.1", port),
-        PrintQueue(keywork.store.datastore, tmp_path),
-        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
-    )
+    notify = notifier(keywork, own_database, port, tmp_path)
     with smtp_server(port) as (_, inbox):
         for day in (8, 20):
             clock.now = START + timedelta(days=day)
@@ -138,13 +146,7 @@ def test_during_cover_the_cover_is_told_not_the_absent_key_worker(
         reason="Sick leave",
     )
     port = free_port()
-    notify = Notifier(
-        keywork,
-        own_database,
-        SmtpMailer("127.0.0.1", port),
-        PrintQueue(keywork.store.datastore, tmp_path),
-        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
-    )
+    notify = notifier(keywork, own_database, port, tmp_path)
     with smtp_server(port) as (_, inbox):
         clock.now = START + timedelta(days=8)
         while catch_up(keywork, model):
@@ -168,13 +170,7 @@ def test_a_review_past_its_day_is_flagged_to_the_key_worker_then_the_managers(
     meeting = START + timedelta(days=3)
     keywork.schedule_review(as_(), case_id, at=meeting, location="Family home")
     port = free_port()
-    notify = Notifier(
-        keywork,
-        own_database,
-        SmtpMailer("127.0.0.1", port),
-        PrintQueue(keywork.store.datastore, tmp_path),
-        Mailboxes("keywork@test", "coordinators@test", "managers-reviews@test"),
-    )
+    notify = notifier(keywork, own_database, port, tmp_path, "managers-reviews@test")
     work = OverdueWork(keywork, model, escalate_after_days=7)
 
     def check_on(day: int) -> int:
