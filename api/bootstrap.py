@@ -19,9 +19,9 @@ from consumers.feedback_rounds import RoundRules
 from consumers.letters import PrintQueue
 from consumers.mail import MaildirMailer, Mailer, SmtpMailer
 from consumers.notifications import Notifier
-from consumers.overdue import OverdueWork
 from consumers.recipients import Mailboxes
 from consumers.relay import Relay
+from consumers.scheduled_work import ScheduledWork
 from projections.key_working import KeyWorking
 from projections.registry import projection_runner
 from projections.runner import ProjectionRunner
@@ -167,9 +167,15 @@ class Service:
                 rounds,
             )
 
-    def overdue_work(self) -> OverdueWork:
+    def scheduled_work(self) -> ScheduledWork:
         key_working = self.read_models.get(KeyWorking)
-        return OverdueWork(self.keywork, key_working, self.settings.escalate_overdue_after_days)
+        settings = self.settings
+        return ScheduledWork(
+            self.keywork,
+            key_working,
+            settings.escalate_overdue_after_days,
+            settings.reports_forwarded_days_before,
+        )
 
     def relay(self) -> Relay | None:
         """The relay to Kafka, if a broker is configured."""

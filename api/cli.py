@@ -57,7 +57,7 @@ def run(settings: Settings, parts: Sequence[str] = PARTS) -> None:
         background: dict[str, Callable[[], Part | None]] = {
             "projections": lambda: service.read_models,
             "notifier": service.notifier,
-            "overdue": service.overdue_work,
+            "overdue": service.scheduled_work,
             "relay": service.relay,
         }
         for part in parts:
@@ -148,8 +148,8 @@ def overdue_check(settings: Settings, today: date | None) -> None:
         keywork = service.keywork
         catch_up_fully(keywork, service.read_models.get(KeyWorking))
         day = today or keywork.clock().date()
-        checked = service.overdue_work().check(day)
-        print(f"{checked} overdue contact(s) and review(s) flagged on {day}")
+        checked = service.scheduled_work().check(day)
+        print(f"{checked} overdue contact(s) and review(s) flagged, or reports forwarded, on {day}")
 
 
 def metrics_export(

@@ -38,6 +38,7 @@ class Recipients:
             "ReviewRescheduled": self._review_rescheduled,
             "ReviewCancelled": self._review_cancelled,
             "ReviewHeld": self._review_held,
+            "ReviewReportsForwarded": self._review_reports_forwarded,
             "ContactOverdue": self._contact_overdue,
             "ReviewOverdue": self._review_overdue,
             "Closed": self._closed,
@@ -164,6 +165,26 @@ class Recipients:
             decisions=event.decisions,
             next_review_on=event.next_review_on.strftime("%d %B %Y"),
         )
+
+    def _review_reports_forwarded(self, event: Any) -> list[Notice]:
+        """The reports received for a review, to whoever acts as the key worker (by email)."""
+        case = self.keywork.case(event.originator_id)
+        review = case.reviews[event.review_id]
+        context = {
+            "at": review.at.strftime("%A %d %B %Y at %H:%M"),
+            "reports": [
+                {
+                    "title": report.title,
+                    "by": self.keywork.practitioner(report.from_practitioner_id).name,
+                }
+                for report in review.reports
+            ],
+            "reference": str(case.id),
+        }
+        return [
+            replace(notice, template="review_reports", context=context)
+            for notice in self._acting(case, event.stamp.occurred_at.date())
+        ]
 
     def _review_news(self, event: Any, template: str, **more: Any) -> list[Notice]:
         """A review's invitation, move, cancellation or decisions, to whoever is invited to it:

@@ -15,6 +15,9 @@ from domain.stamp import Stamp
 from domain.tac import TacPart
 
 RequestedBy = Literal["key_worker", "coordinator", "family"]
+# "Shortly before the review meeting": the days before it that its reports go to the key worker,
+# unless configured otherwise (a local choice).
+REPORTS_FORWARDED_DAYS_BEFORE = 3
 ReviewStatus = Literal["scheduled", "held", "cancelled"]
 
 
@@ -32,6 +35,7 @@ class Review:
     requested_by: RequestedBy
     status: ReviewStatus = "scheduled"
     reports: list[ReviewReport] = field(default_factory=list)
+    reports_forwarded: int = 0  # how many of the reports have gone to the key worker
 
 
 class ReviewsPart(TacPart):
@@ -61,6 +65,19 @@ class ReviewsPart(TacPart):
         self, stamp: Stamp, review_id: UUID, at: datetime, location: str, requested_by: RequestedBy
     ) -> None:
         self.reviews[review_id] = Review(at, location, requested_by)
+
+    def forward_review_reports(self, stamp: Stamp, *, review_id: UUID) -> None:
+        """Lincolnshire: "Reports received by ESCO Business Support will be forwarded to the
+        Non-Designated Key Worker shortly before the review meeting". Forwards those received
+        since the last forwarding."""
+        review = self._require_scheduled(review_id)
+        if len(review.reports) == review.reports_forwarded:
+            raise NotAllowedNow("review_id", "reports_to_forward", "no report is left to forward")
+        self._review_reports_forwarded(stamp, review_id=review_id, reports=len(review.reports))
+
+    @event("ReviewReportsForwarded")
+    def _review_reports_forwarded(self, stamp: Stamp, review_id: UUID, reports: int) -> None:
+        self.reviews[review_id] = replace(self.reviews[review_id], reports_forwarded=reports)
 
     def reschedule_review(
         self, stamp: Stamp, *, review_id: UUID, at: datetime, reason: str

@@ -348,3 +348,18 @@ def practitioners_with_email(model: KeyWorking, email: str) -> list[UUID]:
         "WHERE lower(email) = lower(%(email)s)"
     )
     return [row["practitioner_id"] for row in _fetch(model, statement, email=email)]
+
+
+def reviews_soon(model: KeyWorking, today: date, days: int) -> list[tuple[UUID, UUID]]:
+    """Each (case, review) whose meeting, still scheduled, is within `days` days of `today`."""
+    rows = _fetch(
+        model,
+        model.sql(
+            "SELECT case_id, review_id FROM {schema}.{p}reviews WHERE status = 'scheduled' "
+            "AND meeting_on BETWEEN %(today)s AND %(until)s AND recorded_until IS NULL "
+            "ORDER BY meeting_on, case_id"
+        ),
+        today=today,
+        until=today + timedelta(days=days),
+    )
+    return [(row["case_id"], row["review_id"]) for row in rows]

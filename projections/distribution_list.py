@@ -63,6 +63,7 @@ class DistributionList(ReadModel):
             "ContactCorrected",
             "ContactOverdue",
             "ReviewOverdue",
+            "ReviewReportsForwarded",
             "FamilyMet",
             "KeyWorkerApproached",
             "ContactRecorded",

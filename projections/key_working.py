@@ -279,6 +279,7 @@ class KeyWorking(ReadModel):
             "ConsentWithdrawn",
             "ContactOverdue",
             "ReviewOverdue",
+            "ReviewReportsForwarded",
             "FamilyMet",
             "KeyWorkerApproached",
             "EligibilityDecided",

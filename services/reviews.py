@@ -49,6 +49,11 @@ class ReviewCommands(CaseCommands):
             command, case_id, Case.reschedule_review, review_id=review_id, at=at, reason=reason
         )
 
+    def forward_review_reports(
+        self, command: Command, case_id: UUID, *, review_id: UUID
+    ) -> Outcome:
+        return self._on_case(command, case_id, Case.forward_review_reports, review_id=review_id)
+
     def cancel_review(
         self, command: Command, case_id: UUID, *, review_id: UUID, reason: str
     ) -> Outcome:

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.closure import REOPEN_WINDOW_DAYS
 from domain.outcomes import DEFAULT_AREAS, OutcomeMeasure
+from domain.reviews import REPORTS_FORWARDED_DAYS_BEFORE
 from domain.supervision import SUPERVISION_EVERY_DAYS
 from services.permissions import Role
 from services.rules import BUSINESS_SUPPORT_EMAIL, ServiceRules
@@ -74,6 +75,7 @@ class Settings(BaseSettings):
     managers_email: str = "managers@keywork.invalid"
     # A contact still overdue this many days after it was due is raised with the managers.
     escalate_overdue_after_days: int = Field(7, ge=0)
+    reports_forwarded_days_before: int = Field(REPORTS_FORWARDED_DAYS_BEFORE, ge=0)
     # GOV.UK Frontend's built files (its dist/govuk folder), for the pages' styles. Unset: the
     # node_modules that `npm ci` fills beside the code.
     frontend_dir: Path | None = None

@@ -246,3 +246,20 @@ def test_reviews_cannot_be_changed_once_the_case_is_closed() -> None:
     with pytest.raises(NotAllowedNow) as refused:
         case.cancel_review(stamp(), review_id=REVIEW, reason="closed")
     assert refused.value.rule == "case_open"
+
+
+def test_the_reports_received_go_to_the_key_worker_once_each() -> None:
+    """Lincolnshire: "Reports received by ESCO Business Support will be forwarded to the
+    Non-Designated Key Worker shortly before the review meeting"."""
+    case = given_scheduled()
+    with pytest.raises(NotAllowedNow) as refused:
+        case.forward_review_reports(stamp(), review_id=REVIEW)
+    assert refused.value.rule == "reports_to_forward"
+    case.receive_review_report(
+        stamp(), review_id=REVIEW, from_practitioner_id=THERAPIST, title="Physio"
+    )
+    case.collect_events()
+    case.forward_review_reports(stamp(), review_id=REVIEW)
+    assert then(case) == [("ReviewReportsForwarded", {"review_id": REVIEW, "reports": 1})]
+    with pytest.raises(NotAllowedNow):
+        case.forward_review_reports(stamp(), review_id=REVIEW)  # nothing new since

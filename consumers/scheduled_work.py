@@ -1,9 +1,10 @@
-"""Overdue work: finds the cases whose next agreed contact, or next review, is past due and
-records it.
+"""The scheduler's hourly work: what is overdue, and the reports due to go to the key worker.
 
 `ContactOverdue` (and `ReviewOverdue`) is recorded once per (case, due date) for the key worker,
-and once more for their manager when it is still overdue a set number of days later. Time is
-passed in, so a test (or `keywork overdue check --today`) decides what day it is.
+and once more for their manager when it is still overdue a set number of days later. The reports
+received for a review are forwarded to the key worker a set number of days before it
+(`ReviewReportsForwarded`), and any received later, again. Time is passed in, so a test (or
+`keywork overdue check --today`) decides what day it is.
 """
 
 import logging
@@ -12,31 +13,40 @@ from datetime import UTC, date, datetime, time
 
 from consumers.background import Background
 from domain.errors import NotAllowedNow
+from domain.reviews import REPORTS_FORWARDED_DAYS_BEFORE
 from domain.schedule import Told
-from projections.caseloads import Overdue, overdue_contacts, overdue_reviews
+from projections.caseloads import Overdue, overdue_contacts, overdue_reviews, reviews_soon
 from projections.key_working import KeyWorking
 from services.commands import Command, Outcome, VersionConflict
 from services.keywork import Keywork
 
-log = logging.getLogger("keywork.overdue")
+log = logging.getLogger("keywork.scheduled")
 SCHEDULER = "keywork-scheduler"  # the actor of what the scheduler records
 CHECK_EVERY_SECONDS = 3600.0
 # The use case that records one kind of overdue work (Keywork.flag_contact_overdue, ...).
 Flag = Callable[..., Outcome]
 
 
-class OverdueWork(Background):
-    name = "overdue-work"
+class ScheduledWork(Background):
+    name = "scheduled-work"
 
-    def __init__(self, keywork: Keywork, model: KeyWorking, escalate_after_days: int) -> None:
+    def __init__(
+        self,
+        keywork: Keywork,
+        model: KeyWorking,
+        escalate_after_days: int,
+        forward_days_before: int = REPORTS_FORWARDED_DAYS_BEFORE,
+    ) -> None:
         super().__init__()
         self.keywork = keywork
         self.model = model
         self.escalate_after_days = escalate_after_days
+        self.forward_days_before = forward_days_before
 
     def check(self, today: date) -> int:
-        """Flags what is overdue on `today`; returns how many flags were recorded."""
-        recorded = 0
+        """Flags what is overdue on `today`, and forwards the reports of the reviews soon;
+        returns how many events were recorded."""
+        recorded = self._forward_reports(today)
         for find, flag in (
             (overdue_contacts, self.keywork.flag_contact_overdue),
             (overdue_reviews, self.keywork.flag_review_overdue),
@@ -54,15 +64,30 @@ class OverdueWork(Background):
                 self.check(self.keywork.clock().date())
             except Exception as error:
                 # The type only: a message might quote the data it failed on.
-                log.error("checking overdue work failed (%s)", type(error).__name__)
+                log.error("the scheduled work failed (%s)", type(error).__name__)
             self._stopping.wait(CHECK_EVERY_SECONDS)
 
-    def _flag(self, flag: Flag, overdue: Overdue, told: Told, today: date) -> int:
+    def _forward_reports(self, today: date) -> int:
+        forwarded = 0
+        for case_id, review_id in reviews_soon(self.model, today, self.forward_days_before):
+            try:
+                self.keywork.forward_review_reports(
+                    self._command(today), case_id, review_id=review_id
+                )
+            except (NotAllowedNow, VersionConflict):
+                continue  # nothing new to forward, or forwarded by another scheduler
+            forwarded += 1
+        return forwarded
+
+    def _command(self, today: date) -> Command:
         # It occurred on the day checked (at its start, so never after the time it is recorded).
         on = min(datetime.combine(today, time(), UTC), self.keywork.clock())
+        return Command(actor=SCHEDULER, occurred_at=on)
+
+    def _flag(self, flag: Flag, overdue: Overdue, told: Told, today: date) -> int:
         try:
             flag(
-                Command(actor=SCHEDULER, occurred_at=on),
+                self._command(today),
                 overdue.case_id,
                 due_on=overdue.due_on,
                 told=told,

@@ -1,4 +1,5 @@
-"""Overdue contacts with the clock in the test's hands: flagged once, escalated once, told once."""
+"""The scheduled work with the clock in the test's hands: overdue contacts and reviews flagged
+once, escalated once, told once; the reports of a review forwarded shortly before it."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -10,8 +11,8 @@ from api.bootstrap import open_keywork
 from consumers.letters import PrintQueue
 from consumers.mail import SmtpMailer
 from consumers.notifications import Notifier
-from consumers.overdue import OverdueWork
 from consumers.recipients import Mailboxes
+from consumers.scheduled_work import ScheduledWork
 from projections.caseloads import caseload
 from projections.generations import ensure_generation, live_generation
 from projections.key_working import KeyWorking
@@ -88,7 +89,7 @@ def test_an_overdue_contact_is_flagged_once_then_raised_with_the_managers_once(
     model = key_working(keywork)
     case_id = active_case(keywork)
     sign_agreement(keywork, case_id, every_days=7)
-    overdue = OverdueWork(keywork, model, escalate_after_days=5)
+    overdue = ScheduledWork(keywork, model, escalate_after_days=5)
 
     def check_on(day: int) -> int:
         clock.now = START + timedelta(days=day)
@@ -120,7 +121,7 @@ def test_the_key_worker_then_the_managers_are_told(
             clock.now = START + timedelta(days=day)
             while catch_up(keywork, model):
                 pass
-            OverdueWork(keywork, model, escalate_after_days=7).check(clock.now.date())
+            ScheduledWork(keywork, model, escalate_after_days=7).check(clock.now.date())
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("jo@example.org")].count("Contact overdue") == 1
@@ -151,7 +152,7 @@ def test_during_cover_the_cover_is_told_not_the_absent_key_worker(
         clock.now = START + timedelta(days=8)
         while catch_up(keywork, model):
             pass
-        OverdueWork(keywork, model, escalate_after_days=7).check(clock.now.date())
+        ScheduledWork(keywork, model, escalate_after_days=7).check(clock.now.date())
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("cover@example.org")].count("Contact overdue") == 1
@@ -171,7 +172,7 @@ def test_a_review_past_its_day_is_flagged_to_the_key_worker_then_the_managers(
     keywork.schedule_review(as_(), case_id, at=meeting, location="Family home")
     port = free_port()
     notify = notifier(keywork, own_database, port, tmp_path, "managers-reviews@test")
-    work = OverdueWork(keywork, model, escalate_after_days=7)
+    work = ScheduledWork(keywork, model, escalate_after_days=7)
 
     def check_on(day: int) -> int:
         clock.now = START + timedelta(days=day)
@@ -192,3 +193,49 @@ def test_a_review_past_its_day_is_flagged_to_the_key_worker_then_the_managers(
         told = [m["Subject"] for m in inbox.to("reviewer@example.org")]
         assert [subject for subject in told if "overdue" in subject] == ["Review overdue"]
         assert [m["Subject"] for m in inbox.to("managers-reviews@test")] == ["Review still overdue"]
+
+
+def test_the_reports_for_a_review_go_to_the_key_worker_shortly_before_it(
+    keywork: Keywork, own_database: Database, clock: Clock, tmp_path: Path
+) -> None:
+    """Lincolnshire: "Reports received by ESCO Business Support will be forwarded to the
+    Non-Designated Key Worker shortly before the review meeting"."""
+    clock.now = START
+    model = key_working(keywork)
+    case_id = active_case(keywork, practitioner(keywork, "reported@example.org"))
+    physio = practitioner(keywork, "physio@example.org")
+    keywork.add_tac_member(
+        as_(), case_id, practitioner_id=physio, role="Physio", receives_plans=False, channel="email"
+    )
+    review_id, _ = keywork.schedule_review(
+        as_(), case_id, at=START + timedelta(days=10), location="School"
+    )
+
+    def report(title: str) -> None:
+        keywork.receive_review_report(
+            as_(), case_id, review_id=review_id, from_practitioner_id=physio, title=title
+        )
+
+    report("Physiotherapy progress")
+    work = ScheduledWork(keywork, model, escalate_after_days=7, forward_days_before=3)
+    port = free_port()
+    notify = notifier(keywork, own_database, port, tmp_path)
+
+    def check_on(day: int) -> int:
+        clock.now = START + timedelta(days=day)
+        while catch_up(keywork, model):
+            pass
+        return work.check(clock.now.date())
+
+    with smtp_server(port) as (_, inbox):
+        assert check_on(6) == 0  # four days before: not yet
+        assert check_on(7) == 1
+        assert check_on(8) == 0  # nothing new
+        report("Speech and language update")
+        assert check_on(9) == 1  # the late one follows
+        while notify.notify_batch():
+            pass
+        forwarded = [m for m in inbox.to("reported@example.org") if "Reports" in m["Subject"]]
+        assert len(forwarded) == 2
+        assert "Physiotherapy progress, from Jo Worker" in forwarded[0].get_payload()
+        assert "Speech and language update" in forwarded[1].get_payload()
