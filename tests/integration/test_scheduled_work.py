@@ -75,6 +75,16 @@ def notifier(
     )
 
 
+def checked_on(
+    keywork: Keywork, model: KeyWorking, clock: Clock, work: ScheduledWork, day: int
+) -> int:
+    """The scheduled work done on the `day`th day from the start, key working caught up."""
+    clock.now = START + timedelta(days=day)
+    while catch_up(keywork, model):
+        pass
+    return work.check(clock.now.date())
+
+
 def flags(keywork: Keywork, case_id: object) -> list[tuple[str, str]]:
     return [
         (str(vars(e)["due_on"]), vars(e)["told"])
@@ -92,10 +102,7 @@ def test_an_overdue_contact_is_flagged_once_then_raised_with_the_managers_once(
     overdue = ScheduledWork(keywork, model, escalate_after_days=5)
 
     def check_on(day: int) -> int:
-        clock.now = START + timedelta(days=day)
-        while catch_up(keywork, model):
-            pass
-        return overdue.check(clock.now.date())
+        return checked_on(keywork, model, clock, overdue, day)
 
     assert check_on(7) == 0  # due today: not yet overdue
     assert check_on(8) == 1
@@ -117,11 +124,9 @@ def test_the_key_worker_then_the_managers_are_told(
     port = free_port()
     notify = notifier(keywork, own_database, port, tmp_path)
     with smtp_server(port) as (_, inbox):
+        work = ScheduledWork(keywork, model, escalate_after_days=7)
         for day in (8, 20):
-            clock.now = START + timedelta(days=day)
-            while catch_up(keywork, model):
-                pass
-            ScheduledWork(keywork, model, escalate_after_days=7).check(clock.now.date())
+            checked_on(keywork, model, clock, work, day)
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("jo@example.org")].count("Contact overdue") == 1
@@ -149,10 +154,7 @@ def test_during_cover_the_cover_is_told_not_the_absent_key_worker(
     port = free_port()
     notify = notifier(keywork, own_database, port, tmp_path)
     with smtp_server(port) as (_, inbox):
-        clock.now = START + timedelta(days=8)
-        while catch_up(keywork, model):
-            pass
-        ScheduledWork(keywork, model, escalate_after_days=7).check(clock.now.date())
+        checked_on(keywork, model, clock, ScheduledWork(keywork, model, escalate_after_days=7), 8)
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("cover@example.org")].count("Contact overdue") == 1
@@ -175,10 +177,7 @@ def test_a_review_past_its_day_is_flagged_to_the_key_worker_then_the_managers(
     work = ScheduledWork(keywork, model, escalate_after_days=7)
 
     def check_on(day: int) -> int:
-        clock.now = START + timedelta(days=day)
-        while catch_up(keywork, model):
-            pass
-        return work.check(clock.now.date())
+        return checked_on(keywork, model, clock, work, day)
 
     with smtp_server(port) as (_, inbox):
         assert check_on(3) == 0  # the day of the meeting: not yet overdue
@@ -222,10 +221,7 @@ def test_the_reports_for_a_review_go_to_the_key_worker_shortly_before_it(
     notify = notifier(keywork, own_database, port, tmp_path)
 
     def check_on(day: int) -> int:
-        clock.now = START + timedelta(days=day)
-        while catch_up(keywork, model):
-            pass
-        return work.check(clock.now.date())
+        return checked_on(keywork, model, clock, work, day)
 
     with smtp_server(port) as (_, inbox):
         assert check_on(6) == 0  # four days before: not yet
