@@ -17,6 +17,7 @@ Sector = Literal["health", "education", "social_care", "housing", "voluntary", "
 # manager's role should include inducting key workers, organising ongoing training"; which
 # courses, and that a non-designated key worker has the induction, are local choices.
 Course = Literal["key_working_induction", "early_support", "safeguarding"]
+MOST_PROTECTED_HOURS = 40
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Practitioner(KeyworkAggregate):
         self.left_on: date | None = None
         self.training: list[Training] = []
         self.supervision: list[Supervision] = []
+        self.protected_hours_per_week: float | None = None
 
     def change_contact_details(
         self, stamp: Stamp, *, email: str | None, phone: str | None, postal_address: str | None
@@ -101,6 +103,22 @@ class Practitioner(KeyworkAggregate):
         self.email = email
         self.phone = phone
         self.postal_address = postal_address
+
+    def agree_protected_time(self, stamp: Stamp, *, hours_per_week: float) -> None:
+        """The time their employing agency agrees they keep for key working. The research brief:
+        "Non-designated key workers should have protected time to undertake the key worker role
+        effectively ... Time commitments of the role should be recognised and agreed between the
+        service and the agencies that provide key workers"."""
+        self._require_in_post()
+        if not 0 <= hours_per_week <= MOST_PROTECTED_HOURS:
+            raise InvalidValue(
+                "hours_per_week", "between_0_and_40", "hours_per_week must be between 0 and 40"
+            )
+        self._protected_time_agreed(stamp, hours_per_week=hours_per_week)
+
+    @event("ProtectedTimeAgreed")
+    def _protected_time_agreed(self, stamp: Stamp, hours_per_week: float) -> None:
+        self.protected_hours_per_week = hours_per_week
 
     def leave_agency(self, stamp: Stamp, *, on: date, reason: str) -> None:
         self._require_in_post()

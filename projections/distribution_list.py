@@ -80,6 +80,7 @@ class DistributionList(ReadModel):
             "PlanDrafted",
             "PlanSigned",
             "PractitionerLeftAgency",
+            "ProtectedTimeAgreed",
             "Reopened",
             "ReviewCancelled",
             "ReviewHeld",

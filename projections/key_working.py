@@ -293,6 +293,7 @@ class KeyWorking(ReadModel):
             "PlanDrafted",
             "PlanSigned",
             "PractitionerLeftAgency",
+            "ProtectedTimeAgreed",
             "Referred",
             "Reopened",
             "ReviewReportReceived",

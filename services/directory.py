@@ -72,6 +72,16 @@ class DirectoryCommands(KeyworkApplication):
             postal_address=postal_address,
         )
 
+    def agree_protected_time(
+        self, command: Command, practitioner_id: UUID, *, hours_per_week: float
+    ) -> Outcome:
+        return self._on_practitioner(
+            command,
+            practitioner_id,
+            Practitioner.agree_protected_time,
+            hours_per_week=hours_per_week,
+        )
+
     def leave_agency(
         self, command: Command, practitioner_id: UUID, *, on: date, reason: str
     ) -> Outcome:

@@ -24,6 +24,7 @@ from api.schemas.directory import (
     PractitionerIn,
     PractitionerOut,
     PractitionersOut,
+    ProtectedTimeIn,
     SupervisionIn,
     SupervisionOut,
     SupervisionRecordOut,
@@ -111,6 +112,17 @@ def change_contact_details(
     return accepted(outcome, "practitioner_id")
 
 
+@router.put("/practitioners/{practitioner_id}/protected-time", response_model=PractitionerAccepted)
+def agree_protected_time(
+    practitioner_id: UUID, body: ProtectedTimeIn, command: Manage, keywork: Service
+) -> JSONResponse:
+    """The time their employing agency agrees they keep for key working, a week."""
+    outcome = keywork.agree_protected_time(
+        command.at(body.occurred_at), practitioner_id, hours_per_week=body.hours_per_week
+    )
+    return accepted(outcome, "practitioner_id")
+
+
 @router.post("/practitioners/{practitioner_id}/leaving", response_model=PractitionerAccepted)
 def leave_agency(
     practitioner_id: UUID, body: LeavingIn, command: Manage, keywork: Service
@@ -146,6 +158,7 @@ def practitioner(practitioner_id: UUID, keywork: Service) -> PractitionerOut:
         postal_address=found.postal_address,
         team_id=found.team_id,
         left_on=found.left_on,
+        protected_hours_per_week=found.protected_hours_per_week,
         training=[
             TrainingOut(**asdict(training), current=training.current_on(today))
             for training in found.training

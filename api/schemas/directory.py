@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, EmailStr, Field
 
 from api.schemas.common import Accepted, CommandBody
-from domain.directory import Course, Sector
+from domain.directory import MOST_PROTECTED_HOURS, Course, Sector
 from domain.supervision import SupervisionKind
 from projections.directory import AgencyEntry, PractitionerEntry
 
@@ -32,6 +32,14 @@ class ContactDetailsIn(CommandBody):
     email: EmailStr | None = None
     phone: str | None = None
     postal_address: str | None = None
+
+
+class ProtectedTimeIn(CommandBody):
+    hours_per_week: float = Field(
+        ge=0,
+        le=MOST_PROTECTED_HOURS,
+        description="The hours a week their employing agency agrees they keep for key working.",
+    )
 
 
 class LeavingIn(CommandBody):
@@ -107,6 +115,7 @@ class PractitionerOut(BaseModel):
     team_id: str | None
     left_on: date | None
     training: list[TrainingOut]
+    protected_hours_per_week: float | None  # agreed with their employing agency
 
 
 class AgenciesOut(BaseModel):

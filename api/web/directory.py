@@ -41,6 +41,7 @@ DONE = {
     "contact-details": "Contact details changed",
     "leaving": "Their leaving is recorded",
     "training": "Training recorded",
+    "protected-time": "Protected time recorded",
     "supervision": "Supervision recorded",
 }
 SECTORS = [(sector, sector.replace("_", " ").capitalize()) for sector in get_args(Sector)]

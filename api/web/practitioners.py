@@ -16,7 +16,13 @@ from api.auth import Principal
 from api.dependencies import Service
 from api.policy import authorise
 from api.reads import read_of, record_read
-from api.schemas.directory import ContactDetailsIn, LeavingIn, SupervisionIn, TrainingIn
+from api.schemas.directory import (
+    ContactDetailsIn,
+    LeavingIn,
+    ProtectedTimeIn,
+    SupervisionIn,
+    TrainingIn,
+)
 from api.web.directory import (
     DONE,
     DirectoryForm,
@@ -78,6 +84,10 @@ WORDS = {
     ("supervisor_id", "someone_else"): "The supervisor must be someone else",
     ("supervisor_id", "in_post"): "The supervisor has left: select someone in post",
     ("actions", "at_most_20"): f"Agree at most {MAX_ACTIONS} actions, one a line",
+    ("hours_per_week", "missing"): "Enter the hours a week",
+    ("hours_per_week", "float_parsing"): "Enter the hours a week as a number, like 7.5",
+    ("hours_per_week", "greater_than_equal"): "The hours a week cannot be below 0",
+    ("hours_per_week", "less_than_equal"): "The hours a week must be 40 or fewer",
 }
 
 
@@ -324,3 +334,24 @@ def dated(name: str, typed: tuple[str, str, str]) -> dict[str, str]:
     """A date input's three fields by their names on the form, as typed."""
     parts = ("day", "month", "year")
     return {f"{name}-{part}": value for part, value in zip(parts, typed, strict=True)}
+
+
+@router.post(
+    "/practitioners/{practitioner_id}/protected-time",
+    dependencies=[Depends(csrf_checked)],
+    response_model=None,
+)
+def agree_protected_time(
+    practitioner_id: UUID, sent: Sent, hours_per_week: Annotated[str, Form()] = ""
+) -> Response:
+    entered = {"hours_per_week": hours_per_week}
+
+    def act() -> str:
+        body = ProtectedTimeIn.model_validate(given(stripped(entered)))
+        outcome = sent.keywork.agree_protected_time(
+            sent.command, practitioner_id, hours_per_week=body.hours_per_week
+        )
+        return sent.settled(outcome, to_practitioner(practitioner_id, "protected-time"))
+
+    page = form_page(sent, practitioner_id, CONTACT_FIELDS)
+    return submitted(page, "protected-time", entered, act)

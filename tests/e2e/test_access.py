@@ -151,6 +151,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("PUT", "/practitioners/{practitioner_id}/contact-details"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/leaving"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/training"): DIRECTORY,
+    ("PUT", "/practitioners/{practitioner_id}/protected-time"): DIRECTORY,
     ("POST", "/practitioners/{practitioner_id}/supervision"): COORDINATING
     | {"coordinator_elsewhere"},
     # A key worker reads their own.

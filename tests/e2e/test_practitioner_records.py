@@ -22,6 +22,7 @@ from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 
 TRAINING_FORM = "#record-training + form"
 SUPERVISION_FORM = "#record-supervision + form"
+PROTECTED_FORM = "#protected-time ~ form"
 MANAGER = "manager-records"
 
 
@@ -105,6 +106,20 @@ def test_training_and_supervision_are_recorded_from_the_practitioners_page(
         }
     ]
 
+    # The hours their agency protects for key working: more than a working week is refused.
+    hours = browser.find_element(By.ID, "hours_per_week")
+    hours.send_keys("41")
+    assert refused_with(browser, PROTECTED_FORM) == [
+        ("The hours a week must be 40 or fewer", "hours_per_week")
+    ]
+    hours = browser.find_element(By.ID, "hours_per_week")
+    hours.clear()
+    hours.send_keys("7.5")
+    click_through(browser, By.CSS_SELECTOR, f"{PROTECTED_FORM} button")
+    assert text_of(browser, ".govuk-notification-banner").endswith("Protected time recorded")
+    assert "7.5 hours a week" in text_of(browser, ".govuk-summary-list")
+    assert service.get(f"/practitioners/{worker}").json()["protected_hours_per_week"] == 7.5
+
     # Their manager, who supervises them: the session's kind and supervisor left out first.
     sign_in(browser, service, service.token("manager", MANAGER))
     browser.get(f"{service.base_url}/ui/practitioners/{worker}")
@@ -140,7 +155,7 @@ def test_training_and_supervision_are_recorded_from_the_practitioners_page(
 
     # Each showing of the page was read on the record; to the manager, with the supervision
     # and the worker's caseload the form offers.
-    clerk_views = views_of(service, clerk, expected=4)
+    clerk_views = views_of(service, clerk, expected=6)
     assert {entry["action"] for entry in clerk_views} == {"viewed practitioner page"}
     manager_views = views_of(service, MANAGER, expected=10)
     assert sorted(entry["action"] for entry in manager_views) == sorted(

@@ -142,3 +142,18 @@ def test_no_training_is_recorded_for_someone_who_has_left() -> None:
         practitioner.record_training(
             stamp(), course="safeguarding", completed_on=TODAY, expires_on=None
         )
+
+
+def test_the_protected_time_their_agency_agrees_is_recorded() -> None:
+    """The research brief: "Non-designated key workers should have protected time to undertake
+    the key worker role effectively"."""
+    practitioner = given_practitioner()
+    practitioner.agree_protected_time(stamp(), hours_per_week=7.5)
+    assert then(practitioner) == [("ProtectedTimeAgreed", {"hours_per_week": 7.5})]
+    assert practitioner.protected_hours_per_week == 7.5
+    with pytest.raises(InvalidValue) as refused:
+        practitioner.agree_protected_time(stamp(), hours_per_week=41)
+    assert refused.value.rule == "between_0_and_40"
+    practitioner.leave_agency(stamp(), on=TODAY, reason="retiring")
+    with pytest.raises(NotAllowedNow):
+        practitioner.agree_protected_time(stamp(), hours_per_week=4)
