@@ -15,7 +15,7 @@ from consumers.background import Background
 from domain.errors import NotAllowedNow
 from domain.reviews import REPORTS_FORWARDED_DAYS_BEFORE
 from domain.schedule import Told
-from projections.caseloads import Overdue, overdue_contacts, overdue_reviews, reviews_soon
+from projections.caseloads import Overdue, overdue_on, reviews_soon
 from projections.key_working import KeyWorking
 from services.commands import Command, Outcome, VersionConflict
 from services.keywork import Keywork
@@ -47,14 +47,15 @@ class ScheduledWork(Background):
         """Flags what is overdue on `today`, and forwards the reports of the reviews soon;
         returns how many events were recorded."""
         recorded = self._forward_reports(today)
-        for find, flag in (
-            (overdue_contacts, self.keywork.flag_contact_overdue),
-            (overdue_reviews, self.keywork.flag_review_overdue),
+        overdue = overdue_on(self.model, today)
+        for found, flag in (
+            (overdue.contacts, self.keywork.flag_contact_overdue),
+            (overdue.reviews, self.keywork.flag_review_overdue),
         ):
-            for overdue in find(self.model, today):
-                recorded += self._flag(flag, overdue, "key_worker", today)
-                if (today - overdue.due_on).days > self.escalate_after_days:
-                    recorded += self._flag(flag, overdue, "manager", today)
+            for late in found:
+                recorded += self._flag(flag, late, "key_worker", today)
+                if (today - late.due_on).days > self.escalate_after_days:
+                    recorded += self._flag(flag, late, "manager", today)
         return recorded
 
     def run(self) -> None:

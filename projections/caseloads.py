@@ -302,23 +302,30 @@ class Overdue:
     due_on: date
 
 
-def overdue_contacts(model: KeyWorking, today: date) -> list[Overdue]:
-    """Open cases with a key worker whose next agreed contact was due before `today`."""
-    return [
-        Overdue(entry.case_id, entry.next_contact_due)
-        for entry in _key_working_today(model, today)
-        if entry.contact_overdue and entry.next_contact_due is not None
-    ]
+@dataclass(frozen=True)
+class OverdueOn:
+    """What is overdue on a day, in the open cases with a key worker: their next agreed contact,
+    and their next review (a meeting whose day passed without its outcome, or none held by the
+    date the last review set)."""
+
+    contacts: list[Overdue]
+    reviews: list[Overdue]
 
 
-def overdue_reviews(model: KeyWorking, today: date) -> list[Overdue]:
-    """Open cases with a key worker whose next review was due before `today`: a meeting whose
-    day passed without its outcome, or none held by the date the last review set."""
-    return [
-        Overdue(entry.case_id, entry.next_review_on)
-        for entry in _key_working_today(model, today)
-        if entry.review_overdue and entry.next_review_on is not None
-    ]
+def overdue_on(model: KeyWorking, today: date) -> OverdueOn:
+    entries = _key_working_today(model, today)
+    return OverdueOn(
+        contacts=[
+            Overdue(e.case_id, e.next_contact_due)
+            for e in entries
+            if e.contact_overdue and e.next_contact_due is not None
+        ],
+        reviews=[
+            Overdue(e.case_id, e.next_review_on)
+            for e in entries
+            if e.review_overdue and e.next_review_on is not None
+        ],
+    )
 
 
 def _key_working_today(model: KeyWorking, today: date) -> list[CaseloadEntry]:
