@@ -8,6 +8,7 @@ from fpdf import FPDF, XPos, YPos
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 CORE_FONT = "Helvetica"
+PDF = "application/pdf"  # the media type
 
 
 class Document(FPDF):

@@ -13,12 +13,12 @@ from api.dependencies import Service
 from api.reads import read_of
 from api.schemas.cases import ChronologyEntryOut, ChronologyOut, SignificantIn
 from api.schemas.common import CaseAccepted
+from consumers.pdf import PDF
 from services.commands import Command
 
 router = APIRouter(tags=["chronology"])
 
 MarkSignificant = Annotated[Command, Depends(command_for("mark_significant"))]
-PDF = "application/pdf"
 
 
 @router.post("/cases/{case_id}/significant-events", response_model=CaseAccepted)

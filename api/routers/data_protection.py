@@ -14,6 +14,7 @@ from api.routers.case_reads import timeline_entries
 from api.schemas.cases import ConsentIn, ReasonIn, SubjectAccessOut
 from api.schemas.common import CaseAccepted
 from api.subject_access_pdf import subject_access_pdf
+from consumers.pdf import PDF
 from projections.trail import Views
 from services.commands import Command
 
@@ -22,7 +23,6 @@ router = APIRouter(tags=["data protection"])
 RecordConsent = Annotated[Command, Depends(command_for("record_consent"))]
 OverrideConsent = Annotated[Command, Depends(command_for("override_consent"))]
 Erase = Annotated[Command, Depends(command_for("erase"))]
-PDF = "application/pdf"
 
 
 @router.post("/cases/{case_id}/consent", response_model=CaseAccepted)

@@ -16,6 +16,7 @@ from api.dependencies import Questionnaires, Service
 from api.policy import allowed
 from api.schemas.common import Body
 from api.schemas.feedback import StackIn
+from consumers.pdf import PDF
 from domain.errors import InvalidValue
 from domain.feedback import AGREEMENT, QUESTIONS
 from services.feedback import FeedbackTokens, Invitation
@@ -70,7 +71,7 @@ def invitation_of(
 @router.post(
     "/feedback/questionnaires",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={200: {"content": {PDF: {}}}},
 )
 def print_questionnaires(
     body: StackIn,
@@ -78,4 +79,4 @@ def print_questionnaires(
     printer: Questionnaires,
 ) -> Response:
     """A stack of paper questionnaires for the caller's area, each with its own code."""
-    return Response(printer.print_stack(caller.area, body.count), media_type="application/pdf")
+    return Response(printer.print_stack(caller.area, body.count), media_type=PDF)

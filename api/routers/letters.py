@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from api.dependencies import Queue
 from api.policy import allowed
 from api.reads import read_of
+from consumers.pdf import PDF
 
 router = APIRouter(tags=["letters"])
 
@@ -39,7 +40,7 @@ def waiting_letters(queue: Queue) -> list[LetterOut]:
     dependencies=[Depends(read_of("print_letters", "letters", "letter", "letter_id"))],
 )
 def letter_pdf(letter_id: UUID, queue: Queue) -> FileResponse:
-    return FileResponse(queue.printable(letter_id), media_type="application/pdf")
+    return FileResponse(queue.printable(letter_id), media_type=PDF)
 
 
 @router.post("/letters/{letter_id}/posted", dependencies=[Depends(allowed("print_letters"))])

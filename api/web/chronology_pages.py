@@ -16,6 +16,7 @@ from api.web.case_forms import Field, TaskForm, add_task_pages
 from api.web.headers import download
 from api.web.session import PAGES, page_principal
 from api.web.story import headline
+from consumers.pdf import PDF
 from domain.case import Case
 from domain.significance import MILESTONES
 from services.commands import Command, Outcome
@@ -66,4 +67,4 @@ def chronology_download(
 ) -> Response:
     case = keywork.case(case_id)
     pdf = chronology_pdf(case, chronology(keywork, case), keywork.clock())
-    return download(pdf, "application/pdf", f"chronology-{case_id}.pdf")
+    return download(pdf, PDF, f"chronology-{case_id}.pdf")

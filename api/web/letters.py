@@ -19,6 +19,7 @@ from api.web.headers import download
 from api.web.pages import render
 from api.web.session import PAGES, csrf_checked, page_principal
 from consumers.letters import PrintQueue
+from consumers.pdf import PDF
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 
@@ -74,7 +75,7 @@ def print_queue_page(
 def letter_pdf(letter_id: UUID, queue: Queue) -> FileResponse:
     return FileResponse(
         queue.printable(letter_id),
-        media_type="application/pdf",
+        media_type=PDF,
         filename=f"letter-{letter_id}.pdf",  # to print: the pages' policy would block a viewer
     )
 
@@ -99,7 +100,7 @@ def print_questionnaires(
     def act() -> Response:
         body = StackIn.model_validate(given({"count": count.strip()}))
         pdf = printer.print_stack(caller.area, body.count)
-        return download(pdf, "application/pdf", "questionnaires.pdf")
+        return download(pdf, PDF, "questionnaires.pdf")
 
     def draw(status: int, **shown: Any) -> HTMLResponse:
         return letters_page(request, caller, queue, status, **shown)
