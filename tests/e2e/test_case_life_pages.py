@@ -8,11 +8,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 
 from tests.e2e.bodies import (
@@ -23,6 +21,7 @@ from tests.e2e.bodies import (
     today,
 )
 from tests.e2e.conftest import RunningService
+from tests.e2e.keyboard import press, tab_to
 from tests.e2e.test_case_task_pages import at_case, date_of, tasks
 from tests.e2e.test_pages import checked, choose_date, click_through, text_of
 from tests.e2e.test_referral_pages import fill
@@ -30,7 +29,6 @@ from tests.e2e.test_referral_pages import fill
 COORDINATOR = "coordinator-life"
 MANAGER = "manager-life"
 SUBMIT = "main form button[type=submit]"
-TABS = 150  # more than any page has places to stop at
 READ_MODEL_WAIT_SECONDS = 30
 
 
@@ -97,15 +95,6 @@ def eventually(read: Callable[[], Any], holds: Callable[[Any], bool]) -> Any:
         time.sleep(0.1)
 
 
-def tab_to(browser: WebDriver, element: WebElement) -> WebElement:
-    """Presses Tab until `element` has the focus, as someone with only a keyboard does."""
-    for _ in range(TABS):
-        if browser.switch_to.active_element == element:
-            return element
-        ActionChains(browser).send_keys(Keys.TAB).perform()
-    raise AssertionError(f"Tab never reaches {element.get_attribute('id')}")
-
-
 def type_into(browser: WebDriver, field: str, text: str) -> None:
     tab_to(browser, browser.find_element(By.ID, field)).send_keys(text)
 
@@ -121,7 +110,7 @@ def pick_by_keyboard(browser: WebDriver, field: str, value: str) -> None:
     for _ in range(len(Select(menu).options)):
         if Select(menu).first_selected_option.get_attribute("value") == value:
             return
-        ActionChains(browser).send_keys(Keys.ARROW_DOWN).perform()
+        press(browser, Keys.ARROW_DOWN)
     raise AssertionError(f"{value} is not offered in {field}")
 
 

@@ -8,13 +8,13 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import case_with_a_letter, today, views_of
 from tests.e2e.conftest import RunningService
+from tests.e2e.keyboard import press, tab_to
 from tests.e2e.test_pages import (
     checked,
     click_through,
@@ -28,21 +28,6 @@ from tests.e2e.test_read_models import every
 AGENCY = "Broadland Hearing Service"
 # First by name on the directory's first page, whatever else the suite registers.
 NAME = "Aaliyah Abara"
-MOST_TABS = 60
-
-
-def press(browser: WebDriver, *keys: str) -> None:
-    """Keys pressed on whatever has the focus, as a person at a keyboard would."""
-    ActionChains(browser).send_keys(*keys).perform()
-
-
-def tab_to(browser: WebDriver, element_id: str) -> None:
-    """Presses Tab until the field `element_id` has the focus."""
-    for _ in range(MOST_TABS):
-        if browser.execute_script("return document.activeElement.id") == element_id:
-            return
-        press(browser, Keys.TAB)
-    raise AssertionError(f"Tab never reached #{element_id}")
 
 
 def api_practitioner(service: RunningService, practitioner_id: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import views_of
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_directory_pages import press, tab_to
+from tests.e2e.keyboard import press, tab_to
 from tests.e2e.test_errors import assert_problem, rules
 from tests.e2e.test_feedback import CODE
 from tests.e2e.test_pages import (
