@@ -30,6 +30,7 @@ from services.areas import Areas
 from services.clock import Clock, utc_now
 from services.feedback import FeedbackTokens
 from services.keywork import Keywork
+from services.rules import ServiceRules
 from services.settings import Settings
 from store.blind_index import BlindIndex
 from store.data_keys import DataKeys
@@ -101,11 +102,12 @@ def say(message: str) -> None:
 
 def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now) -> Keywork:
     env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
+    areas = Areas.load(settings.areas_file, settings.area_defaults)
     return Keywork(
         env,
-        Areas.load(settings.areas_file),
+        areas,
         DataKeys(settings.master_key_bytes, settings.key_cache_seconds),
-        settings.service_rules,
+        ServiceRules(areas.longest_reopen_window(), settings.business_support_email),
         ErasureList(settings.erasure_list_path),
         clock,
     )
@@ -148,15 +150,8 @@ class Service:
 
     def notifier(self) -> Notifier:
         settings = self.settings
-        mailboxes = Mailboxes(
-            settings.mail_from, settings.coordinators_email, settings.managers_email
-        )
-        rounds = RoundRules(
-            FeedbackTokens(settings.signing_secret),
-            settings.pages_url,
-            settings.feedback_round_size,
-            settings.feedback_round_wait_days,
-        )
+        mailboxes = Mailboxes(settings.mail_from, settings.coordinators_email)
+        rounds = RoundRules(FeedbackTokens(settings.signing_secret), settings.pages_url)
         with self.database.creating_tables():
             return Notifier(
                 self.keywork,
@@ -173,7 +168,6 @@ class Service:
         return ScheduledWork(
             self.keywork,
             key_working,
-            settings.escalate_overdue_after_days,
             settings.reports_forwarded_days_before,
         )
 

@@ -55,7 +55,6 @@ def possible_existing_cases(
     keywork, index = _parts(request)
     today = keywork.clock().date()
     matches = {m.case_id: m for m in index.possible_existing_cases(child, caller.area, today)}
-    window = keywork.rules.reopen_window_days
     cases = _shown(caller, keywork, matches.values())
     record_search(request, caller, POSSIBLE_EXISTING_CASE, purpose, [case.id for case in cases])
     return [
@@ -66,6 +65,7 @@ def possible_existing_cases(
             next_step=case.next_step(today, window),
         )
         for case in cases
+        for window in [keywork.areas.settings_for(case.area).reopen_window_days]
     ]
 
 

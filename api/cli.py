@@ -165,7 +165,9 @@ def metrics_export(
         keywork = service.keywork
         model = service.read_models.get(Metrics)
         catch_up_fully(keywork, model)
-        text = report(model, within, known_at or keywork.clock(), area, age_band).csv()
+        every = keywork.areas.reported(area).supervision_every_days
+        found = report(model, within, known_at or keywork.clock(), area, age_band, every)
+        text = found.csv()
     if output is None:
         sys.stdout.write(text)
     else:

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from api.spreadsheet import csv_text
+from domain.supervision import SUPERVISION_EVERY_DAYS
 from projections.known_facts import known_facts
 from projections.metrics import Metrics
 from projections.service_metrics import Period, service_metrics
@@ -43,7 +44,8 @@ def report(
     known_at: datetime,
     area: str | None = None,
     age_band: str | None = None,
+    supervision_every_days: int = SUPERVISION_EVERY_DAYS,
 ) -> Report:
     facts = known_facts(model, known_at, area, age_band)
-    figures = service_metrics(facts, period, model.rules.supervision_every_days)
+    figures = service_metrics(facts, period, supervision_every_days)
     return Report(period, area, age_band, known_at, figures)

@@ -1,15 +1,16 @@
 """Feedback rounds: questionnaires go to families in rounds, not one by one.
 
 A held review or a closure puts the case on the list of families owed a questionnaire. A round
-sends to everyone on the list at once, when enough families are waiting (or the first has waited
-long enough), so that the moment an answer arrives cannot point to the one family invited just
-before it. Each family member with parental responsibility gets one, by their preferred channel:
-by email a one-time link (`services/feedback.py`), which is never stored; by letter a note that a
-paper questionnaire is enclosed, from a stack printed with no record of who gets which
+sends to everyone of an area on the list at once, when enough of the area's families are waiting
+(or the first has waited long enough: the area's settings say how many and how long), so that
+the moment an answer arrives cannot point to the one family invited just before it. Each family
+member with parental responsibility gets one, by their preferred channel: by email a one-time
+link (`services/feedback.py`), which is never stored; by letter a note that a paper
+questionnaire is enclosed, from a stack printed with no record of who gets which
 (`POST /feedback/questionnaires`). The case records that it was invited (`FeedbackInvited`).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -34,8 +35,6 @@ OCCASIONS: dict[str, Occasion] = {"ReviewHeld": "review", "Closed": "closure"}
 class RoundRules:
     tokens: FeedbackTokens
     link_base: str  # where families open the questionnaire, e.g. https://keywork.example/ui
-    size: int  # a round goes when this many families are waiting...
-    wait_days: int  # ...or when the first has waited this long
 
 
 Deliver = Callable[[UUID, UUID, Notice], str | None]
@@ -54,40 +53,57 @@ class FeedbackRounds:
                     "case_id uuid NOT NULL, occasion text NOT NULL, owed_since date NOT NULL)"
                 ).format(table=self.table)
             )
+            # Rounds became an area's own; a family owed one from before has no area, and
+            # goes with the first round due.
+            cursor.execute(
+                SQL("ALTER TABLE {table} ADD COLUMN IF NOT EXISTS area text").format(
+                    table=self.table
+                )
+            )
 
     def note(self, event: Any, event_id: UUID) -> None:
         """Puts the case of a held review or a closure on the list of families owed one."""
         occasion = OCCASIONS.get(type(event).__name__)
         if occasion is None or getattr(event, "reason", None) == "not_eligible":
             return  # a family found not eligible had no key working to tell us about
+        area = self.keywork.case(event.originator_id).area
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 SQL(
-                    "INSERT INTO {table} (event_id, case_id, occasion, owed_since) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
+                    "INSERT INTO {table} (event_id, case_id, occasion, owed_since, area) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
                 ).format(table=self.table),
-                (event_id, event.originator_id, occasion, event.stamp.occurred_at.date()),
+                (event_id, event.originator_id, occasion, event.stamp.occurred_at.date(), area),
             )
 
-    def due(self, today: date) -> bool:
+    def due(self, today: date) -> list[str]:
+        """The areas whose round is due."""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 SQL(
-                    "SELECT count(DISTINCT case_id) AS owed, min(owed_since) AS first FROM {table}"
+                    "SELECT area, count(DISTINCT case_id) AS owed, min(owed_since) AS first "
+                    "FROM {table} WHERE area IS NOT NULL GROUP BY area ORDER BY area"
                 ).format(table=self.table)
             )
-            row = cursor.fetchone()
-        assert row is not None
-        waited = row["first"] is not None and today - row["first"] >= timedelta(
-            days=self.rules.wait_days
-        )
-        return bool(row["owed"] >= self.rules.size or waited)
+            rows = cursor.fetchall()
+        due = []
+        for row in rows:
+            area = self.keywork.areas.reported(row["area"])
+            waited = today - row["first"] >= timedelta(days=area.feedback_round_wait_days)
+            if row["owed"] >= area.feedback_round_size or waited:
+                due.append(row["area"])
+        return due
 
-    def send(self, deliver: Deliver) -> int:
-        """Sends a round to every family owed one; returns how many cases it reached."""
+    def send(self, deliver: Deliver, areas: Collection[str] | None = None) -> int:
+        """Sends a round to every family owed one in the `areas` (default: all), and to any
+        owed one from before rounds had areas; returns how many cases it reached."""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                SQL("SELECT * FROM {table} ORDER BY owed_since, event_id").format(table=self.table)
+                SQL(
+                    "SELECT * FROM {table} WHERE %(all)s OR area IS NULL OR area = ANY(%(areas)s) "
+                    "ORDER BY owed_since, event_id"
+                ).format(table=self.table),
+                {"all": areas is None, "areas": list(areas or [])},
             )
             owed = cursor.fetchall()
         # One questionnaire a family a round: the closure's, if the case has closed since.

@@ -96,9 +96,10 @@ class Notifier(Background):
         returns how many families."""
         if self.feedback is None:
             return 0
-        if not (now or self.feedback.due(self.keywork.clock().date())):
-            return 0
-        return self.feedback.send(self._delivered)
+        if now:
+            return self.feedback.send(self._delivered)
+        due = self.feedback.due(self.keywork.clock().date())
+        return self.feedback.send(self._delivered, due) if due else 0
 
     def unconfirmed(self) -> list[tuple[UUID, str]]:
         return self.outbox.unconfirmed()

@@ -20,7 +20,6 @@ from services.keywork import Keywork
 class Mailboxes:
     sender: str  # the service's own address
     coordinators: str  # told of each new referral
-    managers: str  # told of contacts still overdue
 
 
 class Recipients:
@@ -223,13 +222,20 @@ class Recipients:
 
     def _overdue(self, event: Any, template: str) -> list[Notice]:
         """Whoever acts as the key worker (the cover, while one is in place); or else, once it
-        is still overdue, the managers."""
+        is still overdue, the managers of their teams."""
         case = self.keywork.case(event.originator_id)
         context = {"due_on": event.due_on.strftime("%d %B %Y"), "reference": str(case.id)}
         if event.told == "manager":
-            managers = self.mailboxes.managers
             return [
-                Notice("managers", "Managers", "email", managers, f"{template}_manager", context)
+                Notice(
+                    f"managers:{mailbox}",
+                    "Managers",
+                    "email",
+                    mailbox,
+                    f"{template}_manager",
+                    context,
+                )
+                for mailbox in self._managers(case, event.stamp.occurred_at.date())
             ]
         return [
             Notice(
@@ -273,6 +279,17 @@ class Recipients:
             yield Notice(
                 f"practitioner:{practitioner_id}", practitioner.name, "email", practitioner.email
             )
+
+    def _managers(self, case: Case, day: date) -> list[str]:
+        """The mailboxes of the managers of the teams of whoever acts as key worker on `day`
+        (the area's own, for a team without one)."""
+        area = self.keywork.areas.settings_for(case.area)
+        teams = {
+            self.keywork.practitioner(worker.practitioner_id).team_id
+            for worker in case.acting_on(day)
+            if worker.practitioner_id is not None
+        }
+        return sorted({area.managers_mailbox(team) for team in teams or {None}})
 
     def _worker(self, worker: Any) -> dict[str, Any]:
         if worker.practitioner_id is None:

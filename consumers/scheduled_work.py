@@ -10,6 +10,7 @@ received for a review are forwarded to the key worker a set number of days befor
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from uuid import UUID
 
 from consumers.background import Background
 from domain.errors import NotAllowedNow
@@ -34,13 +35,11 @@ class ScheduledWork(Background):
         self,
         keywork: Keywork,
         model: KeyWorking,
-        escalate_after_days: int,
         forward_days_before: int = REPORTS_FORWARDED_DAYS_BEFORE,
     ) -> None:
         super().__init__()
         self.keywork = keywork
         self.model = model
-        self.escalate_after_days = escalate_after_days
         self.forward_days_before = forward_days_before
 
     def check(self, today: date) -> int:
@@ -54,9 +53,13 @@ class ScheduledWork(Background):
         ):
             for late in found:
                 recorded += self._flag(flag, late, "key_worker", today)
-                if (today - late.due_on).days > self.escalate_after_days:
+                if (today - late.due_on).days > self._escalate_after_days(late.case_id):
                     recorded += self._flag(flag, late, "manager", today)
         return recorded
+
+    def _escalate_after_days(self, case_id: UUID) -> int:
+        area = self.keywork.case(case_id).area
+        return self.keywork.areas.settings_for(area).escalate_overdue_after_days
 
     def run(self) -> None:
         """Checks every hour, on the application's clock."""

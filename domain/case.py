@@ -155,6 +155,7 @@ class Case(
 
     def decide_eligibility(self, stamp: Stamp, rules: RuleSet, facts: EligibilityFacts) -> None:
         self._require_undecided_allocation()
+        facts.check()
         age = age_on(self.child.date_of_birth, stamp.occurred_at.date())
         unmet = unmet_criteria(rules, facts, age, self.child.in_complex_needs_school)
         self._eligibility_decided(

@@ -12,6 +12,7 @@ from typing import Any
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.contacts import Contact
+from domain.eligibility import EligibilityFacts
 from domain.key_workers import Cover, KeyWorker
 from domain.outcomes import OutcomeScores
 from domain.plans import PlanAction, PlanCopy, PlanVersion
@@ -43,6 +44,8 @@ VALUE_FIELDS: dict[type, Placeholders] = {
         "accessible_format": None,
     },
     Referrer: {"name": ERASED, "email": None},
+    # What is known of the child's health, disability and care: special-category data.
+    EligibilityFacts: {name: None for name in EligibilityFacts.__dataclass_fields__},
     KeyWorker: {"parent_carer_name": ERASED},
     Cover: {"reason": ERASED},
     Contact: {"participants": [], "note": None},

@@ -175,8 +175,16 @@ class CaseCommands(KeyworkApplication):
         )
 
     def reopen_case(self, command: Command, case_id: UUID, *, reason: str) -> Outcome:
-        return self._on_case(
-            command, case_id, Case.reopen, reason=reason, window_days=self.rules.reopen_window_days
+        """Within the area's reopen window."""
+        return self.change(
+            command,
+            Case,
+            case_id,
+            lambda case, stamp: case.reopen(
+                stamp,
+                reason=reason,
+                window_days=self.areas.settings_for(case.area).reopen_window_days,
+            ),
         )
 
     def correct(
@@ -229,7 +237,8 @@ class CaseCommands(KeyworkApplication):
 
     def _require_past_reopening(self, previous_case_id: UUID) -> None:
         previous = self.require_known(Case, previous_case_id, "previous_case_id")
-        step = previous.next_step(self.clock().date(), self.rules.reopen_window_days)
+        window = self.areas.settings_for(previous.area).reopen_window_days
+        step = previous.next_step(self.clock().date(), window)
         if step == "work_the_case":
             raise NotAllowedNow("previous_case_id", "closed_case", "the earlier case is open")
         if step == "reopen":

@@ -106,11 +106,15 @@ class ReviewCommands(CaseCommands):
     def measure_outcomes(
         self, command: Command, case_id: UUID, review_id: UUID, scores: dict[str, int]
     ) -> Outcome:
-        return self._on_case(
+        """On the area's outcome measure."""
+        return self.change(
             command,
+            Case,
             case_id,
-            Case.measure_outcomes,
-            review_id=review_id,
-            scores=scores,
-            measure=self.rules.outcome_measure,
+            lambda case, stamp: case.measure_outcomes(
+                stamp,
+                review_id=review_id,
+                scores=scores,
+                measure=self.areas.settings_for(case.area).outcome_measure,
+            ),
         )

@@ -14,8 +14,9 @@ from domain.closure import REOPEN_WINDOW_DAYS
 from domain.outcomes import DEFAULT_AREAS, OutcomeMeasure
 from domain.reviews import REPORTS_FORWARDED_DAYS_BEFORE
 from domain.supervision import SUPERVISION_EVERY_DAYS
+from services.areas import MANAGERS_EMAIL, AreaSettings
 from services.permissions import Role
-from services.rules import BUSINESS_SUPPORT_EMAIL, ServiceRules
+from services.rules import BUSINESS_SUPPORT_EMAIL
 
 
 class Settings(BaseSettings):
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
     erasure_list: Path | None = None
     # How long a process trusts a child's key it has read (another process may erase it).
     key_cache_seconds: float = Field(30.0, ge=0)
+    # The areas served, each with its rule set and its own settings (services/areas.py). The
+    # reopen window, the outcome measure, the supervision interval, the feedback rounds, the
+    # managers' mailbox and the overdue escalation below are the defaults for an area that does
+    # not set its own there.
     areas_file: Path | None = None
     # A closed case can be reopened for this long; after it, a new referral links to it.
     reopen_window_days: int = Field(REOPEN_WINDOW_DAYS, ge=0)
@@ -72,7 +77,7 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     mail_from: str = "key-working@keywork.invalid"
     coordinators_email: str = "coordinators@keywork.invalid"
-    managers_email: str = "managers@keywork.invalid"
+    managers_email: str = MANAGERS_EMAIL
     # A contact still overdue this many days after it was due is raised with the managers.
     escalate_overdue_after_days: int = Field(7, ge=0)
     reports_forwarded_days_before: int = Field(REPORTS_FORWARDED_DAYS_BEFORE, ge=0)
@@ -131,12 +136,15 @@ class Settings(BaseSettings):
         return OutcomeMeasure(self.outcome_areas, *self.outcome_scale)
 
     @property
-    def service_rules(self) -> ServiceRules:
-        return ServiceRules(
-            self.reopen_window_days,
-            self.outcome_measure,
-            self.supervision_every_days,
-            self.business_support_email,
+    def area_defaults(self) -> AreaSettings:
+        return AreaSettings(
+            reopen_window_days=self.reopen_window_days,
+            outcome_measure=self.outcome_measure,
+            supervision_every_days=self.supervision_every_days,
+            escalate_overdue_after_days=self.escalate_overdue_after_days,
+            managers_email=self.managers_email,
+            feedback_round_size=self.feedback_round_size,
+            feedback_round_wait_days=self.feedback_round_wait_days,
         )
 
     @property

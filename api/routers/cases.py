@@ -13,13 +13,13 @@ from api.schemas.cases import (
     ClosureIn,
     ContactIn,
     CorrectionIn,
-    EligibilityIn,
     ReasonIn,
     ReferralIn,
     ServiceAgreementIn,
     TransferIn,
 )
 from api.schemas.common import CaseAccepted
+from api.schemas.eligibility import EligibilityIn
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.corrections import Replacement

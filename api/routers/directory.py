@@ -185,7 +185,7 @@ def record_supervision(
 def supervision(practitioner_id: UUID, keywork: Service) -> SupervisionRecordOut:
     found = keywork.practitioner(practitioner_id)
     today = keywork.clock().date()
-    every = keywork.rules.supervision_every_days
+    every = keywork.areas.for_team(found.team_id).supervision_every_days
     due = found.supervision_due(today, every)
     sessions = sorted(found.supervision, key=lambda s: s.held_on, reverse=True)
     return SupervisionRecordOut(

@@ -72,7 +72,8 @@ def metrics(
     model = runner.get(Metrics)
     caught_up(runner, model, min_position)
     recorded_by = known_at_time(known_at) or keywork.clock()
-    found = report(model, within, recorded_by, area, age_band)
+    every = keywork.areas.reported(area).supervision_every_days
+    found = report(model, within, recorded_by, area, age_band, every)
     if accept is not None and CSV in accept:
         return Response(found.csv(), media_type=f"{CSV}; charset=utf-8")
     body = MetricsOut(

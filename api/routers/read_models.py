@@ -158,7 +158,7 @@ def practitioner_caseload(practitioner_id: UUID, at: At) -> CaseloadOut:
 )
 def team_caseloads(team_id: str, at: At, keywork: Service) -> TeamCaseloadOut:
     workers = team_caseload(at.model, team_id, at.as_at, at.recorded_by)
-    every = keywork.rules.supervision_every_days
+    every = keywork.areas.for_team(team_id).supervision_every_days
     workforce = team_workforce(at.model, workers, at.as_at, at.recorded_by, every)
     return TeamCaseloadOut(
         team_id=team_id,

@@ -111,7 +111,7 @@ def measure_outcomes(
 )
 def outcome_journey(case_id: UUID, keywork: Service) -> OutcomeJourneyOut:
     case = keywork.case(case_id)
-    measure = keywork.rules.outcome_measure
+    measure = keywork.areas.settings_for(case.area).outcome_measure
     return OutcomeJourneyOut(
         case_id=case.id,
         measure=OutcomeMeasureOut(

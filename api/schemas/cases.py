@@ -71,21 +71,6 @@ class ReferralIn(CommandBody):
     previous_case_id: UUID | None = None
 
 
-class FactsIn(Body):
-    gp_in_area: bool
-    complex_health_needs: bool
-    specialist_count: int = Field(ge=0)
-    agency_count: int = Field(ge=0)
-
-
-class EligibilityIn(CommandBody):
-    """Either the facts, for the area's rule set to decide, or a coordinator's override."""
-
-    facts: FactsIn | None = None
-    override: Literal["accepted", "declined"] | None = None
-    reason: str | None = None
-
-
 class KeyWorkerIn(CommandBody):
     kind: KeyWorkerKind
     from_date: date = Field(alias="from")

@@ -5,7 +5,7 @@ A `TaskForm` says what the page asks (its fields), which schema checks the answe
 use case records them. `add_task_pages` gives each its GET and POST at /ui/cases/{id}/{slug}.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -68,6 +68,10 @@ class TaskForm:
     intro_of: Callable[[Request, Case], str] = field(default=lambda request, case: "")
     choices_of: Callable[[Request, Case], dict[str, Choices]] = field(
         default=lambda request, case: {}
+    )
+    # The questions asked for the case (by name), when not every one is (`None`).
+    asked_of: Callable[[Request, Case], Collection[str] | None] = field(
+        default=lambda request, case: None
     )
     # What the API's path names besides the case (a review, a plan version): name → type. Each
     # is asked like the body's fields, checked with them, and given to `record` in the body.
@@ -263,7 +267,12 @@ async def _shown(
     keywork: Keywork = request.app.state.keywork
     case = await run_in_threadpool(keywork.case, case_id)
     choices = await run_in_threadpool(form.choices_of, request, case)
-    questions = [replace(q, choices=choices.get(q.name, q.choices)) for q in form.fields]
+    asked = form.asked_of(request, case)
+    questions = [
+        replace(q, choices=choices.get(q.name, q.choices))
+        for q in form.fields
+        if asked is None or q.name in asked
+    ]
     return render(
         request,
         "task_form.html",

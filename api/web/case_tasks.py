@@ -7,7 +7,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 
-from api.schemas.cases import EligibilityIn, KeyWorkerIn, ServiceAgreementIn
+from api.schemas.cases import KeyWorkerIn, ServiceAgreementIn
+from api.schemas.eligibility import EligibilityIn
 from api.schemas.start import ApproachIn, FamilyMeetingIn
 from api.web.case_choices import directory, family
 from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
@@ -30,16 +31,24 @@ KEY_WORKER_KINDS = (
 def rules_told(request: Request, case: Case) -> str:
     """The area's rule set, in words: what the facts are checked against."""
     rules = request.app.state.keywork.areas.rules_for(case.area)
-    asks = [f"aged up to {rules.max_age} ({rules.max_age_in_complex_needs_school} in a school "]
-    asks[0] += "for complex needs)"
-    if rules.requires_gp_in_area:
-        asks.append("registered with a GP in the area")
-    if rules.requires_complex_health_needs:
-        asks.append("complex health needs")
-    asks.append(
-        f"at least {rules.min_specialists} specialists from at least {rules.min_agencies} agencies"
+    asks = "; ".join(criterion.words for criterion in rules.criteria)
+    until = ordinal(rules.until_birthday)
+    in_school = ordinal(rules.until_birthday_in_complex_needs_school)
+    return (
+        f"The {rules.id} rules (version {rules.version}) cover children until their {until} "
+        f"birthday ({in_school} in a school for complex needs), and ask for: {asks}."
     )
-    return f"The {rules.id} rules (version {rules.version}) ask for: {'; '.join(asks)}."
+
+
+def ordinal(number: int) -> str:
+    teens = 11 <= number % 100 <= 13
+    return f"{number}{'th' if teens else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
+
+
+def facts_asked(request: Request, case: Case) -> set[str]:
+    """The facts the area's criteria name: the only ones its eligibility page asks for."""
+    rules = request.app.state.keywork.areas.rules_for(case.area)
+    return {f"facts.{check.fact}" for c in rules.criteria for check in c.any_of}
 
 
 def decide(keywork: Keywork, command: Command, case_id: UUID, body: Any) -> Outcome:
@@ -57,11 +66,39 @@ ELIGIBILITY = TaskForm(
     record=decide,
     intro_of=rules_told,
     button="Decide",
+    asked_of=facts_asked,
     fields=(
         Field("facts.gp_in_area", "Is the child registered with a GP in the area?", "yes_no"),
-        Field("facts.complex_health_needs", "Does the child have complex health needs?", "yes_no"),
+        Field(
+            "facts.complex_health_needs",
+            "Does the child have a severe health condition needing ongoing health intervention?",
+            "yes_no",
+        ),
+        Field(
+            "facts.severe_learning_or_physical_disability",
+            "Does the child have a severe learning or physical disability?",
+            "yes_no",
+        ),
         Field("facts.specialist_count", "How many specialists work with the child?", "number"),
         Field("facts.agency_count", "From how many agencies?", "number"),
+        Field("facts.learning_disability", "Does the child have a learning disability?", "yes_no"),
+        Field("facts.autism", "Is the child autistic?", "yes_no"),
+        Field("facts.inpatient", "Is the child an inpatient in hospital?", "yes_no"),
+        Field(
+            "facts.at_risk_of_admission", "Is the child at risk of admission to hospital?", "yes_no"
+        ),
+        Field(
+            "facts.dynamic_support_register",
+            "Their rating on the Dynamic Support Register",
+            optional=True,
+        ),
+        Field("facts.looked_after", "Is the child looked after?", "yes_no"),
+        Field("facts.adopted", "Is the child adopted?", "yes_no"),
+        Field(
+            "facts.in_transition_between_services",
+            "Is the child in transition between services?",
+            "yes_no",
+        ),
     ),
 )
 OVERRIDE = TaskForm(

@@ -43,7 +43,7 @@ def team_page(
 ) -> HTMLResponse:
     day = as_at or keywork.clock().date()
     model = runner.get(KeyWorking)
-    every = keywork.rules.supervision_every_days
+    every = keywork.areas.for_team(team_id).supervision_every_days
     workers = team_caseload(model, team_id, day, EVERYTHING_RECORDED)
     for worker in workers:
         worker.cases.sort(key=by_urgency)
@@ -141,7 +141,8 @@ def chosen_report(
     now = keywork.clock()
     within = reporting_period(period or str(now.year), None, None)
     recorded_by = known_at_time(known_at) or now
-    return report(runner.get(Metrics), within, recorded_by)
+    every = keywork.areas.defaults.supervision_every_days
+    return report(runner.get(Metrics), within, recorded_by, supervision_every_days=every)
 
 
 Chosen = Annotated[Report, Depends(chosen_report)]

@@ -212,7 +212,7 @@ def case_page_response(
         recipients=recipients,
         events=events,
         areas=AREAS,
-        measure=on.keywork.rules.outcome_measure,
+        measure=on.keywork.areas.settings_for(case.area).outcome_measure,
         distance=distance_travelled(case.outcomes),
         tasks=task_list(case, on.caller),
         milestones=MILESTONES,
@@ -335,9 +335,11 @@ async def score_outcomes(
 ) -> Response:
     form = await on.request.form()
     review = str(form.get("review_id") or "")
+    # The case's area decides what is scored: the domain checks the names against its measure.
     entered = {
-        name: str(form.get(f"scores.{name}") or "")
-        for name in on.keywork.rules.outcome_measure.areas
+        name.removeprefix("scores."): str(value)
+        for name, value in form.items()
+        if name.startswith("scores.")
     }
 
     def act() -> None:

@@ -131,7 +131,7 @@ def supervision_shown(
         return None
     what = "supervision on the practitioner page"
     record_read(request, caller, "supervision", str(practitioner.id), what)
-    every = keywork.rules.supervision_every_days
+    every = keywork.areas.for_team(practitioner.team_id).supervision_every_days
     today = keywork.clock().date()
     due = practitioner.supervision_due(today, every)
     return {

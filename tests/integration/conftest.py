@@ -40,7 +40,9 @@ def refer(keywork: Keywork, command: Command | None = None) -> UUID:
     return outcome.aggregate_id
 
 
-def practitioner(keywork: Keywork, email: str = "jo@example.org") -> UUID:
+def practitioner(
+    keywork: Keywork, email: str = "jo@example.org", team_id: str | None = None
+) -> UUID:
     agency = keywork.register_agency(as_("admin-1"), name="NHS community team", sector="health")
     return keywork.register_practitioner(
         as_("admin-1"),
@@ -48,6 +50,7 @@ def practitioner(keywork: Keywork, email: str = "jo@example.org") -> UUID:
         role_title="Key worker",
         agency_id=agency.aggregate_id,
         email=email,
+        team_id=team_id,
     ).aggregate_id
 
 

@@ -60,9 +60,10 @@ def test_an_area_file_sets_the_rule_set_used_for_its_cases(
 ) -> None:
     rules = tmp_path / "areas.json"
     rules.write_text(
-        '{"norfolk": {"id": "norfolk-2027", "version": 2, "max_age": 25,'
-        ' "max_age_in_complex_needs_school": 25, "requires_gp_in_area": false,'
-        ' "requires_complex_health_needs": true, "min_specialists": 2, "min_agencies": 1}}'
+        '{"norfolk": {"rules": {"id": "norfolk-2027", "version": 2, "until_birthday": 26,'
+        ' "until_birthday_in_complex_needs_school": 26, "criteria": [{"name": "too_few_agencies",'
+        ' "words": "One agency or more", "any_of": [{"fact": "agency_count", "compare":'
+        ' "at_least", "value": 1}]}]}}}'
     )
     app = open_keywork(settings_with(postgres_pool_size=1, areas_file=rules), database)
     try:

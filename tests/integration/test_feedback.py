@@ -52,7 +52,7 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = open_keywork(settings_with(postgres_pool_size=4), own_database)
+    app = open_keywork(settings_with(postgres_pool_size=4, feedback_round_size=2), own_database)
     yield app
     app.close()
 
@@ -74,13 +74,13 @@ def notifier(
 ) -> Iterator[tuple[Notifier, Inbox]]:
     port = free_port()
     letters = PrintQueue(keywork.store.datastore, tmp_path / "letters")
-    rules = RoundRules(TOKENS, "http://keywork.test/ui", size=2, wait_days=14)
+    rules = RoundRules(TOKENS, "http://keywork.test/ui")
     notify = Notifier(
         keywork,
         own_database,
         SmtpMailer("127.0.0.1", port),
         letters,
-        Mailboxes("keywork@test", "coordinators@test", "managers@test"),
+        Mailboxes("keywork@test", "coordinators@test"),
         rules,
     )
     with smtp_server(port) as (_, inbox):

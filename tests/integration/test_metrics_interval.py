@@ -1,8 +1,8 @@
-"""The metrics judge supervision by the interval the service is configured with, as the team
-caseloads do (KEYWORK_SUPERVISION_EVERY_DAYS), not by a constant of their own."""
+"""The metrics judge supervision by the interval they are given (the area's, or the service's
+KEYWORK_SUPERVISION_EVERY_DAYS for all areas), as the team caseloads do, not by a constant of
+their own."""
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -44,12 +44,13 @@ def supervision_figure(
     apps: tuple[Keywork, AccessLog], database: Database, every_days: int
 ) -> Figure:
     keywork, access = apps
-    rules = replace(keywork.rules, supervision_every_days=every_days)
     apps = {"keywork": keywork, "access": access}
-    runner = projection_runner(apps, database, rules, blind_index())
+    runner = projection_runner(apps, database, keywork.rules, blind_index())
     model = runner.get(Metrics)
     catch_up_fully(keywork, model)
-    found = report(model, period("2023-Q4"), datetime.now(UTC)).figures
+    found = report(
+        model, period("2023-Q4"), datetime.now(UTC), supervision_every_days=every_days
+    ).figures
     return next(f for f in found if f.metric == "key_workers_supervised_in_last_6_weeks_pct")
 
 

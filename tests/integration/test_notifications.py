@@ -26,7 +26,6 @@ from tests.settings import DATA, settings_with
 from tests.smtp import smtp_server
 
 COORDINATORS = "coordinators@keywork.test"
-MANAGERS = "managers@keywork.test"
 BUSINESS_SUPPORT = "business-support@keywork.test"
 LETTERS = DATA / "notification-letters"  # removed with the tests' data folder
 
@@ -64,7 +63,7 @@ def mail_port() -> int:
 
 def notifier(keywork: Keywork, database: Database, port: int) -> Notifier:
     letters = PrintQueue(keywork.store.datastore, LETTERS)
-    mailboxes = Mailboxes("keywork@test", COORDINATORS, MANAGERS)
+    mailboxes = Mailboxes("keywork@test", COORDINATORS)
     return Notifier(keywork, database, SmtpMailer("127.0.0.1", port), letters, mailboxes)
 
 

@@ -26,6 +26,8 @@ from tests.settings import settings_with
 from tests.smtp import smtp_server
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+# Norfolk with a team that has its own managers' mailbox; the rest are the settings' defaults.
+AREAS = Path(__file__).parent / "areas.json"
 
 
 class Clock:
@@ -48,7 +50,13 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture
 def keywork(own_database: Database, clock: Clock) -> Iterator[Keywork]:
-    app = open_keywork(settings_with(postgres_pool_size=4), own_database, clock)
+    areas = settings_with(
+        postgres_pool_size=4,
+        escalate_overdue_after_days=5,
+        managers_email="managers@test",
+        areas_file=AREAS,
+    )
+    app = open_keywork(areas, own_database, clock)
     yield app
     app.close()
 
@@ -61,11 +69,9 @@ def key_working(keywork: Keywork) -> KeyWorking:
     return model
 
 
-def notifier(
-    keywork: Keywork, database: Database, port: int, letters: Path, managers: str = "managers@test"
-) -> Notifier:
+def notifier(keywork: Keywork, database: Database, port: int, letters: Path) -> Notifier:
     """The notifier, sending to the test's mail server on `port`."""
-    mailboxes = Mailboxes("keywork@test", "coordinators@test", managers)
+    mailboxes = Mailboxes("keywork@test", "coordinators@test")
     return Notifier(
         keywork,
         database,
@@ -99,7 +105,7 @@ def test_an_overdue_contact_is_flagged_once_then_raised_with_the_managers_once(
     model = key_working(keywork)
     case_id = active_case(keywork)
     sign_agreement(keywork, case_id, every_days=7)
-    overdue = ScheduledWork(keywork, model, escalate_after_days=5)
+    overdue = ScheduledWork(keywork, model)
 
     def check_on(day: int) -> int:
         return checked_on(keywork, model, clock, overdue, day)
@@ -124,12 +130,33 @@ def test_the_key_worker_then_the_managers_are_told(
     port = free_port()
     notify = notifier(keywork, own_database, port, tmp_path)
     with smtp_server(port) as (_, inbox):
-        work = ScheduledWork(keywork, model, escalate_after_days=7)
+        work = ScheduledWork(keywork, model)
         for day in (8, 20):
             checked_on(keywork, model, clock, work, day)
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("jo@example.org")].count("Contact overdue") == 1
+        assert [m["Subject"] for m in inbox.to("managers@test")] == ["Contact still overdue"]
+
+
+def test_a_team_with_its_own_managers_has_them_told(
+    keywork: Keywork, own_database: Database, clock: Clock, tmp_path: Path
+) -> None:
+    model = key_working(keywork)
+    north = active_case(keywork, practitioner(keywork, "north@example.org", team_id="north"))
+    south = active_case(keywork, practitioner(keywork, "south@example.org", team_id="south"))
+    for case_id in (north, south):
+        sign_agreement(keywork, case_id, every_days=7)
+    port = free_port()
+    notify = notifier(keywork, own_database, port, tmp_path)
+    with smtp_server(port) as (_, inbox):
+        work = ScheduledWork(keywork, model)
+        for day in (8, 20):
+            checked_on(keywork, model, clock, work, day)
+        while notify.notify_batch():
+            pass
+        assert [m["Subject"] for m in inbox.to("north-managers@test")] == ["Contact still overdue"]
+        # A team the area lists without a mailbox of its own: the area's.
         assert [m["Subject"] for m in inbox.to("managers@test")] == ["Contact still overdue"]
 
 
@@ -154,7 +181,7 @@ def test_during_cover_the_cover_is_told_not_the_absent_key_worker(
     port = free_port()
     notify = notifier(keywork, own_database, port, tmp_path)
     with smtp_server(port) as (_, inbox):
-        checked_on(keywork, model, clock, ScheduledWork(keywork, model, escalate_after_days=7), 8)
+        checked_on(keywork, model, clock, ScheduledWork(keywork, model), 8)
         while notify.notify_batch():
             pass
         assert [m["Subject"] for m in inbox.to("cover@example.org")].count("Contact overdue") == 1
@@ -173,8 +200,8 @@ def test_a_review_past_its_day_is_flagged_to_the_key_worker_then_the_managers(
     meeting = START + timedelta(days=3)
     keywork.schedule_review(as_(), case_id, at=meeting, location="Family home")
     port = free_port()
-    notify = notifier(keywork, own_database, port, tmp_path, "managers-reviews@test")
-    work = ScheduledWork(keywork, model, escalate_after_days=7)
+    notify = notifier(keywork, own_database, port, tmp_path)
+    work = ScheduledWork(keywork, model)
 
     def check_on(day: int) -> int:
         return checked_on(keywork, model, clock, work, day)
@@ -186,12 +213,12 @@ def test_a_review_past_its_day_is_flagged_to_the_key_worker_then_the_managers(
         assert entry.review_overdue
         assert keywork.case(case_id).is_review_overdue(clock.now.date())
         assert check_on(5) == 0  # once for each person told
-        assert check_on(11) == 1  # eight days overdue: past the seven allowed
+        assert check_on(11) == 1  # eight days overdue: past the five allowed
         while notify.notify_batch():
             pass
         told = [m["Subject"] for m in inbox.to("reviewer@example.org")]
         assert [subject for subject in told if "overdue" in subject] == ["Review overdue"]
-        assert [m["Subject"] for m in inbox.to("managers-reviews@test")] == ["Review still overdue"]
+        assert [m["Subject"] for m in inbox.to("managers@test")] == ["Review still overdue"]
 
 
 def test_the_reports_for_a_review_go_to_the_key_worker_shortly_before_it(
@@ -216,7 +243,7 @@ def test_the_reports_for_a_review_go_to_the_key_worker_shortly_before_it(
         )
 
     report("Physiotherapy progress")
-    work = ScheduledWork(keywork, model, escalate_after_days=7, forward_days_before=3)
+    work = ScheduledWork(keywork, model, forward_days_before=3)
     port = free_port()
     notify = notifier(keywork, own_database, port, tmp_path)
 

@@ -1,9 +1,18 @@
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from domain.eligibility import NORFOLK_RULES, EligibilityFacts, RuleSet, age_on, unmet_criteria
+from domain.eligibility import (
+    NHS_KEY_WORKING_RULES,
+    NORFOLK_RULES,
+    Check,
+    Criterion,
+    EligibilityFacts,
+    age_on,
+    unmet_criteria,
+)
 from domain.errors import InvalidValue, NotAllowedNow
 from tests.unit.story import (
     MEETS_NORFOLK,
@@ -73,21 +82,110 @@ def test_the_age_is_taken_on_the_day_the_decision_occurred() -> None:
     assert age_on(born, date(2026, 3, 4)) == 19
 
 
-def test_an_area_can_raise_the_upper_age_to_25() -> None:
+def test_an_area_can_cover_young_people_until_their_26th_birthday() -> None:
+    """The guide: "Ensure that there is key working provision for children and young people from
+    ages 0-25"."""
     rules = replace(
-        NORFOLK_RULES, id="other", version=3, max_age=25, max_age_in_complex_needs_school=25
+        NORFOLK_RULES, id="other", until_birthday=26, until_birthday_in_complex_needs_school=26
     )
     assert unmet_criteria(rules, MEETS_NORFOLK, age=25, in_complex_needs_school=False) == []
+    assert unmet_criteria(rules, MEETS_NORFOLK, age=26, in_complex_needs_school=False) == [
+        "over_age_limit"
+    ]
 
 
-def test_a_rule_set_cannot_go_beyond_25() -> None:
-    with pytest.raises(InvalidValue):
-        RuleSet("x", 1, 18, 26, True, True, 3, 2)
+def test_a_rule_set_cannot_cover_beyond_the_26th_birthday() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        replace(NORFOLK_RULES, until_birthday_in_complex_needs_school=27)
+    assert refused.value.rule == "up_to_26th"
+
+
+@pytest.mark.parametrize(
+    ("facts", "unmet"),
+    [
+        (EligibilityFacts(complex_health_needs=False), ["no_complex_health_needs"]),
+        (EligibilityFacts(severe_learning_or_physical_disability=True), []),
+        (EligibilityFacts(complex_health_needs=True), []),
+    ],
+)
+def test_norfolks_severe_learning_or_physical_disability_is_a_route_of_its_own(
+    facts: EligibilityFacts, unmet: list[str]
+) -> None:
+    """Norfolk: "Have complex health needs ... These children/young people have a severe learning
+    and/or physical disability and need support to carry out activities of daily living"."""
+    facts = replace(facts, gp_in_area=True, specialist_count=3, agency_count=2)
+    assert unmet_criteria(NORFOLK_RULES, facts, age=10, in_complex_needs_school=False) == unmet
+
+
+@pytest.mark.parametrize(
+    ("facts", "unmet"),
+    [
+        (EligibilityFacts(autism=True, inpatient=True), []),
+        (EligibilityFacts(learning_disability=True, at_risk_of_admission=True), []),
+        (EligibilityFacts(autism=True), ["not_inpatient_or_at_risk_of_admission"]),
+        (
+            EligibilityFacts(at_risk_of_admission=False, looked_after=True),
+            ["no_learning_disability_or_autism", "not_inpatient_or_at_risk_of_admission"],
+        ),
+    ],
+)
+def test_the_nhs_function_is_for_a_learning_disability_or_autism_and_a_risk_of_admission(
+    facts: EligibilityFacts, unmet: list[str]
+) -> None:
+    """The NHS Key Working Function: "key worker support will be provided to children and young
+    people with a learning disability, autism or both, who are inpatients or at risk of being
+    admitted to hospital"."""
+    assert unmet_criteria(NHS_KEY_WORKING_RULES, facts, age=24, in_complex_needs_school=False) == (
+        unmet
+    )
+
+
+def test_a_criterion_can_ask_for_a_register_rating_in_the_areas_own_words() -> None:
+    rules = replace(
+        NHS_KEY_WORKING_RULES,
+        criteria=(
+            Criterion(
+                "not_on_the_register",
+                "Red or amber on the Dynamic Support Register",
+                (Check("dynamic_support_register", "one_of", ("red", "amber")),),
+            ),
+        ),
+    )
+    for rating, unmet in (("amber", []), ("green", ["not_on_the_register"])):
+        facts = EligibilityFacts(dynamic_support_register=rating)
+        assert unmet_criteria(rules, facts, 12, False) == unmet
+    assert unmet_criteria(rules, EligibilityFacts(), 12, False) == ["not_on_the_register"]
+
+
+@pytest.mark.parametrize(
+    ("test", "rule"),
+    [
+        (lambda: Check("shoe_size", "at_least", 3), "known_fact"),
+        (lambda: Check("autism", "at_least", 1), "fits_the_fact"),
+        (lambda: Check("specialist_count", "at_least", True), "fits_the_fact"),
+        (lambda: Check("dynamic_support_register", "one_of", "red"), "fits_the_fact"),
+    ],
+)
+def test_a_criterion_names_a_known_fact_and_compares_it_by_its_kind(
+    test: Callable[[], Check], rule: str
+) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        test()
+    assert refused.value.rule == rule
+
+
+def test_criteria_have_names_of_their_own() -> None:
+    twice = NORFOLK_RULES.criteria[0]
+    with pytest.raises(InvalidValue) as refused:
+        replace(NORFOLK_RULES, criteria=(twice, twice))
+    assert refused.value.rule == "unique"
 
 
 def test_specialists_cannot_come_from_more_agencies_than_there_are_specialists() -> None:
     with pytest.raises(InvalidValue) as refused:
-        EligibilityFacts(True, True, specialist_count=1, agency_count=2)
+        given_referred().decide_eligibility(
+            stamp(), NORFOLK_RULES, EligibilityFacts(True, True, specialist_count=1, agency_count=2)
+        )
     assert refused.value.field == "facts.agency_count"
 
 
