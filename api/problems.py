@@ -70,7 +70,7 @@ def request_invalid(_: Request, error: Exception) -> JSONResponse:
 
 def value_invalid(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InvalidValue)
-    errors = [{"field": error.field, "rule": error.rule}]
+    errors = [{"field": field, "rule": rule} for field, rule in error.errors()]
     return problem(422, "validation", "Invalid request", error.detail, errors=errors)
 
 

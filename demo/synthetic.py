@@ -47,7 +47,7 @@ CLOSURE_REASONS = (
     ("adult_services", 0.1),
 )
 MEETS = EligibilityFacts(True, True, 4, 3)
-FALLS_SHORT = EligibilityFacts(True, False, 1, 1)
+FALLS_SHORT = EligibilityFacts(True, False, 1, 1, severe_learning_or_physical_disability=False)
 REVIEW_EVERY = timedelta(days=182)
 TAC_SIZE = 5
 FUNCTIONS: list[KeyWorkingFunction] = list(get_args(KeyWorkingFunction))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Literal, get_args
 
-from domain.errors import InvalidValue
+from domain.errors import InvalidValue, MissingValues
 
 Comparison = Literal["is", "at_least", "one_of"]
 
@@ -25,8 +25,8 @@ LATEST_BIRTHDAY = 26
 
 @dataclass(frozen=True)
 class EligibilityFacts:
-    """What is known of a child, for the criteria. None means not recorded: a check of a fact not
-    recorded does not hold."""
+    """What is known of a child, for the criteria. None means not recorded: the facts an area's
+    criteria name are needed, unless the criterion is met by another of its checks."""
 
     gp_in_area: bool | None = None
     complex_health_needs: bool | None = None
@@ -148,13 +148,17 @@ def unmet_criteria(
     age: int,
     in_complex_needs_school: bool,
 ) -> list[str]:
-    """The criteria the child does not meet; none means eligible."""
-    unmet = ["over_age_limit"] if age > rules.upper_age(in_complex_needs_school) else []
-    return unmet + [
-        criterion.name
-        for criterion in rules.criteria
-        if not any(check.holds(facts) for check in criterion.any_of)
-    ]
+    """The criteria the child does not meet; none means eligible. Refuses facts missing that a
+    criterion not met by another of its checks needs."""
+    unmet = [c for c in rules.criteria if not any(check.holds(facts) for check in c.any_of)]
+    needed = {check.fact for c in unmet for check in c.any_of if getattr(facts, check.fact) is None}
+    if needed:
+        missing = [name for name in FACT_TYPES if name in needed]
+        raise MissingValues(
+            [f"facts.{name}" for name in missing], "the area's criteria need these facts"
+        )
+    over_age = age > rules.upper_age(in_complex_needs_school)
+    return ["over_age_limit"] * over_age + [criterion.name for criterion in unmet]
 
 
 def _is(fact: str) -> Check:

@@ -14,6 +14,21 @@ class DomainError(Exception):
 class InvalidValue(DomainError):
     """A value in the command is not acceptable, whatever the case's state."""
 
+    def errors(self) -> list[tuple[str, str]]:
+        """Each (field, rule) broken."""
+        return [(self.field, self.rule)]
+
+
+class MissingValues(InvalidValue):
+    """Values the command needs are missing: each is named, so that all can be asked at once."""
+
+    def __init__(self, fields: list[str], detail: str) -> None:
+        super().__init__(fields[0], "required", detail)
+        self.fields = fields
+
+    def errors(self) -> list[tuple[str, str]]:
+        return [(field, "required") for field in self.fields]
+
 
 class NotAllowedNow(DomainError):
     """The command is well formed but the case's current state forbids it."""

@@ -47,17 +47,21 @@ class RunningService:
     env: dict[str, str]
     """The service's settings, for a command line run against the same store."""
 
-    def token(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
+    def token(
+        self, role: str = "coordinator", user: str = "coordinator-1", area: str = "norfolk"
+    ) -> str:
         team = MANAGERS_TEAM if role == "manager" else None
-        caller = Principal(user=user, role=role, team=team, area="norfolk")  # type: ignore[arg-type]
+        caller = Principal(user=user, role=role, team=team, area=area)  # type: ignore[arg-type]
         return issue_token(caller, self.secret, 1)
 
-    def page_session(self, role: str = "coordinator", user: str = "coordinator-1") -> str:
+    def page_session(
+        self, role: str = "coordinator", user: str = "coordinator-1", area: str = "norfolk"
+    ) -> str:
         """A Cookie header value for a page session, signed in with a pasted token."""
         with httpx.Client(base_url=self.base_url) as browser:
             browser.get("/ui/sign-in")
             csrf = browser.cookies["keywork_csrf"]
-            form = {"token": self.token(role, user), "csrf": csrf}
+            form = {"token": self.token(role, user, area), "csrf": csrf}
             signed_in = browser.post("/ui/sign-in", data=form)
             assert signed_in.status_code == 303, signed_in.text
             return f"keywork_session={browser.cookies['keywork_session']}"

@@ -39,7 +39,7 @@ from tests.settings import settings_with
 from tests.smtp import Inbox, smtp_server
 
 TOKENS = FeedbackTokens("f" * 48)
-FALLS_SHORT = EligibilityFacts(True, False, 1, 1)
+FALLS_SHORT = EligibilityFacts(True, False, 1, 1, severe_learning_or_physical_disability=False)
 SUBJECT = "Tell us how key working is going for your family"
 LINK = re.compile(r"http://keywork\.test/ui/feedback/(\S+)")
 CODE = re.compile(r"Code: (\d{4}(?:-[A-Z2-7]{4}){4})")

@@ -32,7 +32,7 @@ def test_not_eligible_closures_need_a_declined_decision() -> None:
     with pytest.raises(NotAllowedNow):
         given_active().close(stamp(), NORFOLK_RULES, reason="not_eligible")
     declined = given_referred()
-    declined.decide_eligibility(stamp(), NORFOLK_RULES, EligibilityFacts(False, False, 0, 0))
+    declined.decide_eligibility(stamp(), NORFOLK_RULES, EligibilityFacts(False, False, 0, 0, False))
     declined.close(stamp(), NORFOLK_RULES, reason="not_eligible")
     assert declined.status == "closed"
 
@@ -47,7 +47,7 @@ def test_a_reopened_case_that_was_accepted_awaits_a_new_key_worker() -> None:
 
 def test_a_case_closed_as_not_eligible_reopens_for_a_new_decision() -> None:
     case = given_referred()
-    case.decide_eligibility(stamp(), NORFOLK_RULES, EligibilityFacts(False, False, 0, 0))
+    case.decide_eligibility(stamp(), NORFOLK_RULES, EligibilityFacts(False, False, 0, 0, False))
     case.close(stamp(), NORFOLK_RULES, reason="not_eligible")
     case.reopen(stamp(), reason="new diagnosis", window_days=90)
     assert case.status == "referred"

@@ -13,7 +13,7 @@ from domain.eligibility import (
     age_on,
     unmet_criteria,
 )
-from domain.errors import InvalidValue, NotAllowedNow
+from domain.errors import InvalidValue, MissingValues, NotAllowedNow
 from tests.unit.story import (
     MEETS_NORFOLK,
     child,
@@ -51,7 +51,14 @@ def test_a_declined_decision_says_which_criteria_were_unmet() -> None:
     ("facts", "unmet"),
     [
         (MEETS_NORFOLK, []),
-        (replace(MEETS_NORFOLK, complex_health_needs=False), ["no_complex_health_needs"]),
+        (
+            replace(
+                MEETS_NORFOLK,
+                complex_health_needs=False,
+                severe_learning_or_physical_disability=False,
+            ),
+            ["no_complex_health_needs"],
+        ),
         (replace(MEETS_NORFOLK, agency_count=1), ["too_few_agencies"]),
         (replace(MEETS_NORFOLK, specialist_count=2, agency_count=2), ["too_few_specialists"]),
     ],
@@ -103,7 +110,16 @@ def test_a_rule_set_cannot_cover_beyond_the_26th_birthday() -> None:
 @pytest.mark.parametrize(
     ("facts", "unmet"),
     [
-        (EligibilityFacts(complex_health_needs=False), ["no_complex_health_needs"]),
+        (
+            EligibilityFacts(False, False, severe_learning_or_physical_disability=False),
+            ["no_complex_health_needs"],
+        ),
+        (
+            EligibilityFacts(
+                complex_health_needs=False, severe_learning_or_physical_disability=True
+            ),
+            [],
+        ),
         (EligibilityFacts(severe_learning_or_physical_disability=True), []),
         (EligibilityFacts(complex_health_needs=True), []),
     ],
@@ -122,9 +138,18 @@ def test_norfolks_severe_learning_or_physical_disability_is_a_route_of_its_own(
     [
         (EligibilityFacts(autism=True, inpatient=True), []),
         (EligibilityFacts(learning_disability=True, at_risk_of_admission=True), []),
-        (EligibilityFacts(autism=True), ["not_inpatient_or_at_risk_of_admission"]),
         (
-            EligibilityFacts(at_risk_of_admission=False, looked_after=True),
+            EligibilityFacts(autism=True, inpatient=False, at_risk_of_admission=False),
+            ["not_inpatient_or_at_risk_of_admission"],
+        ),
+        (
+            EligibilityFacts(
+                learning_disability=False,
+                autism=False,
+                inpatient=False,
+                at_risk_of_admission=False,
+                looked_after=True,
+            ),
             ["no_learning_disability_or_autism", "not_inpatient_or_at_risk_of_admission"],
         ),
     ],
@@ -154,7 +179,31 @@ def test_a_criterion_can_ask_for_a_register_rating_in_the_areas_own_words() -> N
     for rating, unmet in (("amber", []), ("green", ["not_on_the_register"])):
         facts = EligibilityFacts(dynamic_support_register=rating)
         assert unmet_criteria(rules, facts, 12, False) == unmet
-    assert unmet_criteria(rules, EligibilityFacts(), 12, False) == ["not_on_the_register"]
+
+
+@pytest.mark.parametrize(
+    ("facts", "missing"),
+    [
+        (
+            EligibilityFacts(),
+            [
+                "facts.learning_disability",
+                "facts.autism",
+                "facts.inpatient",
+                "facts.at_risk_of_admission",
+            ],
+        ),
+        (EligibilityFacts(autism=True, at_risk_of_admission=False), ["facts.inpatient"]),
+    ],
+)
+def test_the_facts_a_criterion_needs_are_asked_for_all_at_once(
+    facts: EligibilityFacts, missing: list[str]
+) -> None:
+    """A fact the area's criteria name is needed, unless another of its criterion's checks holds:
+    a criterion is never taken as unmet for want of a fact."""
+    with pytest.raises(MissingValues) as refused:
+        unmet_criteria(NHS_KEY_WORKING_RULES, facts, 12, False)
+    assert refused.value.errors() == [(field, "required") for field in missing]
 
 
 @pytest.mark.parametrize(
