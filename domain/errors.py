@@ -23,11 +23,11 @@ class MissingValues(InvalidValue):
     """Values the command needs are missing: each is named, so that all can be asked at once."""
 
     def __init__(self, fields: list[str], detail: str) -> None:
-        super().__init__(fields[0], "required", detail)
+        super().__init__(fields[0], "missing", detail)
         self.fields = fields
 
     def errors(self) -> list[tuple[str, str]]:
-        return [(field, "required") for field in self.fields]
+        return [(field, "missing") for field in self.fields]
 
 
 class NotAllowedNow(DomainError):

@@ -71,8 +71,8 @@ def test_a_fact_the_criteria_need_is_asked_for_and_nothing_is_recorded(
     case_id = nhs_case(two_areas)
     problem = assert_problem(decided(two_areas, case_id, {"autism": True}), 422)
     assert rules(problem) == {
-        ("facts.inpatient", "required"),
-        ("facts.at_risk_of_admission", "required"),
+        ("facts.inpatient", "missing"),
+        ("facts.at_risk_of_admission", "missing"),
     }
     case = two_areas.http.get(f"/cases/{case_id}", headers=two_areas.bearer(NHS_TRUST)).json()
     assert case["status"] == "referred"

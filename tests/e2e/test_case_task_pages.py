@@ -56,11 +56,13 @@ def test_a_coordinator_takes_a_referral_to_an_agreed_service_from_its_tasks(
     checked(browser, "case-tasks")
 
     click_through(browser, By.LINK_TEXT, "Decide eligibility")
-    assert "at least 3 specialists from at least 2 agencies" in text_of(browser, "main")
+    assert "at least three specialist health or care professionals" in text_of(browser, "main")
     fill(browser, {"facts-gp_in_area": "", "facts-specialist_count": "4"})
     click_through(browser, By.CSS_SELECTOR, "main form button[type=submit]")
     summary = text_of(browser, ".govuk-error-summary")
-    assert "Choose does the child have complex health needs" in summary
+    # Either route to complex health needs would do: both are asked for until one is yes.
+    assert "Choose does the child have a severe health condition" in summary
+    assert "Choose does the child have a severe learning or physical disability" in summary
     assert "Enter from how many agencies" in summary
     assert browser.find_element(By.ID, "facts-specialist_count").get_attribute("value") == "4"
     checked(browser, "eligibility-errors")

@@ -203,7 +203,7 @@ def test_the_facts_a_criterion_needs_are_asked_for_all_at_once(
     a criterion is never taken as unmet for want of a fact."""
     with pytest.raises(MissingValues) as refused:
         unmet_criteria(NHS_KEY_WORKING_RULES, facts, 12, False)
-    assert refused.value.errors() == [(field, "required") for field in missing]
+    assert refused.value.errors() == [(field, "missing") for field in missing]
 
 
 @pytest.mark.parametrize(
