@@ -26,10 +26,10 @@ def as_(actor: str = "coordinator-1", **fields: object) -> Command:
     return Command(actor=actor, **fields)  # type: ignore[arg-type]
 
 
-def refer(keywork: Keywork, command: Command | None = None) -> UUID:
+def refer(keywork: Keywork, command: Command | None = None, area: str = "norfolk") -> UUID:
     outcome = keywork.refer(
         command or as_(),
-        area="norfolk",
+        area=area,
         route="single_point",
         referrer=Referrer("Single point of referral"),
         child=Child("Sam", "Parent", date(2016, 5, 1), "9434765919"),

@@ -2,8 +2,9 @@
 
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,6 +54,22 @@ def test_the_decision_is_stored_with_the_rule_set_that_made_it(keywork: Keywork)
     assert vars(decided)["rule_set_id"] == "norfolk-key-worker-service"
     assert vars(decided)["rule_set_version"] == 1
     assert vars(decided)["unmet_criteria"] == ["too_few_specialists"]
+
+
+def test_each_area_reopens_a_case_within_its_own_window(database: Database) -> None:
+    areas = Path(__file__).parent / "areas.json"  # Suffolk's window is five days
+    app = open_keywork(settings_with(postgres_pool_size=1, areas_file=areas), database)
+    ten_days_ago = as_(occurred_at=datetime.now(UTC) - timedelta(days=10))
+    try:
+        in_norfolk, in_suffolk = (refer(app, ten_days_ago, area) for area in ("norfolk", "suffolk"))
+        for case_id in (in_norfolk, in_suffolk):
+            app.close_case(ten_days_ago, case_id, reason="family_withdrew")
+        app.reopen_case(as_(), in_norfolk, reason="The family asked again")
+        with pytest.raises(NotAllowedNow) as refused:
+            app.reopen_case(as_(), in_suffolk, reason="The family asked again")
+        assert refused.value.rule == "within_reopen_window"
+    finally:
+        app.close()
 
 
 def test_an_area_file_sets_the_rule_set_used_for_its_cases(

@@ -39,6 +39,7 @@ from tests.settings import settings_with
 from tests.smtp import Inbox, smtp_server
 
 TOKENS = FeedbackTokens("f" * 48)
+AREAS = Path(__file__).parent / "areas.json"
 FALLS_SHORT = EligibilityFacts(True, False, 1, 1, severe_learning_or_physical_disability=False)
 SUBJECT = "Tell us how key working is going for your family"
 LINK = re.compile(r"http://keywork\.test/ui/feedback/(\S+)")
@@ -52,7 +53,9 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    app = open_keywork(settings_with(postgres_pool_size=4, feedback_round_size=2), own_database)
+    # Norfolk's rounds go at two families (the setting), Suffolk's at one (the areas file).
+    settings = settings_with(postgres_pool_size=4, feedback_round_size=2, areas_file=AREAS)
+    app = open_keywork(settings, own_database)
     yield app
     app.close()
 
@@ -252,6 +255,27 @@ def every_row(database: Database) -> Iterator[tuple[str, str]]:
                         for value in row
                     ),
                 )
+
+
+def test_each_area_sends_its_own_rounds(keywork: Keywork, notifier: tuple[Notifier, Inbox]) -> None:
+    notify, inbox = notifier
+    in_norfolk = reviewed_case(keywork, "norfolk@x.org")
+    in_suffolk = keywork.refer(
+        as_(),
+        area="suffolk",
+        route="self",
+        referrer=Referrer("Alex Parent"),
+        child=Child("Kim", "Parent", keywork.clock().date().replace(year=2016)),
+        family=[FamilyMember("Alex Parent", "mother", True, "email", "suffolk@x.org")],
+        needs=[],
+        consent_to_share=True,
+    ).aggregate_id
+    keywork.close_case(as_(), in_suffolk, reason="family_withdrew")
+    caught_up(notify, keywork)
+    assert notify.send_feedback_round() == 1
+    assert len(asked(inbox, "suffolk@x.org")) == 1 and asked(inbox, "norfolk@x.org") == []
+    assert notify.send_feedback_round(now=True) == 1  # Norfolk's, sent now, for the next test
+    assert invitations(keywork, in_norfolk) == [("review", 1, 0)]
 
 
 def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
