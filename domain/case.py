@@ -31,6 +31,7 @@ from domain.stamp import Stamp
 from domain.start import StartPart
 from domain.tac import TacPart
 from domain.transfers import TransferPart
+from domain.young_adults import is_the_young_person, is_young_adult
 
 Route = Literal["professional", "single_point", "self"]
 
@@ -195,6 +196,21 @@ class Case(
         born: date | None = self.child.date_of_birth  # None once the child's key is destroyed
         limit = rules.upper_age(self.child.in_complex_needs_school)
         return born is not None and age_on(born, day) >= limit
+
+    def is_young_adult_on(self, day: date) -> bool:
+        return is_young_adult(self.child.date_of_birth, day)
+
+    def young_person_in_family(self) -> int | None:
+        """The young person's own place on the family list, when their contact details are on
+        the case; None when they are not."""
+        return next(
+            (
+                place
+                for place, member in enumerate(self.family)
+                if is_the_young_person(member.name, self.child.given_name, self.child.family_name)
+            ),
+            None,
+        )
 
     def _require_undecided_allocation(self) -> None:
         self._require_open()
