@@ -222,15 +222,16 @@ class Case(
 
 def _closed_v1_v2(state: dict[str, object]) -> None:
     """A closure recorded before endings said how they were agreed: none of it is known."""
-    state.update(
-        why_no_final_plan=None, family_agreed=None, why_not_agreed=None, agreed_at_review_id=None
-    )
+    # Closures stored with the agreement but not yet marked as the second version keep theirs.
+    for name in ("why_no_final_plan", "family_agreed", "why_not_agreed", "agreed_at_review_id"):
+        state.setdefault(name, None)
 
 
 # The Closed event gained the ending's agreement in its second version (domain/closure.py);
-# stored first versions are upcast as they are read.
-Case.Closed.class_version = 2  # type: ignore[attr-defined]
-Case.Closed.upcast_v1_v2 = staticmethod(_closed_v1_v2)  # type: ignore[attr-defined]
+# stored first versions are upcast as they are read. The class is the one the event decorator
+# made in ClosurePart, which is the one stored (Case.Closed is a copy never triggered).
+ClosurePart.Closed.class_version = 2  # type: ignore[attr-defined]
+ClosurePart.Closed.upcast_v1_v2 = staticmethod(_closed_v1_v2)  # type: ignore[attr-defined]
 
 
 def _check_child(child: Child, today: date) -> None:
