@@ -140,7 +140,7 @@ class Recipients:
         context = {
             "headline": headline,
             "intro": intro,
-            "worker": self._worker(worker),
+            "worker": self._worker(worker, case),
             "start": (since or worker.from_date).isoformat(),
             "until": until.isoformat() if until else None,
             "reference": str(case.id),
@@ -241,7 +241,7 @@ class Recipients:
                 context,
             )
             for worker in case.acting_on(event.stamp.occurred_at.date())
-            if worker.practitioner_id is not None and (details := self._worker(worker))
+            if worker.practitioner_id is not None and (details := self._worker(worker, case))
         ]
 
     def _everyone(self, case: Case, plans_only: bool = False) -> Iterator[Notice]:
@@ -274,7 +274,16 @@ class Recipients:
                 f"practitioner:{practitioner_id}", practitioner.name, "email", practitioner.email
             )
 
-    def _worker(self, worker: Any) -> dict[str, Any]:
+    def _worker(self, worker: Any, case: Case) -> dict[str, Any]:
+        if getattr(worker, "kind", None) == "young_person":
+            # Their own details, when the family list holds them, so the team can reach them.
+            own = case.young_person_contact()
+            return {
+                "name": case.child.full_name,
+                "role_title": "the young person, as their own key worker",
+                "email": own.email if own else None,
+                "phone": own.phone if own else None,
+            }
         if worker.practitioner_id is None:
             return {
                 "name": worker.parent_carer_name,

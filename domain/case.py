@@ -31,7 +31,7 @@ from domain.stamp import Stamp
 from domain.start import StartPart
 from domain.tac import TacPart
 from domain.transfers import TransferPart
-from domain.young_adults import is_the_young_person, is_young_adult
+from domain.young_adults import is_young_adult, own_place
 
 Route = Literal["professional", "single_point", "self"]
 
@@ -52,6 +52,10 @@ class Child:
     gp_practice: str | None = None
     postcode: str | None = None
     in_complex_needs_school: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
 
 
 class Case(
@@ -200,17 +204,10 @@ class Case(
     def is_young_adult_on(self, day: date) -> bool:
         return is_young_adult(self.child.date_of_birth, day)
 
-    def young_person_in_family(self) -> int | None:
-        """The young person's own place on the family list, when their contact details are on
-        the case; None when they are not."""
-        return next(
-            (
-                place
-                for place, member in enumerate(self.family)
-                if is_the_young_person(member.name, self.child.given_name, self.child.family_name)
-            ),
-            None,
-        )
+    def young_person_contact(self) -> FamilyMember | None:
+        """The young person's own contact details, when the family list holds them."""
+        place = own_place([member.name for member in self.family], self.child.full_name)
+        return None if place is None else self.family[place]
 
     def _require_undecided_allocation(self) -> None:
         self._require_open()

@@ -46,6 +46,11 @@ class PlanVersion:
     copies: list[PlanCopy] = field(default_factory=list)
     signed_by_young_person: bool = False
 
+    @property
+    def signer(self) -> str | None:
+        """Who signed, in words: the parent/carer, or the young person themselves."""
+        return "the young person" if self.signed_by_young_person else self.signed_by
+
     def distribution(self) -> dict[str, PlanCopy]:
         """Each recipient's latest copy: a failed send followed by a good one counts as sent."""
         return {copy.recipient: copy for copy in self.copies}

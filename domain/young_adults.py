@@ -18,10 +18,13 @@ def is_young_adult(date_of_birth: date | None, day: date) -> bool:
     return date_of_birth is not None and age_on(date_of_birth, day) >= ADULT_AGE
 
 
-def is_the_young_person(member_name: str, given_name: str, family_name: str) -> bool:
-    """Whether a family member on the case is the young person themselves: the member named as
-    they are. Their own contact details are then that member's."""
-    return _plain(member_name) == _plain(f"{given_name} {family_name}")
+def own_place(family_names: list[str], full_name: str) -> int | None:
+    """The young person's own place on the case's family list: the first member named as they
+    are, whose contact details are then theirs; None when the list does not hold them."""
+    return next(
+        (place for place, name in enumerate(family_names) if _plain(name) == _plain(full_name)),
+        None,
+    )
 
 
 def _plain(name: str) -> str:

@@ -200,8 +200,8 @@ def test_the_young_persons_own_contact_is_the_family_member_named_as_they_are() 
     """The young person's own contact details are those of the family member named as the
     child is, if the case holds any."""
     case = given_eligible_young_person(family=[mother(), SAM])
-    assert case.young_person_in_family() == 1
-    assert given_eligible_young_person().young_person_in_family() is None
+    assert case.young_person_contact() == SAM
+    assert given_eligible_young_person().young_person_contact() is None
 
 
 def test_an_erased_birth_date_is_no_young_adult() -> None:
