@@ -169,30 +169,6 @@ class ReviewOutcomeIn(CommandBody):
     key_worker_confirmed: bool
 
 
-class PlanActionIn(Body):
-    who: str
-    what: str
-    by: date
-
-
-class PlanIn(CommandBody):
-    summary: str
-    outcomes: list[str]
-    actions: list[PlanActionIn] = []
-
-
-class SignatureIn(CommandBody):
-    signed_by: str
-    signed_on: date
-
-
-class PlanCopyIn(CommandBody):
-    recipient: str
-    channel: Channel
-    outcome: Literal["sent", "failed"]
-    reason: str | None = None
-
-
 class TransferIn(CommandBody):
     to_area: str
     move_on: date
@@ -250,13 +226,6 @@ class ReviewAccepted(BaseModel):
     review_id: UUID
 
 
-class PlanAccepted(BaseModel):
-    case_id: UUID
-    version: int
-    event_ids: list[UUID]
-    plan_version: int
-
-
 class KeyWorkerOut(BaseModel):
     kind: KeyWorkerKind
     from_date: date = Field(serialization_alias="from")
@@ -287,6 +256,7 @@ class PlanOut(BaseModel):
     status: str
     signed_by: str | None
     signed_on: date | None
+    signed_by_young_person: bool
 
 
 class TransferOut(BaseModel):
@@ -347,21 +317,6 @@ class TimelineOut(BaseModel):
     case_id: UUID
     events: list[TimelineEntry]
     next_cursor: str | None
-
-
-class PlanCopyOut(BaseModel):
-    recipient: str
-    channel: Channel
-    status: Literal["sent", "failed"]
-    at: datetime
-    reason: str | None
-
-
-class DistributionOut(BaseModel):
-    case_id: UUID
-    plan_version: int
-    status: str
-    recipients: list[PlanCopyOut]
 
 
 class ConsentIn(CommandBody):

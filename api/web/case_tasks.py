@@ -24,7 +24,9 @@ KEY_WORKER_KINDS = (
     ("designated", "Designated key worker"),
     ("non_designated", "Non-designated key worker (a practitioner in another role)"),
     ("parent_carer", "A parent carer"),
+    ("young_person", "The young person themselves (from their 18th birthday)"),
 )
+NOT_A_PRACTITIONER = "Not for a parent carer or the young person"
 
 
 def rules_told(request: Request, case: Case) -> str:
@@ -125,7 +127,7 @@ ALLOCATION = TaskForm(
     button="Allocate",
     fields=(
         Field("kind", "What kind of key worker?", "choice", choices=KEY_WORKER_KINDS),
-        Field("practitioner_id", "Practitioner", "select", hint="Not for a parent carer"),
+        Field("practitioner_id", "Practitioner", "select", hint=NOT_A_PRACTITIONER),
         Field("parent_carer_name", "The parent carer's name", optional=True),
         Field("from", "From", "date"),
     ),
