@@ -66,6 +66,8 @@ class DistributionList(ReadModel):
             "ReviewReportsForwarded",
             "FamilyMet",
             "KeyWorkerApproached",
+            "TransitionPlanned",
+            "TransitionReminderDue",
             "ContactRecorded",
             "CoverArranged",
             "CoverEnded",
