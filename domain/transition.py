@@ -82,7 +82,7 @@ class TransitionPart(CaseBase):
     def _transition_planned(self, stamp: Stamp, plan: TransitionPlan) -> None:
         self.transition_plan = plan
 
-    def transition_reminder_due(
+    def _reminder_months_due(
         self, day: date, rules: RuleSet, reminder_months: Sequence[int]
     ) -> int | None:
         """The months before the end of cover by age whose reminder is due on `day`: the
@@ -105,7 +105,7 @@ class TransitionPart(CaseBase):
     ) -> None:
         """Records, once for each of `reminder_months` before the end of cover by age, that the
         key worker and the managers are to be reminded, and whether a plan is made."""
-        months = self.transition_reminder_due(stamp.occurred_at.date(), rules, reminder_months)
+        months = self._reminder_months_due(stamp.occurred_at.date(), rules, reminder_months)
         if months is None:
             raise NotAllowedNow("months", "reminder_due", "no transition reminder is due")
         self._transition_reminder_due(
