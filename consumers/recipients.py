@@ -41,6 +41,7 @@ class Recipients:
             "ReviewReportsForwarded": self._review_reports_forwarded,
             "ContactOverdue": self._contact_overdue,
             "ReviewOverdue": self._review_overdue,
+            "TransitionReminderDue": self._transition_reminder,
             "Closed": self._closed,
         }
 
@@ -243,6 +244,19 @@ class Recipients:
             for worker in case.acting_on(event.stamp.occurred_at.date())
             if worker.practitioner_id is not None and (details := self._worker(worker, case))
         ]
+
+    def _transition_reminder(self, event: Any) -> list[Notice]:
+        """Whoever acts as the key worker, and the managers: how long is left of key working by
+        age, and whether a transition plan is made (no date of birth, no name)."""
+        case = self.keywork.case(event.originator_id)
+        context = {
+            "months": event.months,
+            "transition_planned": event.transition_planned,
+            "reference": str(case.id),
+        }
+        managers = Notice("managers", "Managers", "email", self.mailboxes.managers)
+        told = (*self._acting(case, event.stamp.occurred_at.date()), managers)
+        return [replace(n, template="transition_reminder", context=context) for n in told]
 
     def _everyone(self, case: Case, plans_only: bool = False) -> Iterator[Notice]:
         """The family (by their preferred channel) and the Team Around the Child (by theirs)."""

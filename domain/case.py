@@ -31,6 +31,7 @@ from domain.stamp import Stamp
 from domain.start import StartPart
 from domain.tac import TacPart
 from domain.transfers import TransferPart
+from domain.transition import TransitionPart
 from domain.young_adults import is_young_adult, own_place
 
 Route = Literal["professional", "single_point", "self"]
@@ -62,6 +63,7 @@ class Case(
     # Every part, each before the parts whose state it reads.
     CorrectionsPart,
     ClosurePart,
+    TransitionPart,
     OutcomesPart,
     ReviewsPart,
     ContactsPart,
@@ -141,6 +143,8 @@ class Case(
         self.covers = []
         self.contact_every_days = None
         self.agreement_signed_on = None
+        self.expected_duration_months = None
+        self.exit_plan = None
         self.contacts = {}
         self.overdue_flags = set()
         self.tac = {}
@@ -153,6 +157,8 @@ class Case(
         self.outcomes: list[OutcomeScores] = []
         self.plans = {}
         self.transfer = None
+        self.transition_plan = None
+        self.transition_reminders = set()
         self.closure_reason = None
         self.closed_on = None
         self.significant = {}
@@ -196,10 +202,18 @@ class Case(
         self.eligible = accepted
         self.status = "eligible" if accepted else "not_eligible"
 
-    def has_reached_age_limit(self, day: date, rules: RuleSet) -> bool:
+    def child_age_on(self, day: date) -> int | None:
         born: date | None = self.child.date_of_birth  # None once the child's key is destroyed
-        limit = rules.upper_age(self.child.in_complex_needs_school)
-        return born is not None and age_on(born, day) >= limit
+        return None if born is None else age_on(born, day)
+
+    def age_limit(self, rules: RuleSet) -> int:
+        """The last age the area's `rules` cover this child: they are covered until the day
+        before their next birthday."""
+        return rules.upper_age(self.child.in_complex_needs_school)
+
+    def has_reached_age_limit(self, day: date, rules: RuleSet) -> bool:
+        age = self.child_age_on(day)
+        return age is not None and age >= self.age_limit(rules)
 
     def is_young_adult_on(self, day: date) -> bool:
         return is_young_adult(self.child.date_of_birth, day)
@@ -224,11 +238,19 @@ def _closed_v1_v2(state: dict[str, object]) -> None:
         state.setdefault(name, None)
 
 
-# The Closed event gained the ending's agreement in its second version (domain/closure.py);
-# stored first versions are upcast as they are read. The class is the one the event decorator
-# made in ClosurePart, which is the one stored (Case.Closed is a copy never triggered).
+def _agreement_v1_v2(state: dict[str, object]) -> None:
+    """An agreement signed before it said how long key working lasts and how it ends."""
+    state.update(expected_duration_months=None, exit_plan=None)
+
+
+# The Closed event gained the ending's agreement in its second version (domain/closure.py), and
+# ServiceAgreementSigned the expected duration and the exit plan (domain/contacts.py); stored
+# first versions are upcast as they are read. The classes are the ones the event decorator made
+# in the parts, which are the ones stored (Case.Closed is a copy never triggered).
 ClosurePart.Closed.class_version = 2  # type: ignore[attr-defined]
 ClosurePart.Closed.upcast_v1_v2 = staticmethod(_closed_v1_v2)  # type: ignore[attr-defined]
+ContactsPart.ServiceAgreementSigned.class_version = 2  # type: ignore[attr-defined]
+ContactsPart.ServiceAgreementSigned.upcast_v1_v2 = staticmethod(_agreement_v1_v2)  # type: ignore[attr-defined]
 
 
 def _check_child(child: Child, today: date) -> None:

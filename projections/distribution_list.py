@@ -82,6 +82,8 @@ class DistributionList(ReadModel):
             "ReviewReportsForwarded",
             "FamilyMet",
             "KeyWorkerApproached",
+            "TransitionPlanned",
+            "TransitionReminderDue",
             "ContactRecorded",
             "CoverArranged",
             "CoverEnded",

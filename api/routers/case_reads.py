@@ -25,6 +25,7 @@ from api.schemas.cases import (
     TransferOut,
 )
 from api.schemas.start import ApproachOut
+from api.schemas.transition import TransitionPlanOut
 from consumers.publication import published_data
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case
@@ -55,6 +56,7 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
     response.headers["ETag"] = f'"{case.version}"'
     today = keywork.clock().date()
     cover = case.cover_on(today)
+    plan = case.transition_plan
     return CaseOut(
         case_id=case.id,
         version=case.version,
@@ -77,6 +79,8 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
         cover=CoverOut(**asdict(cover)) if cover else None,
         team_around_the_child=[TacMemberOut(**asdict(member)) for member in case.tac.values()],
         contact_every_days=case.contact_every_days,
+        expected_duration_months=case.expected_duration_months,
+        exit_plan=case.exit_plan,
         last_contact_at=case.last_contact_at,
         next_contact_due=case.next_contact_due(),
         contact_overdue=case.is_contact_overdue(today),
@@ -93,6 +97,7 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
             for version, plan in case.plans.items()
         ],
         transfer=TransferOut(**asdict(case.transfer)) if case.transfer else None,
+        transition_plan=TransitionPlanOut(**asdict(plan)) if plan else None,
         closure_reason=case.closure_reason,
         closed_on=case.closed_on,
         closure_audit_overdue=case.is_closure_audit_overdue(today),

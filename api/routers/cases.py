@@ -16,10 +16,10 @@ from api.schemas.cases import (
     EligibilityIn,
     ReasonIn,
     ReferralIn,
-    ServiceAgreementIn,
     TransferIn,
 )
 from api.schemas.common import CaseAccepted
+from api.schemas.transition import ServiceAgreementIn
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.corrections import Replacement

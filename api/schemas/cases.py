@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from api.schemas.common import Body, CommandBody
 from api.schemas.start import ApproachOut
+from api.schemas.transition import TransitionPlanOut
 from domain.case import Route
 from domain.case_base import AccessibleFormat, Channel, ClosureReason, Status
 from domain.closure import AuditOutcome
@@ -112,12 +113,6 @@ class CoverIn(CommandBody):
 class CoverEndIn(CommandBody):
     on: date | None = None  # default: the day it is recorded
     reason: str | None = None
-
-
-class ServiceAgreementIn(CommandBody):
-    contact_every_days: int
-    signed_by: str
-    signed_on: date
 
 
 class ContactIn(CommandBody):
@@ -289,6 +284,8 @@ class CaseOut(BaseModel):
     cover: CoverOut | None
     team_around_the_child: list[TacMemberOut]
     contact_every_days: int | None
+    expected_duration_months: int | None  # how long key working is expected to last
+    exit_plan: str | None
     last_contact_at: datetime | None
     next_contact_due: date | None
     contact_overdue: bool
@@ -296,6 +293,7 @@ class CaseOut(BaseModel):
     next_review: date | None
     plans: list[PlanOut]
     transfer: TransferOut | None
+    transition_plan: TransitionPlanOut | None  # the latest, to adult services
     closure_reason: ClosureReason | None
     closed_on: date | None
     closure_audit_overdue: bool

@@ -7,8 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 
-from api.schemas.cases import EligibilityIn, KeyWorkerIn, ServiceAgreementIn
+from api.schemas.cases import EligibilityIn, KeyWorkerIn
 from api.schemas.start import ApproachIn, FamilyMeetingIn
+from api.schemas.transition import ServiceAgreementIn
 from api.web.case_choices import directory, family
 from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
 from api.web.session import PAGES
@@ -146,6 +147,19 @@ AGREEMENT = TaskForm(
         ),
         Field("signed_by", "Signed by", "choice"),
         Field("signed_on", "Signed on", "date"),
+        Field(
+            "expected_duration_months",
+            "How long is key working expected to last, in months? (optional)",
+            "number",
+            optional=True,
+        ),
+        Field(
+            "exit_plan",
+            "How will key working end? (optional)",
+            "long_text",
+            hint="The plan for exiting, explained to the family now",
+            optional=True,
+        ),
     ),
 )
 
