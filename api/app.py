@@ -19,6 +19,7 @@ from api.routers import (
     read_models,
     reviews,
     search,
+    transition,
 )
 from api.routers import (
     letters as letters_router,
@@ -64,6 +65,7 @@ def create_app(
     routers = (
         cases,
         key_working,
+        transition,
         reviews,
         plans,
         case_reads,

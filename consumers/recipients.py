@@ -40,6 +40,7 @@ class Recipients:
             "ReviewReportsForwarded": self._review_reports_forwarded,
             "ContactOverdue": self._contact_overdue,
             "ReviewOverdue": self._review_overdue,
+            "TransitionReminderDue": self._transition_reminder,
             "Closed": self._closed,
         }
 
@@ -139,7 +140,7 @@ class Recipients:
         context = {
             "headline": headline,
             "intro": intro,
-            "worker": self._worker(worker),
+            "worker": self._worker(worker, case),
             "start": (since or worker.from_date).isoformat(),
             "until": until.isoformat() if until else None,
             "reference": str(case.id),
@@ -226,17 +227,8 @@ class Recipients:
         case = self.keywork.case(event.originator_id)
         context = {"due_on": event.due_on.strftime("%d %B %Y"), "reference": str(case.id)}
         if event.told == "manager":
-            return [
-                Notice(
-                    f"managers:{mailbox}",
-                    "Managers",
-                    "email",
-                    mailbox,
-                    f"{template}_manager",
-                    context,
-                )
-                for mailbox in self._managers(case, event.stamp.occurred_at.date())
-            ]
+            managers = self._managers(case, event.stamp.occurred_at.date())
+            return [replace(n, template=f"{template}_manager", context=context) for n in managers]
         return [
             Notice(
                 f"practitioner:{worker.practitioner_id}",
@@ -247,8 +239,21 @@ class Recipients:
                 context,
             )
             for worker in case.acting_on(event.stamp.occurred_at.date())
-            if worker.practitioner_id is not None and (details := self._worker(worker))
+            if worker.practitioner_id is not None and (details := self._worker(worker, case))
         ]
+
+    def _transition_reminder(self, event: Any) -> list[Notice]:
+        """Whoever acts as the key worker, and the managers: how long is left of key working by
+        age, and whether a transition plan is made (no date of birth, no name)."""
+        case = self.keywork.case(event.originator_id)
+        context = {
+            "months": event.months,
+            "transition_planned": event.transition_planned,
+            "reference": str(case.id),
+        }
+        day = event.stamp.occurred_at.date()
+        told = (*self._acting(case, day), *self._managers(case, day))
+        return [replace(n, template="transition_reminder", context=context) for n in told]
 
     def _everyone(self, case: Case, plans_only: bool = False) -> Iterator[Notice]:
         """The family (by their preferred channel) and the Team Around the Child (by theirs)."""
@@ -280,18 +285,28 @@ class Recipients:
                 f"practitioner:{practitioner_id}", practitioner.name, "email", practitioner.email
             )
 
-    def _managers(self, case: Case, day: date) -> list[str]:
-        """The mailboxes of the managers of the teams of whoever acts as key worker on `day`
-        (the area's own, for a team without one)."""
+    def _managers(self, case: Case, day: date) -> list[Notice]:
+        """The managers of the teams of whoever acts as key worker on `day`, a notice for each
+        mailbox (the area's own, for a team without one)."""
         area = self.keywork.areas.settings_for(case.area)
         teams = {
             self.keywork.practitioner(worker.practitioner_id).team_id
             for worker in case.acting_on(day)
             if worker.practitioner_id is not None
         }
-        return sorted({area.managers_mailbox(team) for team in teams or {None}})
+        mailboxes = sorted({area.managers_mailbox(team) for team in teams or {None}})
+        return [Notice(f"managers:{box}", "Managers", "email", box) for box in mailboxes]
 
-    def _worker(self, worker: Any) -> dict[str, Any]:
+    def _worker(self, worker: Any, case: Case) -> dict[str, Any]:
+        if getattr(worker, "kind", None) == "young_person":
+            # Their own details, when the family list holds them, so the team can reach them.
+            own = case.young_person_contact()
+            return {
+                "name": case.child.full_name,
+                "role_title": "the young person, as their own key worker",
+                "email": own.email if own else None,
+                "phone": own.phone if own else None,
+            }
         if worker.practitioner_id is None:
             return {
                 "name": worker.parent_carer_name,

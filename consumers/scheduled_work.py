@@ -1,22 +1,26 @@
-"""The scheduler's hourly work: what is overdue, and the reports due to go to the key worker.
+"""The scheduler's hourly work: what is overdue, the reports due to go to the key worker, and
+the reminders of the end of key working by age.
 
 `ContactOverdue` (and `ReviewOverdue`) is recorded once per (case, due date) for the key worker,
 and once more for their manager when it is still overdue a set number of days later. The reports
 received for a review are forwarded to the key worker a set number of days before it
-(`ReviewReportsForwarded`), and any received later, again. Time is passed in, so a test (or
+(`ReviewReportsForwarded`), and any received later, again. As a case with a key worker nears
+the end of its cover by age, a reminder is recorded once for each of the area's
+`transition_reminder_months` (`TransitionReminderDue`). Time is passed in, so a test (or
 `keywork overdue check --today`) decides what day it is.
 """
 
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from typing import Any
 from uuid import UUID
 
 from consumers.background import Background
 from domain.errors import NotAllowedNow
 from domain.reviews import REPORTS_FORWARDED_DAYS_BEFORE
 from domain.schedule import Told
-from projections.caseloads import Overdue, overdue_on, reviews_soon
+from projections.caseloads import Overdue, key_working_cases, overdue_on, reviews_soon
 from projections.key_working import KeyWorking
 from services.commands import Command, Outcome, VersionConflict
 from services.keywork import Keywork
@@ -24,8 +28,8 @@ from services.keywork import Keywork
 log = logging.getLogger("keywork.scheduled")
 SCHEDULER = "keywork-scheduler"  # the actor of what the scheduler records
 CHECK_EVERY_SECONDS = 3600.0
-# The use case that records one kind of overdue work (Keywork.flag_contact_overdue, ...).
-Flag = Callable[..., Outcome]
+# A use case the scheduler calls on a case (Keywork.flag_contact_overdue, ...).
+UseCase = Callable[..., Outcome]
 
 
 class ScheduledWork(Background):
@@ -43,18 +47,25 @@ class ScheduledWork(Background):
         self.forward_days_before = forward_days_before
 
     def check(self, today: date) -> int:
-        """Flags what is overdue on `today`, and forwards the reports of the reviews soon;
-        returns how many events were recorded."""
-        recorded = self._forward_reports(today)
+        """Flags what is overdue on `today`, forwards the reports of the reviews soon and
+        reminds of transitions due; returns how many events were recorded."""
+        recorded = sum(
+            self._recorded(self.keywork.forward_review_reports, today, case_id, review_id=review)
+            for case_id, review in reviews_soon(self.model, today, self.forward_days_before)
+        )
+        recorded += sum(
+            self._recorded(self.keywork.remind_of_transition, today, case_id)
+            for case_id in key_working_cases(self.model, today)
+        )
         overdue = overdue_on(self.model, today)
         for found, flag in (
             (overdue.contacts, self.keywork.flag_contact_overdue),
             (overdue.reviews, self.keywork.flag_review_overdue),
         ):
             for late in found:
-                recorded += self._flag(flag, late, "key_worker", today)
+                recorded += self._flagged(flag, late, "key_worker", today)
                 if (today - late.due_on).days > self._escalate_after_days(late.case_id):
-                    recorded += self._flag(flag, late, "manager", today)
+                    recorded += self._flagged(flag, late, "manager", today)
         return recorded
 
     def _escalate_after_days(self, case_id: UUID) -> int:
@@ -71,31 +82,19 @@ class ScheduledWork(Background):
                 log.error("the scheduled work failed (%s)", type(error).__name__)
             self._stopping.wait(CHECK_EVERY_SECONDS)
 
-    def _forward_reports(self, today: date) -> int:
-        forwarded = 0
-        for case_id, review_id in reviews_soon(self.model, today, self.forward_days_before):
-            try:
-                self.keywork.forward_review_reports(
-                    self._command(today), case_id, review_id=review_id
-                )
-            except (NotAllowedNow, VersionConflict):
-                continue  # nothing new to forward, or forwarded by another scheduler
-            forwarded += 1
-        return forwarded
-
     def _command(self, today: date) -> Command:
         # It occurred on the day checked (at its start, so never after the time it is recorded).
         on = min(datetime.combine(today, time(), UTC), self.keywork.clock())
         return Command(actor=SCHEDULER, occurred_at=on)
 
-    def _flag(self, flag: Flag, overdue: Overdue, told: Told, today: date) -> int:
+    def _flagged(self, flag: UseCase, overdue: Overdue, told: Told, today: date) -> int:
+        return self._recorded(flag, today, overdue.case_id, due_on=overdue.due_on, told=told)
+
+    def _recorded(self, use_case: UseCase, today: date, case_id: UUID, **fields: Any) -> int:
+        """1 if the use case recorded its event on the case, or 0 if there was nothing to
+        record: done already (here or by another scheduler), or no longer due."""
         try:
-            flag(
-                self._command(today),
-                overdue.case_id,
-                due_on=overdue.due_on,
-                told=told,
-            )
+            use_case(self._command(today), case_id, **fields)
         except (NotAllowedNow, VersionConflict):
-            return 0  # flagged already (here or by another scheduler), or done since
+            return 0
         return 1

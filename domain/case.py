@@ -31,6 +31,8 @@ from domain.stamp import Stamp
 from domain.start import StartPart
 from domain.tac import TacPart
 from domain.transfers import TransferPart
+from domain.transition import TransitionPart
+from domain.young_adults import is_young_adult, own_place
 
 Route = Literal["professional", "single_point", "self"]
 
@@ -52,11 +54,16 @@ class Child:
     postcode: str | None = None
     in_complex_needs_school: bool = False
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
 
 class Case(
     # Every part, each before the parts whose state it reads.
     CorrectionsPart,
     ClosurePart,
+    TransitionPart,
     OutcomesPart,
     ReviewsPart,
     ContactsPart,
@@ -136,6 +143,8 @@ class Case(
         self.covers = []
         self.contact_every_days = None
         self.agreement_signed_on = None
+        self.expected_duration_months = None
+        self.exit_plan = None
         self.contacts = {}
         self.overdue_flags = set()
         self.tac = {}
@@ -148,6 +157,8 @@ class Case(
         self.outcomes: list[OutcomeScores] = []
         self.plans = {}
         self.transfer = None
+        self.transition_plan = None
+        self.transition_reminders = set()
         self.closure_reason = None
         self.closed_on = None
         self.significant = {}
@@ -192,10 +203,26 @@ class Case(
         self.eligible = accepted
         self.status = "eligible" if accepted else "not_eligible"
 
-    def has_reached_age_limit(self, day: date, rules: RuleSet) -> bool:
+    def child_age_on(self, day: date) -> int | None:
         born: date | None = self.child.date_of_birth  # None once the child's key is destroyed
-        limit = rules.upper_age(self.child.in_complex_needs_school)
-        return born is not None and age_on(born, day) >= limit
+        return None if born is None else age_on(born, day)
+
+    def age_limit(self, rules: RuleSet) -> int:
+        """The last age the area's `rules` cover this child: they are covered until the day
+        before their next birthday."""
+        return rules.upper_age(self.child.in_complex_needs_school)
+
+    def has_reached_age_limit(self, day: date, rules: RuleSet) -> bool:
+        age = self.child_age_on(day)
+        return age is not None and age >= self.age_limit(rules)
+
+    def is_young_adult_on(self, day: date) -> bool:
+        return is_young_adult(self.child.date_of_birth, day)
+
+    def young_person_contact(self) -> FamilyMember | None:
+        """The young person's own contact details, when the family list holds them."""
+        place = own_place([member.name for member in self.family], self.child.full_name)
+        return None if place is None else self.family[place]
 
     def _require_undecided_allocation(self) -> None:
         self._require_open()
@@ -207,15 +234,24 @@ class Case(
 
 def _closed_v1_v2(state: dict[str, object]) -> None:
     """A closure recorded before endings said how they were agreed: none of it is known."""
-    state.update(
-        why_no_final_plan=None, family_agreed=None, why_not_agreed=None, agreed_at_review_id=None
-    )
+    # Closures stored with the agreement but not yet marked as the second version keep theirs.
+    for name in ("why_no_final_plan", "family_agreed", "why_not_agreed", "agreed_at_review_id"):
+        state.setdefault(name, None)
 
 
-# The Closed event gained the ending's agreement in its second version (domain/closure.py);
-# stored first versions are upcast as they are read.
-Case.Closed.class_version = 2  # type: ignore[attr-defined]
-Case.Closed.upcast_v1_v2 = staticmethod(_closed_v1_v2)  # type: ignore[attr-defined]
+def _agreement_v1_v2(state: dict[str, object]) -> None:
+    """An agreement signed before it said how long key working lasts and how it ends."""
+    state.update(expected_duration_months=None, exit_plan=None)
+
+
+# The Closed event gained the ending's agreement in its second version (domain/closure.py), and
+# ServiceAgreementSigned the expected duration and the exit plan (domain/contacts.py); stored
+# first versions are upcast as they are read. The classes are the ones the event decorator made
+# in the parts, which are the ones stored (Case.Closed is a copy never triggered).
+ClosurePart.Closed.class_version = 2  # type: ignore[attr-defined]
+ClosurePart.Closed.upcast_v1_v2 = staticmethod(_closed_v1_v2)  # type: ignore[attr-defined]
+ContactsPart.ServiceAgreementSigned.class_version = 2  # type: ignore[attr-defined]
+ContactsPart.ServiceAgreementSigned.upcast_v1_v2 = staticmethod(_agreement_v1_v2)  # type: ignore[attr-defined]
 
 
 def _check_child(child: Child, today: date) -> None:

@@ -7,13 +7,14 @@ derives from it. The state is set up when the case is referred (`Case.__init__`)
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from domain.aggregate import KeyworkAggregate
 from domain.errors import DomainError, InvalidValue, NotAllowedNow
 from domain.stamp import event_id
+from domain.young_adults import YOUNG_ADULT_RULE
 
 Channel = Literal["email", "letter"]
 # How a family member reads what the service sends them, when print as usual will not do.
@@ -62,6 +63,9 @@ class CaseBase(KeyworkAggregate):
         status: Status
         eligible: bool | None
 
+        def is_young_adult_on(self, day: date) -> bool:
+            """Whether the child is a young adult on `day` (domain/case.py)."""
+
     def _require_open(self) -> None:
         if self.status == "closed":
             raise NotAllowedNow("status", "case_open", "the case is closed")
@@ -71,6 +75,12 @@ class CaseBase(KeyworkAggregate):
             if member.name == name:
                 return member
         raise InvalidValue(field, "family_member", f"{field} must name a family member")
+
+    def _require_young_adult(self, field: str, day: date) -> None:
+        if not self.is_young_adult_on(day):
+            raise InvalidValue(
+                field, YOUNG_ADULT_RULE, "the young person is not yet 18 on that day"
+            )
 
     def _applying_event_id(self) -> UUID:
         """The id of the event being applied (its version is one past the aggregate's)."""

@@ -1,4 +1,5 @@
-"""The service agreement's contact frequency, and the contacts made with the family."""
+"""The service agreement (how often the key worker is in touch, how long key working is expected
+to last and how it will end), and the contacts made with the family."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from domain.stamp import Stamp
 
 ContactKind = Literal["home_visit", "phone", "text", "email", "meeting", "school_visit", "other"]
 MAX_CONTACT_EVERY_DAYS = 365
+MAX_EXPECTED_DURATION_MONTHS = 300  # 25 years: from birth to the oldest age key working covers
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,23 @@ class ContactsPart(KeyWorkerPart):
     if TYPE_CHECKING:  # the state this part owns (see domain/case_base.py)
         contact_every_days: int | None
         agreement_signed_on: date | None
+        expected_duration_months: int | None
+        exit_plan: str | None
         contacts: dict[UUID, Contact]
         overdue_flags: set[str]  # "<due date>/<who was told>"
 
     def sign_service_agreement(
-        self, stamp: Stamp, *, contact_every_days: int, signed_by: str, signed_on: date
+        self,
+        stamp: Stamp,
+        *,
+        contact_every_days: int,
+        signed_by: str,
+        signed_on: date,
+        expected_duration_months: int | None = None,
+        exit_plan: str | None = None,
     ) -> None:
+        """The guide: "Be clear with families from the start about how long key working will
+        last", with "strategies for exiting" (the exit plan, sealed)."""
         self._require_open()
         if not self.key_workers:
             raise NotAllowedNow("status", "key_worker_first", "allocate a key worker first")
@@ -59,16 +72,39 @@ class ContactsPart(KeyWorkerPart):
         self._require_family_member("signed_by", signed_by)
         if signed_on > stamp.recorded_at.date():
             raise InvalidValue("signed_on", "not_in_future", "signed_on is in the future")
+        if expected_duration_months is not None and not (
+            1 <= expected_duration_months <= MAX_EXPECTED_DURATION_MONTHS
+        ):
+            raise InvalidValue(
+                "expected_duration_months",
+                "between_1_and_300",
+                "expected_duration_months must be 1-300",
+            )
+        if exit_plan is not None:
+            require_text("exit_plan", exit_plan)
         self._service_agreement_signed(
-            stamp, contact_every_days=contact_every_days, signed_by=signed_by, signed_on=signed_on
+            stamp,
+            contact_every_days=contact_every_days,
+            signed_by=signed_by,
+            signed_on=signed_on,
+            expected_duration_months=expected_duration_months,
+            exit_plan=exit_plan,
         )
 
     @event("ServiceAgreementSigned")
     def _service_agreement_signed(
-        self, stamp: Stamp, contact_every_days: int, signed_by: str, signed_on: date
+        self,
+        stamp: Stamp,
+        contact_every_days: int,
+        signed_by: str,
+        signed_on: date,
+        expected_duration_months: int | None,
+        exit_plan: str | None,
     ) -> None:
         self.contact_every_days = contact_every_days
         self.agreement_signed_on = signed_on
+        self.expected_duration_months = expected_duration_months
+        self.exit_plan = exit_plan
 
     def record_contact(
         self,

@@ -1,5 +1,8 @@
 """Who the key worker is: allocation, handover with an optional overlap, and absence cover.
 
+A key worker is a practitioner (designated, or non-designated: in another role), a parent/carer,
+or, from 18, the young person themselves (domain/young_adults.py).
+
 Each key worker holds the role for a period (inclusive dates); a handover ends the current
 period the day before the new one starts, or at the end of an agreed overlap, when both are key
 workers. Cover is a period too, and ends by itself on its last day.
@@ -17,7 +20,7 @@ from domain.case_base import CaseBase
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
 
-KeyWorkerKind = Literal["designated", "non_designated", "parent_carer"]
+KeyWorkerKind = Literal["designated", "non_designated", "parent_carer", "young_person"]
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,15 @@ class KeyWorkerPart(CaseBase):
         practitioner_field: str = "practitioner_id",
     ) -> KeyWorker:
         require_choice("kind", kind, KeyWorkerKind)
-        if kind == "parent_carer":
+        if kind == "young_person":
+            if practitioner_id is not None or parent_carer_name is not None:
+                raise InvalidValue(
+                    practitioner_field if practitioner_id is not None else "parent_carer_name",
+                    "not_for_young_person",
+                    "the young person is their own key worker: name no one else",
+                )
+            self._require_young_adult("kind", from_date)
+        elif kind == "parent_carer":
             if practitioner_id is not None or parent_carer_name is None:
                 raise InvalidValue(
                     "parent_carer_name", "required_for_parent_carer", "name the parent/carer"

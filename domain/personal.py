@@ -18,6 +18,7 @@ from domain.outcomes import OutcomeScores
 from domain.plans import PlanAction, PlanCopy, PlanVersion
 from domain.reviews import Review, ReviewReport
 from domain.transfers import Transfer
+from domain.transition import TransitionPlan
 
 ERASED = "[erased]"
 
@@ -56,6 +57,7 @@ VALUE_FIELDS: dict[type, Placeholders] = {
     PlanVersion: {"summary": ERASED, "outcomes": [], "actions": [], "signed_by": ERASED},
     Transfer: {"receiving_contact": None},
     OutcomeScores: {"scores": {}},
+    TransitionPlan: {"receiving_contact": ERASED, "receiving_contact_email": None},
 }
 
 _REASON = {"reason": ERASED}
@@ -73,7 +75,7 @@ EVENT_FIELDS: dict[str, Placeholders] = {
     "PlanSigned": {"signed_by": ERASED},
     "PlanCopySent": {"recipient": ERASED},
     "PlanCopyFailed": {"recipient": ERASED, "reason": ERASED},
-    "ServiceAgreementSigned": {"signed_by": ERASED},
+    "ServiceAgreementSigned": {"signed_by": ERASED, "exit_plan": None},
     "ReviewScheduled": {"location": ERASED},
     "ReviewRescheduled": _REASON,
     "ReviewCancelled": _REASON,

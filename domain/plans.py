@@ -1,4 +1,5 @@
-"""Family Support Plans: versions drafted, signed by a parent/carer, then distributed.
+"""Family Support Plans: versions drafted, signed by a parent/carer (or, from 18, by the young
+person themselves: domain/young_adults.py), then distributed.
 
 A signed version is never edited: a change is a new version, which supersedes the older ones.
 Each copy sent (or not) to a recipient is a fact of its own.
@@ -40,9 +41,15 @@ class PlanVersion:
     outcomes: list[str]
     actions: list[PlanAction]
     status: PlanStatus = "draft"
-    signed_by: str | None = None
+    signed_by: str | None = None  # the parent/carer who signed
     signed_on: date | None = None
     copies: list[PlanCopy] = field(default_factory=list)
+    signed_by_young_person: bool = False
+
+    @property
+    def signer(self) -> str | None:
+        """Who signed, in words: the parent/carer, or the young person themselves."""
+        return "the young person" if self.signed_by_young_person else self.signed_by
 
     def distribution(self) -> dict[str, PlanCopy]:
         """Each recipient's latest copy: a failed send followed by a good one counts as sent."""
@@ -82,30 +89,63 @@ class PlansPart(CaseBase):
         self.plans[plan_version] = PlanVersion(summary, outcomes, actions)
 
     def sign_plan(
-        self, stamp: Stamp, *, plan_version: int, signed_by: str, signed_on: date
+        self,
+        stamp: Stamp,
+        *,
+        plan_version: int,
+        signed_on: date,
+        signed_by: str | None = None,
+        signed_by_young_person: bool = False,
     ) -> None:
+        """Signed by a parent/carer with parental responsibility (`signed_by`), or by the young
+        person themselves once they are 18."""
         self._require_open()
         plan = self._plan(plan_version)
         if plan.status != "draft":
             raise NotAllowedNow("plan_version", "draft_plan", f"that version is {plan.status}")
+        if signed_by_young_person:
+            if signed_by is not None:
+                raise InvalidValue(
+                    "signed_by", "not_for_young_person", "the young person signed: name no one"
+                )
+            self._require_young_adult("signed_by_young_person", signed_on)
+        else:
+            self._require_parental_responsibility(signed_by)
+        if signed_on > stamp.recorded_at.date():
+            raise InvalidValue("signed_on", "not_in_future", "signed_on is in the future")
+        self._plan_signed(
+            stamp,
+            plan_version=plan_version,
+            signed_by=signed_by,
+            signed_on=signed_on,
+            signed_by_young_person=signed_by_young_person,
+        )
+
+    def _require_parental_responsibility(self, signed_by: str | None) -> None:
+        if signed_by is None:
+            raise InvalidValue("signed_by", "missing", "name who signed")
         signer = self._require_family_member("signed_by", signed_by)
         if not signer.has_parental_responsibility:
             raise InvalidValue(
                 "signed_by", "parental_responsibility", "the signer needs parental responsibility"
             )
-        if signed_on > stamp.recorded_at.date():
-            raise InvalidValue("signed_on", "not_in_future", "signed_on is in the future")
-        self._plan_signed(
-            stamp, plan_version=plan_version, signed_by=signed_by, signed_on=signed_on
-        )
 
     @event("PlanSigned")
     def _plan_signed(
-        self, stamp: Stamp, plan_version: int, signed_by: str, signed_on: date
+        self,
+        stamp: Stamp,
+        plan_version: int,
+        signed_by: str | None,
+        signed_on: date,
+        signed_by_young_person: bool,
     ) -> None:
         self._supersede("signed")
         self.plans[plan_version] = replace(
-            self.plans[plan_version], status="signed", signed_by=signed_by, signed_on=signed_on
+            self.plans[plan_version],
+            status="signed",
+            signed_by=signed_by,
+            signed_on=signed_on,
+            signed_by_young_person=signed_by_young_person,
         )
 
     def record_plan_copy(
@@ -119,7 +159,7 @@ class PlansPart(CaseBase):
         reason: str | None = None,
     ) -> None:
         plan = self._plan(plan_version)
-        if plan.signed_by is None:
+        if plan.signed_on is None:
             raise NotAllowedNow("plan_version", "signed_plan", "only a signed plan is distributed")
         require_text("recipient", recipient, MAX_NAME_LENGTH)
         require_choice("channel", channel, Channel)
@@ -166,3 +206,14 @@ class PlansPart(CaseBase):
         for version, plan in self.plans.items():
             if plan.status == status:
                 self.plans[version] = replace(plan, status="superseded")
+
+
+def _signed_v1_v2(state: dict[str, object]) -> None:
+    """A plan signed before young people could sign their own was signed by a parent/carer."""
+    state.setdefault("signed_by_young_person", False)
+
+
+# PlanSigned gained who signed in its second version; stored first versions are upcast as they
+# are read. The class is the one the event decorator made here, which is the one stored.
+PlansPart.PlanSigned.class_version = 2  # type: ignore[attr-defined]
+PlansPart.PlanSigned.upcast_v1_v2 = staticmethod(_signed_v1_v2)  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ MILESTONES = frozenset(
         "ConsentWithdrawn",
         "ConsentOverridden",
         "TransferAgreed",
+        "TransitionPlanned",
         "Closed",
         "ClosureAudited",
         "Reopened",

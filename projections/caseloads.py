@@ -328,8 +328,8 @@ def overdue_on(model: KeyWorking, today: date) -> OverdueOn:
     )
 
 
-def _key_working_today(model: KeyWorking, today: date) -> list[CaseloadEntry]:
-    """An entry for each open case with a key worker on `today`."""
+def key_working_cases(model: KeyWorking, today: date) -> list[UUID]:
+    """The open cases with a key worker on `today`."""
     held = _fetch(
         model,
         model.sql(
@@ -339,7 +339,12 @@ def _key_working_today(model: KeyWorking, today: date) -> list[CaseloadEntry]:
         ),
         as_at=today,
     )
-    case_ids = [row["case_id"] for row in held]
+    return [row["case_id"] for row in held]
+
+
+def _key_working_today(model: KeyWorking, today: date) -> list[CaseloadEntry]:
+    """An entry for each open case with a key worker on `today`."""
+    case_ids = key_working_cases(model, today)
     facts = _case_facts(model, case_ids, today, EVERYTHING_RECORDED)
     held_as_key_worker = {"role": "key_worker", "kind": None, "from_date": today, "until": None}
     return [

@@ -2,8 +2,10 @@
 
 Parents/carers (with parental responsibility), the key worker(s) in post, the Team Around the
 Child members flagged to receive plans, and business support. Practitioners' contact details are
-kept once, so a change reaches every list they are on. The notifier sends each signed plan to
-this list, so it is the one answer to who receives a plan.
+kept once, so a change reaches every list they are on. A young person who is their own key
+worker is reached at their own details on the family list (the member named as they are), or,
+with none there, listed without an address: never through their parents. The notifier sends
+each signed plan to this list, so it is the one answer to who receives a plan.
 """
 
 from dataclasses import dataclass
@@ -17,7 +19,10 @@ from psycopg.rows import DictRow
 from domain.erasure import ERASURE_EVENT
 from domain.key_workers import handover_last_day
 from domain.personal import ERASED
+from domain.young_adults import own_place
 from projections.read_model import Handler, ReadModel
+
+YOUNG_PERSON = "key worker (the young person)"
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,12 @@ class Recipient:
 
 class DistributionList(ReadModel):
     name = "distribution_list"
-    case_tables = {"family": "case_id", "key_workers": "case_id", "tac": "case_id"}
+    case_tables = {
+        "family": "case_id",
+        "key_workers": "case_id",
+        "tac": "case_id",
+        "young_people": "case_id",
+    }
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}family ("
         "case_id uuid NOT NULL, name text NOT NULL, relationship text NOT NULL, "
@@ -51,6 +61,12 @@ class DistributionList(ReadModel):
         "CREATE TABLE IF NOT EXISTS {schema}.{p}practitioners ("
         "practitioner_id uuid PRIMARY KEY, name text NOT NULL, email text, phone text, "
         "postal_address text)",
+        "ALTER TABLE {schema}.{p}key_workers ADD COLUMN IF NOT EXISTS kind text",
+        # The young person's own details, when the family list holds them (a member named as
+        # they are), for when they are their own key worker.
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}young_people ("
+        "case_id uuid PRIMARY KEY, position int NOT NULL, name text NOT NULL, "
+        "relationship text NOT NULL, channel text NOT NULL, email text, postal_address text)",
     )
 
     ignores = frozenset(
@@ -66,6 +82,8 @@ class DistributionList(ReadModel):
             "ReviewReportsForwarded",
             "FamilyMet",
             "KeyWorkerApproached",
+            "TransitionPlanned",
+            "TransitionReminderDue",
             "ContactRecorded",
             "CoverArranged",
             "CoverEnded",
@@ -124,33 +142,54 @@ class DistributionList(ReadModel):
             ),
             (ERASED, event.originator_id),
         )
+        cursor.execute(
+            self.sql(
+                "UPDATE {schema}.{p}young_people SET name = %s, email = NULL, "
+                "postal_address = NULL WHERE case_id = %s"
+            ),
+            (ERASED, event.originator_id),
+        )
 
     def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
         for position, member in enumerate(event.family):
             if member.has_parental_responsibility:
-                cursor.execute(
-                    self.sql(
-                        "INSERT INTO {schema}.{p}family (case_id, position, name, relationship, "
-                        "channel, email, postal_address) VALUES (%s, %s, %s, %s, %s, %s, %s)"
-                    ),
-                    (
-                        event.originator_id,
-                        position,
-                        member.name,
-                        member.relationship,
-                        member.preferred_channel,
-                        member.email,
-                        member.postal_address,
-                    ),
-                )
+                self._add_member(cursor, "family", event.originator_id, position, member)
+        own = own_place([member.name for member in event.family], event.child.full_name)
+        if own is not None:
+            self._add_member(cursor, "young_people", event.originator_id, own, event.family[own])
+
+    def _add_member(
+        self, cursor: Cursor[DictRow], table: str, case_id: UUID, position: int, member: Any
+    ) -> None:
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}" + table + " (case_id, position, name, relationship, "
+                "channel, email, postal_address) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+            ),
+            (
+                case_id,
+                position,
+                member.name,
+                member.relationship,
+                member.preferred_channel,
+                member.email,
+                member.postal_address,
+            ),
+        )
 
     def _add_key_worker(self, cursor: Cursor[DictRow], case_id: UUID, worker: Any) -> None:
         cursor.execute(
             self.sql(
-                "INSERT INTO {schema}.{p}key_workers "
-                "(case_id, practitioner_id, parent_carer_name, from_date) VALUES (%s, %s, %s, %s)"
+                "INSERT INTO {schema}.{p}key_workers (case_id, practitioner_id, "
+                "parent_carer_name, kind, from_date) VALUES (%s, %s, %s, %s, %s)"
             ),
-            (case_id, worker.practitioner_id, worker.parent_carer_name, worker.from_date),
+            (
+                case_id,
+                worker.practitioner_id,
+                worker.parent_carer_name,
+                worker.kind,
+                worker.from_date,
+            ),
         )
 
     def _allocated(self, cursor: Cursor[DictRow], event: Any) -> None:
@@ -239,20 +278,19 @@ class DistributionList(ReadModel):
             ]
             cursor.execute(
                 self.sql(
-                    "SELECT k.practitioner_id, coalesce(p.name, k.parent_carer_name) AS name, "
-                    "p.email, p.postal_address FROM {schema}.{p}key_workers k "
+                    "SELECT k.practitioner_id, k.kind, y.position, "
+                    "coalesce(p.name, k.parent_carer_name, y.name) AS name, "
+                    "coalesce(y.channel, 'email') AS channel, coalesce(p.email, y.email) AS email, "
+                    "y.postal_address FROM {schema}.{p}key_workers k "
                     "LEFT JOIN {schema}.{p}practitioners p USING (practitioner_id) "
+                    "LEFT JOIN {schema}.{p}young_people y "
+                    "ON y.case_id = k.case_id AND k.kind = 'young_person' "
                     "WHERE k.case_id = %s AND k.from_date <= %s "
                     "AND (k.until IS NULL OR k.until >= %s) ORDER BY k.from_date"
                 ),
                 (case_id, on, on),
             )
-            key_workers = [
-                Recipient(
-                    "key_worker", r["name"], "key worker", "email", r["email"], r["practitioner_id"]
-                )
-                for r in cursor.fetchall()
-            ]
+            key_workers = [_key_worker(r) for r in cursor.fetchall()]
             cursor.execute(
                 self.sql(
                     "SELECT t.practitioner_id, p.name, t.role, t.channel, p.email, "
@@ -268,10 +306,11 @@ class DistributionList(ReadModel):
                 )
                 for r in cursor.fetchall()
             ]
-        on_list = {r.practitioner_id for r in key_workers}
+        on_list = {r.practitioner_id for _, r in key_workers}
+        keys = {key for key, _ in key_workers}
         return [
-            *family,
-            *((_key(r), r) for r in key_workers),
+            *((key, r) for key, r in family if key not in keys),
+            *key_workers,
             *((_key(r), r) for r in tac if r.practitioner_id not in on_list),
             ("business_support", self._business_support()),
         ]
@@ -282,6 +321,19 @@ class DistributionList(ReadModel):
         return Recipient(
             "business_support", "Business support", "business support", "email", address
         )
+
+
+def _key_worker(row: DictRow) -> tuple[str, Recipient]:
+    if row["kind"] != "young_person":
+        worker = Recipient(
+            "key_worker", row["name"], "key worker", "email", row["email"], row["practitioner_id"]
+        )
+        return _key(worker), worker
+    name = row["name"] or "The young person"
+    worker = Recipient("key_worker", name, YOUNG_PERSON, row["channel"], _address(row))
+    # Their copy is recorded under their own place on the family list, as a member's is.
+    place = row["position"]
+    return ("key_worker:young_person" if place is None else f"family:{place}"), worker
 
 
 def _key(recipient: Recipient) -> str:

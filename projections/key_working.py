@@ -282,6 +282,8 @@ class KeyWorking(ReadModel):
             "ReviewReportsForwarded",
             "FamilyMet",
             "KeyWorkerApproached",
+            "TransitionPlanned",
+            "TransitionReminderDue",
             "EligibilityDecided",
             "EligibilityOverridden",
             "EventMarkedSignificant",

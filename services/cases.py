@@ -23,6 +23,7 @@ from domain.functions import KeyWorkingFunction
 from domain.schedule import Told
 from domain.stamp import Stamp
 from domain.transfers import Transfer
+from domain.transition import TransitionPlan
 from services.application import KeyworkApplication
 from services.commands import Command, NotFound, Outcome
 from services.permissions import require
@@ -109,6 +110,8 @@ class CaseCommands(KeyworkApplication):
         contact_every_days: int,
         signed_by: str,
         signed_on: date,
+        expected_duration_months: int | None = None,
+        exit_plan: str | None = None,
     ) -> Outcome:
         return self._on_case(
             command,
@@ -117,6 +120,8 @@ class CaseCommands(KeyworkApplication):
             contact_every_days=contact_every_days,
             signed_by=signed_by,
             signed_on=signed_on,
+            expected_duration_months=expected_duration_months,
+            exit_plan=exit_plan,
         )
 
     def record_contact(
@@ -153,6 +158,45 @@ class CaseCommands(KeyworkApplication):
         if not transfer.out_of_area:
             self.areas.rules_for(transfer.to_area)
         return self._on_case(command, case_id, Case.agree_transfer, transfer=transfer)
+
+    def plan_transition(
+        self,
+        command: Command,
+        case_id: UUID,
+        *,
+        adult_services: str,
+        receiving_contact: str,
+        planned_on: date,
+        receiving_contact_email: str | None = None,
+    ) -> Outcome:
+        """From the area's transition age, for a day the area's age limit still covers."""
+        plan = TransitionPlan(
+            adult_services, receiving_contact, planned_on, receiving_contact_email
+        )
+        return self.change(
+            command,
+            Case,
+            case_id,
+            lambda case, stamp: case.plan_transition(
+                stamp,
+                self.areas.rules_for(case.area),
+                from_age=self.areas.settings_for(case.area).transition_from_age,
+                plan=plan,
+            ),
+        )
+
+    def remind_of_transition(self, command: Command, case_id: UUID) -> Outcome:
+        """The reminder due as the end of cover by age nears, by the area's settings."""
+        return self.change(
+            command,
+            Case,
+            case_id,
+            lambda case, stamp: case.remind_of_transition(
+                stamp,
+                self.areas.rules_for(case.area),
+                reminder_months=self.areas.settings_for(case.area).transition_reminder_months,
+            ),
+        )
 
     def close_case(
         self, command: Command, case_id: UUID, *, reason: ClosureReason, **ending: Unpack[Ending]

@@ -41,6 +41,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "sign_plan": CASE_STAFF,
     "distribute_plan": CASE_STAFF,
     "agree_transfer": KEY_WORKING,
+    "plan_transition": COORDINATION,
     "close_case": KEY_WORKING,
     "audit_closure": frozenset({"manager"}),
     "reopen_case": COORDINATION,

@@ -33,16 +33,18 @@ class PlanCommands(CaseCommands):
         case_id: UUID,
         *,
         plan_version: int,
-        signed_by: str,
         signed_on: date,
+        signed_by: str | None = None,
+        signed_by_young_person: bool = False,
     ) -> Outcome:
         return self._on_case(
             command,
             case_id,
             Case.sign_plan,
             plan_version=plan_version,
-            signed_by=signed_by,
             signed_on=signed_on,
+            signed_by=signed_by,
+            signed_by_young_person=signed_by_young_person,
         )
 
     def record_plan_copy(

@@ -20,6 +20,7 @@ from domain.start import Approach
 from domain.supervision import Supervision
 from domain.tac import TacMember
 from domain.transfers import Transfer
+from domain.transition import TransitionPlan
 
 
 class DateAsISO(Transcoding):
@@ -68,6 +69,7 @@ VALUE_OBJECTS = (
     Transfer,
     OutcomeScores,
     Approach,
+    TransitionPlan,
 )
 
 

@@ -25,8 +25,10 @@ from api.schemas.cases import (
     TransferOut,
 )
 from api.schemas.start import ApproachOut
+from api.schemas.transition import TransitionPlanOut
 from consumers.publication import published_data
 from domain.aggregate import KeyworkAggregate
+from domain.case import Case
 from domain.key_workers import KeyWorker
 from domain.stamp import event_id
 from services.keywork import Keywork
@@ -54,6 +56,7 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
     response.headers["ETag"] = f'"{case.version}"'
     today = keywork.clock().date()
     cover = case.cover_on(today)
+    plan = case.transition_plan
     return CaseOut(
         case_id=case.id,
         version=case.version,
@@ -72,10 +75,12 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
         eligible=case.eligible,
         family_met_on=case.family_met_on,
         approaches=[ApproachOut(**asdict(approach)) for approach in case.approaches],
-        key_workers=[_key_worker(keywork, worker) for worker in case.key_workers_on(today)],
+        key_workers=[_key_worker(keywork, case, worker) for worker in case.key_workers_on(today)],
         cover=CoverOut(**asdict(cover)) if cover else None,
         team_around_the_child=[TacMemberOut(**asdict(member)) for member in case.tac.values()],
         contact_every_days=case.contact_every_days,
+        expected_duration_months=case.expected_duration_months,
+        exit_plan=case.exit_plan,
         last_contact_at=case.last_contact_at,
         next_contact_due=case.next_contact_due(),
         contact_overdue=case.is_contact_overdue(today),
@@ -87,10 +92,12 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
                 status=plan.status,
                 signed_by=plan.signed_by,
                 signed_on=plan.signed_on,
+                signed_by_young_person=plan.signed_by_young_person,
             )
             for version, plan in case.plans.items()
         ],
         transfer=TransferOut(**asdict(case.transfer)) if case.transfer else None,
+        transition_plan=TransitionPlanOut(**asdict(plan)) if plan else None,
         closure_reason=case.closure_reason,
         closed_on=case.closed_on,
         closure_audit_overdue=case.is_closure_audit_overdue(today),
@@ -126,11 +133,15 @@ def timeline(
     )
 
 
-def _key_worker(keywork: Keywork, worker: KeyWorker) -> KeyWorkerOut:
+def _key_worker(keywork: Keywork, case: Case, worker: KeyWorker) -> KeyWorkerOut:
     name, email, phone = worker.parent_carer_name, None, None
     if worker.practitioner_id is not None:
         practitioner = keywork.practitioner(worker.practitioner_id)
         name, email, phone = practitioner.name, practitioner.email, practitioner.phone
+    elif worker.kind == "young_person":
+        own = case.young_person_contact()
+        name = case.child.full_name
+        email, phone = (own.email, own.phone) if own else (None, None)
     return KeyWorkerOut(
         kind=worker.kind,
         from_date=worker.from_date,

@@ -15,11 +15,11 @@ from api.schemas.cases import (
     CorrectionIn,
     ReasonIn,
     ReferralIn,
-    ServiceAgreementIn,
     TransferIn,
 )
 from api.schemas.common import CaseAccepted
 from api.schemas.eligibility import EligibilityIn
+from api.schemas.transition import ServiceAgreementIn
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.corrections import Replacement

@@ -1,4 +1,5 @@
-"""Family Support Plans: versions drafted, signed by a parent/carer, and each copy sent."""
+"""Family Support Plans: versions drafted, signed by a parent/carer (or a young person of 18 or
+over), and each copy sent."""
 
 from typing import Annotated
 from uuid import UUID
@@ -9,7 +10,8 @@ from fastapi.responses import JSONResponse
 from api.command_context import accepted, command_for
 from api.dependencies import Service
 from api.reads import read_of
-from api.schemas.cases import (
+from api.schemas.common import CaseAccepted
+from api.schemas.plans import (
     DistributionOut,
     PlanAccepted,
     PlanCopyIn,
@@ -17,7 +19,6 @@ from api.schemas.cases import (
     PlanIn,
     SignatureIn,
 )
-from api.schemas.common import CaseAccepted
 from domain.plans import PlanAction
 from services.commands import Command
 
@@ -50,6 +51,7 @@ def sign_plan(
         plan_version=plan_version,
         signed_by=body.signed_by,
         signed_on=body.signed_on,
+        signed_by_young_person=body.signed_by_young_person,
     )
     return accepted(outcome, "case_id")
 

@@ -1,13 +1,14 @@
 """Request and response bodies of a case's life."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from api.schemas.common import Body, CommandBody
 from api.schemas.start import ApproachOut
+from api.schemas.transition import TransitionPlanOut
 from domain.case import Route
 from domain.case_base import AccessibleFormat, Channel, ClosureReason, Status
 from domain.closure import AuditOutcome
@@ -99,12 +100,6 @@ class CoverEndIn(CommandBody):
     reason: str | None = None
 
 
-class ServiceAgreementIn(CommandBody):
-    contact_every_days: int
-    signed_by: str
-    signed_on: date
-
-
 class ContactIn(CommandBody):
     kind: ContactKind
     participants: list[str] = Field(default=[], alias="with")
@@ -152,30 +147,6 @@ class ReviewOutcomeIn(CommandBody):
     decisions: list[str]
     next_review_on: date
     key_worker_confirmed: bool
-
-
-class PlanActionIn(Body):
-    who: str
-    what: str
-    by: date
-
-
-class PlanIn(CommandBody):
-    summary: str
-    outcomes: list[str]
-    actions: list[PlanActionIn] = []
-
-
-class SignatureIn(CommandBody):
-    signed_by: str
-    signed_on: date
-
-
-class PlanCopyIn(CommandBody):
-    recipient: str
-    channel: Channel
-    outcome: Literal["sent", "failed"]
-    reason: str | None = None
 
 
 class TransferIn(CommandBody):
@@ -235,13 +206,6 @@ class ReviewAccepted(BaseModel):
     review_id: UUID
 
 
-class PlanAccepted(BaseModel):
-    case_id: UUID
-    version: int
-    event_ids: list[UUID]
-    plan_version: int
-
-
 class KeyWorkerOut(BaseModel):
     kind: KeyWorkerKind
     from_date: date = Field(serialization_alias="from")
@@ -272,6 +236,7 @@ class PlanOut(BaseModel):
     status: str
     signed_by: str | None
     signed_on: date | None
+    signed_by_young_person: bool
 
 
 class TransferOut(BaseModel):
@@ -304,6 +269,8 @@ class CaseOut(BaseModel):
     cover: CoverOut | None
     team_around_the_child: list[TacMemberOut]
     contact_every_days: int | None
+    expected_duration_months: int | None  # how long key working is expected to last
+    exit_plan: str | None
     last_contact_at: datetime | None
     next_contact_due: date | None
     contact_overdue: bool
@@ -311,6 +278,7 @@ class CaseOut(BaseModel):
     next_review: date | None
     plans: list[PlanOut]
     transfer: TransferOut | None
+    transition_plan: TransitionPlanOut | None  # the latest, to adult services
     closure_reason: ClosureReason | None
     closed_on: date | None
     closure_audit_overdue: bool
@@ -332,21 +300,6 @@ class TimelineOut(BaseModel):
     case_id: UUID
     events: list[TimelineEntry]
     next_cursor: str | None
-
-
-class PlanCopyOut(BaseModel):
-    recipient: str
-    channel: Channel
-    status: Literal["sent", "failed"]
-    at: datetime
-    reason: str | None
-
-
-class DistributionOut(BaseModel):
-    case_id: UUID
-    plan_version: int
-    status: str
-    recipients: list[PlanCopyOut]
 
 
 class ConsentIn(CommandBody):

@@ -101,7 +101,7 @@ def draft_plans(request: Request, case: Case) -> Choices:
 
 def signed_plans(request: Request, case: Case) -> Choices:
     return [
-        (str(version), f"Version {version}, signed by {plan.signed_by}")
+        (str(version), f"Version {version}, signed by {plan.signer}")
         for version, plan in case.plans.items()
         if plan.status == "signed"
     ]

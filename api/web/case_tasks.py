@@ -7,9 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 
-from api.schemas.cases import KeyWorkerIn, ServiceAgreementIn
+from api.schemas.cases import KeyWorkerIn
 from api.schemas.eligibility import EligibilityIn
 from api.schemas.start import ApproachIn, FamilyMeetingIn
+from api.schemas.transition import ServiceAgreementIn
 from api.web.case_choices import directory, family
 from api.web.case_forms import Field, TaskForm, add_task_pages, asking, recorded_by
 from api.web.session import PAGES
@@ -25,7 +26,9 @@ KEY_WORKER_KINDS = (
     ("designated", "Designated key worker"),
     ("non_designated", "Non-designated key worker (a practitioner in another role)"),
     ("parent_carer", "A parent carer"),
+    ("young_person", "The young person themselves (from their 18th birthday)"),
 )
+NOT_A_PRACTITIONER = "Not for a parent carer or the young person"
 
 
 def rules_told(request: Request, case: Case) -> str:
@@ -162,7 +165,7 @@ ALLOCATION = TaskForm(
     button="Allocate",
     fields=(
         Field("kind", "What kind of key worker?", "choice", choices=KEY_WORKER_KINDS),
-        Field("practitioner_id", "Practitioner", "select", hint="Not for a parent carer"),
+        Field("practitioner_id", "Practitioner", "select", hint=NOT_A_PRACTITIONER),
         Field("parent_carer_name", "The parent carer's name", optional=True),
         Field("from", "From", "date"),
     ),
@@ -181,6 +184,19 @@ AGREEMENT = TaskForm(
         ),
         Field("signed_by", "Signed by", "choice"),
         Field("signed_on", "Signed on", "date"),
+        Field(
+            "expected_duration_months",
+            "How long is key working expected to last, in months? (optional)",
+            "number",
+            optional=True,
+        ),
+        Field(
+            "exit_plan",
+            "How will key working end? (optional)",
+            "long_text",
+            hint="The plan for exiting, explained to the family now",
+            optional=True,
+        ),
     ),
 )
 

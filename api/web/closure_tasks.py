@@ -1,6 +1,7 @@
 """The pages about consent and the record itself: the family's consent to share (given or
-withdrawn, or a coordinator's override), closing the case with its final plan, the practice
-supervisor's audit of the closure, reopening, and a correction of an earlier event."""
+withdrawn, or a coordinator's override), the transition plan to adult services, closing the case
+with its final plan, the practice supervisor's audit of the closure, reopening, and a correction
+of an earlier event."""
 
 from typing import Any, get_args
 from uuid import UUID
@@ -8,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api.schemas.cases import ClosureAuditIn, ClosureIn, ConsentIn, CorrectionIn, ReasonIn
+from api.schemas.transition import TransitionPlanIn
 from api.web.case_choices import (
     CHANNELS,
     YES_OR_NO,
@@ -196,4 +198,26 @@ CORRECTION = TaskForm(
     ),
 )
 
-add_task_pages(router, (CONSENT, CONSENT_OVERRIDE, CLOSURE, AUDIT, REOPENING, CORRECTION))
+TRANSITION = TaskForm(
+    slug="transition-plan",
+    title="Plan the transition to adult services",
+    action="plan_transition",
+    schema=TransitionPlanIn,
+    record=recorded_by(Keywork.plan_transition),
+    button="Record the plan",
+    fields=(
+        Field("adult_services", "Which adult services will the young person move to?"),
+        Field("receiving_contact", "Who there will take them on?"),
+        Field("receiving_contact_email", "Their email address (optional)", optional=True),
+        Field(
+            "planned_on",
+            "The day planned for the move",
+            "date",
+            hint="On or before the last day the area's age limit covers",
+        ),
+    ),
+)
+
+add_task_pages(
+    router, (CONSENT, CONSENT_OVERRIDE, TRANSITION, CLOSURE, AUDIT, REOPENING, CORRECTION)
+)

@@ -1,6 +1,7 @@
 """The pages about review meetings (rescheduled, cancelled, a report received, held with the
 child's views) and Family Support Plans (drafted, signed by someone with parental
-responsibility, a copy recorded). Scheduling a review is on the case page."""
+responsibility or by the young person of 18 or over, a copy recorded). Scheduling a review is
+on the case page."""
 
 from typing import Any
 from uuid import UUID
@@ -8,14 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from api.schemas.cases import (
-    PlanCopyIn,
-    PlanIn,
     ReasonIn,
     RescheduleIn,
     ReviewOutcomeIn,
     ReviewReportIn,
-    SignatureIn,
 )
+from api.schemas.plans import PlanCopyIn, PlanIn, SignatureIn
 from api.web.case_choices import (
     CHANNELS,
     draft_plans,
@@ -64,7 +63,7 @@ def record_copy(keywork: Keywork, command: Command, case_id: UUID, body: Any) ->
 def who_may_sign(request: Request, case: Case) -> str:
     return (
         "The plan is signed by a parent or carer with parental responsibility: only they are "
-        "offered below."
+        "offered below. From their 18th birthday the young person may sign their own plan."
     )
 
 
@@ -171,7 +170,20 @@ SIGNATURE = TaskForm(
     button="Record the signature",
     fields=(
         Field("plan_version", "Which version?", "choice"),
-        Field("signed_by", "Signed by", "choice"),
+        Field(
+            "signed_by_young_person",
+            "Did the young person sign it themselves?",
+            "yes_no",
+            hint="Only a young person of 18 or over on the day",
+            optional=True,
+        ),
+        Field(
+            "signed_by",
+            "Signed by",
+            "choice",
+            hint="When a parent or carer signed it",
+            optional=True,
+        ),
         Field("signed_on", "Signed on", "date"),
     ),
 )

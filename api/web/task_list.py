@@ -128,6 +128,10 @@ def _without_a_key_worker(case: Case) -> bool:
     return _not_closed(case) and case.current_key_worker() is None
 
 
+def _transition_planned(case: Case) -> bool:
+    return case.transition_plan is not None
+
+
 def _never(case: Case) -> bool:
     """A task done again and again, such as a contact: never finished."""
     return False
@@ -259,6 +263,13 @@ SECTIONS: tuple[tuple[str, tuple[Task, ...]], ...] = (
     (
         "Closing the case",
         (
+            Task(
+                "Plan the transition to adult services",
+                "transition-plan",
+                "plan_transition",
+                _transition_planned,
+                _open,
+            ),
             Task("Close the case", "closure", "close_case", _closed, _not_closed),
             Task("Audit the closure", "closure-audit", "audit_closure", _audited, _closed),
             Task("Reopen the case", "reopening", "reopen_case", _never, _closed),

@@ -18,7 +18,7 @@ from api.schemas.cases import (
 )
 from api.web.case_choices import CHANNELS, YES_OR_NO, directory, tac_members
 from api.web.case_forms import Field, TaskForm, add_task_pages, arguments, asking, recorded_by
-from api.web.case_tasks import KEY_WORKER_KINDS
+from api.web.case_tasks import KEY_WORKER_KINDS, NOT_A_PRACTITIONER
 from api.web.session import PAGES
 from domain.case import Case
 from domain.transfers import Transfer
@@ -98,7 +98,7 @@ HANDOVER = TaskForm(
     button="Record the handover",
     fields=(
         Field("kind", "What kind of key worker?", "choice", choices=KEY_WORKER_KINDS),
-        Field("to_practitioner_id", "The new key worker", "select", hint="Not for a parent carer"),
+        Field("to_practitioner_id", "The new key worker", "select", hint=NOT_A_PRACTITIONER),
         Field("parent_carer_name", "The parent carer's name", optional=True),
         Field("on", "The new key worker starts on", "date"),
         Field(

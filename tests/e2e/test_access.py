@@ -98,6 +98,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/cases/{case_id}/service-agreement"): KEY_WORKING,
     ("POST", "/cases/{case_id}/contacts"): WORKING,
     ("POST", "/cases/{case_id}/transfer"): KEY_WORKING,
+    ("POST", "/cases/{case_id}/transition-plan"): COORDINATING,
     ("POST", "/cases/{case_id}/closure"): KEY_WORKING,
     ("POST", "/cases/{case_id}/closure-audit"): {"manager"},
     ("POST", "/cases/{case_id}/reopen"): COORDINATING,

@@ -26,13 +26,18 @@ def as_(actor: str = "coordinator-1", **fields: object) -> Command:
     return Command(actor=actor, **fields)  # type: ignore[arg-type]
 
 
-def refer(keywork: Keywork, command: Command | None = None, area: str = "norfolk") -> UUID:
+def refer(
+    keywork: Keywork,
+    command: Command | None = None,
+    born: date = date(2016, 5, 1),
+    area: str = "norfolk",
+) -> UUID:
     outcome = keywork.refer(
         command or as_(),
         area=area,
         route="single_point",
         referrer=Referrer("Single point of referral"),
-        child=Child("Sam", "Parent", date(2016, 5, 1), "9434765919"),
+        child=Child("Sam", "Parent", born, "9434765919"),
         family=[FamilyMember("Alex Parent", "mother", True, "email", "alex@example.org")],
         needs=["co-ordination of appointments"],
         consent_to_share=True,
@@ -54,8 +59,10 @@ def practitioner(
     ).aggregate_id
 
 
-def active_case(keywork: Keywork, key_worker: UUID | None = None) -> UUID:
-    return activate(keywork, refer(keywork), key_worker)
+def active_case(
+    keywork: Keywork, key_worker: UUID | None = None, born: date = date(2016, 5, 1)
+) -> UUID:
+    return activate(keywork, refer(keywork, born=born), key_worker)
 
 
 def activate(keywork: Keywork, case_id: UUID, key_worker: UUID | None = None) -> UUID:

@@ -61,7 +61,9 @@ def test_each_area_reopens_a_case_within_its_own_window(database: Database) -> N
     app = open_keywork(settings_with(postgres_pool_size=1, areas_file=areas), database)
     ten_days_ago = as_(occurred_at=datetime.now(UTC) - timedelta(days=10))
     try:
-        in_norfolk, in_suffolk = (refer(app, ten_days_ago, area) for area in ("norfolk", "suffolk"))
+        in_norfolk, in_suffolk = (
+            refer(app, ten_days_ago, area=area) for area in ("norfolk", "suffolk")
+        )
         for case_id in (in_norfolk, in_suffolk):
             app.close_case(ten_days_ago, case_id, reason="family_withdrew")
         app.reopen_case(as_(), in_norfolk, reason="The family asked again")

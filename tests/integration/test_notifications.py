@@ -15,16 +15,18 @@ from consumers.notifications import Notifier
 from consumers.recipients import Mailboxes
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
+from domain.transition import months_after
 from projections.distribution_list import DistributionList
 from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
-from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.integration.conftest import MEETS_NORFOLK, activate, as_, practitioner, refer
 from tests.settings import DATA, settings_with
 from tests.smtp import smtp_server
 
+MANAGERS = "managers@keywork.test"
 COORDINATORS = "coordinators@keywork.test"
 BUSINESS_SUPPORT = "business-support@keywork.test"
 LETTERS = DATA / "notification-letters"  # removed with the tests' data folder
@@ -37,7 +39,9 @@ def own_database(database: Database) -> Database:
 
 @pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
-    settings = settings_with(postgres_pool_size=4, business_support_email=BUSINESS_SUPPORT)
+    settings = settings_with(
+        postgres_pool_size=4, business_support_email=BUSINESS_SUPPORT, managers_email=MANAGERS
+    )
     app = open_keywork(settings, own_database)
     yield app
     app.close()
@@ -513,3 +517,34 @@ def _type_sizes(page: Any) -> list[float]:
 
     page.extract_text(visitor_text=visit)
     return sizes
+
+
+def test_a_transition_reminder_goes_to_the_cover_and_the_managers_and_names_no_one(
+    keywork: Keywork, own_database: Database, mail_port: int
+) -> None:
+    """The guide: "strategies for exiting are put in place well in advance": five months before
+    the end of cover by age, the six-month reminder goes to whoever acts as the key worker (the
+    cover, while the key worker is away) and to the managers, without the child's details."""
+    notify = notifier(keywork, own_database, mail_port)
+    all_caught_up(notify, keywork)
+    today = keywork.clock().date()
+    born = months_after(today, 5 - 19 * 12)  # 19, past Norfolk's limit of 18, in five months
+    case_id = activate(
+        keywork, refer(keywork, born=born), practitioner(keywork, "away-at-19@example.org")
+    )
+    cover = practitioner(keywork, "cover-at-19@example.org")
+    until = today + timedelta(days=30)
+    keywork.arrange_cover(
+        as_(), case_id, practitioner_id=cover, from_date=today, until=until, reason="Leave"
+    )
+    with smtp_server(mail_port) as (_, inbox):
+        keywork.remind_of_transition(as_("keywork-scheduler"), case_id)
+        all_caught_up(notify, keywork)
+        subject = "Transition to adult services: 6 months left"
+        [to_cover] = [m for m in inbox.to("cover-at-19@example.org") if m["Subject"] == subject]
+        assert [m["Subject"] for m in inbox.to(MANAGERS)] == [subject]
+        assert inbox.to("away-at-19@example.org") == []
+        body = to_cover.get_payload()
+        assert "No transition plan" in body and str(case_id) in body
+        for personal in ("Sam", "Parent", born.isoformat(), born.strftime("%d %B %Y")):
+            assert personal not in body

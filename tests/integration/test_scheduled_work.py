@@ -2,7 +2,7 @@
 once, escalated once, told once; the reports of a review forwarded shortly before it."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -262,3 +262,49 @@ def test_the_reports_for_a_review_go_to_the_key_worker_shortly_before_it(
         assert len(forwarded) == 2
         assert "Physiotherapy progress, from Jo Worker" in forwarded[0].get_payload()
         assert "Speech and language update" in forwarded[1].get_payload()
+
+
+def test_the_key_worker_and_the_managers_are_reminded_as_the_age_limit_nears(
+    keywork: Keywork, own_database: Database, clock: Clock, tmp_path: Path
+) -> None:
+    """The guide: "it is important that this is explained clearly to families when key working
+    begins and that strategies for exiting are put in place well in advance"; reminders come
+    12 and 6 months before the end of cover by age (Norfolk's limit: 18, so until the day
+    before the 19th birthday), once each, saying whether a transition plan is made."""
+    clock.now = START
+    model = key_working(keywork)
+    nineteenth_birthday = date(2027, 1, 15)
+    case_id = active_case(
+        keywork, practitioner(keywork, "transition@example.org"), born=date(2008, 1, 15)
+    )
+    port = free_port()
+    notify = notifier(keywork, own_database, port, tmp_path)
+    work = ScheduledWork(keywork, model)
+
+    def check_on(day: date) -> int:
+        return checked_on(keywork, model, clock, work, (day - START.date()).days)
+
+    with smtp_server(port) as (_, inbox):
+        assert check_on(date(2026, 1, 14)) == 0
+        assert check_on(date(2026, 1, 15)) == 1  # twelve months before the 19th birthday
+        assert check_on(date(2026, 1, 16)) == 0
+        keywork.plan_transition(
+            as_(),
+            case_id,
+            adult_services="Adult social care",
+            receiving_contact="Pat Receiving",
+            planned_on=nineteenth_birthday - timedelta(days=30),
+        )
+        assert check_on(date(2026, 7, 15)) == 1  # six months before
+        assert check_on(date(2026, 7, 16)) == 0
+        while notify.notify_batch():
+            pass
+        for told in ("transition@example.org", "managers@test"):
+            reminders = [m for m in inbox.to(told) if "Transition" in m["Subject"]]
+            assert [m["Subject"] for m in reminders] == [
+                "Transition to adult services: 12 months left",
+                "Transition to adult services: 6 months left",
+            ]
+            assert "No transition plan" in reminders[0].get_payload()
+            assert "A transition plan to adult services is recorded" in reminders[1].get_payload()
+            assert "Sam" not in reminders[0].get_payload()

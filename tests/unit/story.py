@@ -1,13 +1,18 @@
 """Given/when/then for the Case aggregate: commands in, events out, no I/O."""
 
+import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
+
+from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, UUIDAsHex
 
 from domain.aggregate import KeyworkAggregate
 from domain.case import Case, Child, FamilyMember, Referrer
 from domain.eligibility import NORFOLK_RULES, EligibilityFacts
 from domain.stamp import Stamp
+from store.transcodings import register
 
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -108,3 +113,20 @@ def then(case: KeyworkAggregate) -> list[tuple[str, dict[str, Any]]]:
         (type(event).__name__, {k: v for k, v in vars(event).items() if k not in envelope})
         for event in case.collect_events()
     ]
+
+
+def read_as_first_version(event: KeyworkAggregate.Event, *added: str) -> dict[str, Any]:
+    """The event stored, then read back as it would be had it been stored before its second
+    version added the fields `added`: the fields it is read with."""
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    register(transcoder)
+    mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+    stored = mapper.to_stored_event(event)
+    state = json.loads(stored.state)
+    assert state.pop("class_version") == 2
+    for name in added:
+        del state[name]
+    first = replace(stored, state=json.dumps(state).encode())
+    return dict(vars(mapper.to_domain_event(first)))

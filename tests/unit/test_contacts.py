@@ -18,7 +18,13 @@ def test_a_service_agreement_sets_the_agreed_contact_frequency() -> None:
     assert then(case) == [
         (
             "ServiceAgreementSigned",
-            {"contact_every_days": 28, "signed_by": "Alex Parent", "signed_on": TODAY},
+            {
+                "contact_every_days": 28,
+                "signed_by": "Alex Parent",
+                "signed_on": TODAY,
+                "expected_duration_months": None,
+                "exit_plan": None,
+            },
         )
     ]
     assert case.next_contact_due() == TODAY + timedelta(days=28)

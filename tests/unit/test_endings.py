@@ -18,6 +18,7 @@ from tests.unit.story import (
     child,
     closed,
     given_active,
+    read_as_first_version,
     refer,
     stamp,
     then,
@@ -128,7 +129,11 @@ def test_the_ending_may_name_the_held_review_that_agreed_it() -> None:
 
 
 def test_a_closure_stored_before_endings_were_agreed_reads_as_not_known() -> None:
-    state: dict[str, Any] = {"reason": "needs_met", "final_plan_version": None}
-    Case.Closed.upcast_v1_v2(state)  # type: ignore[attr-defined]
-    assert state == closed("needs_met", None)
-    assert Case.Closed.class_version == 2  # type: ignore[attr-defined]
+    case = given_active()
+    case.close(stamp(), NORFOLK_RULES, reason="needs_met", family_agreed=True)
+    [ending] = case.collect_events()
+    agreement = ("why_no_final_plan", "family_agreed", "why_not_agreed", "agreed_at_review_id")
+    read = read_as_first_version(ending, *agreement)
+    assert {name: read[name] for name in closed("needs_met", None)} == closed("needs_met", None)
+    # Stored with the agreement before it was marked as the second version: it is kept.
+    assert read_as_first_version(ending)["family_agreed"] is True

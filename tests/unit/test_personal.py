@@ -25,6 +25,7 @@ CLEAR = {
     ("TacMember", "role"): "a practitioner's professional role",
     ("Transfer", "to_area"): "a service area",
     ("Transfer", "to_team"): "a service team",
+    ("TransitionPlan", "adult_services"): "the adult services a young person moves to",
 }
 
 

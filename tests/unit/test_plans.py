@@ -92,7 +92,15 @@ def test_a_parent_with_parental_responsibility_signs_the_plan() -> None:
     case.collect_events()
     sign(case, version)
     assert then(case) == [
-        ("PlanSigned", {"plan_version": 1, "signed_by": "Alex Parent", "signed_on": TODAY})
+        (
+            "PlanSigned",
+            {
+                "plan_version": 1,
+                "signed_by": "Alex Parent",
+                "signed_on": TODAY,
+                "signed_by_young_person": False,
+            },
+        )
     ]
     signed = case.plan(1)
     assert (signed.status, signed.signed_by, signed.signed_on) == ("signed", "Alex Parent", TODAY)

@@ -1,0 +1,32 @@
+"""Request and response bodies of how key working ends: the service agreement (how often, how
+long, and the exit plan) and the transition plan to adult services."""
+
+from datetime import date
+
+from pydantic import BaseModel, EmailStr, Field
+
+from api.schemas.common import CommandBody
+
+
+class ServiceAgreementIn(CommandBody):
+    contact_every_days: int
+    signed_by: str
+    signed_on: date
+    expected_duration_months: int | None = Field(
+        None, description="How long key working is expected to last, in months (1-300)."
+    )
+    exit_plan: str | None = Field(None, description="How key working will end. Sealed.")
+
+
+class TransitionPlanIn(CommandBody):
+    adult_services: str = Field(description="The adult services the young person moves to.")
+    receiving_contact: str = Field(description="Who there takes them on. Sealed.")
+    receiving_contact_email: EmailStr | None = Field(None, description="Sealed.")
+    planned_on: date
+
+
+class TransitionPlanOut(BaseModel):
+    adult_services: str
+    receiving_contact: str
+    receiving_contact_email: str | None
+    planned_on: date
