@@ -4,19 +4,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from api.spreadsheet import csv_text
-from projections.known_facts import known_facts
+from projections.known_facts import EVERY_CASE, Scope, known_facts
 from projections.metrics import Metrics
 from projections.service_metrics import Period, service_metrics
 from projections.suppression import Figure
 
-CSV_COLUMNS = ("period", "first_day", "last_day", "area", "age_band", "known_at")
+CSV_COLUMNS = ("period", "first_day", "last_day", "area", "age_band", "key_worker_kind", "known_at")
 
 
 @dataclass(frozen=True)
 class Report:
     period: Period
-    area: str | None
-    age_band: str | None
+    scope: Scope
     known_at: datetime
     figures: list[Figure]
 
@@ -26,8 +25,9 @@ class Report:
             self.period.label,
             self.period.first.isoformat(),
             self.period.last.isoformat(),
-            self.area or "all",
-            self.age_band or "all",
+            self.scope.area or "all",
+            self.scope.age_band or "all",
+            self.scope.key_worker_kind or "all",
             self.known_at.isoformat(),
         ]
         rows = (
@@ -37,13 +37,7 @@ class Report:
         return csv_text([*CSV_COLUMNS, *figure_columns], rows)
 
 
-def report(
-    model: Metrics,
-    period: Period,
-    known_at: datetime,
-    area: str | None = None,
-    age_band: str | None = None,
-) -> Report:
-    facts = known_facts(model, known_at, area, age_band)
+def report(model: Metrics, period: Period, known_at: datetime, scope: Scope = EVERY_CASE) -> Report:
+    facts = known_facts(model, known_at, scope, period.last)
     figures = service_metrics(facts, period, model.rules.supervision_every_days)
-    return Report(period, area, age_band, known_at, figures)
+    return Report(period, scope, known_at, figures)

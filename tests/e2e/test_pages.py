@@ -256,7 +256,9 @@ def test_a_commissioner_sees_the_dashboard_and_downloads_it(
     assert "as recorded by 1 January 2026" in text_of(browser, "main")
 
     exported = downloaded(browser, service, "Download as CSV").splitlines()
-    assert exported[0].startswith("period,first_day,last_day,area,age_band,known_at,metric")
+    assert exported[0].startswith(
+        "period,first_day,last_day,area,age_band,key_worker_kind,known_at,metric"
+    )
     assert all(line.startswith("2026,2026-01-01,2026-12-31") for line in exported[1:])
     assert all(",2026-01-01T" in line for line in exported[1:])
 
