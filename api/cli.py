@@ -23,7 +23,9 @@ from api.reads import known_at_time
 from consumers.mail import MaildirMailer
 from demo.synthetic import SCALES, seed
 from domain.age_bands import AgeBand
+from domain.key_workers import KeyWorkerKind
 from projections.key_working import KeyWorking
+from projections.known_facts import Scope
 from projections.metrics import Metrics
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS, read_model_named
@@ -156,8 +158,7 @@ def metrics_export(
     settings: Settings,
     within: Period,
     known_at: datetime | None,
-    area: str | None,
-    age_band: str | None,
+    scope: Scope,
     output: Path | None,
 ) -> None:
     """Brings the metrics up to date, then writes the period's figures as a CSV."""
@@ -165,9 +166,8 @@ def metrics_export(
         keywork = service.keywork
         model = service.read_models.get(Metrics)
         catch_up_fully(keywork, model)
-        every = keywork.areas.reported(area).supervision_every_days
-        found = report(model, within, known_at or keywork.clock(), area, age_band, every)
-        text = found.csv()
+        every = keywork.areas.reported(scope.area).supervision_every_days
+        text = report(model, within, known_at or keywork.clock(), scope, every).csv()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -256,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     export_parser.add_argument("--area")
     export_parser.add_argument("--age-band", choices=get_args(AgeBand))
+    export_parser.add_argument("--key-worker-kind", choices=get_args(KeyWorkerKind))
     export_parser.add_argument("--output", type=Path)
     demo_parser = commands.add_parser("demo", help="synthetic data for demonstrations")
     seed_parser = demo_parser.add_subparsers(dest="demo", required=True).add_parser(
@@ -289,7 +290,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "demo":
         demo_seed(settings, args.scale, args.seed)
     elif args.command == "metrics":
-        metrics_export(settings, args.period, args.known_at, args.area, args.age_band, args.output)
+        scope = Scope(args.area, args.age_band, args.key_worker_kind)
+        metrics_export(settings, args.period, args.known_at, scope, args.output)
     elif args.command == "overdue":
         overdue_check(settings, args.today)
     elif args.command == "feedback":

@@ -5,19 +5,18 @@ from datetime import datetime
 
 from api.spreadsheet import csv_text
 from domain.supervision import SUPERVISION_EVERY_DAYS
-from projections.known_facts import known_facts
+from projections.known_facts import EVERY_CASE, Scope, known_facts
 from projections.metrics import Metrics
 from projections.service_metrics import Period, service_metrics
 from projections.suppression import Figure
 
-CSV_COLUMNS = ("period", "first_day", "last_day", "area", "age_band", "known_at")
+CSV_COLUMNS = ("period", "first_day", "last_day", "area", "age_band", "key_worker_kind", "known_at")
 
 
 @dataclass(frozen=True)
 class Report:
     period: Period
-    area: str | None
-    age_band: str | None
+    scope: Scope
     known_at: datetime
     figures: list[Figure]
 
@@ -27,8 +26,9 @@ class Report:
             self.period.label,
             self.period.first.isoformat(),
             self.period.last.isoformat(),
-            self.area or "all",
-            self.age_band or "all",
+            self.scope.area or "all",
+            self.scope.age_band or "all",
+            self.scope.key_worker_kind or "all",
             self.known_at.isoformat(),
         ]
         rows = (
@@ -42,10 +42,9 @@ def report(
     model: Metrics,
     period: Period,
     known_at: datetime,
-    area: str | None = None,
-    age_band: str | None = None,
+    scope: Scope = EVERY_CASE,
     supervision_every_days: int = SUPERVISION_EVERY_DAYS,
 ) -> Report:
-    facts = known_facts(model, known_at, area, age_band)
+    facts = known_facts(model, known_at, scope, period.last)
     figures = service_metrics(facts, period, supervision_every_days)
-    return Report(period, area, age_band, known_at, figures)
+    return Report(period, scope, known_at, figures)

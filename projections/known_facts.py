@@ -13,8 +13,22 @@ from projections.metrics import Metrics
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The cases a report counts (docs/metrics.md, "Scope"); None counts every one."""
+
+    area: str | None = None
+    age_band: str | None = None
+    # The kind of the case's last key worker to start by the period's last day.
+    key_worker_kind: str | None = None
+
+
+EVERY_CASE = Scope()
+
+
+@dataclass(frozen=True)
 class Facts:
-    """What was known at one time about the cases in scope (an area, an age band, or all)."""
+    """What was known at one time about the cases in scope (an area, an age band, a kind of key
+    worker, or all)."""
 
     cases: dict[UUID, DictRow]
     approaches: dict[UUID, list[DictRow]]  # key workers asked before one was in place
@@ -30,18 +44,28 @@ class Facts:
     trainings: dict[UUID, list[DictRow]]  # by practitioner
     supervised: dict[UUID, list[date]]  # the days each practitioner was supervised
     invitations: list[tuple[date, int]]  # questionnaires sent from cases in scope: day, copies
-    # By the first day of the month each was sent; None when scoped by age band, which answers
-    # (knowing no case) cannot be.
+    # By the first day of the month each was sent; None when scoped by age band or kind of key
+    # worker, which answers (knowing no case) cannot be.
     answers: list[tuple[date, dict[str, int]]] | None
+    # The key worker roles the practitioners' figures count: those of the kind in scope.
+    key_worker_kind: str | None
 
 
-def known_facts(
-    model: Metrics, known_at: datetime, area: str | None, age_band: str | None
-) -> Facts:
+def known_facts(model: Metrics, known_at: datetime, scope: Scope, period_end: date) -> Facts:
+    every_period = _grouped(
+        sorted(
+            (row for row in model.facts("periods", known_at) if row["role"] == "key_worker"),
+            key=lambda row: row["seq"],
+        ),
+        "case_id",
+    )
     cases = {
         row["case_id"]: row
         for row in model.facts("cases", known_at)
-        if area in (None, row["area"]) and age_band in (None, row["age_band"])
+        if scope.area in (None, row["area"])
+        and scope.age_band in (None, row["age_band"])
+        and scope.key_worker_kind
+        in (None, _kind_on(every_period.get(row["case_id"], []), period_end))
     }
 
     def by_case(rows: Iterable[DictRow], everyone: bool = False) -> dict[UUID, list[DictRow]]:
@@ -51,12 +75,6 @@ def known_facts(
                 grouped[row["case_id"]].append(row)
         return grouped
 
-    periods = by_case(
-        sorted(
-            (row for row in model.facts("periods", known_at) if row["role"] == "key_worker"),
-            key=lambda row: row["seq"],
-        )
-    )
     contact_rows = by_case(model.facts("contacts", known_at))
     contacts = {
         case_id: sorted(row["occurred_at"].date() for row in rows)
@@ -76,7 +94,7 @@ def known_facts(
     return Facts(
         cases=cases,
         approaches=by_case(model.facts("approaches", known_at)),
-        periods=periods,
+        periods={case_id: every_period[case_id] for case_id in cases if case_id in every_period},
         agreements=by_case(model.facts("agreements", known_at)),
         contacts=contacts,
         reviews=by_case(model.facts("reviews", known_at)),
@@ -85,10 +103,12 @@ def known_facts(
         copies=copies,
         functions=functions,
         outcomes=by_case(sorted(model.facts("outcome_scores", known_at), key=_measured_on)),
-        trainings=_by_practitioner(model.facts("trainings", known_at)),
+        trainings=_grouped(model.facts("trainings", known_at), "practitioner_id"),
         supervised={
             worker: [row["held_on"] for row in rows]
-            for worker, rows in _by_practitioner(model.facts("supervisions", known_at)).items()
+            for worker, rows in _grouped(
+                model.facts("supervisions", known_at), "practitioner_id"
+            ).items()
         },
         invitations=[
             (row["sent_on"], row["copies"])
@@ -96,19 +116,27 @@ def known_facts(
             if row["case_id"] in cases
         ],
         answers=None
-        if age_band is not None
+        if scope.age_band is not None or scope.key_worker_kind is not None
         else [
             (date.fromisoformat(f"{row['month']}-01"), row["answers"])
             for row in model.facts("feedback_answers", known_at)
-            if area in (None, row["area"])
+            if scope.area in (None, row["area"])
         ],
+        key_worker_kind=scope.key_worker_kind,
     )
 
 
-def _by_practitioner(rows: list[DictRow]) -> dict[UUID, list[DictRow]]:
+def _kind_on(periods: list[DictRow], day: date) -> str | None:
+    """The kind of the last of a case's key workers (`periods`, in order) to start by `day`: the
+    incoming one during an overlap, the last before a closure; None before the first."""
+    started = [period["kind"] for period in periods if period["from_date"] <= day]
+    return started[-1] if started else None
+
+
+def _grouped(rows: Iterable[DictRow], column: str) -> dict[UUID, list[DictRow]]:
     grouped: dict[UUID, list[DictRow]] = defaultdict(list)
     for row in rows:
-        grouped[row["practitioner_id"]].append(row)
+        grouped[row[column]].append(row)
     return grouped
 
 

@@ -209,11 +209,15 @@ def _audits_on_time(facts: Facts, within: Period) -> Figure:
 
 
 def _caseloads_on(facts: Facts, day: date) -> dict[UUID, int]:
-    """The open cases each practitioner is key worker to on `day` (parent/carers aside)."""
+    """The open cases each practitioner is key worker to on `day` (parent/carers aside), in a
+    role of the kind in scope."""
     loads: dict[UUID, int] = defaultdict(int)
     for case_id in _open_on(facts, day):
         for period in _key_workers_on(facts, case_id, day):
-            if period["practitioner_id"] is not None:
+            if period["practitioner_id"] is not None and facts.key_worker_kind in (
+                None,
+                period["kind"],
+            ):
                 loads[period["practitioner_id"]] += 1
     return loads
 

@@ -12,6 +12,8 @@ from api.metrics_report import report
 from api.reads import caught_up, known_at_time, read_of
 from domain.age_bands import AgeBand
 from domain.errors import InvalidValue
+from domain.key_workers import KeyWorkerKind
+from projections.known_facts import Scope
 from projections.metrics import Metrics
 from projections.service_metrics import InvalidPeriod, Period, period
 from projections.suppression import Figure
@@ -31,6 +33,7 @@ class MetricsOut(BaseModel):
     period: PeriodOut
     area: str | None
     age_band: str | None
+    key_worker_kind: str | None
     known_at: datetime
     figures: list[Figure]
 
@@ -62,6 +65,7 @@ def metrics(
     to: date | None = None,
     area: Annotated[str | None, Query(max_length=100)] = None,
     age_band: AgeBand | None = None,
+    key_worker_kind: KeyWorkerKind | None = None,
     known_at: Annotated[date | AwareDatetime | None, Query()] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
     accept: Annotated[str | None, Header()] = None,
@@ -73,13 +77,14 @@ def metrics(
     caught_up(runner, model, min_position)
     recorded_by = known_at_time(known_at) or keywork.clock()
     every = keywork.areas.reported(area).supervision_every_days
-    found = report(model, within, recorded_by, area, age_band, every)
+    found = report(model, within, recorded_by, Scope(area, age_band, key_worker_kind), every)
     if accept is not None and CSV in accept:
         return Response(found.csv(), media_type=f"{CSV}; charset=utf-8")
     body = MetricsOut(
         period=PeriodOut(label=within.label, first=within.first, last=within.last),
         area=area,
         age_band=age_band,
+        key_worker_kind=key_worker_kind,
         known_at=recorded_by,
         figures=found.figures,
     )

@@ -3,7 +3,7 @@ commissioners' metrics dashboard. Each mirrors an API read, through the same pol
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -11,17 +11,25 @@ from fastapi.responses import HTMLResponse, Response
 from api.auth import Principal
 from api.dependencies import Runner, Service
 from api.metrics_report import Report, report
+from api.problems import problem_of
 from api.reads import known_at_time, read_of
 from api.routers.metrics import reporting_period
 from api.spreadsheet import csv_text
+from api.web.forms import error_at
 from api.web.headers import download
 from api.web.pages import AsAt, FormDate, by_urgency, child_names, render
 from api.web.session import PAGES, page_principal
+from api.web.story import error_messages
+from domain.aggregate import require_choice
+from domain.errors import InvalidValue
+from domain.key_workers import KeyWorkerKind
 from projections.caseloads import EVERYTHING_RECORDED, team_caseload, team_workforce
 from projections.key_working import KeyWorking
+from projections.known_facts import Scope
 from projections.metrics import Metrics
 from projections.suppression import Figure
 from projections.trail import Actions, TrailEntry, Views, trail
+from services.keywork import Keywork
 
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 
@@ -30,6 +38,7 @@ BAR_WIDTH = 240  # pixels, for the largest figure of a metric
 TEAM_READ = read_of("read_team_caseloads", "team", "team caseloads page", "team_id", page_principal)
 TRAIL_READ = read_of("read_trail", "trail", "trail page", "actor", page_principal)
 METRICS_READ = read_of("read_metrics", "metrics", "metrics dashboard", "area", page_principal)
+KINDS = [(kind, kind.replace("_", " ").capitalize()) for kind in get_args(KeyWorkerKind)]
 
 
 @router.get("/teams/{team_id}")
@@ -132,20 +141,35 @@ def csv_download(text: str, name: str) -> Response:
     return download(text, "text/csv; charset=utf-8", name)
 
 
-def chosen_report(
-    runner: Runner,
-    keywork: Service,
+@dataclass(frozen=True)
+class MetricsChoice:
+    """What the dashboard's form asks: the period (default: this year), the day it is known
+    on (default: now) and a kind of key worker (default: every case)."""
+
+    period: str | None
+    known_at: date | None
+    key_worker_kind: str | None
+
+    def report(self, keywork: Keywork, model: Metrics) -> Report:
+        """Across the areas: supervision judged by the service's own interval."""
+        now = keywork.clock()
+        within = reporting_period(self.period or str(now.year), None, None)
+        if self.key_worker_kind is not None:
+            require_choice("key_worker_kind", self.key_worker_kind, KeyWorkerKind)
+        scope = Scope(key_worker_kind=self.key_worker_kind)
+        every = keywork.areas.defaults.supervision_every_days
+        return report(model, within, known_at_time(self.known_at) or now, scope, every)
+
+
+def metrics_choice(
     period: Annotated[str | None, Query(max_length=20)] = None,
     known_at: Annotated[FormDate, Query()] = None,
-) -> Report:
-    now = keywork.clock()
-    within = reporting_period(period or str(now.year), None, None)
-    recorded_by = known_at_time(known_at) or now
-    every = keywork.areas.defaults.supervision_every_days
-    return report(runner.get(Metrics), within, recorded_by, supervision_every_days=every)
+    key_worker_kind: Annotated[str | None, Query(max_length=20)] = None,
+) -> MetricsChoice:
+    return MetricsChoice(period or None, known_at, key_worker_kind or None)
 
 
-Chosen = Annotated[Report, Depends(chosen_report)]
+Choice = Annotated[MetricsChoice, Depends(metrics_choice)]
 
 
 @dataclass(frozen=True)
@@ -174,19 +198,41 @@ def charted(figures: list[Figure]) -> dict[str, list[Bar]]:
 def metrics_page(
     request: Request,
     caller: Annotated[Principal, Depends(METRICS_READ)],
-    found: Chosen,
+    keywork: Service,
+    runner: Runner,
+    choice: Choice,
 ) -> HTMLResponse:
+    shown: dict[str, Any] = {
+        "caller": caller,
+        "choice": choice,
+        "kinds": KINDS,
+        "query": request.url.query,
+    }
+    try:
+        found = choice.report(keywork, runner.get(Metrics))
+    except InvalidValue as error:
+        problem = problem_of(request, error)
+        errors = error_messages(problem)
+        return render(
+            request,
+            "metrics.html",
+            status=problem["status"],
+            errors=errors,
+            err=error_at(errors),
+            **shown,
+        )
     return render(
         request,
         "metrics.html",
-        caller=caller,
         found=found,
         charts=charted(found.figures),
         bar_width=BAR_WIDTH,
-        query=request.url.query,
+        err={},
+        **shown,
     )
 
 
 @router.get("/metrics.csv", dependencies=[Depends(METRICS_READ)])
-def metrics_csv(found: Chosen) -> Response:
+def metrics_csv(keywork: Service, runner: Runner, choice: Choice) -> Response:
+    found = choice.report(keywork, runner.get(Metrics))
     return csv_download(found.csv(), f"metrics-{found.period.label}.csv")

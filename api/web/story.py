@@ -27,6 +27,11 @@ MESSAGES = {
     ("family_name", "string_too_long"): "Enter the family name in 200 characters or fewer",
     ("given_name", "string_too_long"): "Enter the given name in 200 characters or fewer",
     ("date_of_birth", "date_from_datetime_parsing"): "Enter a real date of birth",
+    (
+        "period",
+        "year_quarter_or_month",
+    ): "Enter a year, quarter or month, like 2026, 2026-Q3 or 2026-07",
+    ("key_worker_kind", "one_of"): "Select a kind of key worker from the list",
 }
 
 

@@ -7,8 +7,10 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+import httpx
+
 from api.auth import Principal
-from tests.e2e.bodies import new_active_case
+from tests.e2e.bodies import MEETS_NORFOLK, new_active_case, new_case, new_practitioner
 from tests.e2e.conftest import RunningService
 
 COMMISSIONER = Principal("commissioner-1", "commissioner", area="norfolk")
@@ -77,3 +79,51 @@ def test_metrics_refuse_a_bad_period_and_callers_who_may_not_see_them(
         "/metrics", params={"period": "2026"}, headers=service.as_("key_worker", "kw-1")
     )
     assert refused.status_code == 403
+
+
+def test_metrics_break_down_by_the_kind_of_key_worker(service: RunningService) -> None:
+    """The DfES research brief aims "to compare the implementation and operation of different
+    models of key worker services": in March 2021, before any other case of these tests, five
+    cases with a non-designated key worker a week after referral."""
+    for _ in range(5):
+        case_id = new_case(service, occurred_at="2021-03-01T09:00:00+00:00")
+        assert service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK).status_code == 200
+        allocation = {
+            "kind": "non_designated",
+            "from": "2021-03-08",
+            "practitioner_id": new_practitioner(service),
+        }
+        allocated = service.post(f"/cases/{case_id}/key-worker", allocation)
+        assert allocated.status_code == 200, allocated.text
+    query = {"period": "2021-03", "min_position": allocated.headers["X-Event-Position"]}
+    as_commissioner = service.bearer(COMMISSIONER)
+
+    def read(kind: str | None, **headers: str) -> httpx.Response:
+        scope = {} if kind is None else {"key_worker_kind": kind}
+        answer = service.http.get(
+            "/metrics", params=query | scope, headers=as_commissioner | headers
+        )
+        assert answer.status_code == 200, answer.text
+        return answer
+
+    for kind, referrals, days in (
+        (None, 5, 7.0),
+        ("non_designated", 5, 7.0),
+        ("designated", 0, None),
+    ):
+        body = read(kind).json()
+        assert (body["area"], body["age_band"], body["key_worker_kind"]) == (None, None, kind)
+        found = {(f["metric"], f["group"]): f["value"] for f in body["figures"]}
+        assert found["referrals", "all"] == referrals
+        assert found["referral_to_key_worker_days_median", "all"] == days
+    rows = list(csv.DictReader(io.StringIO(read("non_designated", Accept="text/csv").text)))
+    assert {row["key_worker_kind"] for row in rows} == {"non_designated"}
+
+    refused = service.http.get(
+        "/metrics",
+        params={"period": "2021-03", "key_worker_kind": "lead_professional"},
+        headers=as_commissioner,
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert [error["field"] for error in refused.json()["errors"]] == ["key_worker_kind"]

@@ -247,18 +247,38 @@ def test_a_commissioner_sees_the_dashboard_and_downloads_it(
     assert "Referrals" in captions
     checked(browser, "metrics")
 
-    # An earlier "as known on" day: the same page, as it was known then.
+    # An earlier "as known on" day: the same page, as it was known then; of designated key
+    # workers only (the DfES brief compares them with non-designated ones).
     browser.find_element(By.ID, "period").clear()
     browser.find_element(By.ID, "period").send_keys("2026")
     choose_date(browser, "known_at", "2026-01-01")
+    Select(browser.find_element(By.ID, "key_worker_kind")).select_by_value("designated")
     click_through(browser, By.CSS_SELECTOR, "main form button[type=submit]")
     assert "known_at=2026-01-01" in browser.current_url
+    assert "key_worker_kind=designated" in browser.current_url
     assert "as recorded by 1 January 2026" in text_of(browser, "main")
+    assert text_of(browser, "h1") == "2026: designated key workers"
 
     exported = downloaded(browser, service, "Download as CSV").splitlines()
-    assert exported[0].startswith("period,first_day,last_day,area,age_band,known_at,metric")
-    assert all(line.startswith("2026,2026-01-01,2026-12-31") for line in exported[1:])
+    assert exported[0].startswith(
+        "period,first_day,last_day,area,age_band,key_worker_kind,known_at,metric"
+    )
+    assert all(
+        line.startswith("2026,2026-01-01,2026-12-31,all,all,designated,") for line in exported[1:]
+    )
     assert all(",2026-01-01T" in line for line in exported[1:])
+
+
+def test_the_dashboard_shows_what_is_wrong_with_a_kind_of_key_worker_it_does_not_know(
+    browser: WebDriver, service: RunningService
+) -> None:
+    sign_in(browser, service, service.token("commissioner", "commissioner-pages"))
+    browser.get(f"{service.base_url}/ui/metrics?period=2026&key_worker_kind=lead_professional")
+    summary = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary a")
+    assert summary.text == "Select a kind of key worker from the list"
+    assert summary.get_attribute("href").endswith("#key_worker_kind")
+    assert text_of(browser, "h1") == "Service metrics"
+    checked(browser, "metrics-refused")
 
 
 def test_a_key_worker_schedules_a_review_after_being_told_what_is_missing(

@@ -25,6 +25,7 @@ from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
+from projections.known_facts import Scope
 from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
@@ -233,7 +234,7 @@ def test_an_answer_counts_once_and_nothing_stored_joins_it_to_its_case(
     assert found["feedback_score_mean", "would_recommend"].denominator == 5
     assert found["feedback_score_mean", "made_a_difference"].value is None  # no one answered it
     # Answers know no case, so no age band: scoped by one, only the questionnaires sent show.
-    by_age = report(metrics, this_month, datetime.now(UTC), age_band="5-10").figures
+    by_age = report(metrics, this_month, datetime.now(UTC), Scope(age_band="5-10")).figures
     assert {f.metric for f in by_age if f.metric.startswith("feedback")} == {
         "feedback_questionnaires_sent"
     }
