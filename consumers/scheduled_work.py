@@ -45,6 +45,8 @@ class ScheduledWork(Background):
         self.keywork = keywork
         self.model = model
         self.forward_days_before = forward_days_before
+        # Reminders of transitions turn on the day: they are looked for on a day's first check.
+        self.reminded_on: date | None = None
 
     def check(self, today: date) -> int:
         """Flags what is overdue on `today`, forwards the reports of the reviews soon and
@@ -53,10 +55,12 @@ class ScheduledWork(Background):
             self._recorded(self.keywork.forward_review_reports, today, case_id, review_id=review)
             for case_id, review in reviews_soon(self.model, today, self.forward_days_before)
         )
-        recorded += sum(
-            self._recorded(self.keywork.remind_of_transition, today, case_id)
-            for case_id in key_working_cases(self.model, today)
-        )
+        if self.reminded_on != today:
+            recorded += sum(
+                self._recorded(self.keywork.remind_of_transition, today, case_id)
+                for case_id in key_working_cases(self.model, today)
+            )
+            self.reminded_on = today
         overdue = overdue_on(self.model, today)
         for found, flag in (
             (overdue.contacts, self.keywork.flag_contact_overdue),

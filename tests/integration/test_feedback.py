@@ -134,6 +134,20 @@ def reviewed_case(keywork: Keywork, email: str, by_letter: bool = False) -> UUID
     return case_id
 
 
+def self_referred(keywork: Keywork, email: str, area: str = "norfolk") -> UUID:
+    """A case a parent referred themselves, their questionnaires by email."""
+    return keywork.refer(
+        as_(),
+        area=area,
+        route="self",
+        referrer=Referrer("Alex Parent"),
+        child=Child("Kim", "Parent", keywork.clock().date().replace(year=2016)),
+        family=[FamilyMember("Alex Parent", "mother", True, "email", email)],
+        needs=[],
+        consent_to_share=True,
+    ).aggregate_id
+
+
 def asked(inbox: Inbox, address: str | None = None) -> list[Any]:
     """The questionnaires in the inbox (to `address`, or to anyone)."""
     return [
@@ -261,16 +275,7 @@ def every_row(database: Database) -> Iterator[tuple[str, str]]:
 def test_each_area_sends_its_own_rounds(keywork: Keywork, notifier: tuple[Notifier, Inbox]) -> None:
     notify, inbox = notifier
     in_norfolk = reviewed_case(keywork, "norfolk@x.org")
-    in_suffolk = keywork.refer(
-        as_(),
-        area="suffolk",
-        route="self",
-        referrer=Referrer("Alex Parent"),
-        child=Child("Kim", "Parent", keywork.clock().date().replace(year=2016)),
-        family=[FamilyMember("Alex Parent", "mother", True, "email", "suffolk@x.org")],
-        needs=[],
-        consent_to_share=True,
-    ).aggregate_id
+    in_suffolk = self_referred(keywork, "suffolk@x.org", "suffolk")
     keywork.close_case(as_(), in_suffolk, reason="family_withdrew")
     caught_up(notify, keywork)
     assert notify.send_feedback_round() == 1
@@ -285,16 +290,7 @@ def test_a_family_gets_one_questionnaire_a_round_and_none_if_not_eligible(
     notify, inbox = notifier
     reviewed_then_closed = reviewed_case(keywork, "closing@x.org")
     keywork.close_case(as_(), reviewed_then_closed, reason="needs_met", family_agreed=True)
-    declined = keywork.refer(
-        as_(),
-        area="norfolk",
-        route="self",
-        referrer=Referrer("Alex Parent"),
-        child=Child("Kim", "Parent", keywork.clock().date().replace(year=2016)),
-        family=[FamilyMember("Alex Parent", "mother", True, "email", "declined@x.org")],
-        needs=[],
-        consent_to_share=True,
-    ).aggregate_id
+    declined = self_referred(keywork, "declined@x.org")
     keywork.decide_eligibility(as_(), declined, FALLS_SHORT)
     keywork.close_case(as_(), declined, reason="not_eligible")
     reviewed_case(keywork, "other@x.org")  # a second family, so that a round is due

@@ -74,6 +74,23 @@ def test_an_area_sets_its_own_settings_and_takes_the_deployments_for_the_rest(
     assert areas.reported("an area no longer served") == areas.defaults
 
 
+def check(fact: str) -> dict[str, Any]:
+    return {"fact": fact, "compare": "is", "value": True}
+
+
+def own_rules(criterion: dict[str, Any]) -> dict[str, Any]:
+    """An area's own rule set of one criterion, as the file states it."""
+    return {
+        "rules": {
+            "id": "x",
+            "version": 1,
+            "until_birthday": 19,
+            "until_birthday_in_complex_needs_school": 19,
+            "criteria": [criterion],
+        }
+    }
+
+
 @pytest.mark.parametrize(
     "entry",
     [
@@ -81,36 +98,8 @@ def test_an_area_sets_its_own_settings_and_takes_the_deployments_for_the_rest(
         {"rules": "norfolk-key-worker-service", "settings": {"reopen_window_dayz": 30}},
         {"rules": "norfolk-key-worker-service", "settings": {"supervision_every_days": 0}},
         {"rules": "norfolk-key-worker-service", "colour": "blue"},
-        {
-            "rules": {
-                "id": "x",
-                "version": 1,
-                "until_birthday": 19,
-                "until_birthday_in_complex_needs_school": 19,
-                "criteria": [
-                    {
-                        "name": "a",
-                        "words": "A",
-                        "any_of": [{"fact": "shoe_size", "compare": "is", "value": True}],
-                    }
-                ],
-            }
-        },
-        {
-            "rules": {
-                "id": "x",
-                "version": 1,
-                "until_birthday": 19,
-                "until_birthday_in_complex_needs_school": 19,
-                "criteria": [
-                    {
-                        "name": "a",
-                        "wrods": "A",
-                        "any_of": [{"fact": "autism", "compare": "is", "value": True}],
-                    }
-                ],
-            }
-        },
+        own_rules({"name": "a", "words": "A", "any_of": [check("shoe_size")]}),
+        own_rules({"name": "a", "wrods": "A", "any_of": [check("autism")]}),
     ],
 )
 def test_a_file_with_a_mistake_is_refused_whole(tmp_path: Path, entry: dict[str, Any]) -> None:

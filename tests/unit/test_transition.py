@@ -39,20 +39,20 @@ def refused(case: Case, from_age: int = TRANSITION_FROM_AGE, **changes: Any) -> 
     return refusal.value.field, refusal.value.rule
 
 
+def sign(case: Case, **ending: Any) -> None:
+    """The service agreement, signed today with `ending`: its duration and exit plan."""
+    case.sign_service_agreement(
+        stamp(), contact_every_days=28, signed_by="Alex Parent", signed_on=TODAY, **ending
+    )
+
+
 def test_the_agreement_says_how_long_key_working_will_last_and_how_it_will_end() -> None:
     """The guide: "Be clear with families from the start about how long key working will
     last."; "it is important that this is explained clearly to families when key working begins
     and that strategies for exiting are put in place well in advance"."""
     case = given_active()
     exit_plan = "Reduce visits over the last six months; hand over to the school nurse"
-    case.sign_service_agreement(
-        stamp(),
-        contact_every_days=28,
-        signed_by="Alex Parent",
-        signed_on=TODAY,
-        expected_duration_months=24,
-        exit_plan=exit_plan,
-    )
+    sign(case, expected_duration_months=24, exit_plan=exit_plan)
     assert then(case) == [
         (
             "ServiceAgreementSigned",
@@ -68,26 +68,13 @@ def test_the_agreement_says_how_long_key_working_will_last_and_how_it_will_end()
     assert (case.expected_duration_months, case.exit_plan) == (24, exit_plan)
     for months, rule in ((0, "between_1_and_300"), (301, "between_1_and_300")):
         with pytest.raises(DomainError) as refusal:
-            case.sign_service_agreement(
-                stamp(),
-                contact_every_days=28,
-                signed_by="Alex Parent",
-                signed_on=TODAY,
-                expected_duration_months=months,
-            )
+            sign(case, expected_duration_months=months)
         assert (refusal.value.field, refusal.value.rule) == ("expected_duration_months", rule)
 
 
 def test_an_agreement_stored_before_it_said_how_long_reads_as_not_known() -> None:
     case = given_active()
-    case.sign_service_agreement(
-        stamp(),
-        contact_every_days=28,
-        signed_by="Alex Parent",
-        signed_on=TODAY,
-        expected_duration_months=24,
-        exit_plan="Reviewed at 17",
-    )
+    sign(case, expected_duration_months=24, exit_plan="Reviewed at 17")
     [signed] = case.collect_events()
     read = read_as_first_version(signed, "expected_duration_months", "exit_plan")
     assert read["expected_duration_months"] is None and read["exit_plan"] is None
