@@ -42,6 +42,10 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+# How uvicorn serves the API (the HTTP floor of bench/floor.py is served the same way).
+# logs.configure() sets up logging; the access log is logs.RequestLogging's.
+SERVER_OPTIONS: dict[str, Any] = {"log_config": None, "access_log": False}
+
 # What `keywork run` runs; `--only` runs some of them, in a process of their own.
 PARTS = ("api", "projections", "notifier", "overdue", "relay")
 
@@ -79,10 +83,7 @@ def serve(app: FastAPI, settings: Settings) -> None:
     token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
     print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
     print(f"  Demo token (coordinator, area {DEFAULT_AREA}):\n    {token}\n", flush=True)
-    # logs.configure() has set up logging; the access log is logs.RequestLogging's.
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_config=None, access_log=False
-    )
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, **SERVER_OPTIONS)
     uvicorn.Server(config).run()
 
 

@@ -1,9 +1,12 @@
-"""How many commands/s the real service records, beside PostgreSQL's raw single-row insert rate.
+"""How many commands/s the real service records, beside the HTTP floor and raw inserts.
 
-Starts a PostgreSQL (embedded in a temporary folder, unless the settings name a server) and the
-service as a subprocess on loopback, then, at each concurrency, has N threads POST contacts to
-their own case for a fixed time, and N threads insert one row per transaction into the same
-PostgreSQL for the same time. Prints a table and writes the figures to bench/results/.
+Starts a PostgreSQL (embedded in a temporary folder, unless the settings name a server), the
+service and the HTTP floor (bench/floor.py: one validated insert per request, served the same
+way) as subprocesses on loopback. Then, at each concurrency, N threads POST contacts to their own
+case for a fixed time; N threads with the same client POST the same body to the floor for the
+same time; and N threads insert one row per transaction into the same PostgreSQL. The floor is
+the baseline the service can come close to; raw inserts, which skip HTTP, it cannot. Prints a
+table and writes the figures to bench/results/.
 Each command replays its case's whole history, which grows by one event per contact, so the API
 figures fall as --seconds grows.
 
@@ -22,9 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 import secrets
-import signal
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -42,13 +43,13 @@ import psycopg
 from api.auth import Principal, issue_token
 from api.bootstrap import database
 from bench.figures import write
+from bench.floor import floor_server
+from bench.serving import progress, served
 from services.settings import Settings
 from store.database import Database
 from store.embedded_postgres import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-HEALTH_WAIT_SECONDS = 30.0
-STOP_WAIT_SECONDS = 15.0
 REQUEST_TIMEOUT_SECONDS = 10.0
 CONTACT = {"kind": "phone", "with": ["Alex Parent"]}
 REFERRAL = {
@@ -128,10 +129,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def progress(message: str) -> None:
-    print(f"[bench] {message}", flush=True)
-
-
 def postgres(settings: Settings, folder: Path) -> AbstractContextManager[Database]:
     """The configured server, or an embedded one in `folder` for as long as this context."""
     return database(settings.model_copy(update={"data_dir": folder}))
@@ -152,55 +149,10 @@ def service(database: Database, folder: Path, only: Sequence[str] = ()) -> Itera
         "KEYWORK_DATA_DIR": str(folder / "data"),
         "KEYWORK_HOST": "127.0.0.1",
     }
-    log_path = folder / "service.log"
-    progress(f"starting the service on port {port} (log: {log_path})")
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "run", "--port", str(port)]
-            + (["--only", *only] if only else []),
-            cwd=REPO,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches only us; we stop it, before PostgreSQL.
-        )
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_healthy(base_url, process, log_path)
+    command = ["api.cli", "run", "--port", str(port)] + (["--only", *only] if only else [])
+    with served("the service", command, environment, folder, port) as base_url:
         bench_user = Principal(user="bench-coordinator", role="coordinator", area="norfolk")
         yield Service(base_url, issue_token(bench_user, secret, hours=1))
-    finally:
-        stop_process(process)
-        progress("stopped the service")
-
-
-def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + HEALTH_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the service exited ({process.returncode}):\n{tail(log_path)}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1.0, trust_env=False).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the service was not healthy within {HEALTH_WAIT_SECONDS:.0f} s")
-
-
-def tail(path: Path, lines: int = 20) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_WAIT_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def post(client: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -250,15 +202,27 @@ def open_cases(svc: Service, practitioner_id: str, count: int) -> list[str]:
 
 def contact_worker(svc: Service, case_ids: list[str]) -> Worker:
     """Each worker records contacts on its own case, one request at a time."""
+    paths = [f"/cases/{case_id}/contacts" for case_id in case_ids]
+    return poster(svc.base_url, {"Authorization": f"Bearer {svc.token}"}, paths)
+
+
+def floor_worker(base_url: str, clients: int) -> Worker:
+    """Each worker posts the same contact to the HTTP floor, one request at a time."""
+    return poster(base_url, {}, ["/floor"] * clients)
+
+
+def poster(base_url: str, headers: dict[str, str], paths: list[str]) -> Worker:
+    """Workers that each POST a contact to their own path (by index), one at a time."""
 
     def work(index: int, deadline: float, stop: threading.Event) -> Tally:
         tally = Tally()
-        path = f"/cases/{case_ids[index]}/contacts"
-        with api_client(svc) as client:
+        with httpx.Client(
+            base_url=base_url, headers=headers, timeout=REQUEST_TIMEOUT_SECONDS, trust_env=False
+        ) as client:
             while time.perf_counter() < deadline and not stop.is_set():
                 started = time.perf_counter()
                 try:
-                    response = client.post(path, json=CONTACT)
+                    response = client.post(paths[index], json=CONTACT)
                 except httpx.HTTPError as error:
                     tally.errors[type(error).__name__] += 1
                     continue
@@ -316,35 +280,42 @@ def raw_table(database: Database) -> Iterator[None]:
             connection.execute("DROP TABLE IF EXISTS bench_raw")
 
 
-def row(clients: int, api: Sample, raw: Sample) -> dict[str, Any]:
+def row(clients: int, api: Sample, floor: Sample, raw: Sample) -> dict[str, Any]:
     return {
         "clients": clients,
         "api_commands_per_s": round(api.rate, 1),
         "api_p50_ms": round(api.percentile_ms(50), 2),
         "api_p99_ms": round(api.percentile_ms(99), 2),
+        "floor_per_s": round(floor.rate, 1),
+        "floor_p50_ms": round(floor.percentile_ms(50), 2),
+        "floor_p99_ms": round(floor.percentile_ms(99), 2),
+        "floor_ratio_percent": round(100 * api.rate / floor.rate, 1) if floor.rate else None,
         "raw_inserts_per_s": round(raw.rate, 1),
         "raw_p50_ms": round(raw.percentile_ms(50), 2),
         "raw_p99_ms": round(raw.percentile_ms(99), 2),
         "ratio_percent": round(100 * api.rate / raw.rate, 1) if raw.rate else None,
         "api_errors": dict(api.errors),
+        "floor_errors": dict(floor.errors),
     }
 
 
 def table(rows: list[dict[str, Any]]) -> str:
     header = (
-        "clients | API commands/s | API p50 ms | API p99 ms | "
-        "raw inserts/s | raw p50 ms | raw p99 ms | ratio"
+        "clients | API commands/s | API p50/p99 ms | floor/s | floor p50/p99 ms | "
+        "of floor | raw inserts/s | of raw"
     )
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{r['clients']:>7} | {r['api_commands_per_s']:>14,.1f} | {r['api_p50_ms']:>10.2f}"
-            f" | {r['api_p99_ms']:>10.2f} | {r['raw_inserts_per_s']:>13,.1f}"
-            f" | {r['raw_p50_ms']:>10.2f} | {r['raw_p99_ms']:>10.2f}"
+            f"{r['clients']:>7} | {r['api_commands_per_s']:>14,.1f}"
+            f" | {r['api_p50_ms']:>6.2f}/{r['api_p99_ms']:<7.2f}"
+            f" | {r['floor_per_s']:>7,.1f} | {r['floor_p50_ms']:>7.2f}/{r['floor_p99_ms']:<8.2f}"
+            f" | {r['floor_ratio_percent']:>6.1f} % | {r['raw_inserts_per_s']:>13,.1f}"
             f" | {r['ratio_percent']:>4.1f} %"
         )
-    errors = sum((Counter(r["api_errors"]) for r in rows), Counter[str]())
-    lines.append(f"API errors (non-2xx or failed requests): {errors.total()} {dict(errors)}")
+    for name in ("api", "floor"):
+        errors = sum((Counter(r[f"{name}_errors"]) for r in rows), Counter[str]())
+        lines.append(f"{name} errors (non-2xx or failed requests): {errors.total()} {dict(errors)}")
     return "\n".join(lines)
 
 
@@ -355,6 +326,7 @@ def run(settings: Settings, clients: list[int], seconds: float) -> list[dict[str
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
         database = stack.enter_context(postgres(settings, folder))
         svc = stack.enter_context(service(database, folder))
+        floor = stack.enter_context(floor_server(database, folder, settings.postgres_pool_size))
         stack.enter_context(raw_table(database))
         practitioner_id = register_key_worker(svc)
         for count in clients:
@@ -364,9 +336,11 @@ def run(settings: Settings, clients: list[int], seconds: float) -> list[dict[str
             case_ids = open_cases(svc, practitioner_id, count)
             progress(f"{count} client(s): recording contacts for {seconds:g} s")
             api = measure(count, seconds, contact_worker(svc, case_ids))
+            progress(f"{count} client(s): the HTTP floor for {seconds:g} s")
+            at_floor = measure(count, seconds, floor_worker(floor, count))
             progress(f"{count} client(s): raw inserts for {seconds:g} s")
             raw = measure(count, seconds, raw_insert_worker(database))
-            rows.append(row(count, api, raw))
+            rows.append(row(count, api, at_floor, raw))
     return rows
 
 
