@@ -129,7 +129,9 @@ def forbidden(_: Request, error: Exception) -> JSONResponse:
 def http_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     slug = "not-found" if error.status_code == 404 else "http"
-    return problem(error.status_code, slug, str(error.detail), str(error.detail))
+    # A 405's Allow header says which methods the path takes.
+    headers = dict(error.headers or {})
+    return problem(error.status_code, slug, str(error.detail), str(error.detail), headers=headers)
 
 
 def unavailable(_: Request, error: Exception) -> JSONResponse:

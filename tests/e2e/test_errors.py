@@ -107,6 +107,18 @@ def test_malformed_json_and_unknown_fields_are_422_not_500(service: RunningServi
     assert rules(extra) == {("ethnicity", "extra_forbidden")}
 
 
+def test_a_method_a_known_path_does_not_take_is_405_saying_which_it_does(
+    service: RunningService,
+) -> None:
+    refused = assert_problem(service.http.put("/referrals", headers=service.as_()), 405)
+    assert refused["title"] == "Method Not Allowed"
+    assert service.http.put("/referrals").headers["allow"] == "POST"
+    case_id = new_case(service)
+    deleted = service.http.delete(f"/cases/{case_id}/eligibility", headers=service.as_())
+    assert_problem(deleted, 405)
+    assert deleted.headers["allow"] == "POST"
+
+
 def test_an_unknown_case_is_refused_like_one_out_of_scope(service: RunningService) -> None:
     unknown, not_theirs = uuid4(), new_case(service)
     stranger = service.as_("key_worker", str(uuid4()))
