@@ -2,7 +2,7 @@
 
 from fastapi import Depends, FastAPI
 
-from api import logs, problems
+from api import logs, openapi, problems
 from api.limits import BodySizeLimit, no_nul_in_parameters
 from api.provider_tokens import provider_tokens
 from api.routers import (
@@ -60,6 +60,7 @@ def create_app(
     app.state.provider_tokens = provider_tokens(settings)
     app.state.feedback_tokens = FeedbackTokens(settings.signing_secret)
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(BodySizeLimit)
     logs.install(app)
     routers = (

@@ -1,0 +1,42 @@
+"""The OpenAPI document says how each operation fails: the statuses it can refuse with, each an
+application/problem+json of the one shared Problem schema."""
+
+from typing import Any
+
+import pytest
+
+from api.app import create_app
+from services.settings import Settings
+
+DOCUMENT: dict[str, Any] = create_app(*[None] * 5, Settings()).openapi()  # type: ignore[arg-type]
+OPERATIONS = [
+    (path, method, operation)
+    for path, item in DOCUMENT["paths"].items()
+    for method, operation in item.items()
+]
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS)
+def test_every_refusal_is_declared_as_a_problem(
+    path: str, method: str, operation: dict[str, Any]
+) -> None:
+    refusals = {s: r for s, r in operation["responses"].items() if int(s) >= 400}
+    assert {"422", "503"} <= set(refusals)
+    for response in refusals.values():
+        assert response["content"] == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+    assert ("401" in refusals) == ("security" in operation)
+    assert ("404" in refusals) == ("{" in path)
+
+
+def test_a_command_on_a_case_declares_its_conflicts_and_its_bodys_limits() -> None:
+    responses = DOCUMENT["paths"]["/cases/{case_id}/contacts"]["post"]["responses"]
+    assert {"400", "401", "403", "404", "409", "413", "422", "503"} <= set(responses)
+    assert "409" not in DOCUMENT["paths"]["/cases/{case_id}"]["get"]["responses"]
+
+
+def test_the_problem_schema_names_each_field_and_rule_and_the_default_errors_are_gone() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    assert schemas["Problem"]["properties"]["errors"]["items"]["required"] == ["field", "rule"]
+    assert "HTTPValidationError" not in schemas
