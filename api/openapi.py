@@ -1,6 +1,7 @@
-"""The OpenAPI document with how each operation fails: every refusal is an
-`application/problem+json` of one shared schema (`api/problems.py` makes them), and each
-operation declares the statuses it can answer with one."""
+"""The OpenAPI document with how each operation fails and what its headers mean: every refusal is
+an `application/problem+json` of one shared schema (`api/problems.py` makes them), each operation
+declares the statuses it can answer with one, and the headers and parameters that carry the
+API's guarantees (retries, concurrency, read-your-writes, the purpose of a read) say so."""
 
 from typing import Any
 
@@ -62,6 +63,54 @@ def statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     return sorted(found)
 
 
+# What each of the API's own parameters means, and the form it takes where the schema can say it.
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "idempotency-key": {
+        "description": "Makes a command safe to retry: the same key and body answer as the first "
+        "time and record nothing more; the key with another body is a 422.",
+        "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"},
+    },
+    "if-match": {
+        "description": "The case's version the command was decided on, as its ETag gives it "
+        '("3"): a command on a case changed since is a 409 with current_version.',
+        "schema": {"type": "string", "pattern": r'^\s*(\*|(W/)?"[0-9]{1,18}")\s*$'},
+    },
+    "x-purpose": {
+        "description": "Why the case is read, recorded with the read in the access log.",
+    },
+    "min_position": {
+        "description": "Read your writes: wait (briefly) until the read model has applied the "
+        "event at this position, a command's X-Event-Position; 503 if it is behind, 422 if "
+        "no event has that position yet.",
+    },
+}
+ACCEPTED_HEADERS = {
+    "ETag": {
+        "description": "The case's (or record's) version after the command, for If-Match.",
+        "schema": {"type": "string", "examples": ['"4"']},
+    },
+    "X-Event-Position": {
+        "description": "The position of the command's last event: give it as min_position to "
+        "read a read model that includes it.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+}
+
+
+def describe(document: dict[str, Any]) -> None:
+    """The meaning of the API's own headers and parameters, where each applies."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                meaning = PARAMETERS.get(parameter["name"])
+                if meaning is not None:
+                    parameter.update(meaning)
+            for status, response in operation["responses"].items():
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if status.startswith("2") and schema.get("$ref", "").endswith("Accepted"):
+                    response["headers"] = ACCEPTED_HEADERS
+
+
 def declare_problems(document: dict[str, Any]) -> None:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
@@ -82,6 +131,7 @@ def install(app: FastAPI) -> None:
         document = generate()  # made once, then kept by FastAPI
         if "Problem" not in document.get("components", {}).get("schemas", {}):
             declare_problems(document)
+            describe(document)
         return document
 
     app.openapi = documented  # type: ignore[method-assign]

@@ -40,3 +40,22 @@ def test_the_problem_schema_names_each_field_and_rule_and_the_default_errors_are
     schemas = DOCUMENT["components"]["schemas"]
     assert schemas["Problem"]["properties"]["errors"]["items"]["required"] == ["field", "rule"]
     assert "HTTPValidationError" not in schemas
+
+
+def test_a_command_documents_its_retry_and_concurrency_headers_and_what_it_answers_with() -> None:
+    operation = DOCUMENT["paths"]["/cases/{case_id}/contacts"]["post"]
+    headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+    assert "retry" in headers["idempotency-key"]["description"]
+    assert headers["if-match"]["schema"]["pattern"].startswith("^")
+    assert set(operation["responses"]["200"]["headers"]) == {"ETag", "X-Event-Position"}
+
+
+def test_read_your_writes_and_the_purpose_of_a_read_are_documented_where_they_apply() -> None:
+    reads = [
+        parameter
+        for _, _, operation in OPERATIONS
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] in ("min_position", "x-purpose")
+    ]
+    assert len(reads) >= 20
+    assert all(parameter["description"] for parameter in reads)
