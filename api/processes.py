@@ -99,9 +99,8 @@ class Part:
 def supervise(settings: Settings) -> None:
     """Runs the service's parts until SIGTERM or Ctrl-C, then stops them and the database."""
     consumers = [part for part in CONSUMERS if part != "relay" or settings.kafka_bootstrap_servers]
-    budget = settings.api_workers * connections(settings.postgres_pool_size) + len(
-        consumers
-    ) * connections(CONSUMER_POOL_SIZE)
+    api = settings.api_workers * connections(settings.postgres_pool_size)
+    budget = api + len(consumers) * connections(CONSUMER_POOL_SIZE)
     with (
         database(settings, budget + COMMANDS_BESIDE) as db,
         listening(settings.host, settings.port) as listener,
