@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from api.bootstrap import bootstrap, database, say
+from api.bootstrap import bootstrap, database
 from projections.registry import READ_MODELS
 from services.settings import Settings
 
@@ -105,7 +105,7 @@ def supervise(settings: Settings) -> None:
         database(settings, budget + COMMANDS_BESIDE) as db,
         listening(settings.host, settings.port) as listener,
     ):
-        say(f"keywork's processes may open up to {budget} connections to PostgreSQL.")
+        log.info("the processes may open up to %d connections to PostgreSQL", budget)
         # The port as given on the command line: the pages' links are made with it.
         env = os.environ | {"KEYWORK_PORT": str(settings.port)}
         handed = settings
