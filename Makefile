@@ -25,6 +25,7 @@ $(CHROMEDRIVER):
 	$(APT_GET) install -y -q chromium chromium-driver || \
 		($(APT_GET) update -q && $(APT_GET) install -y -q chromium chromium-driver)
 
+# The API's workers and each consumer in processes of their own; Ctrl-C stops them all.
 run: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/keywork run
 

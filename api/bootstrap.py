@@ -45,21 +45,7 @@ SUPPORTED_URL_PARTS = {"host", "port", "user", "password", "dbname"}
 def configured_database(settings: Settings) -> Database:
     """The server the settings name: KEYWORK_DATABASE_URL, or the POSTGRES_* variables."""
     if settings.database_url is not None:
-        parts = conninfo_to_dict(settings.database_url.get_secret_value())
-        unsupported = set(parts) - SUPPORTED_URL_PARTS
-        if unsupported:
-            # eventsourcing connects by these parts only; anything else would be dropped.
-            raise ValueError(
-                f"KEYWORK_DATABASE_URL: {', '.join(sorted(unsupported))} not supported here; "
-                "set libpq's environment variables instead (e.g. PGSSLMODE=require)"
-            )
-        return Database(
-            host=str(parts.get("host", "127.0.0.1")),
-            port=int(parts.get("port", 5432) or 5432),
-            user=str(parts.get("user", "postgres")),
-            password=str(parts.get("password", "")),
-            dbname=str(parts.get("dbname", "postgres")),
-        )
+        return database_at(settings.database_url.get_secret_value(), "KEYWORK_DATABASE_URL")
     assert settings.postgres_host is not None
     return Database(
         host=settings.postgres_host,
@@ -70,14 +56,36 @@ def configured_database(settings: Settings) -> Database:
     )
 
 
+def database_at(url: str, setting: str) -> Database:
+    parts = conninfo_to_dict(url)
+    unsupported = set(parts) - SUPPORTED_URL_PARTS
+    if unsupported:
+        # eventsourcing connects by these parts only; anything else would be dropped.
+        raise ValueError(
+            f"{setting}: {', '.join(sorted(unsupported))} not supported here; "
+            "set libpq's environment variables instead (e.g. PGSSLMODE=require)"
+        )
+    return Database(
+        host=str(parts.get("host", "127.0.0.1")),
+        port=int(parts.get("port", 5432) or 5432),
+        user=str(parts.get("user", "postgres")),
+        password=str(parts.get("password", "")),
+        dbname=str(parts.get("dbname", "postgres")),
+    )
+
+
 @contextmanager
-def database(settings: Settings) -> Iterator[Database]:
+def database(settings: Settings, max_connections: int = 100) -> Iterator[Database]:
     """The configured server, or the embedded one: started here and stopped on the way out,
     unless another process started it (then that process stops it)."""
     if not settings.uses_embedded_postgres:
         yield configured_database(settings)
         return
-    embedded = EmbeddedPostgres(settings.data_dir / "postgres")
+    if settings.embedded_database_url is not None:
+        url = settings.embedded_database_url.get_secret_value()
+        yield database_at(url, "KEYWORK_EMBEDDED_DATABASE_URL")
+        return
+    embedded = EmbeddedPostgres(settings.data_dir / "postgres", max_connections=max_connections)
     db = embedded.start()
     owned = embedded.owns
     if owned:

@@ -2,6 +2,7 @@
 
 import argparse
 import signal
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -19,6 +20,7 @@ from api import logs
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
 from api.bootstrap import bootstrap
 from api.metrics_report import report
+from api.processes import CONSUMERS, supervise
 from api.reads import known_at_time
 from consumers.mail import MaildirMailer
 from demo.synthetic import SCALES, seed
@@ -46,8 +48,8 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 # logs.configure() sets up logging; the access log is logs.RequestLogging's.
 SERVER_OPTIONS: dict[str, Any] = {"log_config": None, "access_log": False}
 
-# What `keywork run` runs; `--only` runs some of them, in a process of their own.
-PARTS = ("api", "projections", "notifier", "overdue", "relay")
+# What `keywork run` runs, each in processes of its own; `--only` runs some of them in this one.
+PARTS = ("api", *CONSUMERS)
 
 
 class Part(Protocol):
@@ -56,7 +58,16 @@ class Part(Protocol):
     def stop(self) -> None: ...
 
 
-def run(settings: Settings, parts: Sequence[str] = PARTS) -> None:
+def run_all(settings: Settings) -> None:
+    """Every part, each in processes of its own (api/processes.py)."""
+    logs.configure()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    announce(settings)
+    supervise(settings)
+
+
+def run(settings: Settings, parts: Sequence[str], fd: int | None = None) -> None:
+    """The parts in this process; the API on the listening socket `fd` if given."""
     logs.configure()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with bootstrap(settings) as service, ExitStack() as running:
@@ -75,16 +86,23 @@ def run(settings: Settings, parts: Sequence[str] = PARTS) -> None:
             print(f"keywork is running: {', '.join(parts)}", flush=True)
             while True:
                 signal.pause()  # until SIGTERM or Ctrl-C
-        serve(service.app(), settings)
+        serve(service.app(), settings, fd)
 
 
-def serve(app: FastAPI, settings: Settings) -> None:
+def serve(app: FastAPI, settings: Settings, fd: int | None) -> None:
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, **SERVER_OPTIONS)
+    if fd is None:
+        announce(settings)
+        uvicorn.Server(config).run()
+    else:
+        uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
+
+
+def announce(settings: Settings) -> None:
     base = f"http://{settings.host}:{settings.port}"
     token = issue_token(DEMO, settings.signing_secret, settings.token_hours)
     print(f"\nkeywork is starting at {base}\n  API docs:   {base}/docs")
     print(f"  Demo token (coordinator, area {DEFAULT_AREA}):\n    {token}\n", flush=True)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, **SERVER_OPTIONS)
-    uvicorn.Server(config).run()
 
 
 def mail_list(settings: Settings) -> None:
@@ -223,8 +241,14 @@ def main(argv: list[str] | None = None) -> None:
         "--only",
         choices=PARTS,
         nargs="+",
-        help="run only these parts in this process (the others in processes of their own; "
-        "needs a configured database, not the embedded one)",
+        help="run only these parts, in this process (needs a configured database, not the "
+        "embedded one)",
+    )
+    run_parser.add_argument(
+        "--fd",
+        type=int,
+        help="with --only api: serve on this inherited listening socket (how `keywork run` "
+        "shares its port among the API's processes)",
     )
     token_parser = commands.add_parser("token", help="print a bearer token")
     token_parser.add_argument("--role", required=True, choices=ROLES)
@@ -282,10 +306,16 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = Settings(**({"port": args.port} if getattr(args, "port", None) else {}))
     if args.command == "run":
-        if args.only and settings.uses_embedded_postgres:
+        handed_over = settings.embedded_database_url is not None
+        if args.only and settings.uses_embedded_postgres and not handed_over:
             parser.error("--only runs parts that share a database: set KEYWORK_DATABASE_URL")
+        if args.fd is not None and "api" not in (args.only or ()):
+            parser.error("--fd is where the API serves: give --only api")
         try:
-            run(settings, args.only or PARTS)
+            if args.only:
+                run(settings, args.only, args.fd)
+            else:
+                run_all(settings)
         except KeyboardInterrupt:
             sys.exit(130)
     elif args.command == "demo":

@@ -2,8 +2,9 @@
 
 Commit order equals position order in the store (each insert takes a table lock), so reading
 `position > last applied` never skips an event; a failed transaction's gap is simply passed over.
-Each loop also looks up which generation of the read model is live, so a rebuild done elsewhere
-(`keywork projections rebuild`) is taken up without a restart.
+Each loop, and a read at most once a second, looks up which generation of the read model is live,
+so a rebuild done elsewhere (`keywork projections rebuild`) is taken up without a restart, also by
+the API's processes, which read the read models without running them.
 """
 
 import logging
@@ -67,6 +68,7 @@ class ProjectionRunner:
         self.read_models: dict[type[ReadModel], ReadModel] = {
             kind: self._live(kind) for kind in read_model_types
         }
+        self._generation_checked_at = dict.fromkeys(self.read_models, time.monotonic())
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -84,7 +86,7 @@ class ProjectionRunner:
             thread.join(timeout=10)
 
     def get(self, kind: type[R]) -> R:
-        read_model = self.read_models[kind]
+        read_model = self._current(kind)
         assert isinstance(read_model, kind)
         return read_model
 
@@ -102,6 +104,15 @@ class ProjectionRunner:
         """Waits until the read model has applied `position`; False if it timed out."""
         return read_model.wait_for(position, timeout)
 
+    def _current(self, kind: type[ReadModel]) -> ReadModel:
+        """The read model's live generation, looked up at most every GENERATION_CHECK_SECONDS."""
+        now = time.monotonic()
+        if now - self._generation_checked_at[kind] > GENERATION_CHECK_SECONDS:
+            self._generation_checked_at[kind] = now
+            if live_generation(self.datastore, kind.name) != self.read_models[kind].generation:
+                self.read_models[kind] = self._live(kind)
+        return self.read_models[kind]
+
     def _live(self, kind: type[ReadModel]) -> ReadModel:
         ensure_generation(self.datastore, kind.name)
         generation = live_generation(self.datastore, kind.name)
@@ -111,16 +122,10 @@ class ProjectionRunner:
 
     def _follow(self, kind: type[ReadModel]) -> None:
         app = self.apps[kind.follows]
-        checked_generation_at = time.monotonic()
 
         def step() -> bool:
-            nonlocal checked_generation_at
-            if time.monotonic() - checked_generation_at > GENERATION_CHECK_SECONDS:
-                checked_generation_at = time.monotonic()
-                if live_generation(self.datastore, kind.name) != self.read_models[kind].generation:
-                    self.read_models[kind] = self._live(kind)
             try:
-                return catch_up(app, self.read_models[kind]) == BATCH_SIZE
+                return catch_up(app, self._current(kind)) == BATCH_SIZE
             except IntegrityError:
                 return True  # another runner applied this batch first; its position stands
 

@@ -1,6 +1,7 @@
 """The one settings object, read from the environment, with safe embedded defaults."""
 
 import base64
+import os
 import secrets
 from collections.abc import Callable
 from functools import cached_property
@@ -32,12 +33,16 @@ class Settings(BaseSettings):
     )
     postgres_dbname: str = Field("postgres", validation_alias=AliasChoices("POSTGRES_DBNAME"))
     postgres_pool_size: int = Field(10, validation_alias=AliasChoices("POSTGRES_POOL_SIZE"))
+    # Set by `keywork run` for the processes it starts: the embedded PostgreSQL it runs for them.
+    embedded_database_url: SecretStr | None = None
     # Aggregates kept in memory between commands; each load then reads only newer events.
     aggregate_cache_size: int = Field(5000, ge=0)
 
     data_dir: Path = Path(".keywork")
     host: str = "127.0.0.1"
     port: int = 8000
+    # `keywork run` serves the API from this many processes, all accepting on the one port.
+    api_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     # Unset: a random secret is made once and kept in the data folder, readable by its owner only.
     jwt_secret: SecretStr | None = Field(None, min_length=32)
     token_hours: int = 12

@@ -25,7 +25,6 @@ from projections.trail import Actions
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
-from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import (
     active_case,
@@ -202,7 +201,20 @@ def test_a_rebuild_from_zero_gives_the_rows_built_one_batch_at_a_time(
         time.sleep(0.1)
 
 
-def test_a_killed_service_resumes_without_missing_or_doubling_an_event(
+def test_a_runner_that_only_reads_takes_up_a_rebuilt_generation(
+    keywork: Keywork, access: AccessLog, own_database: Database
+) -> None:
+    # As in an API process: it reads the read models, the projections' process runs them.
+    apps = {"keywork": keywork, "access": access}
+    reader = ProjectionRunner(apps, own_database, READ_MODELS, blind_index=blind_index())
+    rebuilt = rebuild(keywork, keywork.store.datastore, KeyWorking)
+    deadline = time.monotonic() + 10
+    while reader.get(KeyWorking).generation != rebuilt.generation:
+        assert time.monotonic() < deadline, "the reader did not take up the rebuilt generation"
+        time.sleep(0.1)
+
+
+def test_a_killed_projections_process_resumes_without_missing_or_doubling_an_event(
     keywork: Keywork, runner: ProjectionRunner, own_database: Database, tmp_path: Any
 ) -> None:
     runner.stop()
@@ -219,7 +231,7 @@ def test_a_killed_service_resumes_without_missing_or_doubling_an_event(
         "KEYWORK_SEARCH_KEY": search_key_setting(),
     }
     service = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "run", "--port", str(free_port())],
+        [sys.executable, "-m", "api.cli", "run", "--only", "projections"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
