@@ -130,8 +130,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def postgres(settings: Settings, folder: Path) -> AbstractContextManager[Database]:
-    """The configured server, or an embedded one in `folder` for as long as this context."""
-    return database(settings.model_copy(update={"data_dir": folder}))
+    """The configured server, or an embedded one in `folder` for as long as this context, with
+    room for the service's processes, the floor's and the clients' own connections at once."""
+    return database(settings.model_copy(update={"data_dir": folder}), max_connections=300)
 
 
 @contextmanager

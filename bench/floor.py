@@ -3,11 +3,12 @@
 A minimal FastAPI app whose one endpoint validates a small JSON body (the service's own schema
 for a contact) and inserts one row, through a connection pool of the service's size, into the
 same PostgreSQL; served by uvicorn with the service's own server options
-(`api.cli.SERVER_OPTIONS`). What the service does beyond this (the policy, loading and deciding
-on the case, sealing, the receipt) is what the ratio to the floor measures.
+(`api.cli.SERVER_OPTIONS`), in as many processes as the service's API workers. What the service
+does beyond this (the policy, loading and deciding on the case, sealing, the receipt) is what the
+ratio to the floor measures.
 
     .venv/bin/python -m bench.floor --port P   (bench/commands.py starts it; it reads
-    KEYWORK_DATABASE_URL and POSTGRES_POOL_SIZE as the service does)
+    KEYWORK_DATABASE_URL, POSTGRES_POOL_SIZE and KEYWORK_API_WORKERS as the service does)
 """
 
 import argparse
@@ -25,6 +26,7 @@ from fastapi import FastAPI
 from api.cli import SERVER_OPTIONS
 from api.schemas.cases import ContactIn
 from bench.serving import served
+from services.settings import Settings
 from store.database import Database
 from store.embedded_postgres import free_port
 
@@ -77,16 +79,26 @@ def floor_server(database: Database, folder: Path, pool_size: int) -> Iterator[s
             connection.execute("DROP TABLE IF EXISTS bench_floor")
 
 
+def from_environment() -> FastAPI:
+    """The floor app over the database and pool size the environment names, as the service's."""
+    pool_size = int(os.environ.get("POSTGRES_POOL_SIZE", "10"))
+    return app(os.environ["KEYWORK_DATABASE_URL"], pool_size)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
-    conninfo = os.environ["KEYWORK_DATABASE_URL"]
-    pool_size = int(os.environ.get("POSTGRES_POOL_SIZE", "10"))
-    config = uvicorn.Config(
-        app(conninfo, pool_size), host="127.0.0.1", port=args.port, **SERVER_OPTIONS
+    # As many server processes as the service runs API workers, on one port.
+    workers = Settings().api_workers
+    uvicorn.run(
+        "bench.floor:from_environment",
+        factory=True,
+        workers=workers,
+        host="127.0.0.1",
+        port=args.port,
+        **SERVER_OPTIONS,
     )
-    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":
