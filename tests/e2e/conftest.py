@@ -27,7 +27,7 @@ from store.embedded_postgres import free_port
 from tests.broker import running_broker
 from tests.conftest import fresh_database
 
-START_TIMEOUT_SECONDS = 30
+START_TIMEOUT_SECONDS = 60  # keywork run starts its API workers and consumers together
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 # The team of the practitioners the tests register, and of the managers they act as.

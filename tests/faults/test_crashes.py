@@ -48,7 +48,7 @@ from tests.smtp import Inbox, smtp_server
 
 KILLS = int(os.environ.get("KEYWORK_FAULTS_KILLS", "20"))
 CONSUMERS = ("projections", "relay", "notifier")
-START_TIMEOUT_SECONDS = 30
+START_TIMEOUT_SECONDS = 60  # keywork run starts its API workers and consumers together
 RUNNING = "keywork is running"  # what a consumer process prints once it has started
 CATCH_UP_TIMEOUT_SECONDS = 120
 SEED = int(os.environ.get("KEYWORK_FAULTS_SEED", "20261124"))
