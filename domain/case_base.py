@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
+from eventsourcing.domain import Snapshot as AggregateSnapshot
+
 from domain.aggregate import KeyworkAggregate
 from domain.errors import DomainError, InvalidValue, NotAllowedNow
 from domain.stamp import event_id
@@ -52,6 +54,9 @@ class FamilyMember:
 
 
 class CaseBase(KeyworkAggregate):
+    class Snapshot(AggregateSnapshot):
+        """A case's whole state at a version: the child's personal data all through it."""
+
     # The state every part reads, set up by `Case.__init__`; each part declares the state it
     # owns the same way. Declared for type checkers only: annotations in an aggregate's body
     # would become fields of its created event.

@@ -5,22 +5,30 @@ personal field (`domain/personal.py`) is replaced by a `Sealed` value, the field
 with AES-GCM under the child's data key; the library's transcoder then stores it like any other
 value. On the way back, sealed values are opened, or, once the key is destroyed, read as the
 field's placeholder. Ids, versions, topics and every non-personal field stay readable.
+
+A case's snapshot is its whole state, personal data all through it: it is sealed whole. Once the
+key is destroyed it cannot be opened at all, and the case's snapshots read as if none was taken,
+so a load replays the events, whose personal fields read as placeholders.
 """
 
 import base64
 import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, Transcoding
+from eventsourcing.persistence import EventStore, Mapper, StoredEvent, Transcoder, Transcoding
+from eventsourcing.utils import get_topic
 
 from domain.case_base import CaseBase
 from domain.personal import VALUE_FIELDS, event_fields, value_fields
-from store.data_keys import DataKeys, open_sealed, seal
+from store.data_keys import DataKeys, KeyDestroyed, open_sealed, seal
+from store.transcodings import storable_state
+
+CASE_SNAPSHOT_TOPIC = get_topic(CaseBase.Snapshot)
 
 # What to do with a personal value: given the value and its placeholder, the value to keep.
 Change = Callable[[Any, Any], Any]
@@ -48,6 +56,12 @@ class SealingMapper(Mapper[UUID]):
         self.keys = keys
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        if isinstance(domain_event, CaseBase.Snapshot):
+            storable = dataclasses.replace(domain_event, state=storable_state(domain_event.state))
+            stored = super().to_stored_event(storable)
+            subject = domain_event.originator_id
+            sealed_state = seal(self.keys.for_sealing(subject), stored.state, subject)
+            return dataclasses.replace(stored, state=sealed_state)
         if isinstance(domain_event, CaseBase.Event):
             subject = domain_event.originator_id
 
@@ -61,6 +75,8 @@ class SealingMapper(Mapper[UUID]):
         return super().to_stored_event(domain_event)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        if stored_event.topic == CASE_SNAPSHOT_TOPIC:
+            stored_event = self._opened_snapshot(stored_event)
         domain_event = super().to_domain_event(stored_event)
         if not isinstance(domain_event, CaseBase.Event):
             return domain_event
@@ -75,6 +91,36 @@ class SealingMapper(Mapper[UUID]):
             return self.transcoder.decode(open_sealed(key, value.ciphertext, subject))["v"]
 
         return _with_personal(domain_event, opened)
+
+    def _opened_snapshot(self, stored_event: StoredEvent) -> StoredEvent:
+        subject = stored_event.originator_id
+        assert isinstance(subject, UUID)
+        key = self.keys.for_opening(subject)
+        if key is None:
+            raise KeyDestroyed(str(subject))
+        return dataclasses.replace(
+            stored_event, state=open_sealed(key, stored_event.state, subject)
+        )
+
+
+class SealedSnapshots(EventStore[UUID]):
+    """The snapshot store: a snapshot sealed with a destroyed key is as if it was never taken."""
+
+    def get(
+        self,
+        originator_id: UUID,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[DomainEventProtocol[UUID]]:
+        try:
+            # Opened here, not as the caller iterates, so that a destroyed key is caught here.
+            snapshots = list(super().get(originator_id, gt=gt, lte=lte, desc=desc, limit=limit))
+        except KeyDestroyed:
+            snapshots = []
+        return iter(snapshots)
 
 
 def _with_personal(event: Any, change: Change) -> Any:

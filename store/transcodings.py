@@ -1,6 +1,7 @@
 """How our value objects are stored in events (JSON through the eventsourcing transcoder)."""
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,46 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class SetAsList(Transcoding):
+    type = set
+    name = "set"
+
+    def encode(self, obj: set[Any]) -> list[Any]:
+        return list(obj)
+
+    def decode(self, data: list[Any]) -> set[Any]:
+        return set(data)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """A dict keyed by what JSON cannot key by (ids, numbers), held as its pairs."""
+
+    items: list[tuple[Any, Any]]
+
+
+class PairsAsList(Transcoding):
+    type = Pairs
+    name = "pairs"
+
+    def encode(self, obj: Pairs) -> list[tuple[Any, Any]]:
+        return obj.items
+
+    def decode(self, data: list[list[Any]]) -> dict[Any, Any]:
+        return {key: value for key, value in data}
+
+
+def storable_state(state: dict[str, Any]) -> dict[str, Any]:
+    """An aggregate's state as JSON can hold it: its dicts keyed by ids or numbers as pairs
+    (read back as dicts); sets are transcoded as they are."""
+    return {
+        name: Pairs(list(value.items()))
+        if isinstance(value, dict) and not all(isinstance(key, str) for key in value)
+        else value
+        for name, value in state.items()
+    }
 
 
 class DataclassAsDict(Transcoding):
@@ -75,5 +116,7 @@ VALUE_OBJECTS = (
 
 def register(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
+    transcoder.register(SetAsList())
+    transcoder.register(PairsAsList())
     for cls in VALUE_OBJECTS:
         transcoder.register(DataclassAsDict(cls))
