@@ -118,6 +118,7 @@ def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now)
         ServiceRules(areas.longest_reopen_window(), settings.business_support_email),
         ErasureList(settings.erasure_list_path),
         clock,
+        settings.snapshot_every,
     )
 
 

@@ -5,13 +5,22 @@ so each command method is only what is particular to it.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Recording,
+)
 
 from domain.aggregate import KeyworkAggregate
+from domain.case_base import CaseBase
 from domain.directory import Practitioner
 from domain.errors import InvalidValue
 from domain.stamp import Stamp, event_id
@@ -20,11 +29,11 @@ from services.clock import Clock, utc_now
 from services.commands import Command, IdempotencyKeyReused, NotFound, Outcome, VersionConflict
 from services.rules import ServiceRules
 from store import transcodings
-from store.data_keys import DataKeys
+from store.data_keys import DataKeys, KeyDestroyed
 from store.erasure_list import ErasureList
 from store.receipts import Receipt
 from store.recorder import KeyworkRecorder
-from store.sealing import SealedAsText, SealingMapper
+from store.sealing import SealedAsText, SealedSnapshots, SealingMapper
 
 A = TypeVar("A", bound=KeyworkAggregate)
 ATTEMPTS_WITHOUT_IF_MATCH = 3
@@ -41,9 +50,11 @@ class KeyworkApplication(Application[UUID]):
         rules: ServiceRules,
         erasure_list: ErasureList,
         clock: Clock = utc_now,
+        snapshot_every: int = 0,
     ) -> None:
         self.keys = keys  # before the library builds the mapper, which seals with them
-        super().__init__(env)
+        self.snapshot_every = snapshot_every
+        super().__init__(env | {"IS_SNAPSHOTTING_ENABLED": "y" if snapshot_every else "n"})
         keys.store = self.store
         self.areas = areas
         self.clock = clock
@@ -62,6 +73,35 @@ class KeyworkApplication(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return SealingMapper(self.construct_transcoder(), self.keys)
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        return SealedSnapshots(self.mapper, self.factory.aggregate_recorder(purpose="snapshots"))
+
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """Records the events; a case whose count of events passed a multiple of
+        `snapshot_every` is then snapshotted as it stands."""
+        recordings = super().save(*objs, **kwargs)
+        first_versions: dict[UUID, int] = {}
+        for recording in recordings:
+            event = recording.domain_event
+            first_versions.setdefault(event.originator_id, event.originator_version)
+        for obj in objs:
+            if isinstance(obj, CaseBase) and obj.id in first_versions:
+                self._snapshot_if_due(obj, first_versions[obj.id])
+        return recordings
+
+    def _snapshot_if_due(self, case: CaseBase, first_version: int) -> None:
+        every = self.snapshot_every
+        if not every or case.erased or case.version // every == (first_version - 1) // every:
+            return
+        assert self.snapshots is not None
+        # Erased by another process since it was loaded: its key is gone, and so is the need.
+        with suppress(KeyDestroyed):
+            self.snapshots.put([type(case).Snapshot.take(case)])
 
     def load(self, kind: type[A], aggregate_id: UUID, copy: bool = True) -> A:
         """The aggregate; `copy=False` may hand out the cached one itself: only to read it."""

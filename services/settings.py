@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     embedded_database_url: SecretStr | None = None
     # Aggregates kept in memory between commands; each load then reads only newer events.
     aggregate_cache_size: int = Field(5000, ge=0)
+    # A case is snapshotted (sealed with the child's key) each time it passes a multiple of this
+    # many events, so loading it afresh reads fewer than this many events; 0: no snapshots.
+    snapshot_every: int = Field(200, ge=0)
 
     data_dir: Path = Path(".keywork")
     host: str = "127.0.0.1"
