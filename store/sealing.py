@@ -6,7 +6,8 @@ with AES-GCM under the child's data key; the library's transcoder then stores it
 value. On the way back, sealed values are opened, or, once the key is destroyed, read as the
 field's placeholder. Ids, versions, topics and every non-personal field stay readable.
 
-A case's snapshot is its whole state, personal data all through it: it is sealed whole. Once the
+A case's snapshot is its whole state, personal data all through it: it is compressed (a sealed
+one would not compress) and sealed whole. Once the
 key is destroyed it cannot be opened at all, and the case's snapshots read as if none was taken,
 so a load replays the events, whose personal fields read as placeholders.
 """
@@ -14,6 +15,7 @@ so a load replays the events, whose personal fields read as placeholders.
 import base64
 import copy
 import dataclasses
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +62,8 @@ class SealingMapper(Mapper[UUID]):
             storable = dataclasses.replace(domain_event, state=storable_state(domain_event.state))
             stored = super().to_stored_event(storable)
             subject = domain_event.originator_id
-            sealed_state = seal(self.keys.for_sealing(subject), stored.state, subject)
+            compressed = zlib.compress(stored.state)
+            sealed_state = seal(self.keys.for_sealing(subject), compressed, subject)
             return dataclasses.replace(stored, state=sealed_state)
         if isinstance(domain_event, CaseBase.Event):
             subject = domain_event.originator_id
@@ -99,7 +102,7 @@ class SealingMapper(Mapper[UUID]):
         if key is None:
             raise KeyDestroyed(str(subject))
         return dataclasses.replace(
-            stored_event, state=open_sealed(key, stored_event.state, subject)
+            stored_event, state=zlib.decompress(open_sealed(key, stored_event.state, subject))
         )
 
 
