@@ -1,10 +1,10 @@
 """All the benchmarks in one run, and one table of their figures against the targets.
 
-Runs each part as its own process (commands, projections, relay, partitions, reads), writing
-its figures into one folder for this run, bench/results/run-<time>/, then prints the table and
-writes it to that folder as summary.json. Every figure is measured in this run; the ratios
-compare against baselines measured in the same run (raw inserts on the same PostgreSQL, reading
-and decoding the same events).
+Runs each part as its own process (commands, projections, relay, partitions, snapshots, reads),
+writing its figures into one folder for this run, bench/results/run-<time>/, then prints the
+table and writes it to that folder as summary.json. Every figure is measured in this run; the
+ratios compare against baselines measured in the same run (raw inserts on the same PostgreSQL,
+reading and decoding the same events, loading the same case without snapshots).
 
     .venv/bin/python bench/run.py                   # make bench: county-scale reads
     .venv/bin/python bench/run.py --scale england   # make bench-scale: reads on ~10M events
@@ -53,6 +53,7 @@ def parts(scale: str) -> list[list[str]]:
         ["bench/projections.py"],
         ["bench/relay.py"],
         ["bench/partitions.py"],
+        ["bench/snapshots.py"],
         reads,
     ]
 
@@ -141,6 +142,21 @@ def partition_lines(partitions: dict[str, Any]) -> Iterator[Line]:
     yield Line("  speed-up, 3 workers against 1", f"{partitions['speedup']:.2f}x")
 
 
+def snapshot_lines(snapshots: dict[str, Any]) -> Iterator[Line]:
+    rows = snapshots["rows"]
+    for without, with_snapshots in zip(rows[::2], rows[1::2], strict=True):
+        yield Line(
+            f"cold load of a {without['case_events']:,}-event case, no snapshots (p50 / p99 ms)",
+            f"{ms(without['p50_ms'])} / {ms(without['p99_ms'])}",
+        )
+        yield Line(
+            f"  snapshots every {with_snapshots['snapshots']}: one snapshot and "
+            f"{with_snapshots['events_read']:,} events read (p50 / p99 ms); p50 speed-up",
+            f"{ms(with_snapshots['p50_ms'])} / {ms(with_snapshots['p99_ms'])}; "
+            f"{without['p50_ms'] / with_snapshots['p50_ms']:.1f}x",
+        )
+
+
 def read_lines(reads: dict[str, Any]) -> Iterator[Line]:
     for name, read in reads["reads"].items():
         if name == "a year's metrics":
@@ -164,6 +180,7 @@ def lines(folder: Path) -> list[Line]:
         ("projections", projection_lines),
         ("relay", relay_lines),
         ("partitions", partition_lines),
+        ("snapshots", snapshot_lines),
         ("reads", read_lines),
     ):
         figures = latest(folder, benchmark)
