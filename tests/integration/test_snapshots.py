@@ -80,8 +80,8 @@ def record_contacts(case: Case, stamp: Stamp) -> None:
 
 
 def long_case(keywork: Keywork) -> UUID:
-    """A case of at least EVENTS events, with a part of each kind whose state is kept in a
-    dict keyed by id or number, or in a set; its contacts recorded a hundred to a command."""
+    """A case of at least EVENTS events, its state in dicts keyed by ids (TAC, reviews, marks)
+    and by number (plans), and in sets (empty); its contacts recorded a hundred to a command."""
     case_id = the_childs_case(keywork)
     today = keywork.clock().date()
     keywork.sign_service_agreement(
