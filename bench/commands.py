@@ -10,7 +10,7 @@ table and writes the figures to bench/results/.
 Each command replays its case's whole history, which grows by one event per contact, so the API
 figures fall as --seconds grows.
 
-    .venv/bin/python bench/commands.py [--clients 1,4,16] [--seconds 20]
+    .venv/bin/python bench/commands.py [--clients 1,4,16] [--seconds 20] [--one-process]
 
 Against a configured server this writes benchmark events into its event store, and creates (then
 drops) a table `bench_raw`.
@@ -122,6 +122,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", default="1,4,16", help="concurrencies, comma-separated")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each run")
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="the service as it ran before its parts had processes of their own: the API and "
+        "the consumers in one process (and the floor in one), to compare with",
+    )
     args = parser.parse_args(argv)
     args.clients = [int(part) for part in args.clients.split(",")]
     if min(args.clients) < 1 or args.seconds <= 0:
@@ -320,13 +326,16 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def run(settings: Settings, clients: list[int], seconds: float) -> list[dict[str, Any]]:
+def run(
+    settings: Settings, clients: list[int], seconds: float, one_process: bool = False
+) -> list[dict[str, Any]]:
     rows = []
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
         database = stack.enter_context(postgres(settings, folder))
-        svc = stack.enter_context(service(database, folder))
+        only = ("api", "projections", "notifier", "overdue") if one_process else ()
+        svc = stack.enter_context(service(database, folder, only))
         floor = stack.enter_context(floor_server(database, folder, settings.postgres_pool_size))
         stack.enter_context(raw_table(database))
         practitioner_id = register_key_worker(svc)
@@ -347,15 +356,19 @@ def run(settings: Settings, clients: list[int], seconds: float) -> list[dict[str
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.one_process:
+        os.environ["KEYWORK_API_WORKERS"] = "1"  # the floor's processes, as the service's
     settings = Settings()
     try:
-        rows = run(settings, args.clients, args.seconds)
+        rows = run(settings, args.clients, args.seconds, args.one_process)
     except KeyboardInterrupt:
         sys.exit(130)
     print()
     print(table(rows))
     postgres_kind = "embedded" if settings.uses_embedded_postgres else "configured server"
-    write("commands", {"seconds_per_run": args.seconds, "postgres": postgres_kind, "rows": rows})
+    layout = "one process" if args.one_process else "processes"
+    figures = {"seconds_per_run": args.seconds, "postgres": postgres_kind, "layout": layout}
+    write("commands", figures | {"rows": rows})
 
 
 if __name__ == "__main__":
