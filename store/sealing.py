@@ -7,8 +7,9 @@ value. On the way back, sealed values are opened, or, once the key is destroyed,
 field's placeholder. Ids, versions, topics and every non-personal field stay readable.
 
 A case's snapshot is its whole state, personal data all through it: it is compressed (a sealed
-one would not compress) and sealed whole. Once the key is destroyed it cannot be opened at all, and the case's snapshots read as if none was taken,
-so a load replays the events, whose personal fields read as placeholders.
+one would not compress) and sealed whole. Once the key is destroyed it cannot be opened at all,
+and the case's snapshots read as if none was taken, so a load replays the events, whose personal
+fields read as placeholders.
 """
 
 import base64
