@@ -151,6 +151,9 @@ def running_service(
         "KEYWORK_FEEDBACK_ROUND_SIZE": "1000000",
         "KEYWORK_FEEDBACK_ROUND_WAIT_DAYS": "36500",
         "KEYWORK_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        # One API process is enough for the tests (test_processes.py runs two); fewer processes
+        # start sooner beside the test run on two cores.
+        "KEYWORK_API_WORKERS": "1",
     } | more
     console, log = Path(data_dir) / "service.out", Path(data_dir) / "service.log"
     with console.open("w") as output, log.open("w") as errors:
