@@ -4,6 +4,8 @@ Actor and times (the Stamp), If-Match, idempotent retries and version clashes ar
 so each command method is only what is particular to it.
 """
 
+import random
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, TypeVar
@@ -36,7 +38,11 @@ from store.recorder import KeyworkRecorder
 from store.sealing import SealedAsText, SealedSnapshots, SealingMapper
 
 A = TypeVar("A", bound=KeyworkAggregate)
-ATTEMPTS_WITHOUT_IF_MATCH = 3
+# Without If-Match a command decides again when another writer saved first: a person's command
+# can meet a run of the consumers' own writes to the case (plan copies recorded one by one), so
+# it tries several times, each pause longer and at random so that racing writers fall apart.
+ATTEMPTS_WITHOUT_IF_MATCH = 8
+FIRST_PAUSE_SECONDS = 0.005
 
 
 class KeyworkApplication(Application[UUID]):
@@ -157,9 +163,10 @@ class KeyworkApplication(Application[UUID]):
                 return self._commit(command, aggregate)
             except VersionConflict:
                 # Without If-Match the caller asked for no particular version: decide again on
-                # the record as it now stands (the rules are checked afresh), a few times.
+                # the record as it now stands (the rules are checked afresh).
                 if expected is not None or attempt == ATTEMPTS_WITHOUT_IF_MATCH:
                     raise
+                time.sleep(random.uniform(0, FIRST_PAUSE_SECONDS * 2**attempt))
         raise AssertionError("unreachable")
 
     def _stamp(self, command: Command) -> Stamp:

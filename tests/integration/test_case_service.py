@@ -15,7 +15,7 @@ from domain.contacts import ContactKind
 from domain.eligibility import EligibilityFacts
 from domain.errors import InvalidValue, NotAllowedNow
 from domain.stamp import Stamp
-from services.commands import IdempotencyKeyReused, NotFound, VersionConflict
+from services.commands import IdempotencyKeyReused, NotFound, Outcome, VersionConflict
 from services.keywork import Keywork
 from store.database import Database
 from tests.integration.conftest import (
@@ -203,6 +203,34 @@ def two_writers_at_once(
         )
 
     return [*run_together(writer("phone"), writer("email")), keywork.case(case_id).version]
+
+
+def test_a_command_without_if_match_outlasts_a_run_of_other_writes_to_its_case(
+    keywork: Keywork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notifier, in its own process, records each plan copy on the case: a person's command
+    decided meanwhile finds the case moved on, several times over, and decides again until it
+    can save."""
+    case_id = active_case(keywork)
+    record_contact = Case.record_contact
+    person = threading.current_thread()
+    interlopers: list[int] = []
+
+    def contact(kind: ContactKind) -> Outcome:
+        return keywork.record_contact(
+            as_(), case_id, kind=kind, participants=[], note=None, functions=[]
+        )
+
+    def overtaken(case: Case, stamp: Stamp, **fields: Any) -> None:
+        if threading.current_thread() is person and len(interlopers) < 5:
+            interlopers.append(case.version)
+            run_together(partial(contact, "email"))  # another writer saves first
+        record_contact(case, stamp, **fields)
+
+    monkeypatch.setattr(Case, "record_contact", overtaken)
+    outcome = contact("phone")
+    assert interlopers == [3, 4, 5, 6, 7]
+    assert outcome.version == 9 == keywork.case(case_id).version
 
 
 def test_two_writers_with_if_match_on_one_case_at_once_exactly_one_wins(
