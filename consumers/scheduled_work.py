@@ -67,14 +67,10 @@ class ScheduledWork(Background):
             (overdue.reviews, self.keywork.flag_review_overdue),
         ):
             for late in found:
+                # The managers' flag is refused until the area's escalation days have passed.
                 recorded += self._flagged(flag, late, "key_worker", today)
-                if (today - late.due_on).days > self._escalate_after_days(late.case_id):
-                    recorded += self._flagged(flag, late, "manager", today)
+                recorded += self._flagged(flag, late, "manager", today)
         return recorded
-
-    def _escalate_after_days(self, case_id: UUID) -> int:
-        area = self.keywork.case(case_id).area
-        return self.keywork.areas.settings_for(area).escalate_overdue_after_days
 
     def run(self) -> None:
         """Checks every hour, on the application's clock."""

@@ -147,12 +147,25 @@ class CaseCommands(KeyworkApplication):
     def flag_contact_overdue(
         self, command: Command, case_id: UUID, *, due_on: date, told: Told
     ) -> Outcome:
-        return self._on_case(command, case_id, Case.flag_contact_overdue, due_on=due_on, told=told)
+        return self._flag_overdue(command, case_id, Case.flag_contact_overdue, due_on, told)
 
     def flag_review_overdue(
         self, command: Command, case_id: UUID, *, due_on: date, told: Told
     ) -> Outcome:
-        return self._on_case(command, case_id, Case.flag_review_overdue, due_on=due_on, told=told)
+        return self._flag_overdue(command, case_id, Case.flag_review_overdue, due_on, told)
+
+    def _flag_overdue(
+        self, command: Command, case_id: UUID, flag: Callable[..., None], due_on: date, told: Told
+    ) -> Outcome:
+        """The managers are told only once it is still overdue the area's escalation days on."""
+
+        def decide(case: Case, stamp: Stamp) -> None:
+            after = self.areas.settings_for(case.area).escalate_overdue_after_days
+            if told == "manager" and (stamp.occurred_at.date() - due_on).days <= after:
+                raise NotAllowedNow("told", "escalation_due", "not yet for the managers")
+            flag(case, stamp, due_on=due_on, told=told)
+
+        return self.change(command, Case, case_id, decide)
 
     def agree_transfer(self, command: Command, case_id: UUID, *, transfer: Transfer) -> Outcome:
         if not transfer.out_of_area:
