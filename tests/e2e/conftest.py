@@ -174,7 +174,9 @@ def running_service(
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def started_service(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def started_service(
+    port: int, env: dict[str, str], log: Path, **popen: Any
+) -> subprocess.Popen[bytes]:
     """`keywork run` on `port` with `env`, all it prints going to `log`."""
     with log.open("w") as output:
         return subprocess.Popen(
@@ -182,6 +184,7 @@ def started_service(port: int, env: dict[str, str], log: Path) -> subprocess.Pop
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
+            **popen,
         )
 
 

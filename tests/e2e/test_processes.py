@@ -129,6 +129,10 @@ def test_each_part_runs_in_its_own_process_and_a_killed_one_is_started_again(
     assert "exited with -9" in log.read_text()
 
 
+def answer_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_every_part_then_the_embedded_postgres(folder: Path) -> None:
     env = {
         name: value
@@ -141,7 +145,9 @@ def test_ctrl_c_stops_every_part_then_the_embedded_postgres(folder: Path) -> Non
     }
     env.pop("KEYWORK_KAFKA_BOOTSTRAP_SERVERS", None)
     port, log = free_port(), folder / "service.log"
-    service = started_service(port, env, log)
+    # As from a terminal: a test run started in the background (`nohup pytest &`) ignores Ctrl-C,
+    # and its children would inherit that.
+    service = started_service(port, env, log, preexec_fn=answer_ctrl_c)
     pid_file = folder / "postgres" / "pgdata" / "postmaster.pid"
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
@@ -151,7 +157,11 @@ def test_ctrl_c_stops_every_part_then_the_embedded_postgres(folder: Path) -> Non
             postgres_port = int(pid_file.read_text().splitlines()[3])
     finally:
         service.send_signal(signal.SIGINT)
-        service.wait(timeout=60)
+        try:
+            service.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            service.kill()
+            raise
     output = log.read_text()
     assert service.returncode == 130, output[-3000:]
     assert not [pid for pid in children if psutil.pid_exists(pid)], "a part outlived the service"
