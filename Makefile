@@ -34,8 +34,12 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two workers, each with its own PostgreSQL, broker and service, and a test file kept on one:
+# most of the suite waits on servers and the browser, so two share two cores well.
+TEST_WORKERS ?= 2
+
 test: lint $(NODE_MODULES) $(CHROMEDRIVER)
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadfile
 
 # One table of every figure against its target; the parts also run alone (bench/*.py --help).
 bench: $(INSTALLED)

@@ -7,6 +7,7 @@ otherwise an embedded PostgreSQL starts in a temporary folder and stops at the e
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,15 @@ from store.database import Database
 from store.embedded_postgres import EmbeddedPostgres
 
 MAX_CONNECTIONS = 300
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests sharing an id would run once under `make test`'s workers (pytest-xdist schedules by
+    id), so each must have its own."""
+    seen = Counter(item.nodeid for item in items)
+    shared = sorted(nodeid for nodeid, times in seen.items() if times > 1)
+    if shared:
+        raise pytest.UsageError(f"tests share an id, so workers would run them once: {shared}")
 
 
 @pytest.fixture(scope="session")
