@@ -18,7 +18,7 @@ def mail_listing(service: RunningService) -> str:
         capture_output=True,
         text=True,
         check=True,
-        timeout=30,
+        timeout=60,
     )
     return done.stdout
 
@@ -26,7 +26,7 @@ def mail_listing(service: RunningService) -> str:
 def test_a_referral_is_acknowledged_by_mail_to_the_referrer(service: RunningService) -> None:
     before = mail_listing(service).count("ada@example.org")
     new_case(service)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while mail_listing(service).count("ada@example.org") == before:
         assert time.monotonic() < deadline, "no acknowledgement arrived"
         time.sleep(0.2)

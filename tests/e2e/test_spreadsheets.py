@@ -26,7 +26,9 @@ def test_a_reason_written_as_a_formula_downloads_as_text(service: RunningService
     session = {"Cookie": service.page_session("coordinator", ACTOR)}
     download = service.http.get("/ui/trail.csv", params={"actor": ACTOR}, headers=session)
     assert download.status_code == 200
-    [row] = rows_of(download.text)
+    rows = rows_of(download.text)
+    assert len(rows) == 1, rows
+    [row] = rows
     assert row["reason"] == f"'{FORMULA}"
     assert row["action"] == "ConsentOverridden"
 
