@@ -21,7 +21,6 @@ Against a configured server this writes benchmark events into its event store, a
 drops) a database `keywork_bench_rebuild`.
 """
 
-import base64
 import os
 import sys
 
@@ -35,56 +34,36 @@ import statistics
 import tempfile
 import threading
 import time
-from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
-from itertools import count
 from pathlib import Path
 from typing import Any, TypeVar
-from uuid import UUID, uuid4
 
-import httpx
-import psycopg
 from eventsourcing.application import Application
-from psycopg.sql import SQL, Composed, Identifier
-from pydantic import SecretStr
-from tqdm import tqdm
 
-from api.bootstrap import open_access_log, open_keywork
 from api.metrics_report import report
 from bench.commands import (
-    CONTACT,
-    Sample,
-    Service,
-    Tally,
-    Worker,
-    api_client,
-    measure,
-    open_cases,
     postgres,
     progress,
-    register_key_worker,
-    service,
 )
 from bench.figures import write
-from domain.access import Access
-from domain.case import Case, Child, Referrer
-from domain.case_base import FamilyMember
-from domain.directory import Agency, Practitioner
-from domain.eligibility import NORFOLK_RULES, EligibilityFacts
-from domain.stamp import Stamp, event_id
-from projections.key_working import KeyWorking
+from bench.history import (
+    HISTORY_DAYS,
+    applications,
+    read_and_decode,
+    scratch_database,
+    write_cases,
+    write_views,
+)
+from bench.lag import measure_lag
 from projections.metrics import Metrics
 from projections.read_model import ReadModel
-from projections.rebuild import REBUILD_BATCH_SIZE, rebuild
+from projections.rebuild import rebuild
 from projections.registry import READ_MODELS
 from projections.service_metrics import Period
-from services.access import AccessLog
-from services.keywork import Keywork
 from services.settings import Settings
 from store.blind_index import BlindIndex
 from store.database import Database
@@ -92,28 +71,8 @@ from store.database import Database
 T = TypeVar("T")
 MIB = 1024 * 1024
 
-# Lag under load
-POLL_SECONDS = 0.002
-CASES_PER_CLIENT = 2
-VISIBLE_WAIT_SECONDS = 30.0  # after the load, for the last acknowledged command to show
-
-# Rebuild
-REBUILD_DBNAME = "keywork_bench_rebuild"
-POOL_SIZE = 4
-PRACTITIONERS = 50
-CASES_PER_SAVE = 200
-VIEWS_PER_SAVE = 1000
-RSS_SAMPLE_SECONDS = 0.01
-ACTOR = "bench-coordinator"
-CHILD = Child("Sam", "Bench", date(2016, 5, 1), "9434765919")
-FAMILY = [FamilyMember("Alex Parent", "mother", True, "email", "a@example.org")]
-MEETS_RULES = EligibilityFacts(True, True, 3, 2)
-# A case's history, by day from its referral: weekly contacts, a review, a handover, a closure.
-HISTORY_DAYS = 120
 METRICS_RUNS = 5
-CONTACT_DAYS = range(5, 105, 7)
-HANDOVER_DAY, REVIEW_DAY, CLOSURE_DAY = 44, 60, 110
-HANDOVER_EVERY, CLOSURE_EVERY = 5, 10  # one case in 5 changes key worker, one in 10 closes
+RSS_SAMPLE_SECONDS = 0.01
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -131,334 +90,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-# --- Lag under load -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ack:
-    position: int  # X-Event-Position
-    at: float  # perf_counter when the 2xx arrived
-
-
-@dataclass
-class Visibility:
-    """Each rise of a tracking position, with when a poll first saw it (perf_counter)."""
-
-    seen_at: list[float] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)  # increasing
-
-    def note(self, at: float, position: int) -> None:
-        if not self.positions or position > self.positions[-1]:
-            self.seen_at.append(at)
-            self.positions.append(position)  # last: readers bisect positions, then index seen_at
-
-    def first_seen(self, position: int) -> float | None:
-        index = bisect_left(self.positions, position)
-        return self.seen_at[index] if index < len(self.positions) else None
-
-    def wait_for(self, position: int, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while self.first_seen(position) is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-
-def tracking_query(connection: psycopg.Connection[Any], name: str) -> Composed:
-    """Reads the tracking position of the live generation of read model `name`."""
-    row = connection.execute(
-        "SELECT generation FROM read_model_generations WHERE name = %s", (name,)
-    ).fetchone()
-    if row is None:
-        raise RuntimeError(f"no live generation of {name} in read_model_generations")
-    table = Identifier(f"{name}_g{row[0]}_tracking")
-    return SQL("SELECT notification_id FROM {table} WHERE application_name = %s").format(
-        table=table
-    )
-
-
-def poll(
-    connection: psycopg.Connection[Any],
-    query: Composed,
-    follows: str,
-    visibility: Visibility,
-    stop: threading.Event,
-) -> None:
-    while not stop.is_set():
-        started = time.perf_counter()
-        row = connection.execute(query, (follows,), prepare=True).fetchone()
-        visibility.note(time.perf_counter(), int(row[0]) if row and row[0] is not None else 0)
-        stop.wait(max(0.0, started + POLL_SECONDS - time.perf_counter()))
-
-
-@contextmanager
-def tracking_monitor(conninfo: str, kind: type[ReadModel]) -> Iterator[Visibility]:
-    """Polls the read model's tracking position in a thread for as long as this context."""
-    visibility = Visibility()
-    stop = threading.Event()
-    with (
-        psycopg.connect(conninfo, autocommit=True) as connection,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracking-monitor") as pool,
-    ):
-        query = tracking_query(connection, kind.name)
-        polling = pool.submit(poll, connection, query, kind.follows, visibility, stop)
-        try:
-            yield visibility
-        finally:
-            stop.set()
-            polling.result()  # raises what stopped the monitor, if anything did
-
-
-def paced_contacts(
-    svc: Service, case_ids: list[str], clients: int, rate: float, acks: list[Ack]
-) -> Worker:
-    """Worker i records contacts on every clients-th case, at most rate/clients per second."""
-    interval = clients / rate
-
-    def work(index: int, deadline: float, stop: threading.Event) -> Tally:
-        tally = Tally()
-        mine = case_ids[index::clients]
-        next_send = time.perf_counter() + index * interval / clients  # staggered starts
-        with api_client(svc) as client:
-            for sent_count in count():
-                stop.wait(max(0.0, next_send - time.perf_counter()))
-                sent = time.perf_counter()
-                if sent >= deadline or stop.is_set():
-                    break
-                next_send = sent + interval
-                path = f"/cases/{mine[sent_count % len(mine)]}/contacts"
-                try:
-                    response = client.post(path, json=CONTACT)
-                except httpx.HTTPError as error:
-                    tally.errors[type(error).__name__] += 1
-                    continue
-                arrived = time.perf_counter()
-                if response.is_success:
-                    tally.latencies.append(arrived - sent)
-                    acks.append(Ack(int(response.headers["X-Event-Position"]), arrived))
-                else:
-                    tally.errors[str(response.status_code)] += 1
-        return tally
-
-    return work
-
-
-def percentile_ms(values: list[float], percent: int) -> float | None:
-    if len(values) < 2:
-        return round(1000 * values[0], 1) if values else None
-    return round(1000 * statistics.quantiles(values, n=100, method="inclusive")[percent - 1], 1)
-
-
-def lag_figures(
-    acks: list[Ack], visibility: Visibility, sample: Sample, args: argparse.Namespace
-) -> dict[str, Any]:
-    lags = []
-    for ack in acks:
-        seen = visibility.first_seen(ack.position)
-        if seen is not None:
-            lags.append(max(0.0, seen - ack.at))
-    return {
-        "read_model": KeyWorking.name,
-        "target_commands_per_s": args.rate,
-        "clients": args.clients,
-        "seconds": args.seconds,
-        "achieved_commands_per_s": round(sample.rate, 1),
-        "commands_measured": len(lags),
-        "never_visible": len(acks) - len(lags),
-        "visible_at_ack_percent": round(100 * lags.count(0.0) / len(lags), 1) if lags else None,
-        "lag_p50_ms": percentile_ms(lags, 50),
-        "lag_p99_ms": percentile_ms(lags, 99),
-        "lag_max_ms": round(1000 * max(lags), 1) if lags else None,
-        "command_p50_ms": percentile_ms(sample.latencies, 50),
-        "command_p99_ms": percentile_ms(sample.latencies, 99),
-        "errors": dict(sample.errors),
-        "poll_interval_ms": 1000 * POLL_SECONDS,
-    }
-
-
-def measure_lag(database: Database, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
-    with service(database, folder) as svc:
-        practitioner_id = register_key_worker(svc)
-        case_ids = open_cases(svc, practitioner_id, args.clients * CASES_PER_CLIENT)
-        acks: list[Ack] = []
-        work = paced_contacts(svc, case_ids, args.clients, args.rate, acks)
-        with tracking_monitor(database.conninfo, KeyWorking) as visibility:
-            progress(f"recording contacts at up to {args.rate:g}/s for {args.seconds:g} s")
-            sample = measure(args.clients, args.seconds, work)
-            if acks:
-                visibility.wait_for(max(ack.position for ack in acks), VISIBLE_WAIT_SECONDS)
-    return lag_figures(acks, visibility, sample, args)
-
-
 # --- Rebuild speed --------------------------------------------------------------------------
-
-
-@contextmanager
-def scratch_database(database: Database) -> Iterator[Database]:
-    """A fresh database on the same server, dropped at the end."""
-
-    def execute(statement: Composed) -> None:
-        with psycopg.connect(database.conninfo, autocommit=True) as connection:
-            connection.execute(statement)
-
-    name = Identifier(REBUILD_DBNAME)
-    execute(SQL("DROP DATABASE IF EXISTS {name} WITH (FORCE)").format(name=name))
-    execute(SQL("CREATE DATABASE {name}").format(name=name))
-    try:
-        yield replace(database, dbname=REBUILD_DBNAME)
-    finally:
-        execute(SQL("DROP DATABASE IF EXISTS {name} WITH (FORCE)").format(name=name))
-
-
-@contextmanager
-def applications(database: Database) -> Iterator[tuple[Keywork, AccessLog]]:
-    with ExitStack() as stack:
-        key = base64.urlsafe_b64encode(os.urandom(32)).decode()
-        settings = Settings(
-            master_key=SecretStr(key), postgres_pool_size=POOL_SIZE, aggregate_cache_size=0
-        )
-        keywork = open_keywork(settings, database)
-        stack.callback(keywork.close)
-        access = open_access_log(settings, database)
-        stack.callback(access.close)
-        yield keywork, access
-
-
-def stamp_on(start: datetime, day: int, minute: int = 0) -> Stamp:
-    at = start + timedelta(days=day, minutes=minute)
-    return Stamp(ACTOR, at, at)
-
-
-def directory(start: datetime) -> tuple[Agency, list[Practitioner]]:
-    agency = Agency.register(stamp_on(start, 0), "Bench Agency", "health")
-    practitioners = [
-        Practitioner.register(
-            stamp_on(start, 0),
-            name=f"Worker {number}",
-            role_title="Key worker",
-            agency_id=agency.id,
-            email=f"worker{number}@example.org",
-            team_id=f"team-{number % 5}",
-        )
-        for number in range(PRACTITIONERS)
-    ]
-    return agency, practitioners
-
-
-def case_history(index: int, practitioner_ids: Sequence[UUID], start: datetime) -> Case:
-    """A case's first four months: referral to allocation, an agreement, weekly contacts and a
-    review; one case in HANDOVER_EVERY changes key worker, one in CLOSURE_EVERY closes."""
-
-    def on(day: int) -> Stamp:
-        return stamp_on(start, day, minute=index % 1440)
-
-    key_worker = practitioner_ids[index % len(practitioner_ids)]
-    incoming = practitioner_ids[(index + 1) % len(practitioner_ids)]
-    case = Case.refer(
-        on(0),
-        area="norfolk",
-        route="professional",
-        referrer=Referrer("Dr Bench"),
-        child=CHILD,
-        family=FAMILY,
-        needs=["co-ordination of appointments"],
-        consent_to_share=True,
-    )
-    case.decide_eligibility(on(1), NORFOLK_RULES, MEETS_RULES)
-    allocated_on = on(1).occurred_at.date()
-    case.allocate_key_worker(
-        on(1), kind="designated", from_date=allocated_on, practitioner_id=key_worker
-    )
-    case.sign_service_agreement(
-        on(2), contact_every_days=7, signed_by="Alex Parent", signed_on=on(2).occurred_at.date()
-    )
-    review_id = event_id(case.id, case.version + 1)
-    case.schedule_review(
-        on(3),
-        review_id=review_id,
-        at=on(REVIEW_DAY).occurred_at,
-        location="School",
-        requested_by="coordinator",
-    )
-    steps: list[tuple[int, Callable[[Stamp], None]]] = [
-        (day, partial(case.record_contact, kind="phone", participants=["Alex Parent"], note=None))
-        for day in CONTACT_DAYS
-    ]
-    steps.append(
-        (
-            REVIEW_DAY,
-            partial(
-                case.record_review_outcome,
-                review_id=review_id,
-                attendees=["Alex Parent"],
-                child_views="Happy with school",
-                decisions=["Carry on"],
-                next_review_on=on(REVIEW_DAY + 180).occurred_at.date(),
-                key_worker_confirmed=True,
-            ),
-        )
-    )
-    if index % HANDOVER_EVERY == 0:
-        hand_over = partial(
-            case.hand_over,
-            kind="designated",
-            on=on(HANDOVER_DAY).occurred_at.date(),
-            reason="Caseload rebalanced",
-            to_practitioner_id=incoming,
-        )
-        steps.append((HANDOVER_DAY, hand_over))
-    if index % CLOSURE_EVERY == 0:
-        close = partial(case.close, rules=NORFOLK_RULES, reason="needs_met", family_agreed=True)
-        steps.append((CLOSURE_DAY, close))
-    for day, step in sorted(steps, key=lambda pair: pair[0]):
-        step(on(day))
-    return case
-
-
-def write_cases(keywork: Keywork, events: int, start: datetime) -> None:
-    agency, practitioners = directory(start)
-    keywork.save(agency, *practitioners)
-    practitioner_ids = [p.id for p in practitioners]
-    written = 1 + len(practitioners)
-    index = 0
-    with tqdm(total=events, initial=written, desc="case events", unit="event") as bar:
-        while written < events:
-            batch: list[Case] = []
-            while len(batch) < CASES_PER_SAVE and written < events:
-                case = case_history(index, practitioner_ids, start)
-                written += len(case.pending_events)
-                batch.append(case)
-                index += 1
-            keywork.save(*batch)
-            bar.update(written - bar.n)
-
-
-def write_views(access: AccessLog, views: int, start: datetime) -> None:
-    with tqdm(total=views, desc="access events", unit="event") as bar:
-        for first in range(0, views, VIEWS_PER_SAVE):
-            batch = [
-                Access(
-                    stamp_on(start, HISTORY_DAYS - 1, minute=number % 1440),
-                    role="coordinator",
-                    subject_kind="case",
-                    subject_id=str(uuid4()),
-                    what="case",
-                    purpose=None,
-                    allowed=True,
-                )
-                for number in range(first, min(first + VIEWS_PER_SAVE, views))
-            ]
-            access.save(*batch)
-            bar.update(len(batch))
-
-
-def read_and_decode(app: Application[Any]) -> int:
-    """What a rebuild must do at least: read every event in pages and decode it; no writes."""
-    start, events = 1, 0
-    while notifications := app.recorder.select_notifications(start=start, limit=REBUILD_BATCH_SIZE):
-        for notification in notifications:
-            app.mapper.to_domain_event(notification)
-        events += len(notifications)
-        start = notifications[-1].id + 1
-    return events
 
 
 def rss_mib() -> float:

@@ -33,13 +33,8 @@ from kafka import KafkaConsumer, TopicPartition
 
 from bench.commands import postgres, progress
 from bench.figures import write
-from bench.projections import (
-    applications,
-    percentile_ms,
-    read_and_decode,
-    scratch_database,
-    write_cases,
-)
+from bench.history import applications, read_and_decode, scratch_database, write_cases
+from bench.lag import percentile_ms
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC
 from consumers.relay import Relay
 from services.commands import Command

@@ -35,13 +35,14 @@ from pydantic import SecretStr
 from api.bootstrap import open_keywork
 from bench.commands import postgres, progress
 from bench.figures import write
-from bench.projections import case_history, percentile_ms, scratch_database, stamp_on
+from bench.history import case_history, scratch_database, stamp_on
+from bench.lag import percentile_ms
 from domain.case import Case
 from services.keywork import Keywork
 from services.settings import Settings
 from store.database import Database
 
-# Not a multiple of 5 or 10: this case keeps its key worker and stays open (bench/projections.py).
+# Not a multiple of 5 or 10: this case keeps its key worker and stays open (bench/history.py).
 CASE_INDEX = 1
 CONTACTS_FROM_DAY = 130
 
