@@ -130,3 +130,37 @@ def read_as_first_version(event: KeyworkAggregate.Event, *added: str) -> dict[st
         del state[name]
     first = replace(stored, state=json.dumps(state).encode())
     return dict(vars(mapper.to_domain_event(first)))
+
+
+# Handover and cover
+
+SUCCESSOR = uuid4()
+COVER = uuid4()
+
+
+def day(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def hand_over(case: Case, on: date, **changes: Any) -> None:
+    fields: dict[str, Any] = {
+        "kind": "designated",
+        "on": on,
+        "reason": "the key worker is leaving the service",
+        "to_practitioner_id": SUCCESSOR,
+    }
+    case.hand_over(stamp_on(TODAY), **(fields | changes))
+
+
+def arrange_cover(case: Case, from_date: date, until: date, **changes: Any) -> None:
+    fields: dict[str, Any] = {
+        "practitioner_id": COVER,
+        "from_date": from_date,
+        "until": until,
+        "reason": "maternity leave",
+    }
+    case.arrange_cover(stamp_on(TODAY), **(fields | changes))
+
+
+def ids_on(case: Case, on: date) -> list[Any]:
+    return [worker.practitioner_id for worker in case.key_workers_on(on)]
