@@ -8,8 +8,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
 from tests.e2e.bodies import new_case, new_practitioner, today
+from tests.e2e.browsing import checked, click_through, sign_in, text_of
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 from tests.e2e.test_referral_pages import fill
 
 COORDINATOR = "coordinator-tasks"

@@ -10,8 +10,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
 from tests.e2e.bodies import CHILD_NAME, key_worker_of, new_active_case
+from tests.e2e.browsing import checked, click_through, sign_in, text_of
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 from tests.e2e.test_referral_pages import fill
 
 PDF = "application/pdf"

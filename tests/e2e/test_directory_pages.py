@@ -13,9 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import case_with_a_letter, today, views_of
-from tests.e2e.conftest import RunningService
-from tests.e2e.keyboard import press, tab_to
-from tests.e2e.test_pages import (
+from tests.e2e.browsing import (
     checked,
     click_through,
     downloaded,
@@ -23,6 +21,8 @@ from tests.e2e.test_pages import (
     sign_in,
     text_of,
 )
+from tests.e2e.conftest import RunningService
+from tests.e2e.keyboard import press, tab_to
 from tests.e2e.test_read_models import every
 
 AGENCY = "Broadland Hearing Service"

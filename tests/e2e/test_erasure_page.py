@@ -14,9 +14,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import CHILD_NAME, new_active_case, views_of
+from tests.e2e.browsing import checked, click_through, sign_in, text_of
 from tests.e2e.conftest import RunningService
 from tests.e2e.keyboard import press, tab_to
-from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 
 REASON = "Article 17 request DPO-2026-031"
 ERASE = "Erase a child's data"

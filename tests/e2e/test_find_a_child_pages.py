@@ -10,6 +10,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from api.auth import Principal
 from store.blind_index import name_key
+from tests.e2e.browsing import checked, click_through, sign_in, text_of
 from tests.e2e.conftest import RunningService
 from tests.e2e.searching import (
     BORN,
@@ -24,7 +25,6 @@ from tests.e2e.searching import (
     refer,
     spaced,
 )
-from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 from tests.nhs_numbers import new_nhs_number
 
 

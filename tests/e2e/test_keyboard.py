@@ -14,8 +14,8 @@ from api.web import case_tasks, closure_tasks, plan_tasks, team_tasks
 from api.web.case_forms import TaskForm
 from services.permissions import ALLOWED
 from tests.e2e.bodies import key_worker_of, new_active_case, new_practitioner
+from tests.e2e.browsing import sign_in
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_pages import sign_in
 
 # Records, in order, each element that takes the focus; then, after the Tabs, answers the form
 # controls that never had it (a group of radios is one stop: any of its radios will do).

@@ -17,8 +17,8 @@ from tests.e2e.bodies import (
     today,
     views_of,
 )
+from tests.e2e.browsing import checked, click_through, sign_in, text_of
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 
 TRAINING_FORM = "#record-training + form"
 SUPERVISION_FORM = "#record-supervision + form"

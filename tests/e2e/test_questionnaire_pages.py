@@ -13,11 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import views_of
-from tests.e2e.conftest import RunningService
-from tests.e2e.keyboard import press, tab_to
-from tests.e2e.test_errors import assert_problem, rules
-from tests.e2e.test_feedback import CODE
-from tests.e2e.test_pages import (
+from tests.e2e.browsing import (
     PAGE_WAIT_SECONDS,
     checked,
     click_through,
@@ -25,6 +21,10 @@ from tests.e2e.test_pages import (
     sign_in,
     text_of,
 )
+from tests.e2e.conftest import RunningService
+from tests.e2e.keyboard import press, tab_to
+from tests.e2e.test_errors import assert_problem, rules
+from tests.e2e.test_feedback import CODE
 
 STACK = "questionnaires.pdf"
 

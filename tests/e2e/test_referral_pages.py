@@ -9,9 +9,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import NHS_NUMBER, new_case, referral
+from tests.e2e.browsing import checked, click_through, sign_in, text_of
 from tests.e2e.conftest import RunningService
 from tests.e2e.test_case_parts import days_ago
-from tests.e2e.test_pages import checked, click_through, sign_in, text_of
 
 CLERK = "clerk-referrals"
 # A whole referral as typed: a radio's answer is its id, clicked.

@@ -20,8 +20,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.e2e.bodies import CHILD_NAME, MEETS_NORFOLK, referral, today
+from tests.e2e.browsing import checked, click_through, text_of
 from tests.e2e.conftest import RunningService, running_service
-from tests.e2e.test_pages import checked, click_through, text_of
 from tests.oidc_provider import OidcProvider, access_token, new_keys, running_provider
 
 TEAM = "oidc-team"

@@ -8,10 +8,10 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
 from tests.e2e.bodies import MEETS_NORFOLK, new_case, new_practitioner, today
+from tests.e2e.browsing import checked, click_through
 from tests.e2e.conftest import RunningService
 from tests.e2e.test_case_task_pages import at_case, date_of, tasks
 from tests.e2e.test_errors import assert_problem, rules
-from tests.e2e.test_pages import checked, click_through
 from tests.e2e.test_referral_pages import fill
 
 

@@ -10,10 +10,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import new_active_case, referral, today
+from tests.e2e.browsing import checked, click_through, text_of
 from tests.e2e.conftest import RunningService
 from tests.e2e.test_case_task_pages import at_case, date_of, tasks
 from tests.e2e.test_errors import assert_problem, rules
-from tests.e2e.test_pages import checked, click_through, text_of
 from tests.e2e.test_referral_pages import fill
 
 PARENT = "Alex Quillfeather"

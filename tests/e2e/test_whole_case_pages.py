@@ -8,8 +8,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.bodies import new_practitioner
+from tests.e2e.browsing import checked, choose_date, click_through, sign_in, text_of
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
-from tests.e2e.test_case_life_pages import (
+from tests.e2e.task_forms import (
     choose,
     events,
     eventually,
@@ -19,7 +20,6 @@ from tests.e2e.test_case_life_pages import (
     summary,
 )
 from tests.e2e.test_case_task_pages import at_case, date_of, tasks
-from tests.e2e.test_pages import checked, choose_date, click_through, sign_in, text_of
 from tests.e2e.test_referral_pages import ANSWERS, RECORD, fill
 from tests.nhs_numbers import new_nhs_number
 

@@ -17,12 +17,12 @@ from tests.e2e.bodies import (
     referral,
     today,
 )
+from tests.e2e.browsing import click_through, text_of
 from tests.e2e.conftest import RunningService
-from tests.e2e.test_case_life_pages import refused as refused_on_page
-from tests.e2e.test_case_life_pages import submit
+from tests.e2e.task_forms import refused as refused_on_page
+from tests.e2e.task_forms import submit
 from tests.e2e.test_case_task_pages import COORDINATOR, at_case, date_of
 from tests.e2e.test_errors import assert_problem, rules
-from tests.e2e.test_pages import click_through, text_of
 from tests.e2e.test_read_models import read
 from tests.e2e.test_referral_pages import fill
 
