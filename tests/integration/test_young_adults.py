@@ -19,7 +19,7 @@ from store.database import Database
 from store.embedded_postgres import free_port
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
-from tests.integration.test_notifications import (
+from tests.integration.notifications.world import (
     BUSINESS_SUPPORT,
     all_caught_up,
     notifier,

@@ -1,116 +1,25 @@
 """Notifications on a real SMTP server and PostgreSQL: the right people, once each."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from uuid import UUID
 
 import pytest
 from pypdf import PdfReader
 
-from api.bootstrap import open_keywork
-from consumers.letters import PrintQueue
-from consumers.mail import SmtpMailer
-from consumers.notifications import Notifier
-from consumers.recipients import Mailboxes
 from domain.case import Child, Referrer
 from domain.case_base import FamilyMember
 from domain.transition import months_after
-from projections.distribution_list import DistributionList
-from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from store.database import Database
-from store.embedded_postgres import free_port
-from tests.conftest import fresh_database
-from tests.integration.conftest import MEETS_NORFOLK, activate, as_, practitioner, refer
-from tests.settings import DATA, settings_with
+from tests.integration.conftest import activate, as_, practitioner, refer
+from tests.integration.notifications.world import (
+    COORDINATORS,
+    MANAGERS,
+    all_caught_up,
+    case_with_team,
+    notifier,
+)
 from tests.smtp import smtp_server
-
-MANAGERS = "managers@keywork.test"
-COORDINATORS = "coordinators@keywork.test"
-BUSINESS_SUPPORT = "business-support@keywork.test"
-LETTERS = DATA / "notification-letters"  # removed with the tests' data folder
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_notifications")
-
-
-@pytest.fixture(scope="module")
-def keywork(own_database: Database) -> Iterator[Keywork]:
-    settings = settings_with(
-        postgres_pool_size=4, business_support_email=BUSINESS_SUPPORT, managers_email=MANAGERS
-    )
-    app = open_keywork(settings, own_database)
-    yield app
-    app.close()
-
-
-def distribution_lists(keywork: Keywork, database: Database) -> ProjectionRunner:
-    return ProjectionRunner({"keywork": keywork}, database, (DistributionList,), keywork.rules)
-
-
-@pytest.fixture(autouse=True)
-def runner(keywork: Keywork, own_database: Database) -> Iterator[ProjectionRunner]:
-    """The distribution list, kept as in the service: a signed plan goes to whoever is on it."""
-    running = distribution_lists(keywork, own_database)
-    running.start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def mail_port() -> int:
-    return free_port()
-
-
-def notifier(keywork: Keywork, database: Database, port: int) -> Notifier:
-    letters = PrintQueue(keywork.store.datastore, LETTERS)
-    mailboxes = Mailboxes("keywork@test", COORDINATORS)
-    return Notifier(keywork, database, SmtpMailer("127.0.0.1", port), letters, mailboxes)
-
-
-def all_caught_up(notify: Notifier, keywork: Keywork) -> None:
-    while notify.positions.get() < (keywork.recorder.max_notification_id() or 0):
-        notify.notify_batch()
-
-
-def case_with_team(
-    keywork: Keywork, worker_email: str = "jo@example.org", **gran: Any
-) -> tuple[Any, list[Any], Any]:
-    family = [
-        FamilyMember("Alex Parent", "mother", True, "email", "alex@example.org"),
-        FamilyMember(
-            "Gran Parent", "grandmother", False, "letter", None, None, "1 Lane, Norwich", **gran
-        ),
-    ]
-    case_id = keywork.refer(
-        as_(),
-        area="norfolk",
-        route="professional",
-        referrer=Referrer("Dr Ada", "ada@example.org"),
-        child=Child("Sam", "Parent", keywork.clock().date().replace(year=2016)),
-        family=family,
-        needs=[],
-        consent_to_share=True,
-    ).aggregate_id
-    keywork.decide_eligibility(as_(), case_id, MEETS_NORFOLK)
-    team = [practitioner(keywork) for _ in range(2)]
-    for member in team:
-        keywork.add_tac_member(
-            as_(),
-            case_id,
-            practitioner_id=member,
-            role="Physio",
-            receives_plans=True,
-            channel="email",
-        )
-    worker = practitioner(keywork, worker_email)
-    keywork.allocate_key_worker(
-        as_(), case_id, kind="designated", from_date=keywork.clock().date(), practitioner_id=worker
-    )
-    return case_id, team, worker
 
 
 def test_a_new_key_worker_is_announced_once_to_the_family_and_the_team(
@@ -271,135 +180,6 @@ def test_the_closure_letter_carries_the_final_plan(
             m for m in inbox.to("alex@example.org") if m["Subject"] == "Key working has ended"
         ]
         assert "Final: school transport" in closure.get_payload()
-
-
-def registered(keywork: Keywork, name: str, email: str, postal_address: str | None = None) -> UUID:
-    agency = keywork.register_agency(as_("admin-1"), name="Community health", sector="health")
-    return keywork.register_practitioner(
-        as_("admin-1"),
-        name=name,
-        role_title="Therapist",
-        agency_id=agency.aggregate_id,
-        email=email,
-        postal_address=postal_address,
-    ).aggregate_id
-
-
-def join_tac(
-    keywork: Keywork, case_id: UUID, member: UUID, channel: str = "email", plans: bool = True
-) -> None:
-    keywork.add_tac_member(
-        as_(),
-        case_id,
-        practitioner_id=member,
-        role="Therapist",
-        receives_plans=plans,
-        channel=channel,
-    )
-
-
-def draft(keywork: Keywork, case_id: UUID) -> None:
-    keywork.draft_plan(as_(), case_id, summary="Mobility", outcomes=[], actions=[])
-
-
-def sign(keywork: Keywork, case_id: UUID, version: int) -> None:
-    keywork.sign_plan(
-        as_(),
-        case_id,
-        plan_version=version,
-        signed_by="Alex Parent",
-        signed_on=keywork.clock().date(),
-    )
-
-
-def on_the_list(runner: ProjectionRunner, keywork: Keywork, case_id: UUID) -> dict[str, Any]:
-    """The case's distribution list as the read model has it now: channel and address by key."""
-    model = runner.get(DistributionList)
-    assert model.wait_for(keywork.recorder.max_notification_id() or 0, timeout=30)
-    today = keywork.clock().date()
-    listed = model.keyed(case_id, today)
-    return {key: (recipient.channel, recipient.address) for key, recipient in listed}
-
-
-def plan_subject(version: int) -> str:
-    return f"Family Support Plan, version {version}"
-
-
-def test_a_signed_plan_goes_to_exactly_the_distribution_list_as_the_team_changes(
-    keywork: Keywork, own_database: Database, mail_port: int, runner: ProjectionRunner
-) -> None:
-    notify = notifier(keywork, own_database, mail_port)
-    with smtp_server(mail_port) as (_, inbox):
-        all_caught_up(notify, keywork)
-        case_id, _, _ = case_with_team(keywork)
-        leaving = registered(keywork, "Pat Physio", "pat@nhs.test")
-        by_post = registered(keywork, "Sol Senco", "sol@school.test", "2 Road, Norwich")
-        not_for_plans = registered(keywork, "Ola Nurse", "ola@nhs.test")
-        join_tac(keywork, case_id, leaving)
-        join_tac(keywork, case_id, by_post, channel="letter")
-        join_tac(keywork, case_id, not_for_plans, plans=False)
-        draft(keywork, case_id)
-        sign(keywork, case_id, 1)
-        all_caught_up(notify, keywork)
-        lists = {1: on_the_list(runner, keywork, case_id)}
-        joining = registered(keywork, "Kit Speech", "kit@nhs.test")
-        join_tac(keywork, case_id, joining)
-        keywork.remove_tac_member(as_(), case_id, practitioner_id=leaving, reason="Discharged")
-        draft(keywork, case_id)
-        sign(keywork, case_id, 2)
-        all_caught_up(notify, keywork)
-        lists[2] = on_the_list(runner, keywork, case_id)
-        emailed = {
-            v: {m["To"] for m in inbox.messages if m["Subject"] == plan_subject(v)} for v in lists
-        }
-    for version, listed in lists.items():
-        copies = keywork.case(case_id).plan(version).distribution()
-        assert {key: copy.channel for key, copy in copies.items()} == {
-            key: channel for key, (channel, _) in listed.items()
-        }
-        assert all(copy.sent for copy in copies.values())
-        assert emailed[version] == {a for channel, a in listed.values() if channel == "email"}
-        posted = {
-            letter.recipient
-            for letter in notify.letters.waiting()
-            if letter.case_id == case_id and letter.subject == plan_subject(version)
-        }
-        assert posted == {key for key, (channel, _) in listed.items() if channel == "letter"}
-    assert lists[1][f"practitioner:{by_post}"] == ("letter", "2 Road, Norwich")
-    assert lists[1]["business_support"] == ("email", BUSINESS_SUPPORT)
-    assert f"practitioner:{not_for_plans}" not in lists[1]
-    assert f"practitioner:{leaving}" in lists[1] and f"practitioner:{leaving}" not in lists[2]
-    assert f"practitioner:{joining}" not in lists[1] and f"practitioner:{joining}" in lists[2]
-
-
-def test_a_plan_signed_before_the_list_has_caught_up_waits_for_it_and_is_not_skipped(
-    keywork: Keywork, own_database: Database, mail_port: int, runner: ProjectionRunner
-) -> None:
-    notify = notifier(keywork, own_database, mail_port)
-    notify.recipients.plans.wait_seconds = 0.2
-    with smtp_server(mail_port) as (_, inbox):
-        all_caught_up(notify, keywork)
-        case_id, _, _ = case_with_team(keywork)
-        all_caught_up(notify, keywork)
-        runner.stop()  # the distribution list stays where it is
-        newcomer = registered(keywork, "Max Late", "max@nhs.test")
-        join_tac(keywork, case_id, newcomer)
-        draft(keywork, case_id)
-        before_signing = keywork.recorder.max_notification_id()
-        sign(keywork, case_id, 1)
-        notify.notify_batch()
-        assert notify.positions.get() == before_signing  # the signing is left for later
-        assert not [m for m in inbox.messages if m["Subject"] == plan_subject(1)]
-        assert keywork.case(case_id).plan(1).distribution() == {}
-        catching_up = distribution_lists(keywork, own_database)
-        catching_up.start()
-        try:
-            all_caught_up(notify, keywork)
-        finally:
-            catching_up.stop()
-        plan_to = [m["To"] for m in inbox.messages if m["Subject"] == plan_subject(1)]
-    assert plan_to.count("max@nhs.test") == 1 and plan_to.count(BUSINESS_SUPPORT) == 1
-    assert f"practitioner:{newcomer}" in keywork.case(case_id).plan(1).distribution()
 
 
 def test_while_the_key_worker_is_away_the_cover_is_invited_and_the_family_told_of_the_return(
