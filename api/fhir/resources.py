@@ -19,7 +19,7 @@ serves no Practitioner resources. After an erasure what the case reads as placeh
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from fhir.resources.R4B.careplan import CarePlan
@@ -188,8 +188,9 @@ def consent(shared: SharedCase) -> Consent:
     )
 
 
+ResourceType = Literal["Patient", "EpisodeOfCare", "CareTeam", "CarePlan", "Consent"]
 # Each resource type served, and how a case makes it.
-RESOURCES: dict[str, Callable[[SharedCase], Resource]] = {
+RESOURCES: dict[ResourceType, Callable[[SharedCase], Resource]] = {
     "Patient": patient,
     "EpisodeOfCare": episode_of_care,
     "CareTeam": care_team,

@@ -16,7 +16,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.resource import Resource
 
 from api.auth import Principal
-from api.fhir.resources import NHS_NUMBER_SYSTEM, RESOURCES, last_updated
+from api.fhir.resources import NHS_NUMBER_SYSTEM, RESOURCES, ResourceType, last_updated
 from api.policy import cases_open_to
 from api.reads import record_search
 from domain.errors import InvalidValue
@@ -30,10 +30,20 @@ PREFIXES = ("eq", "gt", "ge", "lt", "le")
 TIMES_PER_SEARCH = 2  # a range at most: "ge<from>" and "lt<to>"
 
 
-def nhs_number_sought(field: str, token: str) -> str:
-    """The NHS number a FHIR token parameter names: `<system>|<value>` with the NHS number
-    system, or the value alone. The form's pattern (`api/routers/fhir.py`) refuses any other
-    system; the check digit is checked here."""
+def nhs_number_sought(
+    resource_type: ResourceType, identifier: str | None, patient_identifier: str | None
+) -> str:
+    """The NHS number a search names: by the Patient's own `identifier`, or by the
+    `patient.identifier` of the others; `<system>|<value>` with the NHS number system, or the
+    value alone. The form's pattern (`api/routers/fhir.py`) refuses any other system; the check
+    digit is checked here."""
+    field, token = (
+        ("identifier", identifier)
+        if resource_type == "Patient"
+        else ("patient.identifier", patient_identifier)
+    )
+    if token is None:
+        raise InvalidValue(field, "missing", f"{field} is required: the child's NHS number")
     value = token.removeprefix(f"{NHS_NUMBER_SYSTEM}|")
     if not is_valid_nhs_number(value):
         raise InvalidValue(field, "modulus_11", f"{field} is not a valid NHS number")
@@ -93,7 +103,7 @@ def _condition(value: str) -> Updated:
 def found(
     request: Request,
     caller: Principal,
-    kind: str,
+    kind: ResourceType,
     nhs_number: str,
     updated: Sequence[Updated],
     purpose: str | None,

@@ -1,13 +1,12 @@
-"""The read-only FHIR R4 view for NHS systems: each resource of a case read by the case's id, and
-searched for by the child's NHS number (POSTed, so that it is never in a URL).
+"""The read-only FHIR R4 view for NHS systems: each resource of a case read by the case's id,
+and searched for by the child's NHS number (POSTed, so that it is never in a URL).
 
 Only a downstream system's token with the FHIR scope reads it, and only cases whose family
 consented to share (`api/policy.py`); each read and search is recorded like any other
 (`api/reads.py`). Refusals are the service's one problem+json.
 """
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Header, Request, Response
@@ -15,18 +14,23 @@ from fhir.resources.R4B.resource import Resource
 
 from api.auth import Principal
 from api.dependencies import Service
-from api.fhir.resources import NHS_NUMBER_SYSTEM, RESOURCES
+from api.fhir.resources import NHS_NUMBER_SYSTEM, RESOURCES, ResourceType
 from api.fhir.search import found, last_updated_conditions, nhs_number_sought, searchset
 from api.reads import read_of, search_by
 from api.routers.search import CaughtUp
 
 FHIR_JSON = "application/fhir+json"
 IDENTIFIER_PATTERN = r"^(https://fhir\.nhs\.uk/Id/nhs-number\|)?[0-9]{10}$"
+IDENTIFIER = (
+    f"{NHS_NUMBER_SYSTEM}|<NHS number>, or the NHS number alone: 10 digits, the last its "
+    "modulus 11 check digit (422 `modulus_11`)."
+)
 LAST_UPDATED = (
     "When the case last changed: a prefix (eq, the default, gt, ge, lt, le), then a date (a "
     "day, UTC) or a time with its offset; twice at most, for a range (422 `fhir_date_time`, "
     "`at_most_2`)."
 )
+CASE_ID = "8f14e45f-ceea-467f-a0e6-5b1c2d3e4f50"
 
 router = APIRouter(prefix="/fhir", tags=["FHIR view"])
 
@@ -39,82 +43,67 @@ def fhir(resource: Resource) -> FhirResponse:
     return FhirResponse(resource.model_dump_json())
 
 
-def _declared(kind: str, example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+def _declared(types: list[str], example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     schema = {
         "type": "object",
         "required": ["resourceType"],
-        "properties": {"resourceType": {"type": "string", "enum": [kind]}},
-        "description": f"A FHIR R4 {kind} (https://hl7.org/fhir/R4/{kind.lower()}.html).",
+        "properties": {"resourceType": {"type": "string", "enum": types}},
+        "description": "A FHIR R4 resource (https://hl7.org/fhir/R4/), as its resourceType says.",
     }
-    return {
-        200: {
-            "description": f"The {kind}",
-            "content": {FHIR_JSON: {"schema": schema, "example": example}},
-        }
-    }
+    content = {FHIR_JSON: {"schema": schema, "example": example}}
+    return {200: {"description": f"The {' or '.join(types)}", "content": content}}
 
 
-def _reader(kind: str) -> Callable[..., FhirResponse]:
-    make = RESOURCES[kind]
-
-    def read(case_id: UUID, keywork: Service) -> FhirResponse:
-        return fhir(make(keywork.shared_case(case_id)))
-
-    return read
+def _what(request: Request) -> str:
+    return f"FHIR {request.path_params.get('resource_type')}"
 
 
-def _searcher(kind: str, field: str) -> Callable[..., FhirResponse]:
-    def search(
-        request: Request,
-        caller: Annotated[Principal, Depends(search_by("read_fhir", f"FHIR {kind} search"))],
-        identifier: Annotated[
-            str,
-            Form(
-                alias=field,
-                pattern=IDENTIFIER_PATTERN,
-                description=f"{NHS_NUMBER_SYSTEM}|<NHS number>, or the NHS number alone: "
-                "10 digits, the last its modulus 11 check digit (422 `modulus_11`).",
-            ),
-        ],
-        last_updated: Annotated[
-            list[str] | None, Form(alias="_lastUpdated", description=LAST_UPDATED)
-        ] = None,
-        x_purpose: Annotated[str | None, Header(max_length=500)] = None,
-    ) -> FhirResponse:
-        nhs_number = nhs_number_sought(field, identifier)
-        conditions = last_updated_conditions(last_updated or [])
-        resources = found(request, caller, kind, nhs_number, conditions, x_purpose)
-        return fhir(searchset(resources, str(request.base_url)))
-
-    return search
+@router.get(
+    "/{resource_type}/{case_id}",
+    response_class=FhirResponse,
+    responses=_declared(
+        list(get_args(ResourceType)), {"resourceType": "EpisodeOfCare", "id": CASE_ID}
+    ),
+    dependencies=[Depends(read_of("read_fhir", "case", _what, "case_id"))],
+)
+def read_fhir_resource(
+    resource_type: ResourceType, case_id: UUID, keywork: Service
+) -> FhirResponse:
+    """The case's Patient, EpisodeOfCare, CareTeam, CarePlan (the signed Family Support Plan
+    in force: 404 without one) or Consent; each has the case's id."""
+    return fhir(RESOURCES[resource_type](keywork.shared_case(case_id)))
 
 
-# The search parameter naming the child: the Patient's own identifier, or the patient's.
-SEARCHED_BY = {kind: "patient.identifier" for kind in RESOURCES} | {"Patient": "identifier"}
-
-for kind in RESOURCES:
-    router.add_api_route(
-        f"/{kind}/{{case_id}}",
-        _reader(kind),
-        methods=["GET"],
-        name=f"read_fhir_{kind}",
-        operation_id=f"read_fhir_{kind}",
-        summary=f"Read the case's {kind}",
-        response_class=FhirResponse,
-        responses=_declared(
-            kind, {"resourceType": kind, "id": "8f14e45f-ceea-467f-a0e6-5b1c2d3e4f50"}
+@router.post(
+    "/{resource_type}/_search",
+    response_class=FhirResponse,
+    responses=_declared(["Bundle"], {"resourceType": "Bundle", "type": "searchset", "total": 0}),
+    dependencies=[CaughtUp],
+)
+def search_fhir_resources(
+    resource_type: ResourceType,
+    request: Request,
+    caller: Annotated[Principal, Depends(search_by("read_fhir", "FHIR search"))],
+    identifier: Annotated[
+        str | None,
+        Form(pattern=IDENTIFIER_PATTERN, description=f"For Patient (required): {IDENTIFIER}"),
+    ] = None,
+    patient_identifier: Annotated[
+        str | None,
+        Form(
+            alias="patient.identifier",
+            pattern=IDENTIFIER_PATTERN,
+            description=f"For the others (required): {IDENTIFIER}",
         ),
-        dependencies=[Depends(read_of("read_fhir", "case", f"FHIR {kind}", "case_id"))],
-    )
-    router.add_api_route(
-        f"/{kind}/_search",
-        _searcher(kind, SEARCHED_BY[kind]),
-        methods=["POST"],
-        name=f"search_fhir_{kind}",
-        operation_id=f"search_fhir_{kind}",
-        summary=f"Search {kind} by the child's NHS number ({SEARCHED_BY[kind]}="
-        f"{NHS_NUMBER_SYSTEM}|<NHS number>) and _lastUpdated",
-        response_class=FhirResponse,
-        responses=_declared("Bundle", {"resourceType": "Bundle", "type": "searchset", "total": 0}),
-        dependencies=[CaughtUp],
-    )
+    ] = None,
+    last_updated: Annotated[
+        list[str] | None, Form(alias="_lastUpdated", description=LAST_UPDATED)
+    ] = None,
+    x_purpose: Annotated[str | None, Header(max_length=500)] = None,
+) -> FhirResponse:
+    """A `searchset` Bundle of the resources of this type of the child's cases in your area
+    whose family consented to share, changed when `_lastUpdated` says."""
+    nhs_number = nhs_number_sought(resource_type, identifier, patient_identifier)
+    conditions = last_updated_conditions(last_updated or [])
+    resources = found(request, caller, resource_type, nhs_number, conditions, x_purpose)
+    return fhir(searchset(resources, str(request.base_url)))

@@ -183,7 +183,7 @@ def test_a_system_finds_the_childs_resources_by_nhs_number_and_last_update(
             "_lastUpdated",
             "fhir_date_time",
         ),
-        ({}, "patient.identifier", "missing"),
+        ({"identifier": "9434765919"}, "patient.identifier", "missing"),
     ],
 )
 def test_a_search_it_cannot_answer_is_a_problem_naming_the_field_and_rule(

@@ -205,12 +205,24 @@ def test_every_resource_of_a_case_has_its_id_version_and_last_update() -> None:
 
 
 def test_the_child_is_sought_by_a_valid_nhs_number_with_or_without_its_system() -> None:
-    assert nhs_number_sought("identifier", f"{NHS_NUMBER_SYSTEM}|9434765919") == "9434765919"
-    assert nhs_number_sought("identifier", "9434765919") == "9434765919"
-    for token in (f"{NHS_NUMBER_SYSTEM}|9434765918", "9434765918"):
+    token = f"{NHS_NUMBER_SYSTEM}|9434765919"
+    assert nhs_number_sought("Patient", token, None) == "9434765919"
+    assert nhs_number_sought("CarePlan", None, "9434765919") == "9434765919"
+    for kind, identifier, patient_identifier, field, rule in (
+        (
+            "EpisodeOfCare",
+            None,
+            f"{NHS_NUMBER_SYSTEM}|9434765918",
+            "patient.identifier",
+            "modulus_11",
+        ),
+        ("Patient", "9434765918", None, "identifier", "modulus_11"),
+        ("Patient", None, token, "identifier", "missing"),  # a Patient's own parameter
+        ("Consent", token, None, "patient.identifier", "missing"),
+    ):
         with pytest.raises(InvalidValue) as refused:
-            nhs_number_sought("patient.identifier", token)
-        assert (refused.value.field, refused.value.rule) == ("patient.identifier", "modulus_11")
+            nhs_number_sought(kind, identifier, patient_identifier)  # type: ignore[arg-type]
+        assert (refused.value.field, refused.value.rule) == (field, rule)
         assert "943476591" not in refused.value.detail
 
 
