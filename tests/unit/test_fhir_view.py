@@ -1,15 +1,17 @@
 """The FHIR view's mapping, without a service: each resource built from a case and validated by
 `fhir.resources`, checked against the FHIR R4 value sets its codes come from and against the UK
-Core rules that apply; and the search parameters it reads."""
+Core rules that apply; the search parameters it reads; and the scope a system's token carries."""
 
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from api.auth import InvalidToken, Principal, issue_token, read_token
 from api.fhir.resources import (
     NHS_NUMBER_SYSTEM,
     RESOURCES,
@@ -23,6 +25,7 @@ from api.fhir.resources import (
     patient,
 )
 from api.fhir.search import last_updated_conditions, nhs_number_sought, searchset
+from api.policy import FHIR_SCOPE
 from domain.case import Case
 from domain.directory import Agency, Practitioner
 from domain.eligibility import NORFOLK_RULES
@@ -258,3 +261,16 @@ def test_a_search_answers_a_searchset_bundle() -> None:
     assert entry.fullUrl == f"https://keywork.example/fhir/EpisodeOfCare/{case.id}"
     assert entry.search is not None and entry.search.mode == "match"
     assert searchset([], "https://keywork.example/").entry is None
+
+
+def test_a_system_token_carries_its_scopes_as_oauth_does() -> None:
+    secret = "s" * 32
+    system = Principal("nhs-system", "downstream", area="norfolk", scopes=(FHIR_SCOPE,))
+    token = issue_token(system, secret, 1)
+    assert jwt.decode(token, secret, algorithms=["HS256"])["scope"] == "system/*.read"
+    assert read_token(token, secret) == system
+    unscoped = issue_token(Principal("nhs-system", "downstream"), secret, 1)
+    assert read_token(unscoped, secret).scopes == ()
+    claims = jwt.decode(token, secret, algorithms=["HS256"]) | {"scope": ["system/*.read"]}
+    with pytest.raises(InvalidToken):
+        read_token(jwt.encode(claims, secret, algorithm="HS256"), secret)
