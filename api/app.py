@@ -12,6 +12,7 @@ from api.routers import (
     data_protection,
     directory,
     feedback,
+    fhir,
     health,
     key_working,
     metrics,
@@ -74,7 +75,7 @@ def create_app(
         read_models,
         data_protection,
     )
-    for module in (*routers, search, metrics, letters_router, directory, feedback, health):
+    for module in (*routers, search, metrics, letters_router, directory, feedback, fhir, health):
         app.include_router(module.router)
     pages.install(app, settings)
     return app

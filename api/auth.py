@@ -20,6 +20,8 @@ class Principal:
     area: str | None = None
     # For a downstream system: the event types (e.g. "KeyWorkerAllocated") it may read.
     grants: tuple[str, ...] = ()
+    # For a downstream system: the OAuth scopes granted it (e.g. "system/*.read" for FHIR).
+    scopes: tuple[str, ...] = ()
 
 
 class InvalidToken(Exception):
@@ -34,6 +36,7 @@ def issue_token(principal: Principal, secret: str, hours: int, now: datetime | N
         "team": principal.team,
         "area": principal.area,
         "events": list(principal.grants),
+        "scope": " ".join(principal.scopes),
         "iat": issued,
         "exp": issued + timedelta(hours=hours),
     }
@@ -52,8 +55,16 @@ def read_token(token: str, secret: str) -> Principal:
     grants = claims.get("events") or []
     if not isinstance(grants, list) or not all(isinstance(g, str) for g in grants):
         raise InvalidToken("events must be a list of event types")
+    scope = claims.get("scope") or ""
+    if not isinstance(scope, str):
+        raise InvalidToken("scope must be a space-separated string")
     return Principal(
-        claims["sub"], claims["role"], claims.get("team"), claims.get("area"), tuple(grants)
+        claims["sub"],
+        claims["role"],
+        claims.get("team"),
+        claims.get("area"),
+        tuple(grants),
+        tuple(scope.split()),
     )
 
 

@@ -225,10 +225,17 @@ def period_argument(text: str) -> Period:
 
 
 def token(
-    settings: Settings, role: str, user: str, team: str | None, area: str, events: str | None
+    settings: Settings,
+    role: str,
+    user: str,
+    team: str | None,
+    area: str,
+    events: str | None,
+    scope: str | None,
 ) -> None:
     grants = tuple(events.split(",")) if events else ()
-    principal = Principal(user, role, team, area, grants)  # type: ignore[arg-type]
+    scopes = tuple(scope.split()) if scope else ()
+    principal = Principal(user, role, team, area, grants, scopes)  # type: ignore[arg-type]
     print(issue_token(principal, settings.signing_secret, settings.token_hours))
 
 
@@ -257,6 +264,10 @@ def main(argv: list[str] | None = None) -> None:
     token_parser.add_argument("--area", default=DEFAULT_AREA)
     token_parser.add_argument(
         "--events", help="for downstream: the event types it may read, comma-separated"
+    )
+    token_parser.add_argument(
+        "--scope",
+        help="for downstream: OAuth scopes, space-separated ('system/*.read' reads the FHIR view)",
     )
     projections_parser = commands.add_parser("projections", help="read models: status, rebuild")
     projections_commands = projections_parser.add_subparsers(dest="projections", required=True)
@@ -336,7 +347,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "projections":
         projections_rebuild(settings, args.names)
     else:
-        token(settings, args.role, args.user, args.team, args.area, args.events)
+        token(settings, args.role, args.user, args.team, args.area, args.events, args.scope)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ a request about one case, caseload or team, is it within the caller's scope:
 - key workers: the cases where they are key worker or cover today (both key workers during an
   overlap), and their own caseload; as a Team Around the Child member, read only, and only
   when the family consented to sharing with other agencies (or a coordinator overrode it);
-- admin and downstream systems: any case, for what their role allows.
+- admin and downstream systems: any case, for what their role allows; an NHS system reading
+  the FHIR view, only with the family's own consent to share (a coordinator's override opens
+  the case to the practitioners around the child, not to other organisations' systems), and
+  only with the FHIR scope in its token.
 
 A case outside the caller's scope and a case that does not exist get the same 403, so a refusal
 never tells whether the case exists; only callers who may reach every case get a 404.
@@ -45,10 +48,20 @@ READ_ACTIONS = frozenset({"read_case", "read_case_events"})
 # Roles whose scope is every case: to them an unknown case is simply not found.
 EVERY_CASE = frozenset({"admin", "downstream"})
 
+# The OAuth scope (SMART on FHIR's, for a system reading every resource type) an action needs.
+FHIR_SCOPE = "system/*.read"
+SCOPES = {"read_fhir": FHIR_SCOPE}
+# What goes to other organisations' systems only with the family's own consent to share.
+FAMILY_CONSENT_ONLY = frozenset({"read_fhir"})
+
 OUT_OF_SCOPE = "this case is not open to you"
 NO_CONSENT = (
     "the family has not consented to sharing this case with other agencies, "
     "and no coordinator has overridden that"
+)
+NO_FAMILY_CONSENT = (
+    "the family has not consented to sharing this case with other organisations' systems "
+    "(a coordinator's override opens it to the Team Around the Child only)"
 )
 
 
@@ -91,6 +104,9 @@ def _provider_caller(request: Request, provider: ProviderTokens, token: str) -> 
 def authorise(request: Request, caller: Principal, action: str) -> None:
     """Lets the request through, or raises Forbidden (or NotFound) saying why."""
     require(caller.role, action)
+    scope = SCOPES.get(action)
+    if scope is not None and scope not in caller.scopes:
+        raise Forbidden(f"the token does not carry the scope {scope}")
     params = request.path_params
     case_id = _uuid(params.get("case_id"))
     if case_id is not None:
@@ -109,6 +125,8 @@ def require_case(caller: Principal, action: str, case: CaseAccess | None) -> Non
     if caller.role in EVERY_CASE:
         if case is None:
             raise NotFound("case")
+        if action in FAMILY_CONSENT_ONLY and not case.family_consents:
+            raise Forbidden(NO_FAMILY_CONSENT)
         return
     if case is None or caller.area != case.area:
         raise Forbidden(OUT_OF_SCOPE)
@@ -123,14 +141,16 @@ def require_case(caller: Principal, action: str, case: CaseAccess | None) -> Non
             raise Forbidden(NO_CONSENT)
 
 
-def cases_open_to(caller: Principal, keywork: Keywork, case_ids: Iterable[UUID]) -> list[Case]:
-    """The cases among `case_ids` the caller may read, loaded; the others are left out without
-    a word, as if they did not exist."""
+def cases_open_to(
+    caller: Principal, keywork: Keywork, case_ids: Iterable[UUID], action: str = "read_case"
+) -> list[Case]:
+    """The cases among `case_ids` the caller may `action`, loaded; the others are left out
+    without a word, as if they did not exist."""
     found = []
     for case_id in case_ids:
         try:
             case = keywork.load(Case, case_id, copy=False)  # only read here
-            require_case(caller, "read_case", keywork.access_to(case, caller.role == "manager"))
+            require_case(caller, action, keywork.access_to(case, caller.role == "manager"))
         except (Forbidden, NotFound):
             continue
         found.append(case)

@@ -28,13 +28,14 @@ SEARCHED = "children"
 def read_of(
     action: str,
     subject_kind: SubjectKind,
-    what: str,
+    what: str | Callable[[Request], str],
     subject_param: str,
     identify: Identify = principal,
 ) -> Callable[..., Principal]:
     """A dependency: lets the caller read if `action` allows, and records the read either way.
 
-    The subject is the path (or query) parameter `subject_param`: a case, a practitioner, ...
+    The subject is the path (or query) parameter `subject_param`: a case, a practitioner, ...;
+    `what` is read, or what it is, from the request, for a route that serves several things.
     """
 
     def check(
@@ -49,7 +50,8 @@ def read_of(
             refusal = None
         except Forbidden as refused:
             refusal = refused
-        record_read(request, caller, subject_kind, subject_id, what, x_purpose, refusal is None)
+        read = what(request) if callable(what) else what
+        record_read(request, caller, subject_kind, subject_id, read, x_purpose, refusal is None)
         if refusal is not None:
             raise refusal
         return caller

@@ -16,7 +16,8 @@ class CaseAccess:
     teams: frozenset[str]
     allocated: bool  # whether it has ever had a key worker
     tac_members: frozenset[str]
-    shared_with_other_agencies: bool
+    shared_with_other_agencies: bool  # the family's consent, or a coordinator's override
+    family_consents: bool  # the family's own consent to share, as last recorded
 
 
 def case_access(case: Case, today: date, team_of: dict[UUID, str | None]) -> CaseAccess:
@@ -32,6 +33,7 @@ def case_access(case: Case, today: date, team_of: dict[UUID, str | None]) -> Cas
         allocated=bool(case.key_workers),
         tac_members=frozenset(str(p) for p in case.tac),
         shared_with_other_agencies=case.shared_with_other_agencies,
+        family_consents=case.consent_to_share,
     )
 
 

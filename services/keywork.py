@@ -11,6 +11,7 @@ from services.feedback import FeedbackCommands
 from services.key_working import KeyWorkingCommands
 from services.plans import PlanCommands
 from services.reviews import ReviewCommands
+from services.shared_case import SharedCaseReads
 
 
 class Keywork(
@@ -20,11 +21,13 @@ class Keywork(
     DirectoryCommands,
     ErasureCommands,
     FeedbackCommands,
+    SharedCaseReads,
 ):
     """Every command and read of the service, over one event store and one sequence.
 
     The use cases, one method each, by what they are about: services/cases.py (referral to
-    closure), key_working.py, reviews.py, plans.py, directory.py, erasure.py, feedback.py.
+    closure), key_working.py, reviews.py, plans.py, directory.py, erasure.py, feedback.py; and
+    the case as NHS systems read it, shared_case.py.
     """
 
     name = "keywork"  # names its events table and the position read models track

@@ -57,6 +57,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     # Before a referral: the open or recently closed cases the child may already have.
     "find_existing_case": CASE_STAFF,
     "read_case_events": CASE_STAFF | {"downstream"},
+    # The FHIR view for NHS systems (api/fhir/): a system's token with the FHIR scope.
+    "read_fhir": frozenset({"downstream"}),
     "read_subject_access": frozenset({"manager", "admin"}),
     "read_caseload": CASE_STAFF,
     "read_trail": COORDINATION,

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from api.auth import Principal
+from api.policy import FHIR_SCOPE
 from tests.e2e.bodies import MEETS_NORFOLK, new_practitioner, referral, today, views_of
 from tests.e2e.conftest import MANAGERS_TEAM, RunningService
 
@@ -58,6 +59,7 @@ def world(service: RunningService) -> World:
         "commissioner": Principal("commissioner-m", "commissioner", area="norfolk"),
         "admin": Principal("admin-m", "admin"),
         "downstream": Principal("system-m", "downstream", grants=("KeyWorkerAllocated",)),
+        "fhir_system": Principal("system-f", "downstream", area="norfolk", scopes=(FHIR_SCOPE,)),
     }
     return World(case_id, key_worker, tac_member, agency_id, personas)
 
@@ -74,6 +76,7 @@ EVERYONE = {
     "commissioner",
     "admin",
     "downstream",
+    "fhir_system",
 }
 # Who works the case in the world above: its area's coordinator and business support, the
 # manager of its key worker's team, its key worker.
@@ -81,7 +84,7 @@ COORDINATING = {"coordinator", "manager"}
 WORKING = COORDINATING | {"business_support", "key_worker"}
 KEY_WORKING = COORDINATING | {"key_worker"}
 READING = WORKING | {"tac_member"}
-STAFF_ANYWHERE = EVERYONE - {"commissioner", "admin", "downstream"}
+STAFF_ANYWHERE = EVERYONE - {"commissioner", "admin", "downstream", "fhir_system"}
 DIRECTORY = {"admin", "coordinator", "coordinator_elsewhere", "business_support"}
 LETTERS = {"coordinator", "coordinator_elsewhere", "business_support", "manager"}
 LETTERS |= {"manager_other_team"}
@@ -121,7 +124,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/cases/{case_id}/plans/{plan_version}/copies"): WORKING,
     ("GET", "/cases/{case_id}/plans/{plan_version}/distribution"): READING,
     ("GET", "/cases/{case_id}"): READING,
-    ("GET", "/cases/{case_id}/timeline"): READING | {"downstream"},
+    ("GET", "/cases/{case_id}/timeline"): READING | {"downstream", "fhir_system"},
     ("GET", "/cases/{case_id}/key-worker"): READING,
     ("GET", "/cases/{case_id}/distribution-list"): READING,
     ("GET", "/cases/{case_id}/outcomes"): READING,
@@ -171,6 +174,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/feedback/questions"): EVERYONE,
     ("POST", "/feedback"): EVERYONE,
     ("POST", "/feedback/questionnaires"): LETTERS,
+    # The FHIR view (the world's Patient): an NHS system's token with the FHIR scope only.
+    ("GET", "/fhir/{resource_type}/{case_id}"): {"fhir_system"},
+    ("POST", "/fhir/{resource_type}/_search"): {"fhir_system"},
 }
 
 
@@ -184,6 +190,7 @@ def concrete(path: str, world: World) -> str:
         letter_id=uuid4(),
         agency_id=world.agency_id,
         team_id=MANAGERS_TEAM,
+        resource_type="Patient",
     )
 
 
