@@ -9,8 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
-from api.auth import Principal
-from api.policy import Identify, allowed, principal
+from api.policy import Authorised, Identify, authorised, principal
 from domain.errors import InvalidValue
 from services.commands import Command, Outcome
 
@@ -42,7 +41,7 @@ def command_for(action: str, identify: Identify = principal) -> Callable[..., Aw
 
     async def envelope(
         request: Request,
-        caller: Annotated[Principal, Depends(allowed(action, identify))],
+        granted: Annotated[Authorised, Depends(authorised(action, identify))],
         idempotency_key: Annotated[str | None, Header()] = None,
         if_match: Annotated[str | None, Header()] = None,
     ) -> Command:
@@ -50,6 +49,7 @@ def command_for(action: str, identify: Identify = principal) -> Callable[..., Aw
             raise InvalidValue(
                 "Idempotency-Key", "printable_up_to_200", "use up to 200 printable characters"
             )
+        caller = granted.caller
         return Command(
             actor=caller.user,
             role=caller.role,
@@ -58,6 +58,7 @@ def command_for(action: str, identify: Identify = principal) -> Callable[..., Aw
             # parsed, has no key and no body left to read.)
             fingerprint=await fingerprint(request) if idempotency_key is not None else "",
             expected_version=expected_version(if_match),
+            loaded=granted.case,
         )
 
     return envelope

@@ -19,6 +19,7 @@ never tells whether the case exists; only callers who may reach every case get a
 """
 
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
@@ -101,16 +102,23 @@ def _provider_caller(request: Request, provider: ProviderTokens, token: str) -> 
     )
 
 
-def authorise(request: Request, caller: Principal, action: str) -> None:
-    """Lets the request through, or raises Forbidden (or NotFound) saying why."""
+def authorise(request: Request, caller: Principal, action: str) -> Case | None:
+    """Lets the request through, or raises Forbidden (or NotFound) saying why.
+
+    Returns the case the path names as it was loaded to decide (the cached one: only to read),
+    so that a command decides on it rather than loading it again; None when no case is named.
+    """
     require(caller.role, action)
     scope = SCOPES.get(action)
     if scope is not None and scope not in caller.scopes:
         raise Forbidden(f"the token does not carry the scope {scope}")
     params = request.path_params
     case_id = _uuid(params.get("case_id"))
+    case = None
     if case_id is not None:
-        access = request.app.state.keywork.case_access(case_id, caller.role == "manager")
+        keywork: Keywork = request.app.state.keywork
+        case = keywork.case_or_none(case_id)
+        access = None if case is None else keywork.access_to(case, caller.role == "manager")
         require_case(caller, action, access)
     if action in ABOUT_A_WORKER:
         practitioner = _uuid(params.get("practitioner_id"))
@@ -119,6 +127,7 @@ def authorise(request: Request, caller: Principal, action: str) -> None:
     manager = caller.role == "manager"
     if action == "read_team_caseloads" and manager and params.get("team_id") != caller.team:
         raise Forbidden("a manager may read their own team's caseloads")
+    return case
 
 
 def require_case(caller: Principal, action: str, case: CaseAccess | None) -> None:
@@ -174,14 +183,30 @@ def require_worker(request: Request, caller: Principal, practitioner_id: UUID, w
 Identify = Callable[..., Awaitable[Principal]]
 
 
-def allowed(action: str, identify: Identify = principal) -> Callable[..., Principal]:
+@dataclass(frozen=True)
+class Authorised:
+    caller: Principal
+    case: Case | None  # the case the path names, as authorise() loaded it: only to read
+
+
+def authorised(action: str, identify: Identify = principal) -> Callable[..., Authorised]:
     """A dependency that lets through only callers allowed `action` on what the path names."""
 
-    def check(request: Request, caller: Annotated[Principal, Depends(identify)]) -> Principal:
-        authorise(request, caller, action)
-        return caller
+    def check(request: Request, caller: Annotated[Principal, Depends(identify)]) -> Authorised:
+        return Authorised(caller, authorise(request, caller, action))
 
     return check
+
+
+def allowed(action: str, identify: Identify = principal) -> Callable[..., Awaitable[Principal]]:
+    """As `authorised`, for a route that needs only the caller."""
+
+    async def caller(  # async: no I/O of its own, so no hop to a worker thread
+        granted: Annotated[Authorised, Depends(authorised(action, identify))],
+    ) -> Principal:
+        return granted.caller
+
+    return caller
 
 
 def _uuid(value: object) -> UUID | None:

@@ -13,7 +13,7 @@ import httpx
 
 from bench.figures import REPO
 
-HEALTH_WAIT_SECONDS = 30.0
+HEALTH_WAIT_SECONDS = 60.0  # keywork run starts its API workers and consumers together
 STOP_WAIT_SECONDS = 15.0
 
 

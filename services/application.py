@@ -4,6 +4,7 @@ Actor and times (the Stamp), If-Match, idempotent retries and version clashes ar
 so each command method is only what is particular to it.
 """
 
+import copy
 import random
 import time
 from collections.abc import Callable
@@ -153,7 +154,7 @@ class KeyworkApplication(Application[UUID]):
             replayed = self._replay(command)
             if replayed:
                 return replayed
-            aggregate = self.load(kind, aggregate_id)
+            aggregate = self._to_change(command, kind, aggregate_id, attempt)
             expected = command.expected_version
             if expected is not None and expected != aggregate.version:
                 raise VersionConflict(aggregate.version)
@@ -168,6 +169,13 @@ class KeyworkApplication(Application[UUID]):
                     raise
                 time.sleep(random.uniform(0, FIRST_PAUSE_SECONDS * 2**attempt))
         raise AssertionError("unreachable")
+
+    def _to_change(self, command: Command, kind: type[A], aggregate_id: UUID, attempt: int) -> A:
+        """The aggregate to decide on: first a copy of the one the command was handed, if any."""
+        handed = command.loaded
+        if attempt == 1 and isinstance(handed, kind) and handed.id == aggregate_id:
+            return copy.deepcopy(handed)
+        return self.load(kind, aggregate_id)
 
     def _stamp(self, command: Command) -> Stamp:
         recorded_at = self.clock()

@@ -1,8 +1,10 @@
 """What every command carries besides its own fields, what it returns, and how it can fail."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
+
+from domain.aggregate import KeyworkAggregate
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,10 @@ class Command:
     idempotency_key: str | None = None
     fingerprint: str = ""  # identifies the request, to tell a retry from a reuse of its key
     expected_version: int | None = None  # from If-Match
+    # The aggregate as the request's authorisation loaded it (shared: only to read). The command
+    # decides first on a copy of it instead of loading it again; if another writer saved in
+    # between, the save clashes and the command decides again on a fresh load.
+    loaded: KeyworkAggregate | None = field(default=None, repr=False, compare=False)
 
     def at(self, occurred_at: datetime | None) -> "Command":
         return replace(self, occurred_at=occurred_at)

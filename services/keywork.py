@@ -32,16 +32,12 @@ class Keywork(
 
     name = "keywork"  # names its events table and the position read models track
 
-    def case_access(self, case_id: UUID, with_teams: bool) -> CaseAccess | None:
-        """Who may see the case today, or None if there is no such case.
-
-        The teams of its workers are looked up only `with_teams` (for managers).
-        """
+    def case_or_none(self, case_id: UUID) -> Case | None:
+        """The case as cached (only to read: a command copies it), or None if there is none."""
         try:
-            case = self.load(Case, case_id, copy=False)
+            return self.load(Case, case_id, copy=False)
         except NotFound:
             return None
-        return self.access_to(case, with_teams)
 
     def access_to(self, case: Case, with_teams: bool) -> CaseAccess:
         """Who may see this case, already loaded, today."""

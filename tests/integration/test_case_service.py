@@ -150,6 +150,32 @@ def test_if_match_with_an_old_version_is_refused_with_the_current_version(
     assert keywork.case(case_id).version == 3
 
 
+def test_a_command_decides_on_the_case_it_was_handed_and_saves_it_once(
+    keywork: Keywork,
+) -> None:
+    case_id = active_case(keywork)
+    handed = keywork.case_or_none(case_id)
+    assert handed is not None
+    outcome = contact(keywork, case_id, as_(loaded=handed), "phone")
+    assert outcome.version == 4
+    assert handed.version == 3  # decided on a copy: the cached case itself is only read
+    assert keywork.case(case_id).version == 4
+
+
+def test_a_case_handed_before_another_writer_saved_is_decided_on_again(
+    keywork: Keywork,
+) -> None:
+    case_id = active_case(keywork)
+    stale = keywork.load(Case, case_id)  # a copy, left behind by the write below
+    contact(keywork, case_id, as_(), "text")
+    outcome = contact(keywork, case_id, as_(loaded=stale), "phone")
+    assert outcome.version == 5
+    assert [type(e).__name__ for e in keywork.timeline(case_id)[-2:]] == ["ContactRecorded"] * 2
+    with pytest.raises(VersionConflict) as clash:
+        contact(keywork, case_id, as_(loaded=stale, expected_version=3), "phone")
+    assert clash.value.current_version == 5
+
+
 def run_together(*attempts: Callable[[], Any]) -> list[Any]:
     """Runs each attempt in its own thread and returns what each returned or raised."""
     results: list[Any] = [None] * len(attempts)

@@ -155,6 +155,25 @@ def test_a_crash_before_commit_leaves_neither_rows_nor_position(
     assert (rows(model), model.position()) == (before, position)
 
 
+def test_a_read_model_commits_without_waiting_for_the_disk(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    model = caught_up(runner, keywork, KeyWorking)
+    runner.stop()
+    seen = []
+    apply = model.handlers["KeyWorkerAllocated"]
+
+    def note(cursor: Any, event: Any) -> None:
+        cursor.execute("SELECT current_setting('synchronous_commit') AS setting")
+        seen.append(cursor.fetchone()["setting"])
+        apply(cursor, event)  # the rows as ever: other tests compare them
+
+    model.handlers["KeyWorkerAllocated"] = note
+    active_case(keywork)
+    catch_up(keywork, model)
+    assert seen == ["off"]
+
+
 def test_a_batch_already_applied_by_another_runner_is_refused_whole(
     keywork: Keywork, runner: ProjectionRunner
 ) -> None:
