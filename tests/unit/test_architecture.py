@@ -94,7 +94,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_no_module_is_over_400_lines() -> None:
     long = {
         name: lines
-        for name, path in modules((*PACKAGES, "bench")).items()
+        for name, path in modules((*PACKAGES, "bench", "tests")).items()
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
