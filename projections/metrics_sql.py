@@ -87,18 +87,17 @@ WITH agreement AS (
     coalesce(x.closed_on, %(last)s) AS finish
   FROM agreement g JOIN scoped s USING (case_id) LEFT JOIN standing_closed x USING (case_id)
   WHERE s.referred_on <= %(last)s
-), contacts AS (
-  SELECT t.case_id, t.occurred_at FROM {schema}.{p}contacts t JOIN judged USING (case_id)
-  WHERE KNOWN(t)
 ), anchors AS (
-  SELECT j.case_id, coalesce(max(t.occurred_at::date), j.signed_on) AS day
-  FROM judged j LEFT JOIN contacts t
-    ON t.case_id = j.case_id AND t.occurred_at < (j.start + 1)::timestamptz
-  WHERE j.finish >= j.start GROUP BY j.case_id, j.signed_on
+  SELECT j.case_id, coalesce((
+    SELECT max(t.occurred_at) FROM {schema}.{p}contacts t
+    WHERE t.case_id = j.case_id AND KNOWN(t) AND t.occurred_at < (j.start + 1)::timestamptz
+  )::date, j.signed_on) AS day
+  FROM judged j WHERE j.finish >= j.start
   UNION ALL
-  SELECT t.case_id, t.occurred_at::date FROM contacts t JOIN judged j USING (case_id)
-  WHERE t.occurred_at >= (j.start + 1)::timestamptz
-    AND t.occurred_at < (j.finish + 1)::timestamptz
+  SELECT t.case_id, t.occurred_at::date FROM {schema}.{p}contacts t JOIN judged j USING (case_id)
+  WHERE KNOWN(t) AND t.occurred_at >= %(first)s::timestamptz
+    AND t.occurred_at < (%(last)s + 1)::timestamptz
+    AND t.occurred_at >= (j.start + 1)::timestamptz AND t.occurred_at < (j.finish + 1)::timestamptz
   UNION ALL
   SELECT j.case_id, j.finish FROM judged j WHERE j.finish >= j.start
 ), worst AS (
