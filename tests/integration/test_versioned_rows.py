@@ -23,11 +23,10 @@ from projections import history
 from projections.read_model import ReadModel
 from projections.registry import projection_runner
 from projections.runner import catch_up_fully
-from services.commands import Command
 from services.keywork import Keywork
 from store.database import Database
 from tests.conftest import fresh_database
-from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
+from tests.integration.conftest import MEETS_NORFOLK, as_, on, practitioner
 from tests.keys import blind_index
 from tests.settings import settings_with
 
@@ -58,10 +57,6 @@ CHANGES: dict[str, frozenset[str]] = {
 HISTORY = frozenset({"recorded_from", "recorded_until"})
 START = date(2025, 3, 3)
 PARENT = "Alex Parent"
-
-
-def on(day: date, hour: int = 10) -> Command:
-    return as_(occurred_at=datetime.combine(day, time(hour), UTC))
 
 
 @pytest.fixture(scope="module")
