@@ -162,10 +162,10 @@ SELECT json_build_array(
 FUNCTIONS = """
 SELECT coalesce(json_object_agg(served, n), json_build_object()) FROM (
   SELECT f.function AS served, count(*) AS n FROM {schema}.{p}contact_functions f JOIN (
-    SELECT t.case_id, t.event_id FROM {schema}.{p}contacts t JOIN scoped USING (case_id)
+    SELECT t.event_id FROM {schema}.{p}contacts t JOIN scoped USING (case_id)
     WHERE KNOWN(t) AND t.occurred_at >= %(first)s::timestamptz
       AND t.occurred_at < (%(last)s + 1)::timestamptz
-  ) t ON t.case_id = f.case_id AND t.event_id = f.event_id
+  ) t USING (event_id)
   WHERE KNOWN(f) GROUP BY f.function) x"""
 
 # The change from each case's first scores to its last, for the cases last measured in the
@@ -178,16 +178,16 @@ WITH scored AS (
     min(o.measured_on) OVER whole_case AS first_day, max(o.measured_on) OVER whole_case AS last_day
   FROM {schema}.{p}outcome_scores o JOIN scoped USING (case_id)
   WHERE KNOWN(o) WINDOW whole_case AS (PARTITION BY o.case_id)
-), changes AS (
-  SELECT case_id, area,
-    (array_agg(score ORDER BY recorded_from DESC) FILTER (WHERE measured_on = last_day))[1]
-    - (array_agg(score ORDER BY recorded_from DESC) FILTER (WHERE measured_on = first_day))[1]
-    AS change
+), ends AS (
+  SELECT DISTINCT ON (case_id, area, measured_on) case_id, area, score,
+    measured_on = last_day AS is_last
   FROM scored
   WHERE last_day BETWEEN %(first)s AND %(last)s AND first_day <> last_day
     AND measured_on IN (first_day, last_day)
-  GROUP BY case_id, area
-  HAVING bool_or(measured_on = first_day) AND bool_or(measured_on = last_day)
+  ORDER BY case_id, area, measured_on, recorded_from DESC
+), changes AS (
+  SELECT case_id, area, sum(CASE WHEN is_last THEN score ELSE -score END) AS change
+  FROM ends GROUP BY case_id, area HAVING count(*) = 2
 )
 SELECT json_build_array(
   (SELECT coalesce(json_object_agg(area, json_build_array(total, n)), json_build_object())
