@@ -206,17 +206,25 @@ def record_history(keywork: Keywork) -> None:
     )
 
 
+Versioned = dict[ReadModel, list[str]]  # each read model's versioned tables
+Rows = dict[tuple[str, str], list[dict[str, Any]]]  # (read model, table): rows
+Lifetime = tuple[datetime, datetime | None]  # a row's first recording, and its deletion
+Lifetimes = dict[tuple[str, str], dict[tuple[Any, ...], Lifetime]]  # by table, by row
+
+
 @pytest.fixture(scope="module")
-def models(keywork: Keywork, own_database: Database) -> Iterator[list[ReadModel]]:
-    """Every read model, caught up with the history."""
+def versioned(keywork: Keywork, own_database: Database) -> Iterator[Versioned]:
+    """Every read model with versioned tables, caught up with the history."""
     access = open_access_log(settings_with(postgres_pool_size=1), own_database)
     apps = {"keywork": keywork, "access": access}
     record_history(keywork)
     runner = projection_runner(apps, own_database, keywork.rules, blind_index())
-    every = list(runner.read_models.values())
-    for model in every:
+    found = {}
+    for model in runner.read_models.values():
         catch_up_fully(apps[model.follows], model)
-    yield every
+        if tables := versioned_tables(model):
+            found[model] = tables
+    yield found
     access.close()
 
 
@@ -230,16 +238,10 @@ def versioned_tables(model: ReadModel) -> list[str]:
         return sorted(row["table_name"].removeprefix(model.prefix) for row in cursor.fetchall())
 
 
-Rows = dict[tuple[str, str], list[dict[str, Any]]]  # (read model, table): rows
-
-
-def rows(models: list[ReadModel], condition: str, known_at: datetime | None = None) -> Rows:
+def rows(versioned: Versioned, condition: str, known_at: datetime | None = None) -> Rows:
     """The rows of every versioned table meeting `condition`, each as JSON."""
     found: Rows = defaultdict(list)
-    for model in models:
-        tables = versioned_tables(model)
-        if not tables:
-            continue
+    for model, tables in versioned.items():
         statement = SQL(" UNION ALL ").join(
             SQL("SELECT {name} AS name, to_jsonb(t) AS row FROM {table} t WHERE ").format(
                 name=table, table=Identifier(model.datastore.schema, model.prefix + table)
@@ -259,8 +261,30 @@ def identity(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @pytest.fixture(scope="module")
-def every_version(models: list[ReadModel]) -> Rows:
-    return rows(models, "true")
+def every_version(versioned: Versioned) -> Rows:
+    return rows(versioned, "true")
+
+
+@pytest.fixture(scope="module")
+def lifetimes(every_version: Rows) -> Lifetimes:
+    """Each row's versions, by its identity, told apart from what a later version may change:
+    the row is there from its first version's recording until its last version's end, if the
+    last one ended (a deletion)."""
+    found = {}
+    for (model, table), versions in every_version.items():
+        chains: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for row in versions:
+            chains[identity(table, row)].append(row)
+        found[model, table] = {
+            key: (
+                min(datetime.fromisoformat(row["recorded_from"]) for row in chain),
+                None
+                if any(row["recorded_until"] is None for row in chain)
+                else max(datetime.fromisoformat(row["recorded_until"]) for row in chain),
+            )
+            for key, chain in chains.items()
+        }
+    return found
 
 
 def recorded_times(every_version: Rows) -> list[datetime]:
@@ -275,31 +299,26 @@ def recorded_times(every_version: Rows) -> list[datetime]:
 
 
 def assert_one_version_of_each_row_at(
-    models: list[ReadModel], every_version: Rows, known_at: datetime
+    versioned: Versioned, lifetimes: Lifetimes, known_at: datetime
 ) -> None:
-    visible = rows(models, history.known_at("t"), known_at)
-    for (model, table), versions in every_version.items():
-        chains: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-        for row in versions:
-            chains[identity(table, row)].append(row)
-        expected = Counter()
-        for key, chain in chains.items():
-            first = min(datetime.fromisoformat(row["recorded_from"]) for row in chain)
-            ends = [row["recorded_until"] for row in chain]
-            deleted = None if None in ends else max(map(datetime.fromisoformat, ends))
-            expected[key] = int(first <= known_at and (deleted is None or known_at < deleted))
+    visible = rows(versioned, history.known_at("t"), known_at)
+    for (model, table), rows_there in lifetimes.items():
+        expected = Counter(
+            key
+            for key, (first, deleted) in rows_there.items()
+            if first <= known_at and (deleted is None or known_at < deleted)
+        )
         seen = Counter(identity(table, row) for row in visible.get((model, table), []))
-        assert +seen == +expected, f"{model}.{table} as known at {known_at.isoformat()}"
+        assert seen == expected, f"{model}.{table} as known at {known_at.isoformat()}"
 
 
 def test_the_history_changes_every_versioned_table_it_should(
-    models: list[ReadModel], every_version: Rows
+    versioned: Versioned, every_version: Rows
 ) -> None:
     """Every versioned table declares what a later version may change, and the history here
     supersedes a version in each table that has one, and deletes a row (a contact's function
     corrected away, and a key worker due to start after the closure)."""
-    tables = {table for model in models for table in versioned_tables(model)}
-    assert tables == set(CHANGES)
+    assert {table for tables in versioned.values() for table in tables} == set(CHANGES)
     superseded = {
         table
         for (_, table), versions in every_version.items()
@@ -310,16 +329,16 @@ def test_the_history_changes_every_versioned_table_it_should(
 
 
 def test_exactly_one_version_of_each_row_at_each_recorded_time(
-    models: list[ReadModel], every_version: Rows
+    versioned: Versioned, every_version: Rows, lifetimes: Lifetimes
 ) -> None:
     for known_at in recorded_times(every_version):
-        assert_one_version_of_each_row_at(models, every_version, known_at)
+        assert_one_version_of_each_row_at(versioned, lifetimes, known_at)
 
 
 @settings(max_examples=25, derandomize=True, deadline=None, database=None)
 @given(data=st.data())
 def test_exactly_one_version_of_each_row_at_any_time(
-    models: list[ReadModel], every_version: Rows, data: st.DataObject
+    versioned: Versioned, every_version: Rows, lifetimes: Lifetimes, data: st.DataObject
 ) -> None:
     """At any instant: a recorded time, a microsecond either side, or anywhere around them."""
     times = recorded_times(every_version)
@@ -332,4 +351,4 @@ def test_exactly_one_version_of_each_row_at_any_time(
         timezones=st.just(UTC),
     )
     known_at = data.draw(st.one_of(near, anywhere), label="known_at")
-    assert_one_version_of_each_row_at(models, every_version, known_at)
+    assert_one_version_of_each_row_at(versioned, lifetimes, known_at)
