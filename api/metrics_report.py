@@ -45,6 +45,6 @@ def report(
     scope: Scope = EVERY_CASE,
     supervision_every_days: int = SUPERVISION_EVERY_DAYS,
 ) -> Report:
-    facts = known_facts(model, known_at, scope, period.last)
-    figures = service_metrics(facts, period, supervision_every_days)
+    facts = known_facts(model, known_at, scope, period.first, period.last, supervision_every_days)
+    figures = service_metrics(facts)
     return Report(period, scope, known_at, figures)

@@ -160,7 +160,9 @@ def snapshot_lines(snapshots: dict[str, Any]) -> Iterator[Line]:
 def read_lines(reads: dict[str, Any]) -> Iterator[Line]:
     for name, read in reads["reads"].items():
         if name == "a year's metrics":
-            target, met = "<= 1,000 ms", read["p99_ms"] <= 1000
+            # Issue 25: a county's year over HTTP in 200 ms, England's in a second (medians).
+            most = 200 if reads["scale"] == "county" else 1000
+            target, met = f"p50 <= {most:,} ms", read["p50_ms"] <= most
         elif "as_at" in name:
             target, met = "p99 <= 50 ms", read["p99_ms"] <= 50
         else:

@@ -1,15 +1,13 @@
-"""What the metrics read model knew at one time about the cases in scope, grouped for the figures
-of `service_metrics.py`."""
+"""What the metrics read model knew at one time about the cases in scope, tallied for the figures
+of `service_metrics.py` by PostgreSQL (`metrics_sql.py`)."""
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from uuid import UUID
+from typing import Any
 
-from psycopg.rows import DictRow
-
+from domain.closure import AUDIT_DUE_DAYS, RETURN_WINDOW_DAYS
 from projections.metrics import Metrics
+from projections.metrics_sql import statement
 
 
 @dataclass(frozen=True)
@@ -24,121 +22,115 @@ class Scope:
 
 EVERY_CASE = Scope()
 
+Tally = tuple[int, int]  # a sum (or count) and how many it is over
+
 
 @dataclass(frozen=True)
 class Facts:
-    """What was known at one time about the cases in scope (an area, an age band, a kind of key
-    worker, or all)."""
+    """A period's tallies of what was known at one time about the cases in scope (an area, an
+    age band, a kind of key worker, or all). Each count by group holds no zero."""
 
-    cases: dict[UUID, DictRow]
-    approaches: dict[UUID, list[DictRow]]  # key workers asked before one was in place
-    periods: dict[UUID, list[DictRow]]  # key worker periods, in order
-    agreements: dict[UUID, list[DictRow]]
-    contacts: dict[UUID, list[date]]
-    reviews: dict[UUID, list[DictRow]]
-    closures: dict[UUID, list[DictRow]]  # of every case: re-referrals look across areas
-    plans: list[DictRow]
-    copies: dict[tuple[UUID, int], list[DictRow]]
-    functions: list[tuple[date, str]]  # each function a contact served, on the day it occurred
-    outcomes: dict[UUID, list[DictRow]]  # each case's scores, oldest first
-    trainings: dict[UUID, list[DictRow]]  # by practitioner
-    supervised: dict[UUID, list[date]]  # the days each practitioner was supervised
-    invitations: list[tuple[date, int]]  # questionnaires sent from cases in scope: day, copies
-    # By the first day of the month each was sent; None when scoped by age band or kind of key
-    # worker, which answers (knowing no case) cannot be.
-    answers: list[tuple[date, dict[str, int]]] | None
-    # The key worker roles the practitioners' figures count: those of the kind in scope.
-    key_worker_kind: str | None
+    referrals: dict[str, int]  # by route
+    days_to_key_worker: list[int]  # a case's, for each first key worker started in the period
+    approaches: dict[str, int]  # by answer
+    open_cases: int  # on the period's last day
+    open_with_key_worker: int
+    contacts_judged: int
+    contacts_on_time: int
+    reviews_judged: int
+    reviews_on_time: int
+    plans_signed: int
+    # For each plan signed in the period and fully distributed: seconds to its last copy.
+    seconds_to_distributed: list[float]
+    key_worker_changes: int
+    key_worker_overlaps: int
+    closures: dict[str, int]  # by reason
+    closures_audited_on_time: int
+    caseloads: dict[str, int | None]  # workers, cases, most: of the period's last day
+    returns: dict[str, int]  # re_referral, reopening
+    functions: dict[str, int]  # the key working functions contacts served
+    distance_by_area: dict[str, Tally]  # each area's sum of changes, over so many cases
+    distance_per_case: tuple[float | None, int]  # the mean of cases' mean changes, over so many
+    trained: dict[str, int]  # key workers of the caseloads current in each course
+    supervised: int  # key workers of the caseloads supervised in the interval
+    questionnaires_sent: int
+    # How many answers, and per question its sum and how many answered it; None when scoped by
+    # age band or kind of key worker, which answers (knowing no case) cannot be.
+    answers: tuple[int, dict[str, Tally]] | None
 
 
-def known_facts(model: Metrics, known_at: datetime, scope: Scope, period_end: date) -> Facts:
-    every_period = _grouped(
-        sorted(
-            (row for row in model.facts("periods", known_at) if row["role"] == "key_worker"),
-            key=lambda row: row["seq"],
-        ),
-        "case_id",
+def known_facts(
+    model: Metrics,
+    known_at: datetime,
+    scope: Scope,
+    first: date,
+    last: date,
+    supervision_every_days: int,
+) -> Facts:
+    answers_counted = scope.age_band is None and scope.key_worker_kind is None
+    query = statement(
+        area=scope.area is not None,
+        age_band=scope.age_band is not None,
+        kind=scope.key_worker_kind is not None,
+        answers=answers_counted,
     )
-    cases = {
-        row["case_id"]: row
-        for row in model.facts("cases", known_at)
-        if scope.area in (None, row["area"])
-        and scope.age_band in (None, row["age_band"])
-        and scope.key_worker_kind
-        in (None, _kind_on(every_period.get(row["case_id"], []), period_end))
+    parameters = {
+        "known_at": known_at,
+        "first": first,
+        "last": last,
+        "every": supervision_every_days,
+        "audit_days": AUDIT_DUE_DAYS,
+        "return_days": RETURN_WINDOW_DAYS,
+        "area": scope.area,
+        "age_band": scope.age_band,
+        "kind": scope.key_worker_kind,
     }
-
-    def by_case(rows: Iterable[DictRow], everyone: bool = False) -> dict[UUID, list[DictRow]]:
-        grouped: dict[UUID, list[DictRow]] = defaultdict(list)
-        for row in rows:
-            if everyone or row["case_id"] in cases:
-                grouped[row["case_id"]].append(row)
-        return grouped
-
-    contact_rows = by_case(model.facts("contacts", known_at))
-    contacts = {
-        case_id: sorted(row["occurred_at"].date() for row in rows)
-        for case_id, rows in contact_rows.items()
-    }
-    occurred = {
-        row["event_id"]: row["occurred_at"].date() for rows in contact_rows.values() for row in rows
-    }
-    functions = [
-        (occurred[row["event_id"]], row["function"])
-        for row in model.facts("contact_functions", known_at)
-        if row["event_id"] in occurred
-    ]
-    copies: dict[tuple[UUID, int], list[DictRow]] = defaultdict(list)
-    for row in model.facts("plan_copies", known_at):
-        copies[row["case_id"], row["plan_version"]].append(row)
+    with model.datastore.transaction(commit=False) as cursor:
+        cursor.execute(model.sql(query), parameters)
+        row: dict[str, Any] | None = cursor.fetchone()
+    assert row is not None
+    open_cases, with_key_worker = row["open_cases"]
+    contacts_judged, contacts_on_time = row["contacts_on_time"]
+    reviews_judged, reviews_on_time = row["reviews_on_time"]
+    plans_signed, seconds = row["plans"]
+    changes, overlaps = row["key_worker_changes"]
+    workers, cases, most = row["caseloads"]
+    re_referrals, reopenings = row["returns"]
+    by_area, (mean_per_case, cases_measured) = row["distance_travelled"]
+    closures = row["closures"]
+    answers = row["answers"] if answers_counted else None
     return Facts(
-        cases=cases,
-        approaches=by_case(model.facts("approaches", known_at)),
-        periods={case_id: every_period[case_id] for case_id in cases if case_id in every_period},
-        agreements=by_case(model.facts("agreements", known_at)),
-        contacts=contacts,
-        reviews=by_case(model.facts("reviews", known_at)),
-        closures=by_case(model.facts("closures", known_at), everyone=True),
-        plans=[row for row in model.facts("plans", known_at) if row["case_id"] in cases],
-        copies=copies,
-        functions=functions,
-        outcomes=by_case(sorted(model.facts("outcome_scores", known_at), key=_measured_on)),
-        trainings=_grouped(model.facts("trainings", known_at), "practitioner_id"),
-        supervised={
-            worker: [row["held_on"] for row in rows]
-            for worker, rows in _grouped(
-                model.facts("supervisions", known_at), "practitioner_id"
-            ).items()
+        referrals=row["referrals"],
+        days_to_key_worker=row["days_to_key_worker"],
+        approaches=row["approaches"],
+        open_cases=open_cases,
+        open_with_key_worker=with_key_worker,
+        contacts_judged=contacts_judged,
+        contacts_on_time=contacts_on_time,
+        reviews_judged=reviews_judged,
+        reviews_on_time=reviews_on_time,
+        plans_signed=plans_signed,
+        seconds_to_distributed=[float(s) for s in seconds],
+        key_worker_changes=changes,
+        key_worker_overlaps=overlaps,
+        closures={reason: n for reason, (n, _) in closures.items()},
+        closures_audited_on_time=sum(audited for _, audited in closures.values()),
+        caseloads={"workers": workers, "cases": cases, "most": most},
+        returns={
+            kind: n
+            for kind, n in (("re_referral", re_referrals), ("reopening", reopenings))
+            if n > 0
         },
-        invitations=[
-            (row["sent_on"], row["copies"])
-            for row in model.facts("feedback_invitations", known_at)
-            if row["case_id"] in cases
-        ],
+        functions=row["functions"],
+        distance_by_area={area: (total, n) for area, (total, n) in by_area.items()},
+        distance_per_case=(
+            None if mean_per_case is None else float(mean_per_case),
+            cases_measured,
+        ),
+        trained=row["trained"],
+        supervised=row["supervised"],
+        questionnaires_sent=int(row["questionnaires_sent"]),
         answers=None
-        if scope.age_band is not None or scope.key_worker_kind is not None
-        else [
-            (date.fromisoformat(f"{row['month']}-01"), row["answers"])
-            for row in model.facts("feedback_answers", known_at)
-            if scope.area in (None, row["area"])
-        ],
-        key_worker_kind=scope.key_worker_kind,
+        if answers is None
+        else (answers[0], {question: (total, n) for question, (total, n) in answers[1].items()}),
     )
-
-
-def _kind_on(periods: list[DictRow], day: date) -> str | None:
-    """The kind of the last of a case's key workers (`periods`, in order) to start by `day`: the
-    incoming one during an overlap, the last before a closure; None before the first."""
-    started = [period["kind"] for period in periods if period["from_date"] <= day]
-    return started[-1] if started else None
-
-
-def _grouped(rows: Iterable[DictRow], column: str) -> dict[UUID, list[DictRow]]:
-    grouped: dict[UUID, list[DictRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row[column]].append(row)
-    return grouped
-
-
-def _measured_on(row: DictRow) -> date:
-    return row["measured_on"]

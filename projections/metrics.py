@@ -7,7 +7,6 @@ each case's referral (area, route, age band at referral), its closures (reason, 
 and its plans' signing and copies. No names, no dates of birth: an age band at most.
 """
 
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 from uuid import UUID
@@ -38,6 +37,10 @@ class Metrics(ReadModel):
     }
     tables = (
         *KeyWorkingFacts.tables,
+        # A period's contacts, and each case's last before a day, without reading every contact.
+        "CREATE INDEX IF NOT EXISTS {p}contacts_occurred ON {schema}.{p}contacts (occurred_at)",
+        "CREATE INDEX IF NOT EXISTS {p}contacts_case_occurred "
+        "ON {schema}.{p}contacts (case_id, occurred_at)",
         "CREATE TABLE IF NOT EXISTS {schema}.{p}cases (case_id uuid NOT NULL, area text NOT NULL, "
         "route text NOT NULL, age_band text, referred_on date NOT NULL, previous_case_id uuid, "
         f"{HISTORY})",
@@ -215,12 +218,3 @@ class Metrics(ReadModel):
     def _feedback_given(self, cursor: Cursor[DictRow], event: Any) -> None:
         row = {"area": event.area, "month": event.month, "answers": Jsonb(event.answers)}
         history.insert(cursor, self.table("feedback_answers"), row, event.stamp.recorded_at)
-
-    def facts(self, table: str, known_at: datetime) -> list[DictRow]:
-        """The rows of one of its tables as known at `known_at`."""
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                self.sql("SELECT * FROM {schema}.{p}" + table + " WHERE " + history.known_at()),
-                {"known_at": known_at},
-            )
-            return cursor.fetchall()

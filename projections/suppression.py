@@ -9,8 +9,7 @@ a median, P90, mean or maximum when it is taken over 1 to 4 values.
 
 import math
 import statistics
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 SMALL = range(1, 5)
@@ -40,9 +39,8 @@ def count(metric: str, value: int, group: str = ALL) -> Figure:
     return figure.hidden() if value in SMALL else figure
 
 
-def counts_by(metric: str, groups: Iterable[str]) -> list[Figure]:
-    """A count per group and their total, with secondary suppression."""
-    counted = Counter(groups)
+def counts_of(metric: str, counted: Mapping[str, int]) -> list[Figure]:
+    """A count per group (none of them zero) and their total, with secondary suppression."""
     cells = [count(metric, n, group) for group, n in sorted(counted.items())]
     total = count(metric, sum(counted.values()))
     if sum(cell.suppressed for cell in cells) == 1 and not total.suppressed:

@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 import pytest
@@ -24,6 +24,11 @@ def keywork(database: Database) -> Iterator[Keywork]:
 
 def as_(actor: str = "coordinator-1", **fields: object) -> Command:
     return Command(actor=actor, **fields)  # type: ignore[arg-type]
+
+
+def on(day: date, hour: int = 10) -> Command:
+    """A command as happening on `day` at `hour` (UTC)."""
+    return as_(occurred_at=datetime.combine(day, time(hour), UTC))
 
 
 def refer(
