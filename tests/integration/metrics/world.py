@@ -15,16 +15,12 @@ from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
 from projections.suppression import Figure
-from services.commands import Command, Outcome
+from services.commands import Outcome
 from services.keywork import Keywork
-from tests.integration.conftest import MEETS_NORFOLK, as_
+from tests.integration.conftest import MEETS_NORFOLK, as_, on
 
 Q2 = period("2026-Q2")
 PARENT = "Alex Parent"
-
-
-def on(day: date, hour: int = 10) -> Command:
-    return as_(occurred_at=datetime.combine(day, clock_time(hour), UTC))
 
 
 def metrics_of(keywork: Keywork, runner: ProjectionRunner) -> Metrics:
