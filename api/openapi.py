@@ -8,6 +8,24 @@ from typing import Any
 from fastapi import FastAPI
 
 PROBLEM = "application/problem+json"
+# The rules a request the schema allows can still break, each described where the field is.
+BEYOND: dict[str, str] = {
+    "not_in_future": "a date or time after today or now",
+    "not_in_past": "a date before today",
+    "not_before_referral": "a date before the case's referral",
+    "known_practitioner": "an id naming no practitioner (also `known_agency`, `known_case`)",
+    "in_post": "a practitioner who has left",
+    "known_area": "an area the service does not cover",
+    "modulus_11": "an NHS number whose check digit is wrong",
+    "family_member": "a name that is not a family member on the case",
+    "letters": "a name with no letters to search by",
+    "nhs_number_or_name": "a search by both, or neither, NHS number and name",
+    "missing": "a fact the area's eligibility criteria need",
+    "valid_token": "a questionnaire link or code that is not one of ours (`valid_code`)",
+    "in_time": "a questionnaire that has closed",
+    "same_request": "an Idempotency-Key used before for another request",
+    "not_before_from": "an end before its start (also `not_before_on`, `after_completed_on`)",
+}
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "RFC 9457 problem details: what was refused, and why, naming no personal data.",
@@ -25,7 +43,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                 "required": ["field", "rule"],
                 "properties": {
                     "field": {"type": "string", "examples": ["child.date_of_birth"]},
-                    "rule": {"type": "string", "examples": ["not_in_future"]},
+                    "rule": {
+                        "type": "string",
+                        "examples": ["not_in_future"],
+                        "description": "The rule broken. Most are stated in this document "
+                        "(a pattern, a length, an enum...). These depend on what is recorded, "
+                        "on the day, or on more than one field, so no schema can state them: "
+                        + "; ".join(f"`{rule}`: {meaning}" for rule, meaning in BEYOND.items()),
+                    },
                 },
             },
         },
@@ -50,13 +75,15 @@ WHY = {
 def statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     """What the operation can refuse with: each input can be invalid (422) and the database
     away (503); a token can be missing or not enough; a path's id can name nothing; a command
-    can find the case in the wrong state, and a body be unreadable or too large."""
+    can find the case in the wrong state, a read be asked for a position not yet recorded, and
+    a body be unreadable or too large."""
     found = {"422", "503"}
     if "security" in operation:
         found |= {"401", "403"}
     if "{" in path:
         found.add("404")
-    if method != "get":
+    names = {parameter["name"] for parameter in operation.get("parameters", [])}
+    if method != "get" or "min_position" in names:
         found.add("409")
     if "requestBody" in operation:
         found |= {"400", "413"}
@@ -68,20 +95,31 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "idempotency-key": {
         "description": "Makes a command safe to retry: the same key and body answer as the first "
         "time and record nothing more; the key with another body is a 422.",
-        "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"},
+        "schema": {
+            "type": "string",
+            "pattern": r"^[\x21-\x7e]{1,200}$",
+            "examples": ["3f0c2a1e-referral-1"],
+        },
     },
     "if-match": {
         "description": "The case's version the command was decided on, as its ETag gives it "
-        '("3"): a command on a case changed since is a 409 with current_version.',
-        "schema": {"type": "string", "pattern": r'^\s*(\*|(W/)?"[0-9]{1,18}")\s*$'},
+        '("3"; a bare 3 is taken too): a command on a case changed since is a 409 with '
+        "current_version.",
+        "schema": {
+            "type": "string",
+            "pattern": r'^[ \t]*(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})[ \t]*$',
+            "examples": ['"3"'],
+        },
     },
     "x-purpose": {
         "description": "Why the case is read, recorded with the read in the access log.",
+        "schema": {"type": "string", "maxLength": 500, "examples": ["review preparation"]},
     },
     "min_position": {
         "description": "Read your writes: wait (briefly) until the read model has applied the "
-        "event at this position, a command's X-Event-Position; 503 if it is behind, 422 if "
+        "event at this position, a command's X-Event-Position; 503 if it is behind, 409 if "
         "no event has that position yet.",
+        "schema": {"type": "integer", "minimum": 0, "examples": [42]},
     },
 }
 ACCEPTED_HEADERS = {
@@ -124,7 +162,41 @@ def declare_problems(document: dict[str, Any]) -> None:
                 responses[status] = {"description": WHY[status], **refused}
 
 
-def install(app: FastAPI) -> None:
+CASE_ID = "$response.body#/case_id"
+
+
+def link_cases(document: dict[str, Any]) -> None:
+    """OpenAPI links: the case a referral (or a command on it) answers with is the case of each
+    command and read on a case, so that a client, or a test following links, can walk a case."""
+    operations = {
+        operation["operationId"]: path
+        for path, item in document["paths"].items()
+        for operation in item.values()
+        if "{case_id}" in path
+    }
+    links = document["components"].setdefault("links", {})
+    for operation_id in operations:
+        links[operation_id] = {
+            "operationId": operation_id,
+            "parameters": {"case_id": CASE_ID},
+            "description": "The same case.",
+        }
+    to_each = {name: {"$ref": f"#/components/links/{name}"} for name in operations}
+    for item in document["paths"].values():
+        for operation in item.values():
+            for status, response in operation["responses"].items():
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if status.startswith("2") and schema.get("$ref", "").endswith("/CaseAccepted"):
+                    response["links"] = to_each
+
+
+def name_areas(document: dict[str, Any], areas: list[str]) -> None:
+    """The areas the service covers, for a referral's `area` (the areas file names them)."""
+    area = document["components"]["schemas"]["ReferralIn"]["properties"]["area"]
+    area["enum"] = areas
+
+
+def install(app: FastAPI, areas: list[str]) -> None:
     generate = app.openapi
 
     def documented() -> dict[str, Any]:
@@ -132,6 +204,8 @@ def install(app: FastAPI) -> None:
         if "Problem" not in document.get("components", {}).get("schemas", {}):
             declare_problems(document)
             describe(document)
+            link_cases(document)
+            name_areas(document, areas)
         return document
 
     app.openapi = documented  # type: ignore[method-assign]

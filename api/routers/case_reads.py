@@ -10,7 +10,7 @@ from fastapi.encoders import jsonable_encoder
 
 from api.auth import Principal
 from api.dependencies import Service
-from api.pages import decode_cursor, encode_cursor
+from api.pages import CURSOR, decode_cursor, encode_cursor
 from api.reads import read_of
 from api.schemas.cases import (
     CaseOut,
@@ -115,7 +115,7 @@ def timeline(
         Principal, Depends(read_of("read_case_events", "case", "timeline", "case_id"))
     ],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(json_schema_extra=CURSOR)] = None,
 ) -> TimelineOut:
     """The case's events; a downstream system sees only the types it is granted, and only the
     fields that are published."""

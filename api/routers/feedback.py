@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Principal
 from api.dependencies import Questionnaires, Service
@@ -36,9 +36,14 @@ class QuestionnaireOut(BaseModel):
 
 
 class FeedbackIn(Body):
-    # The token from the emailed link, or the code on a paper questionnaire.
-    token: str | None = Field(None, max_length=2000)
-    code: str | None = Field(None, max_length=40)
+    """The token from the emailed link, or the code on a paper questionnaire: one of them."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["token"]}, {"required": ["code"]}]}
+    )
+
+    token: str | None = Field(None, max_length=2000, json_schema_extra={"minLength": 1})
+    code: str | None = Field(None, max_length=40, json_schema_extra={"minLength": 1})
     answers: dict[str, int]
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
-from api.schemas.common import Body, CommandBody
+from api.schemas.common import Body, CommandBody, Name, Text
 from api.schemas.start import ApproachOut
 from api.schemas.transition import TransitionPlanOut
 from domain.case import Route
@@ -19,14 +19,14 @@ from domain.reviews import RequestedBy
 
 
 class ReferrerIn(Body):
-    name: str
+    name: Name
     email: EmailStr | None = None
     practitioner_id: UUID | None = None
 
 
 class ChildIn(Body):
-    given_name: str
-    family_name: str
+    given_name: Name
+    family_name: Name
     date_of_birth: date
     nhs_number: str | None = None
     gp_practice: str | None = None
@@ -47,14 +47,14 @@ class ChildOut(BaseModel):
 
 
 class FamilyMemberIn(Body):
-    name: str
-    relationship: str
+    name: Name
+    relationship: Name
     email: EmailStr | None = None
     phone: str | None = None
     postal_address: str | None = None
     preferred_channel: Channel
     has_parental_responsibility: bool
-    language: str | None = Field(None, description="The language they prefer, when not English.")
+    language: Name | None = Field(None, description="The language they prefer, when not English.")
     needs_interpreter: bool = False
     accessible_format: AccessibleFormat | None = Field(
         None, description="Letters to them are printed so (business support sees the flag)."
@@ -66,7 +66,7 @@ class ReferralIn(CommandBody):
     referrer: ReferrerIn
     child: ChildIn
     family: list[FamilyMemberIn]
-    needs: list[str] = []
+    needs: list[Text] = []
     consent_to_share: bool
     area: str
     previous_case_id: UUID | None = None
@@ -82,7 +82,7 @@ class KeyWorkerIn(CommandBody):
 class HandoverIn(CommandBody):
     kind: KeyWorkerKind
     on: date
-    reason: str
+    reason: Text
     to_practitioner_id: UUID | None = None
     parent_carer_name: str | None = None
     overlap_until: date | None = None
@@ -92,68 +92,68 @@ class CoverIn(CommandBody):
     practitioner_id: UUID
     from_date: date = Field(alias="from")
     until: date
-    reason: str
+    reason: Text
 
 
 class CoverEndIn(CommandBody):
     on: date | None = None  # default: the day it is recorded
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class ContactIn(CommandBody):
     kind: ContactKind
-    participants: list[str] = Field(default=[], alias="with")
-    note: str | None = None
+    participants: list[Name] = Field(default=[], alias="with")
+    note: Text | None = None
     # Which of the ten key working functions the contact served (domain/functions.py).
     functions: list[KeyWorkingFunction] = []
 
 
 class TacMemberIn(CommandBody):
     practitioner_id: UUID
-    role: str
+    role: Name
     receives_plans: bool
     channel: Channel
 
 
 class TacMemberChangeIn(CommandBody):
-    role: str | None = None
+    role: Name | None = None
     receives_plans: bool | None = None
     channel: Channel | None = None
 
 
 class ReasonIn(CommandBody):
-    reason: str
+    reason: Text
 
 
 class ReviewIn(CommandBody):
     at: AwareDatetime
-    location: str
+    location: Name
     requested_by: RequestedBy | None = None  # default: the caller's own role
 
 
 class RescheduleIn(CommandBody):
     at: AwareDatetime
-    reason: str
+    reason: Text
 
 
 class ReviewReportIn(CommandBody):
     from_practitioner_id: UUID
-    title: str
+    title: Name
 
 
 class ReviewOutcomeIn(CommandBody):
-    attendees: list[str]
-    child_views: str
-    decisions: list[str]
+    attendees: list[Name]
+    child_views: Text
+    decisions: list[Text]
     next_review_on: date
     key_worker_confirmed: bool
 
 
 class TransferIn(CommandBody):
-    to_area: str
+    to_area: Name
     move_on: date
     out_of_area: bool
-    receiving_contact: str | None = None
+    receiving_contact: Name | None = None
     to_team: str | None = None
 
 
@@ -165,13 +165,13 @@ class ClosureIn(CommandBody):
         description="The signed plan in force, the final Family Support Plan. Once a plan has "
         "been signed, give it or `why_no_final_plan`.",
     )
-    why_no_final_plan: str | None = Field(default=None, description="Sealed with the child's key.")
+    why_no_final_plan: Text | None = Field(default=None, description="Sealed with the child's key.")
     family_agreed: bool | None = Field(
         default=None,
         description="Whether the family agreed to the ending: required for `needs_met`, "
         "`age_limit` and `adult_services`. If not, say why in `why_not_agreed`.",
     )
-    why_not_agreed: str | None = Field(default=None, description="Sealed with the child's key.")
+    why_not_agreed: Text | None = Field(default=None, description="Sealed with the child's key.")
     agreed_at_review_id: UUID | None = Field(
         default=None, description="The held review at which the ending was agreed."
     )
@@ -179,23 +179,23 @@ class ClosureIn(CommandBody):
 
 class ClosureAuditIn(CommandBody):
     outcome: AuditOutcome
-    findings: str
+    findings: Text
 
 
 class ReplacementIn(Body):
     occurred_at: AwareDatetime | None = None
     kind: ContactKind | None = None
-    participants: list[str] | None = Field(default=None, alias="with")
-    note: str | None = None
+    participants: list[Name] | None = Field(default=None, alias="with")
+    note: Text | None = None
     functions: list[KeyWorkingFunction] | None = None
-    role: str | None = None
+    role: Name | None = None
     receives_plans: bool | None = None
     channel: Channel | None = None
 
 
 class CorrectionIn(CommandBody):
     corrects_event_id: UUID
-    reason: str
+    reason: Text
     replacement: ReplacementIn
 
 
@@ -317,7 +317,7 @@ class SubjectAccessOut(BaseModel):
 
 class SignificantIn(CommandBody):
     event_id: UUID
-    reason: str
+    reason: Text
 
 
 class ChronologyEntryOut(BaseModel):

@@ -5,7 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel, EmailStr, Field
 
-from api.schemas.common import CommandBody
+from api.schemas.common import CommandBody, Name, Text
 
 
 class ServiceAgreementIn(CommandBody):
@@ -15,12 +15,12 @@ class ServiceAgreementIn(CommandBody):
     expected_duration_months: int | None = Field(
         None, description="How long key working is expected to last, in months (1-300)."
     )
-    exit_plan: str | None = Field(None, description="How key working will end. Sealed.")
+    exit_plan: Text | None = Field(None, description="How key working will end. Sealed.")
 
 
 class TransitionPlanIn(CommandBody):
-    adult_services: str = Field(description="The adult services the young person moves to.")
-    receiving_contact: str = Field(description="Who there takes them on. Sealed.")
+    adult_services: Name = Field(description="The adult services the young person moves to.")
+    receiving_contact: Name = Field(description="Who there takes them on. Sealed.")
     receiving_contact_email: EmailStr | None = Field(None, description="Sealed.")
     planned_on: date
 
