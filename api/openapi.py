@@ -3,9 +3,12 @@ an `application/problem+json` of one shared schema (`api/problems.py` makes them
 declares the statuses it can answer with one, and the headers and parameters that carry the
 API's guarantees (retries, concurrency, read-your-writes, the purpose of a read) say so."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
+
+from api.schemas.common import NO_NUL
 
 PROBLEM = "application/problem+json"
 # The rules a request the schema allows can still break, each described where the field is.
@@ -13,18 +16,25 @@ BEYOND: dict[str, str] = {
     "not_in_future": "a date or time after today or now",
     "not_in_past": "a date before today",
     "not_before_referral": "a date before the case's referral",
-    "known_practitioner": "an id naming no practitioner (also `known_agency`, `known_case`)",
+    "not_before_from": "an end before its start",
+    "not_before_on": "an overlap ending before the handover",
+    "after_completed_on": "an expiry before the training's completion",
+    "known_practitioner": "an id naming no practitioner",
+    "known_agency": "an id naming no agency",
+    "known_case": "an id naming no case",
     "in_post": "a practitioner who has left",
     "known_area": "an area the service does not cover",
     "modulus_11": "an NHS number whose check digit is wrong",
+    "mailable_email": "an email address at a domain no mail reaches (.test, .invalid...)",
     "family_member": "a name that is not a family member on the case",
     "letters": "a name with no letters to search by",
     "nhs_number_or_name": "a search by both, or neither, NHS number and name",
+    "required_with_name": "a search by name without the date of birth",
     "missing": "a fact the area's eligibility criteria need",
-    "valid_token": "a questionnaire link or code that is not one of ours (`valid_code`)",
+    "valid_token": "a questionnaire link that is not one of ours",
+    "valid_code": "a paper questionnaire's code that is not one of ours",
     "in_time": "a questionnaire that has closed",
     "same_request": "an Idempotency-Key used before for another request",
-    "not_before_from": "an end before its start (also `not_before_on`, `after_completed_on`)",
 }
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -166,28 +176,41 @@ CASE_ID = "$response.body#/case_id"
 
 
 def link_cases(document: dict[str, Any]) -> None:
-    """OpenAPI links: the case a referral (or a command on it) answers with is the case of each
-    command and read on a case, so that a client, or a test following links, can walk a case."""
-    operations = {
-        operation["operationId"]: path
+    """OpenAPI links: the case a referral answers with is the case of each command and read on
+    a case, so that a client, or a test following links, can walk a case from its referral.
+    (A review's or a plan's operations need its id too, which a referral does not answer.)"""
+    referred = document["paths"]["/referrals"]["post"]["responses"]["201"]
+    referred["links"] = {
+        operation["operationId"]: {
+            "operationId": operation["operationId"],
+            "parameters": {"case_id": CASE_ID},
+            "description": "The case referred.",
+        }
         for path, item in document["paths"].items()
         for operation in item.values()
-        if "{case_id}" in path
+        if re.findall(r"{\w+}", path) == ["{case_id}"]
     }
-    links = document["components"].setdefault("links", {})
-    for operation_id in operations:
-        links[operation_id] = {
-            "operationId": operation_id,
-            "parameters": {"case_id": CASE_ID},
-            "description": "The same case.",
-        }
-    to_each = {name: {"$ref": f"#/components/links/{name}"} for name in operations}
-    for item in document["paths"].values():
-        for operation in item.values():
-            for status, response in operation["responses"].items():
-                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-                if status.startswith("2") and schema.get("$ref", "").endswith("/CaseAccepted"):
-                    response["links"] = to_each
+
+
+def state_no_nul(document: dict[str, Any]) -> None:
+    """Every text of a request body is refused with a NUL in it (`api/schemas/common.Body`)."""
+
+    def walk(schema: Any) -> None:
+        if isinstance(schema, list):
+            for item in schema:
+                walk(item)
+        elif isinstance(schema, dict):
+            if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(
+                schema
+            ):
+                schema["pattern"] = NO_NUL
+            walk(list(schema.get("properties", {}).values()))
+            for key in ("items", "anyOf", "allOf", "oneOf"):
+                walk(schema.get(key))
+
+    for name, schema in document["components"]["schemas"].items():
+        if name.endswith("In"):
+            walk(schema)
 
 
 def name_areas(document: dict[str, Any], areas: list[str]) -> None:
@@ -205,6 +228,7 @@ def install(app: FastAPI, areas: list[str]) -> None:
             declare_problems(document)
             describe(document)
             link_cases(document)
+            state_no_nul(document)
             name_areas(document, areas)
         return document
 

@@ -42,8 +42,8 @@ class FeedbackIn(Body):
         json_schema_extra={"anyOf": [{"required": ["token"]}, {"required": ["code"]}]}
     )
 
-    token: str | None = Field(None, max_length=2000, json_schema_extra={"minLength": 1})
-    code: str | None = Field(None, max_length=40, json_schema_extra={"minLength": 1})
+    token: str | None = Field(None, min_length=1, max_length=2000)
+    code: str | None = Field(None, min_length=1, max_length=40)
     answers: dict[str, int]
 
 

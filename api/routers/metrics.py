@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from api.dependencies import Runner, Service
 from api.metrics_report import report
 from api.reads import caught_up, known_at_time, read_of
-from api.schemas.common import Moment
+from api.schemas.common import Day, Moment
 from domain.age_bands import AgeBand
 from domain.errors import InvalidValue
 from domain.key_workers import KeyWorkerKind
@@ -82,11 +82,11 @@ def metrics(
         ),
     ] = None,
     first: Annotated[
-        date | None,
+        Day | None,
         Query(alias="from", description="The first day; alone, the period runs to its year's end."),
     ] = None,
     to: Annotated[
-        date | None,
+        Day | None,
         Query(description="The last day, not before `from`; alone, the period starts its year."),
     ] = None,
     area: Annotated[str | None, Query(max_length=100)] = None,

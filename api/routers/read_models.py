@@ -11,12 +11,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from api.dependencies import Runner, Service
 from api.pages import CURSOR, decode_cursor, encode_cursor
 from api.reads import as_at_day, caught_up, known_at_time, read_of
-from api.schemas.common import Moment
+from api.schemas.common import Instant, Moment
 from projections.caseloads import (
     EVERYTHING_RECORDED,
     CaseloadEntry,
@@ -201,8 +201,8 @@ class TrailQuery:
 def trail_query(
     runner: Runner,
     actor: str | None = None,
-    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    since: Annotated[Instant | None, Query(alias="from")] = None,
+    until: Annotated[Instant | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(json_schema_extra=CURSOR)] = None,
     min_position: MinPosition = None,

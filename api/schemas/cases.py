@@ -4,9 +4,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-from api.schemas.common import Body, CommandBody, Name, Text
+from api.schemas.common import Body, CommandBody, Email, Name, Text
 from api.schemas.start import ApproachOut
 from api.schemas.transition import TransitionPlanOut
 from domain.case import Route
@@ -17,10 +17,38 @@ from domain.functions import KeyWorkingFunction
 from domain.key_workers import KeyWorkerKind
 from domain.reviews import RequestedBy
 
+# How each family member can be reached, stated for JSON Schema (the domain holds to it too).
+CONTACTABLE: list[JsonValue] = [
+    {
+        "anyOf": [
+            {
+                "properties": {
+                    "preferred_channel": {"const": "email"},
+                    "email": {"type": "string"},
+                },
+                "required": ["email"],
+            },
+            {
+                "properties": {
+                    "preferred_channel": {"const": "letter"},
+                    "postal_address": {"type": "string", "pattern": r"\S"},
+                },
+                "required": ["postal_address"],
+            },
+        ]
+    },
+    {
+        "anyOf": [
+            {"properties": {"needs_interpreter": {"const": False}}},
+            {"properties": {"language": {"type": "string"}}, "required": ["language"]},
+        ]
+    },
+]
+
 
 class ReferrerIn(Body):
     name: Name
-    email: EmailStr | None = None
+    email: Email | None = None
     practitioner_id: UUID | None = None
 
 
@@ -47,9 +75,14 @@ class ChildOut(BaseModel):
 
 
 class FamilyMemberIn(Body):
+    """A family member: their email for the email channel, their address for letters, and the
+    language to interpret into when they need an interpreter."""
+
+    model_config = ConfigDict(json_schema_extra={"allOf": CONTACTABLE})
+
     name: Name
     relationship: Name
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str | None = None
     postal_address: str | None = None
     preferred_channel: Channel
@@ -61,11 +94,27 @@ class FamilyMemberIn(Body):
     )
 
 
+class FamilyMemberOut(BaseModel):
+    """A family member as recorded; after an erasure names read "[erased]" and the rest is
+    empty."""
+
+    name: str
+    relationship: str
+    email: str | None
+    phone: str | None
+    postal_address: str | None
+    preferred_channel: Channel
+    has_parental_responsibility: bool
+    language: str | None
+    needs_interpreter: bool
+    accessible_format: AccessibleFormat | None
+
+
 class ReferralIn(CommandBody):
     route: Route
     referrer: ReferrerIn
     child: ChildIn
-    family: list[FamilyMemberIn]
+    family: list[FamilyMemberIn] = Field(json_schema_extra={"minItems": 1})
     needs: list[Text] = []
     consent_to_share: bool
     area: str
@@ -260,7 +309,7 @@ class CaseOut(BaseModel):
     consent_overridden: bool
     erased: bool
     child: ChildOut
-    family: list[FamilyMemberIn]
+    family: list[FamilyMemberOut]
     needs: list[str]
     eligible: bool | None
     family_met_on: date | None

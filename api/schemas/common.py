@@ -5,11 +5,26 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
+from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
 
 from domain.aggregate import MAX_REASON_LENGTH
 from domain.case_base import MAX_NAME_LENGTH
+
+# Some character other than white space (as Python's str.isspace has it, which the domain's
+# check strips), and no NUL (`Body` refuses one in any text).
+SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
+NO_NUL = r"^[^\x00]*$"
 
 
 def _stated(max_length: int) -> Any:
@@ -17,7 +32,7 @@ def _stated(max_length: int) -> Any:
 
     The domain enforces them and names the rule it refuses with (`required`, `max_length`);
     the schema says them so that a client knows them before it sends."""
-    return Field(json_schema_extra={"minLength": 1, "maxLength": max_length, "pattern": r"\S"})
+    return Field(json_schema_extra={"minLength": 1, "maxLength": max_length, "pattern": NOT_BLANK})
 
 
 Text = Annotated[str, _stated(MAX_REASON_LENGTH)]
@@ -37,6 +52,23 @@ def _iso_only(value: Any) -> Any:
 
 Moment = Annotated[date | AwareDatetime, BeforeValidator(_iso_only)]
 """A query's day (`2026-03-03`) or time with an offset (`2026-03-03T12:00:00+00:00`)."""
+
+
+def _mailable(value: str) -> str:
+    # pydantic's EmailStr check, with a rule of its own: an address at a special-use domain
+    # (.test, .invalid, .local...) fits JSON Schema's `email` format, but no mail reaches it.
+    try:
+        return validate_email(value)[1]
+    except PydanticCustomError:
+        raise PydanticCustomError("mailable_email", "enter an address mail can reach") from None
+
+
+Email = Annotated[str, AfterValidator(_mailable), Field(json_schema_extra={"format": "email"})]
+"""An email address, as pydantic's EmailStr has it (normalised)."""
+Day = Annotated[date, BeforeValidator(_iso_only)]
+"""A query's day (`2026-03-03`)."""
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
+"""A query's time with an offset (`2026-03-03T12:00:00+00:00`)."""
 
 
 class Body(BaseModel):

@@ -3,9 +3,9 @@
 from datetime import date
 from uuid import UUID
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Accepted, CommandBody, Name, Text
+from api.schemas.common import Accepted, CommandBody, Email, Name, Text
 from domain.directory import MOST_PROTECTED_HOURS, Course, Sector
 from domain.supervision import MAX_ACTIONS, SupervisionKind
 from projections.directory import AgencyEntry, PractitionerEntry
@@ -20,7 +20,7 @@ class PractitionerIn(CommandBody):
     name: Name
     role_title: Name
     agency_id: UUID
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str | None = None
     postal_address: str | None = None
     team_id: str | None = None
@@ -29,7 +29,7 @@ class PractitionerIn(CommandBody):
 class ContactDetailsIn(CommandBody):
     """The new details, all of them: a detail left out is removed."""
 
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str | None = None
     postal_address: str | None = None
 

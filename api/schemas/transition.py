@@ -3,9 +3,9 @@ long, and the exit plan) and the transition plan to adult services."""
 
 from datetime import date
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import CommandBody, Name, Text
+from api.schemas.common import CommandBody, Email, Name, Text
 
 
 class ServiceAgreementIn(CommandBody):
@@ -21,7 +21,7 @@ class ServiceAgreementIn(CommandBody):
 class TransitionPlanIn(CommandBody):
     adult_services: Name = Field(description="The adult services the young person moves to.")
     receiving_contact: Name = Field(description="Who there takes them on. Sealed.")
-    receiving_contact_email: EmailStr | None = Field(None, description="Sealed.")
+    receiving_contact_email: Email | None = Field(None, description="Sealed.")
     planned_on: date
 
 
