@@ -98,13 +98,10 @@ def test_following_the_links_from_a_referral_keeps_to_the_document(
 ) -> None:
     linked = DOCUMENT["paths"]["/referrals"]["post"]["responses"]["201"]["links"]
     walked = schema.include(operation_id=["refer", *linked])
+
     class Walk(walked.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"base_url": service.base_url, "headers": service.bearer(FUZZER)}
-
-        def after_call(self, response: Any, case: Any) -> None:
-            super().after_call(response, case)
-            print("STEP", case.method, case.path, case.path_parameters, response.status_code, response.text[:150])
 
     commands_before = written_by_fuzzer(service, after_version=1)
     Walk.run(settings=settings(SETTINGS, max_examples=SCENARIOS, stateful_step_count=STEPS))
