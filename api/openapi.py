@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api.openapi_examples import EXAMPLES
 from api.schemas.common import NO_NUL
 
 PROBLEM = "application/problem+json"
@@ -219,6 +220,13 @@ def name_areas(document: dict[str, Any], areas: list[str]) -> None:
     area["enum"] = areas
 
 
+def give_examples(document: dict[str, Any]) -> None:
+    """An example on each request body's schema and on each command's answer."""
+    schemas = document["components"]["schemas"]
+    for name, example in EXAMPLES.items():
+        schemas[name]["examples"] = [example]
+
+
 def install(app: FastAPI, areas: list[str]) -> None:
     generate = app.openapi
 
@@ -229,6 +237,7 @@ def install(app: FastAPI, areas: list[str]) -> None:
             describe(document)
             link_cases(document)
             state_no_nul(document)
+            give_examples(document)
             name_areas(document, areas)
         return document
 
