@@ -61,80 +61,47 @@ def test_a_generated_client_walks_a_case_and_reads_refusals_as_problems(client: 
     case_id = referred.case_id
     assert referred.version == 1
 
-    decided = call(
-        "cases.eligibility", client, case_id=case_id, body=model("EligibilityIn", MEETS_NORFOLK)
-    )
-    assert decided.version == 2
+    def on_case(operation: str, body_model: str, body: dict[str, Any], **more: Any) -> Any:
+        body_of = model(body_model, body)
+        return call(operation, client, case_id=case_id, body=body_of, **more)
 
+    assert on_case("cases.eligibility", "EligibilityIn", MEETS_NORFOLK).version == 2
     agency = call(
         "practitioners_and_agencies.register_agency",
         client,
         body=model("AgencyIn", {"name": "Community paediatrics", "sector": "health"}),
     )
-    worker = call(
+    worker = {
+        "name": "Sam Keyworker",
+        "role_title": "Designated key worker",
+        "agency_id": str(agency.agency_id),
+        "email": "sam@example.org",
+        "team_id": MANAGERS_TEAM,
+    }
+    registered = call(
         "practitioners_and_agencies.register_practitioner",
         client,
-        body=model(
-            "PractitionerIn",
-            {
-                "name": "Sam Keyworker",
-                "role_title": "Designated key worker",
-                "agency_id": str(agency.agency_id),
-                "email": "sam@example.org",
-                "team_id": MANAGERS_TEAM,
-            },
-        ),
+        body=model("PractitionerIn", worker),
     )
-    allocation = {
-        "kind": "designated",
-        "from": today(),
-        "practitioner_id": str(worker.practitioner_id),
-    }
-    allocated = call(
-        "key_working.allocate_key_worker",
-        client,
-        case_id=case_id,
-        body=model("KeyWorkerIn", allocation),
-    )
-    assert allocated.version == 3
+    allocation = {"kind": "designated", "from": today()}
+    allocation["practitioner_id"] = str(registered.practitioner_id)
+    assert on_case("key_working.allocate_key_worker", "KeyWorkerIn", allocation).version == 3
 
     # A command decided on a version the case has moved on from: a typed 409.
-    stale = call(
-        "cases.record_contact",
-        client,
-        case_id=case_id,
-        body=model("ContactIn", {"kind": "phone"}),
-        if_match='"2"',
-    )
+    stale = on_case("cases.record_contact", "ContactIn", {"kind": "phone"}, if_match='"2"')
     assert isinstance(stale, problem)
     assert (stale.status, stale.current_version) == (409, 3)
-    contact = call(
-        "cases.record_contact",
-        client,
-        case_id=case_id,
-        body=model("ContactIn", {"kind": "home_visit"}),
-        if_match='"3"',
-    )
-    assert contact.version == 4
+    visit = {"kind": "home_visit"}
+    assert on_case("cases.record_contact", "ContactIn", visit, if_match='"3"').version == 4
 
     # A planned ending without the family's agreement: a typed 422 naming the field and rule.
-    unagreed = call(
-        "cases.close_case",
-        client,
-        case_id=case_id,
-        body=model("ClosureIn", {"reason": "needs_met"}),
-    )
+    unagreed = on_case("cases.close_case", "ClosureIn", {"reason": "needs_met"})
     assert isinstance(unagreed, problem)
     assert [(e.field, e.rule) for e in unagreed.errors] == [
         ("family_agreed", "required_for_a_planned_ending")
     ]
-    closed = call(
-        "cases.close_case",
-        client,
-        case_id=case_id,
-        body=model("ClosureIn", {"reason": "needs_met", "family_agreed": True}),
-    )
-    assert closed.version == 5
+    agreed = {"reason": "needs_met", "family_agreed": True}
+    assert on_case("cases.close_case", "ClosureIn", agreed).version == 5
 
     summary = call("cases.case_summary", client, case_id=case_id)
     assert (summary.status, summary.closure_reason) == ("closed", "needs_met")
