@@ -69,14 +69,11 @@ def test_the_document_checked_is_the_one_served(service: RunningService) -> None
     assert service.http.get("/openapi.json").json() == DOCUMENT
 
 
-def written_by_fuzzer(service: RunningService, after_version: int = 0) -> int:
-    """The events the fuzzer recorded, or those after the first of each record (a case's
-    referral)."""
+def written_by_fuzzer(service: RunningService) -> int:
     with psycopg.connect(service.env["KEYWORK_DATABASE_URL"]) as conn:
         row = conn.execute(
-            "SELECT count(*) FROM keywork_events"
-            " WHERE position(%s in state) > 0 AND originator_version > %s",
-            (FUZZER.user.encode(), after_version),
+            "SELECT count(*) FROM keywork_events WHERE position(%s in state) > 0",
+            (FUZZER.user.encode(),),
         ).fetchone()
     return int(row[0]) if row else 0
 
@@ -99,11 +96,17 @@ def test_following_the_links_from_a_referral_keeps_to_the_document(
     linked = DOCUMENT["paths"]["/referrals"]["post"]["responses"]["201"]["links"]
     walked = schema.include(operation_id=["refer", *linked])
 
+    reached: list[str] = []
+
     class Walk(walked.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"base_url": service.base_url, "headers": service.bearer(FUZZER)}
 
-    commands_before = written_by_fuzzer(service, after_version=1)
+        def after_call(self, response: Any, case: Any) -> None:
+            super().after_call(response, case)
+            if case.path != "/referrals" and response.status_code < 300:
+                reached.append(f"{case.method} {case.path}")
+
     Walk.run(settings=settings(SETTINGS, max_examples=SCENARIOS, stateful_step_count=STEPS))
-    # The links were followed: a case referred in a scenario took commands after its referral.
-    assert written_by_fuzzer(service, after_version=1) > commands_before
+    # The links were followed: a case made by a referral answered (a made-up id is a 403).
+    assert reached
