@@ -106,11 +106,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "idempotency-key": {
         "description": "Makes a command safe to retry: the same key and body answer as the first "
         "time and record nothing more; the key with another body is a 422.",
-        "schema": {
-            "type": "string",
-            "pattern": r"^[\x21-\x7e]{1,200}$",
-            "examples": ["3f0c2a1e-referral-1"],
-        },
+        # No example: one key sent with every operation's example would be a reuse.
+        "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"},
     },
     "if-match": {
         "description": "The case's version the command was decided on, as its ETag gives it "
