@@ -39,7 +39,12 @@ class FeedbackIn(Body):
     """The token from the emailed link, or the code on a paper questionnaire: one of them."""
 
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["token"]}, {"required": ["code"]}]}
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["token"], "properties": {"token": {"type": "string"}}},
+                {"required": ["code"], "properties": {"code": {"type": "string"}}},
+            ]
+        }
     )
 
     token: str | None = Field(None, min_length=1, max_length=2000)
