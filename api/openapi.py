@@ -23,6 +23,20 @@ BEYOND: dict[str, str] = {
     "within_key_working": "cover starting before the key worker",
     "after_this_review": "a next review before the review held",
     "young_person_18_or_over": "a young person's own role before their 18th birthday",
+    "after_agreement": "a move on or before the day the transfer is agreed",
+    "same_area_within": "a move within the area naming another area",
+    "required_within_area": "a move within the area without the receiving team",
+    "not_the_key_worker": "cover for someone who is not the key worker",
+    "different_key_worker": "a handover to the key worker already in place",
+    "someone_else": "a practitioner supervising themselves",
+    "required_for_practitioner": "a practitioner key worker without their id",
+    "required_for_parent_carer": "a parent carer key worker without their name",
+    "not_for_young_person": "someone else named when the young person is their own key worker",
+    "required_for_a_planned_ending": "a planned ending without whether the family agreed",
+    "required_for_failure": "a failed plan copy without why",
+    "a_change": "a change that changes nothing",
+    "known_areas": "a score for an area the outcome measure does not have",
+    "on_scale": "a score or answer outside its scale",
     "not_before_from": "an end before its start",
     "not_before_on": "an overlap ending before the handover",
     "after_completed_on": "an expiry before the training's completion",
@@ -65,7 +79,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                         "examples": ["not_in_future"],
                         "description": "The rule broken. Most are stated in this document "
                         "(a pattern, a length, an enum...). These depend on what is recorded, "
-                        "on the day, or on more than one field, so no schema can state them: "
+                        "on the day, on the service's settings or on more than one field, and "
+                        "the schema does not state them: "
                         + "; ".join(f"`{rule}`: {meaning}" for rule, meaning in BEYOND.items()),
                     },
                 },
