@@ -49,7 +49,13 @@ class FeedbackIn(Body):
 
     token: str | None = Field(None, min_length=1, max_length=2000)
     code: str | None = Field(None, min_length=1, max_length=40)
-    answers: dict[str, int]
+    answers: dict[str, int] = Field(
+        json_schema_extra={
+            "minProperties": 1,
+            "propertyNames": {"enum": list(QUESTIONS)},
+            "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5},
+        }
+    )
 
 
 @router.get("/feedback/questions", response_model=QuestionnaireOut)

@@ -154,7 +154,7 @@ class ContactIn(CommandBody):
     participants: list[Name] = Field(default=[], alias="with")
     note: Text | None = None
     # Which of the ten key working functions the contact served (domain/functions.py).
-    functions: list[KeyWorkingFunction] = []
+    functions: list[KeyWorkingFunction] = Field([], json_schema_extra={"uniqueItems": True})
 
 
 class TacMemberIn(CommandBody):
@@ -236,7 +236,9 @@ class ReplacementIn(Body):
     kind: ContactKind | None = None
     participants: list[Name] | None = Field(default=None, alias="with")
     note: Text | None = None
-    functions: list[KeyWorkingFunction] | None = None
+    functions: list[KeyWorkingFunction] | None = Field(
+        None, json_schema_extra={"uniqueItems": True}
+    )
     role: Name | None = None
     receives_plans: bool | None = None
     channel: Channel | None = None

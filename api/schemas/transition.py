@@ -9,11 +9,13 @@ from api.schemas.common import CommandBody, Email, Name, Text
 
 
 class ServiceAgreementIn(CommandBody):
-    contact_every_days: int
+    contact_every_days: int = Field(json_schema_extra={"minimum": 1, "maximum": 365})
     signed_by: str
     signed_on: date
     expected_duration_months: int | None = Field(
-        None, description="How long key working is expected to last, in months (1-300)."
+        None,
+        description="How long key working is expected to last, in months (1-300).",
+        json_schema_extra={"minimum": 1, "maximum": 300},
     )
     exit_plan: Text | None = Field(None, description="How key working will end. Sealed.")
 
