@@ -14,7 +14,8 @@ from domain.errors import InvalidValue
 from services.commands import Command, Outcome
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
-ETAG = re.compile(r'(?:W/)?"(\d{1,18})"')
+# A version as its ETag gives it ("3", or weak W/"3"); a bare 3 is taken too.
+ETAG = re.compile(r'(?:W/)?"(\d{1,18})"|(\d{1,18})')
 
 
 async def fingerprint(request: Request) -> str:
@@ -28,12 +29,12 @@ async def fingerprint(request: Request) -> str:
 
 
 def expected_version(if_match: str | None) -> int | None:
-    if if_match is None or if_match.strip() == "*":
+    if if_match is None or if_match.strip(" \t") == "*":
         return None
-    match = ETAG.fullmatch(if_match.strip())
+    match = ETAG.fullmatch(if_match.strip(" \t"))
     if match is None:
         raise InvalidValue("If-Match", "etag", 'If-Match must be a version in quotes, e.g. "3"')
-    return int(match.group(1))
+    return int(match.group(1) or match.group(2))
 
 
 def command_for(action: str, identify: Identify = principal) -> Callable[..., Awaitable[Command]]:

@@ -3,11 +3,73 @@ an `application/problem+json` of one shared schema (`api/problems.py` makes them
 declares the statuses it can answer with one, and the headers and parameters that carry the
 API's guarantees (retries, concurrency, read-your-writes, the purpose of a read) say so."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
 
+from api.openapi_examples import EXAMPLES
+from api.schemas.common import NO_NUL
+
 PROBLEM = "application/problem+json"
+# The rules a request the schema allows can still break, each described where the field is.
+BEYOND: dict[str, str] = {
+    "not_in_future": "a date or time after today or now",
+    "not_in_past": "a date before today",
+    "not_before_referral": "a date before the case's referral",
+    "within_age_limit": "a date past the area's age limit for the child",
+    "after_current_start": "a handover on or before the current key worker's start",
+    "after_earlier_key_working": "a start within an earlier key worker's period",
+    "within_key_working": "cover starting before the key worker",
+    "after_this_review": "a next review before the review held",
+    "young_person_18_or_over": "a young person's own role before their 18th birthday",
+    "after_agreement": "a move on or before the day the transfer is agreed",
+    "same_area_within": "a move within the area naming another area",
+    "required_within_area": "a move within the area without the receiving team",
+    "not_the_key_worker": "cover for someone who is not the key worker",
+    "different_key_worker": "a handover to the key worker already in place",
+    "someone_else": "a practitioner supervising themselves",
+    "required_for_practitioner": "a practitioner key worker without their id",
+    "required_for_parent_carer": "a parent carer key worker without their name",
+    "not_for_young_person": "someone else named when the young person is their own key worker",
+    "required_for_a_planned_ending": "a planned ending without whether the family agreed",
+    "required_for_failure": "a failed plan copy without why",
+    "a_change": "a change that changes nothing",
+    "known_areas": "a score for an area the outcome measure does not have",
+    "on_scale": "a score or answer outside its scale",
+    "at_most_specialist_count": "more agencies than specialists",
+    "facts_or_override": "an eligibility decision with both, or neither, facts and override",
+    "required_for_override": "an override without its reason",
+    "fits_the_fact": "a fact of a kind the area's criteria do not take",
+    "known_fact": "a fact the area's criteria do not name",
+    "up_to_26th": "an age limit past the 26th birthday",
+    "current_signed_plan": "a final plan that is not the signed plan in force",
+    "without_final_plan": "a reason for no final plan beside a final plan",
+    "without_agreement": "a reason the family did not agree beside their agreement",
+    "required_out_of_area": "a move out of the area without its receiving contact",
+    "parental_responsibility": "a signature by someone without parental responsibility",
+    "tac_member": "a practitioner who is not in the Team Around the Child",
+    "not_for_this_event": "a correction of a field the event does not have",
+    "not_before_from": "an end before its start",
+    "not_before_on": "an overlap ending before the handover",
+    "after_completed_on": "an expiry before the training's completion",
+    "known_practitioner": "an id naming no practitioner",
+    "known_agency": "an id naming no agency",
+    "known_case": "an id naming no case",
+    "in_post": "a practitioner who has left",
+    "known_area": "an area the service does not cover",
+    "modulus_11": "an NHS number whose check digit is wrong",
+    "mailable_email": "an email address at a domain no mail reaches (.test, .invalid...)",
+    "family_member": "a name that is not a family member on the case",
+    "letters": "a name with no letters to search by",
+    "nhs_number_or_name": "a search by both, or neither, NHS number and name",
+    "required_with_name": "a search by name without the date of birth",
+    "missing": "a fact the area's eligibility criteria need",
+    "valid_token": "a questionnaire link that is not one of ours",
+    "valid_code": "a paper questionnaire's code that is not one of ours",
+    "in_time": "a questionnaire that has closed",
+    "same_request": "an Idempotency-Key used before for another request",
+}
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "RFC 9457 problem details: what was refused, and why, naming no personal data.",
@@ -25,7 +87,15 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                 "required": ["field", "rule"],
                 "properties": {
                     "field": {"type": "string", "examples": ["child.date_of_birth"]},
-                    "rule": {"type": "string", "examples": ["not_in_future"]},
+                    "rule": {
+                        "type": "string",
+                        "examples": ["not_in_future"],
+                        "description": "The rule broken. Most are stated in this document "
+                        "(a pattern, a length, an enum...). These depend on what is recorded, "
+                        "on the day, on the service's settings or on more than one field, and "
+                        "the schema does not state them: "
+                        + "; ".join(f"`{rule}`: {meaning}" for rule, meaning in BEYOND.items()),
+                    },
                 },
             },
         },
@@ -50,13 +120,15 @@ WHY = {
 def statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     """What the operation can refuse with: each input can be invalid (422) and the database
     away (503); a token can be missing or not enough; a path's id can name nothing; a command
-    can find the case in the wrong state, and a body be unreadable or too large."""
+    can find the case in the wrong state, a read be asked for a position not yet recorded, and
+    a body be unreadable or too large."""
     found = {"422", "503"}
     if "security" in operation:
         found |= {"401", "403"}
     if "{" in path:
         found.add("404")
-    if method != "get":
+    names = {parameter["name"] for parameter in operation.get("parameters", [])}
+    if method != "get" or "min_position" in names:
         found.add("409")
     if "requestBody" in operation:
         found |= {"400", "413"}
@@ -68,20 +140,28 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "idempotency-key": {
         "description": "Makes a command safe to retry: the same key and body answer as the first "
         "time and record nothing more; the key with another body is a 422.",
+        # No example: one key sent with every operation's example would be a reuse.
         "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"},
     },
     "if-match": {
         "description": "The case's version the command was decided on, as its ETag gives it "
-        '("3"): a command on a case changed since is a 409 with current_version.',
-        "schema": {"type": "string", "pattern": r'^\s*(\*|(W/)?"[0-9]{1,18}")\s*$'},
+        '("3"; a bare 3 is taken too): a command on a case changed since is a 409 with '
+        "current_version.",
+        "schema": {
+            "type": "string",
+            "pattern": r'^[ \t]*(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})[ \t]*$',
+            "examples": ['"3"'],
+        },
     },
     "x-purpose": {
         "description": "Why the case is read, recorded with the read in the access log.",
+        "schema": {"type": "string", "maxLength": 500, "examples": ["review preparation"]},
     },
     "min_position": {
         "description": "Read your writes: wait (briefly) until the read model has applied the "
-        "event at this position, a command's X-Event-Position; 503 if it is behind, 422 if "
+        "event at this position, a command's X-Event-Position; 503 if it is behind, 409 if "
         "no event has that position yet.",
+        "schema": {"type": "integer", "minimum": 0, "examples": [42]},
     },
 }
 ACCEPTED_HEADERS = {
@@ -124,7 +204,61 @@ def declare_problems(document: dict[str, Any]) -> None:
                 responses[status] = {"description": WHY[status], **refused}
 
 
-def install(app: FastAPI) -> None:
+CASE_ID = "$response.body#/case_id"
+
+
+def link_cases(document: dict[str, Any]) -> None:
+    """OpenAPI links: the case a referral answers with is the case of each command and read on
+    a case, so that a client, or a test following links, can walk a case from its referral.
+    (A review's or a plan's operations need its id too, which a referral does not answer.)"""
+    referred = document["paths"]["/referrals"]["post"]["responses"]["201"]
+    referred["links"] = {
+        operation["operationId"]: {
+            "operationId": operation["operationId"],
+            "parameters": {"case_id": CASE_ID},
+            "description": "The case referred.",
+        }
+        for path, item in document["paths"].items()
+        for operation in item.values()
+        if re.findall(r"{\w+}", path) == ["{case_id}"]
+    }
+
+
+def state_no_nul(document: dict[str, Any]) -> None:
+    """Every text of a request body is refused with a NUL in it (`api/schemas/common.Body`)."""
+
+    def walk(schema: Any) -> None:
+        if isinstance(schema, list):
+            for item in schema:
+                walk(item)
+        elif isinstance(schema, dict):
+            if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(
+                schema
+            ):
+                schema["pattern"] = NO_NUL
+            walk(list(schema.get("properties", {}).values()))
+            for key in ("items", "anyOf", "allOf", "oneOf"):
+                walk(schema.get(key))
+
+    for name, schema in document["components"]["schemas"].items():
+        if name.endswith("In"):
+            walk(schema)
+
+
+def name_areas(document: dict[str, Any], areas: list[str]) -> None:
+    """The areas the service covers, for a referral's `area` (the areas file names them)."""
+    area = document["components"]["schemas"]["ReferralIn"]["properties"]["area"]
+    area["enum"] = areas
+
+
+def give_examples(document: dict[str, Any]) -> None:
+    """An example on each request body's schema and on each command's answer."""
+    schemas = document["components"]["schemas"]
+    for name, example in EXAMPLES.items():
+        schemas[name]["examples"] = [example]
+
+
+def install(app: FastAPI, areas: list[str]) -> None:
     generate = app.openapi
 
     def documented() -> dict[str, Any]:
@@ -132,6 +266,10 @@ def install(app: FastAPI) -> None:
         if "Problem" not in document.get("components", {}).get("schemas", {}):
             declare_problems(document)
             describe(document)
+            link_cases(document)
+            state_no_nul(document)
+            give_examples(document)
+            name_areas(document, areas)
         return document
 
     app.openapi = documented  # type: ignore[method-assign]

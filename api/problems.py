@@ -126,12 +126,23 @@ def forbidden(_: Request, error: Exception) -> JSONResponse:
     return problem(403, "forbidden", "Forbidden", str(error))
 
 
-def http_error(_: Request, error: Exception) -> JSONResponse:
+def http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     slug = "not-found" if error.status_code == 404 else "http"
-    # A 405's Allow header says which methods the path takes.
     headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = allowed_methods(request, error)
     return problem(error.status_code, slug, str(error.detail), str(error.detail), headers=headers)
+
+
+def allowed_methods(request: Request, error: HTTPException) -> str:
+    """Every method the document declares for the path: Starlette's own Allow names only those
+    of the first route matched, and a path can have a route a method."""
+    template = getattr(request.scope.get("route"), "path", None)
+    declared = request.app.openapi()["paths"].get(template, {})
+    return (
+        ", ".join(sorted(method.upper() for method in declared)) or (error.headers or {})["Allow"]
+    )
 
 
 def unavailable(_: Request, error: Exception) -> JSONResponse:

@@ -14,7 +14,7 @@ from fastapi import Depends, Header, Request
 from api.auth import Principal
 from api.policy import Identify, authorise, principal
 from domain.access import SubjectKind
-from domain.errors import InvalidValue
+from domain.errors import NotAllowedNow
 from projections.read_model import ReadModel
 from projections.runner import ProjectionRunner
 from services.commands import NotCaughtUp
@@ -112,7 +112,8 @@ def caught_up(runner: ProjectionRunner, read_model: ReadModel, min_position: int
         return
     head = runner.apps[read_model.follows].recorder.max_notification_id() or 0
     if min_position > head:
-        raise InvalidValue("min_position", "recorded_position", "no event has that position yet")
+        # The request is well formed: the store has not reached that position (yet).
+        raise NotAllowedNow("min_position", "recorded_position", "no event has that position yet")
     if not runner.wait_for(read_model, min_position, MIN_POSITION_WAIT_SECONDS):
         raise NotCaughtUp(read_model.name)
 

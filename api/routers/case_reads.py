@@ -10,13 +10,13 @@ from fastapi.encoders import jsonable_encoder
 
 from api.auth import Principal
 from api.dependencies import Service
-from api.pages import decode_cursor, encode_cursor
+from api.pages import CURSOR, decode_cursor, encode_cursor
 from api.reads import read_of
 from api.schemas.cases import (
     CaseOut,
     ChildOut,
     CoverOut,
-    FamilyMemberIn,
+    FamilyMemberOut,
     KeyWorkerOut,
     PlanOut,
     TacMemberOut,
@@ -70,7 +70,7 @@ def case_summary(case_id: UUID, keywork: Service, response: Response) -> CaseOut
         consent_overridden=case.consent_overridden,
         erased=case.erased,
         child=ChildOut.model_validate(case.child, from_attributes=True),
-        family=[FamilyMemberIn.model_validate(m, from_attributes=True) for m in case.family],
+        family=[FamilyMemberOut.model_validate(m, from_attributes=True) for m in case.family],
         needs=case.needs,
         eligible=case.eligible,
         family_met_on=case.family_met_on,
@@ -115,7 +115,7 @@ def timeline(
         Principal, Depends(read_of("read_case_events", "case", "timeline", "case_id"))
     ],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(json_schema_extra=CURSOR)] = None,
 ) -> TimelineOut:
     """The case's events; a downstream system sees only the types it is granted, and only the
     fields that are published."""

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.command_context import accepted, command_for
 from api.dependencies import Runner, Service
-from api.pages import decode_cursor, page_of
+from api.pages import CURSOR, decode_cursor, page_of
 from api.policy import allowed
 from api.reads import caught_up, read_of
 from api.routers.read_models import MinPosition
@@ -54,7 +54,7 @@ class Listing:
 def listing(
     runner: Runner,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(json_schema_extra=CURSOR)] = None,
     min_position: MinPosition = None,
 ) -> Listing:
     model = runner.get(Directory)

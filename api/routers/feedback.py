@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Principal
 from api.dependencies import Questionnaires, Service
@@ -36,10 +36,26 @@ class QuestionnaireOut(BaseModel):
 
 
 class FeedbackIn(Body):
-    # The token from the emailed link, or the code on a paper questionnaire.
-    token: str | None = Field(None, max_length=2000)
-    code: str | None = Field(None, max_length=40)
-    answers: dict[str, int]
+    """The token from the emailed link, or the code on a paper questionnaire: one of them."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["token"], "properties": {"token": {"type": "string"}}},
+                {"required": ["code"], "properties": {"code": {"type": "string"}}},
+            ]
+        }
+    )
+
+    token: str | None = Field(None, min_length=1, max_length=2000)
+    code: str | None = Field(None, min_length=1, max_length=40)
+    answers: dict[str, int] = Field(
+        json_schema_extra={
+            "minProperties": 1,
+            "propertyNames": {"enum": list(QUESTIONS)},
+            "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5},
+        }
+    )
 
 
 @router.get("/feedback/questions", response_model=QuestionnaireOut)

@@ -11,11 +11,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from api.dependencies import Runner, Service
-from api.pages import decode_cursor, encode_cursor
+from api.pages import CURSOR, decode_cursor, encode_cursor
 from api.reads import as_at_day, caught_up, known_at_time, read_of
+from api.schemas.common import Instant, Moment
 from projections.caseloads import (
     EVERYTHING_RECORDED,
     CaseloadEntry,
@@ -35,8 +36,8 @@ from projections.trail import Actions, TrailEntry, Views, trail
 router = APIRouter(tags=["read models"])
 
 MinPosition = Annotated[int | None, Query(ge=0)]
-AsAt = Annotated[date | AwareDatetime | None, Query()]
-KnownAt = Annotated[date | AwareDatetime | None, Query()]
+AsAt = Annotated[Moment | None, Query()]
+KnownAt = Annotated[Moment | None, Query()]
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,10 @@ class TrailQuery:
 def trail_query(
     runner: Runner,
     actor: str | None = None,
-    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    since: Annotated[Instant | None, Query(alias="from")] = None,
+    until: Annotated[Instant | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(json_schema_extra=CURSOR)] = None,
     min_position: MinPosition = None,
 ) -> TrailQuery:
     caught_up(runner, runner.get(Actions), min_position)

@@ -39,11 +39,14 @@ def index_caught_up(runner: Runner, min_position: MinPosition = None) -> None:
     caught_up(runner, runner.get(ChildIndex), min_position)
 
 
-CaughtUp = Depends(index_caught_up)
+# A parameter after the caller's, so that who is asking is settled before anything else.
+CaughtUp = Annotated[None, Depends(index_caught_up)]
 
 
-@router.post("/children/search", response_model=ChildrenFoundOut, dependencies=[CaughtUp])
-def search_children(body: ChildSearchIn, request: Request, caller: FindChild) -> ChildrenFoundOut:
+@router.post("/children/search", response_model=ChildrenFoundOut)
+def search_children(
+    body: ChildSearchIn, request: Request, caller: FindChild, _: CaughtUp
+) -> ChildrenFoundOut:
     """The cases you may read whose child has this NHS number, or this family name and date of
     birth (and given name, if you give one). Case, accents, spaces, hyphens and apostrophes in
     names do not matter. The search is recorded with its purpose; what you searched for is not
@@ -54,13 +57,12 @@ def search_children(body: ChildSearchIn, request: Request, caller: FindChild) ->
     return ChildrenFoundOut(children=found.children, next_cursor=next_cursor)
 
 
-@router.post(
-    "/referrals/possible-matches", response_model=PossibleExistingCasesOut, dependencies=[CaughtUp]
-)
+@router.post("/referrals/possible-matches", response_model=PossibleExistingCasesOut)
 def possible_matches(
     body: ReferredChildIn,
     request: Request,
     caller: FindExistingCase,
+    _: CaughtUp,
     x_purpose: Annotated[str | None, Header(max_length=500)] = None,
 ) -> PossibleExistingCasesOut:
     """Before a referral: the open cases, and those closed within the reopen window or the last

@@ -4,9 +4,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-from api.schemas.common import Body, CommandBody
+from api.schemas.common import Body, CommandBody, Email, Name, Text
 from api.schemas.start import ApproachOut
 from api.schemas.transition import TransitionPlanOut
 from domain.case import Route
@@ -17,16 +17,44 @@ from domain.functions import KeyWorkingFunction
 from domain.key_workers import KeyWorkerKind
 from domain.reviews import RequestedBy
 
+# How each family member can be reached, stated for JSON Schema (the domain holds to it too).
+CONTACTABLE: list[JsonValue] = [
+    {
+        "anyOf": [
+            {
+                "properties": {
+                    "preferred_channel": {"const": "email"},
+                    "email": {"type": "string"},
+                },
+                "required": ["email"],
+            },
+            {
+                "properties": {
+                    "preferred_channel": {"const": "letter"},
+                    "postal_address": {"type": "string", "pattern": r"\S"},
+                },
+                "required": ["postal_address"],
+            },
+        ]
+    },
+    {
+        "anyOf": [
+            {"properties": {"needs_interpreter": {"const": False}}},
+            {"properties": {"language": {"type": "string"}}, "required": ["language"]},
+        ]
+    },
+]
+
 
 class ReferrerIn(Body):
-    name: str
-    email: EmailStr | None = None
+    name: Name
+    email: Email | None = None
     practitioner_id: UUID | None = None
 
 
 class ChildIn(Body):
-    given_name: str
-    family_name: str
+    given_name: Name
+    family_name: Name
     date_of_birth: date
     nhs_number: str | None = None
     gp_practice: str | None = None
@@ -47,26 +75,47 @@ class ChildOut(BaseModel):
 
 
 class FamilyMemberIn(Body):
-    name: str
-    relationship: str
-    email: EmailStr | None = None
+    """A family member: their email for the email channel, their address for letters, and the
+    language to interpret into when they need an interpreter."""
+
+    model_config = ConfigDict(json_schema_extra={"allOf": CONTACTABLE})
+
+    name: Name
+    relationship: Name
+    email: Email | None = None
     phone: str | None = None
     postal_address: str | None = None
     preferred_channel: Channel
     has_parental_responsibility: bool
-    language: str | None = Field(None, description="The language they prefer, when not English.")
+    language: Name | None = Field(None, description="The language they prefer, when not English.")
     needs_interpreter: bool = False
     accessible_format: AccessibleFormat | None = Field(
         None, description="Letters to them are printed so (business support sees the flag)."
     )
 
 
+class FamilyMemberOut(BaseModel):
+    """A family member as recorded; after an erasure names read "[erased]" and the rest is
+    empty."""
+
+    name: str
+    relationship: str
+    email: str | None
+    phone: str | None
+    postal_address: str | None
+    preferred_channel: Channel
+    has_parental_responsibility: bool
+    language: str | None
+    needs_interpreter: bool
+    accessible_format: AccessibleFormat | None
+
+
 class ReferralIn(CommandBody):
     route: Route
     referrer: ReferrerIn
     child: ChildIn
-    family: list[FamilyMemberIn]
-    needs: list[str] = []
+    family: list[FamilyMemberIn] = Field(json_schema_extra={"minItems": 1})
+    needs: list[Text] = []
     consent_to_share: bool
     area: str
     previous_case_id: UUID | None = None
@@ -82,7 +131,7 @@ class KeyWorkerIn(CommandBody):
 class HandoverIn(CommandBody):
     kind: KeyWorkerKind
     on: date
-    reason: str
+    reason: Text
     to_practitioner_id: UUID | None = None
     parent_carer_name: str | None = None
     overlap_until: date | None = None
@@ -92,68 +141,68 @@ class CoverIn(CommandBody):
     practitioner_id: UUID
     from_date: date = Field(alias="from")
     until: date
-    reason: str
+    reason: Text
 
 
 class CoverEndIn(CommandBody):
     on: date | None = None  # default: the day it is recorded
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class ContactIn(CommandBody):
     kind: ContactKind
-    participants: list[str] = Field(default=[], alias="with")
-    note: str | None = None
+    participants: list[Name] = Field(default=[], alias="with")
+    note: Text | None = None
     # Which of the ten key working functions the contact served (domain/functions.py).
-    functions: list[KeyWorkingFunction] = []
+    functions: list[KeyWorkingFunction] = Field([], json_schema_extra={"uniqueItems": True})
 
 
 class TacMemberIn(CommandBody):
     practitioner_id: UUID
-    role: str
+    role: Name
     receives_plans: bool
     channel: Channel
 
 
 class TacMemberChangeIn(CommandBody):
-    role: str | None = None
+    role: Name | None = None
     receives_plans: bool | None = None
     channel: Channel | None = None
 
 
 class ReasonIn(CommandBody):
-    reason: str
+    reason: Text
 
 
 class ReviewIn(CommandBody):
     at: AwareDatetime
-    location: str
+    location: Name
     requested_by: RequestedBy | None = None  # default: the caller's own role
 
 
 class RescheduleIn(CommandBody):
     at: AwareDatetime
-    reason: str
+    reason: Text
 
 
 class ReviewReportIn(CommandBody):
     from_practitioner_id: UUID
-    title: str
+    title: Name
 
 
 class ReviewOutcomeIn(CommandBody):
-    attendees: list[str]
-    child_views: str
-    decisions: list[str]
+    attendees: list[Name]
+    child_views: Text
+    decisions: list[Text]
     next_review_on: date
     key_worker_confirmed: bool
 
 
 class TransferIn(CommandBody):
-    to_area: str
+    to_area: Name
     move_on: date
     out_of_area: bool
-    receiving_contact: str | None = None
+    receiving_contact: Name | None = None
     to_team: str | None = None
 
 
@@ -165,13 +214,13 @@ class ClosureIn(CommandBody):
         description="The signed plan in force, the final Family Support Plan. Once a plan has "
         "been signed, give it or `why_no_final_plan`.",
     )
-    why_no_final_plan: str | None = Field(default=None, description="Sealed with the child's key.")
+    why_no_final_plan: Text | None = Field(default=None, description="Sealed with the child's key.")
     family_agreed: bool | None = Field(
         default=None,
         description="Whether the family agreed to the ending: required for `needs_met`, "
         "`age_limit` and `adult_services`. If not, say why in `why_not_agreed`.",
     )
-    why_not_agreed: str | None = Field(default=None, description="Sealed with the child's key.")
+    why_not_agreed: Text | None = Field(default=None, description="Sealed with the child's key.")
     agreed_at_review_id: UUID | None = Field(
         default=None, description="The held review at which the ending was agreed."
     )
@@ -179,23 +228,25 @@ class ClosureIn(CommandBody):
 
 class ClosureAuditIn(CommandBody):
     outcome: AuditOutcome
-    findings: str
+    findings: Text
 
 
 class ReplacementIn(Body):
     occurred_at: AwareDatetime | None = None
     kind: ContactKind | None = None
-    participants: list[str] | None = Field(default=None, alias="with")
-    note: str | None = None
-    functions: list[KeyWorkingFunction] | None = None
-    role: str | None = None
+    participants: list[Name] | None = Field(default=None, alias="with")
+    note: Text | None = None
+    functions: list[KeyWorkingFunction] | None = Field(
+        None, json_schema_extra={"uniqueItems": True}
+    )
+    role: Name | None = None
     receives_plans: bool | None = None
     channel: Channel | None = None
 
 
 class CorrectionIn(CommandBody):
     corrects_event_id: UUID
-    reason: str
+    reason: Text
     replacement: ReplacementIn
 
 
@@ -260,7 +311,7 @@ class CaseOut(BaseModel):
     consent_overridden: bool
     erased: bool
     child: ChildOut
-    family: list[FamilyMemberIn]
+    family: list[FamilyMemberOut]
     needs: list[str]
     eligible: bool | None
     family_met_on: date | None
@@ -317,7 +368,7 @@ class SubjectAccessOut(BaseModel):
 
 class SignificantIn(CommandBody):
     event_id: UUID
-    reason: str
+    reason: Text
 
 
 class ChronologyEntryOut(BaseModel):

@@ -1,10 +1,74 @@
 """Pieces every request and response shares."""
 
-from typing import Any
+import re
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
+from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
+
+from domain.aggregate import MAX_REASON_LENGTH
+from domain.case_base import MAX_NAME_LENGTH
+
+# Some character other than white space (as Python's str.isspace has it, which the domain's
+# check strips), and no NUL (`Body` refuses one in any text).
+SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
+NO_NUL = r"^[^\x00]*$"
+
+
+def _stated(max_length: int) -> Any:
+    """The rules the domain holds a text to (not blank, not too long), stated in the schema.
+
+    The domain enforces them and names the rule it refuses with (`required`, `max_length`);
+    the schema says them so that a client knows them before it sends."""
+    return Field(json_schema_extra={"minLength": 1, "maxLength": max_length, "pattern": NOT_BLANK})
+
+
+Text = Annotated[str, _stated(MAX_REASON_LENGTH)]
+"""Free text: a reason, a note, a finding (at most 2,000 characters, not blank)."""
+Name = Annotated[str, _stated(MAX_NAME_LENGTH)]
+"""A name, a title or a role (at most 200 characters, not blank)."""
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: Any) -> Any:
+    # pydantic would read a number as seconds since 1970; the contract says RFC 3339 text.
+    if isinstance(value, str) and ISO_DAY.match(value):
+        return value
+    raise PydanticCustomError("iso_date_or_time", "give a date or a time with an offset")
+
+
+Moment = Annotated[date | AwareDatetime, BeforeValidator(_iso_only)]
+"""A query's day (`2026-03-03`) or time with an offset (`2026-03-03T12:00:00+00:00`)."""
+
+
+def _mailable(value: str) -> str:
+    # pydantic's EmailStr check, with a rule of its own: an address at a special-use domain
+    # (.test, .invalid, .local...) fits JSON Schema's `email` format, but no mail reaches it.
+    try:
+        return validate_email(value)[1]
+    except PydanticCustomError:
+        raise PydanticCustomError("mailable_email", "enter an address mail can reach") from None
+
+
+Email = Annotated[str, AfterValidator(_mailable), Field(json_schema_extra={"format": "email"})]
+"""An email address, as pydantic's EmailStr has it (normalised)."""
+Day = Annotated[date, BeforeValidator(_iso_only)]
+"""A query's day (`2026-03-03`)."""
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
+"""A query's time with an offset (`2026-03-03T12:00:00+00:00`)."""
 
 
 class Body(BaseModel):

@@ -3,24 +3,24 @@
 from datetime import date
 from uuid import UUID
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Accepted, CommandBody
+from api.schemas.common import Accepted, CommandBody, Email, Name, Text
 from domain.directory import MOST_PROTECTED_HOURS, Course, Sector
-from domain.supervision import SupervisionKind
+from domain.supervision import MAX_ACTIONS, SupervisionKind
 from projections.directory import AgencyEntry, PractitionerEntry
 
 
 class AgencyIn(CommandBody):
-    name: str
+    name: Name
     sector: Sector
 
 
 class PractitionerIn(CommandBody):
-    name: str
-    role_title: str
+    name: Name
+    role_title: Name
     agency_id: UUID
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str | None = None
     postal_address: str | None = None
     team_id: str | None = None
@@ -29,7 +29,7 @@ class PractitionerIn(CommandBody):
 class ContactDetailsIn(CommandBody):
     """The new details, all of them: a detail left out is removed."""
 
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str | None = None
     postal_address: str | None = None
 
@@ -44,7 +44,7 @@ class ProtectedTimeIn(CommandBody):
 
 class LeavingIn(CommandBody):
     on: date
-    reason: str
+    reason: Text
 
 
 class TrainingIn(CommandBody):
@@ -64,9 +64,12 @@ class SupervisionIn(CommandBody):
     held_on: date
     kind: SupervisionKind
     supervisor_id: UUID
-    cases_discussed: list[UUID] = Field(default_factory=list, max_length=50)
-    actions: list[str] = Field(
+    cases_discussed: list[UUID] = Field(
+        default_factory=list, max_length=50, json_schema_extra={"uniqueItems": True}
+    )
+    actions: list[Text] = Field(
         default_factory=list,
+        json_schema_extra={"maxItems": MAX_ACTIONS},
         description="Actions on the worker's practice. Name cases by id in cases_discussed, "
         "never a child or family here: this is staff data, not sealed with a child's key.",
     )

@@ -4,21 +4,21 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, CommandBody
+from api.schemas.common import Body, CommandBody, Name, Text
 from domain.case_base import Channel
 
 
 class PlanActionIn(Body):
-    who: str
-    what: str
+    who: Name
+    what: Text
     by: date
 
 
 class PlanIn(CommandBody):
-    summary: str
-    outcomes: list[str]
+    summary: Text
+    outcomes: list[Text]
     actions: list[PlanActionIn] = []
 
 
@@ -29,10 +29,10 @@ class SignatureIn(CommandBody):
 
 
 class PlanCopyIn(CommandBody):
-    recipient: str
+    recipient: Name
     channel: Channel
     outcome: Literal["sent", "failed"]
-    reason: str | None = None
+    reason: Text | None = Field(None, description="Why the copy failed: required when it did.")
 
 
 class PlanAccepted(BaseModel):

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.pages import CURSOR
 from api.schemas.common import Body
 from domain.case_base import MAX_NAME_LENGTH, Status
 from domain.closure import NextStep
@@ -32,7 +33,7 @@ class ChildSearchIn(Body):
     date_of_birth: date | None = None
     purpose: Purpose
     limit: int = Field(50, ge=1, le=500)
-    cursor: Annotated[str | None, StringConstraints(max_length=100)] = None
+    cursor: Annotated[str | None, Field(json_schema_extra=CURSOR)] = None
 
     def sought(self) -> Sought:
         by_name = (self.family_name, self.given_name, self.date_of_birth)

@@ -6,13 +6,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import CommandBody
+from api.schemas.common import CommandBody, Text
 from domain.start import MOST_PRIORITIES, Answer
 
 
 class FamilyMeetingIn(CommandBody):
     met_on: date
-    priorities: list[str] = Field(
+    priorities: list[Text] = Field(
         default_factory=list,
         max_length=MOST_PRIORITIES,
         description="The family's priorities and expectations, one an item. Sealed.",
@@ -23,7 +23,7 @@ class FamilyMeetingIn(CommandBody):
 class ApproachIn(CommandBody):
     practitioner_id: UUID
     answer: Answer
-    reason: str | None = Field(None, description="Why they could not, if they said. Sealed.")
+    reason: Text | None = Field(None, description="Why they could not, if they said. Sealed.")
 
 
 class ApproachOut(BaseModel):

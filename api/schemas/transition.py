@@ -3,25 +3,27 @@ long, and the exit plan) and the transition plan to adult services."""
 
 from datetime import date
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import CommandBody
+from api.schemas.common import CommandBody, Email, Name, Text
 
 
 class ServiceAgreementIn(CommandBody):
-    contact_every_days: int
+    contact_every_days: int = Field(json_schema_extra={"minimum": 1, "maximum": 365})
     signed_by: str
     signed_on: date
     expected_duration_months: int | None = Field(
-        None, description="How long key working is expected to last, in months (1-300)."
+        None,
+        description="How long key working is expected to last, in months (1-300).",
+        json_schema_extra={"minimum": 1, "maximum": 300},
     )
-    exit_plan: str | None = Field(None, description="How key working will end. Sealed.")
+    exit_plan: Text | None = Field(None, description="How key working will end. Sealed.")
 
 
 class TransitionPlanIn(CommandBody):
-    adult_services: str = Field(description="The adult services the young person moves to.")
-    receiving_contact: str = Field(description="Who there takes them on. Sealed.")
-    receiving_contact_email: EmailStr | None = Field(None, description="Sealed.")
+    adult_services: Name = Field(description="The adult services the young person moves to.")
+    receiving_contact: Name = Field(description="Who there takes them on. Sealed.")
+    receiving_contact_email: Email | None = Field(None, description="Sealed.")
     planned_on: date
 
 

@@ -153,7 +153,7 @@ class MetricsChoice:
     def report(self, keywork: Keywork, model: Metrics) -> Report:
         """Across the areas: supervision judged by the service's own interval."""
         now = keywork.clock()
-        within = reporting_period(self.period or str(now.year), None, None)
+        within = reporting_period(self.period or None, None, None, now.date())
         if self.key_worker_kind is not None:
             require_choice("key_worker_kind", self.key_worker_kind, KeyWorkerKind)
         scope = Scope(key_worker_kind=self.key_worker_kind)

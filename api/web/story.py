@@ -19,7 +19,10 @@ MESSAGES = {
     ("answers", "at_least_one"): "Choose an answer to at least one question",
     ("code", "required"): "Enter the code on your questionnaire",
     ("code", "valid_code"): "Check the code: it is printed under the questionnaire's title",
-    ("email", "value_error"): "Enter an email address in the correct format, like name@example.org",
+    (
+        "email",
+        "mailable_email",
+    ): "Enter an email address in the correct format, like name@example.org",
     ("purpose", "missing"): "Enter why you are looking for this child",
     ("purpose", "string_too_short"): "Enter why you are looking for this child",
     ("purpose", "string_too_long"): "Enter the purpose in 500 characters or fewer",

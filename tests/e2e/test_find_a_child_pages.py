@@ -192,5 +192,5 @@ def test_a_search_waits_for_the_referral_it_names_by_position(service: RunningSe
         json=by_nhs_number(child),
         headers=service.bearer(COORDINATOR),
     )
-    assert beyond.status_code == 422
+    assert beyond.status_code == 409
     assert beyond.json()["errors"] == [{"field": "min_position", "rule": "recorded_position"}]

@@ -1,6 +1,8 @@
-"""Whatever a client sends, generated from our own OpenAPI document: never a 5xx, every refusal
-a problem+json, nothing written for a refused request, and every answer as the document
-declares it."""
+"""Whatever a client sends, generated from the OpenAPI document the service serves, with every
+check schemathesis has (`--checks all`): never a 5xx, every refusal a problem+json, nothing
+written for a refused request, every answer as the document declares it, every request the
+document allows accepted unless it breaks a rule the document describes on the problem's `rule`;
+then the stateful phase, following the document's links from a referral through its case."""
 
 import uuid
 from typing import Any
@@ -8,34 +10,63 @@ from typing import Any
 import psycopg
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
 from api.app import create_app
 from api.auth import Principal
+from api.openapi import BEYOND
 from services.settings import Settings
 from tests.e2e.conftest import RunningService
 
-EXAMPLES_PER_OPERATION = 20  # about 1,000 requests over the API's operations
-# What the document promises of each response. The rules a schema-valid request can still break
-# are not all stated in the schema yet (issue 24), so the checks on what is accepted are not here.
-CONFORMANCE = [
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+EXAMPLES_PER_OPERATION = 10  # about 700 requests over the API's operations
+# The stateful phase: scenarios of a few linked steps each, from a referral on.
+SCENARIOS, STEPS = 15, 6
 FUZZER = Principal(f"fuzzer-{uuid.uuid4()}", "coordinator", area="norfolk")
-
-
-# The document the service serves, made from the same routes (they need no running service).
-schema = schemathesis.openapi.from_dict(
-    create_app(*[None] * 5, Settings()).openapi()  # type: ignore[arg-type]
+# What a request the document allows may be answered with (schemathesis's own list, less 5xx).
+ACCEPTED = {401, 403, 404, 409, 429}
+# Every check, but schemathesis's `positive_data_acceptance` is `refused_only_beyond_the_schema`
+# below: as strict for every rule a schema can state, and knowing the ones no schema can.
+# The stateful phase follows the document's own links only, not those schemathesis infers.
+CONFIG = {
+    "checks": {"positive_data_acceptance": {"enabled": False}},
+    "phases": {"stateful": {"inference": {"algorithms": []}}},
+}
+SETTINGS = settings(
+    deadline=None,
+    derandomize=True,  # the same requests on every run: a failure in CI reproduces here
+    suppress_health_check=list(HealthCheck),
+    database=None,
 )
+
+
+@schemathesis.check
+def refused_only_beyond_the_schema(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A request the document allows is accepted, or refused for a rule the document describes
+    as beyond what a schema can state (the record, the day, or another field)."""
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    if is_unexpected_http_status_case(case) or response.status_code < 400:
+        return None
+    if response.status_code in ACCEPTED:
+        return None
+    rules = {error["rule"] for error in response.json().get("errors", [])}
+    if response.status_code != 422 or not rules or not rules <= set(BEYOND):
+        raise AssertionError(
+            f"a request the document allows was refused with {response.status_code} for "
+            f"{sorted(rules - set(BEYOND))}, rules the document could state"
+        )
+    return True
+
+
+# The document, made from the same routes and settings as the service's (they need no running
+# service to be made: the first test checks that it is the one served).
+DOCUMENT = create_app(*[None] * 5, Settings()).openapi()  # type: ignore[arg-type]
+schema = schemathesis.openapi.from_dict(DOCUMENT, config=SchemathesisConfig.from_dict(CONFIG))
+
+
+def test_the_document_checked_is_the_one_served(service: RunningService) -> None:
+    assert service.http.get("/openapi.json").json() == DOCUMENT
 
 
 def written_by_fuzzer(service: RunningService) -> int:
@@ -48,19 +79,34 @@ def written_by_fuzzer(service: RunningService) -> int:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    deadline=None,
-    derandomize=True,  # the same requests on every run: a failure in CI reproduces here
-    suppress_health_check=list(HealthCheck),
-)
+@settings(SETTINGS, max_examples=EXAMPLES_PER_OPERATION)
 def test_no_request_gets_a_5xx_or_writes_when_refused(case: Any, service: RunningService) -> None:
     before = written_by_fuzzer(service)
-    response = case.call(base_url=service.base_url, headers=service.bearer(FUZZER))
-    assert response.status_code < 500, (case.method, case.path, response.text[:300])
+    # Every check: status, content type, headers and body as declared, and the rest.
+    response = case.call_and_validate(base_url=service.base_url, headers=service.bearer(FUZZER))
     if response.status_code >= 400:
         # schemathesis gives each header as a list of its values
         assert response.headers.get("content-type") == ["application/problem+json"], response.text
         assert written_by_fuzzer(service) == before, (case.method, case.path)
-    # Every status, content type, header and body as the document declares them.
-    case.validate_response(response, checks=CONFORMANCE)
+
+
+def test_following_the_links_from_a_referral_keeps_to_the_document(
+    service: RunningService,
+) -> None:
+    linked = DOCUMENT["paths"]["/referrals"]["post"]["responses"]["201"]["links"]
+    walked = schema.include(operation_id=["refer", *linked])
+
+    reached: list[str] = []
+
+    class Walk(walked.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": service.base_url, "headers": service.bearer(FUZZER)}
+
+        def after_call(self, response: Any, case: Any) -> None:
+            super().after_call(response, case)
+            if case.path != "/referrals" and response.status_code < 300:
+                reached.append(f"{case.method} {case.path}")
+
+    Walk.run(settings=settings(SETTINGS, max_examples=SCENARIOS, stateful_step_count=STEPS))
+    # The links were followed: a case made by a referral answered (a made-up id is a 403).
+    assert reached

@@ -86,7 +86,7 @@ def test_a_transition_plan_from_the_areas_age_within_its_age_limit(
     past_the_limit = transition(planned_on=nineteenth_birthday.isoformat())
     assert refused(service, case_id, past_the_limit, 422) == {("planned_on", "within_age_limit")}
     not_an_email = refused(service, case_id, transition(receiving_contact_email="pat at"), 422)
-    assert ("receiving_contact_email", "value_error") in not_an_email
+    assert ("receiving_contact_email", "mailable_email") in not_an_email
     as_key_worker = planning(service, case_id, transition(), role="key_worker")
     assert_problem(as_key_worker, 403)
 

@@ -1,8 +1,10 @@
 """The OpenAPI document says how each operation fails: the statuses it can refuse with, each an
 application/problem+json of the one shared Problem schema."""
 
+from collections.abc import Iterator
 from typing import Any
 
+import jsonschema_rs
 import pytest
 
 from api.app import create_app
@@ -59,3 +61,51 @@ def test_read_your_writes_and_the_purpose_of_a_read_are_documented_where_they_ap
     ]
     assert len(reads) >= 20
     assert all(parameter["description"] for parameter in reads)
+
+
+def examples_in(node: Any, at: str = "#") -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """Every example in the document: where, the schema it is given on, the example."""
+    if isinstance(node, dict):
+        # A schema's `examples` is a list (a media type's or parameter's would be a map).
+        found = node.get("examples")
+        for example in found if isinstance(found, list) else []:
+            yield at, node, example
+        for key, value in node.items():
+            yield from examples_in(value, f"{at}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from examples_in(value, f"{at}/{index}")
+
+
+EXAMPLES = list(examples_in(DOCUMENT))
+
+
+@pytest.mark.parametrize(("at", "schema", "example"), EXAMPLES, ids=[at for at, _, _ in EXAMPLES])
+def test_every_example_in_the_document_fits_its_own_schema(
+    at: str, schema: dict[str, Any], example: Any
+) -> None:
+    root = {
+        **{k: v for k, v in schema.items() if k != "examples"},
+        "components": DOCUMENT["components"],
+    }
+    validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+    assert validator.is_valid(example), list(validator.iter_errors(example))[:3]
+
+
+def test_every_request_body_and_every_commands_answer_has_an_example() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    named = {
+        content["schema"]["$ref"].rsplit("/", 1)[-1]
+        for _, _, operation in OPERATIONS
+        for status, part in [
+            ("body", operation.get("requestBody", {})),
+            *operation["responses"].items(),
+        ]
+        if status == "body" or status.startswith("2")
+        for content in part.get("content", {}).values()
+        if "$ref" in content.get("schema", {})
+    }
+    bodies_and_answers = {name for name in named if name.endswith(("In", "Accepted"))}
+    assert len(bodies_and_answers) >= 40
+    assert {name for name in bodies_and_answers if not schemas[name].get("examples")} == set()
+    assert len(EXAMPLES) > len(bodies_and_answers)
