@@ -78,12 +78,12 @@ def read_fhir_resource(
     "/{resource_type}/_search",
     response_class=FhirResponse,
     responses=_declared(["Bundle"], {"resourceType": "Bundle", "type": "searchset", "total": 0}),
-    dependencies=[CaughtUp],
 )
 def search_fhir_resources(
     resource_type: ResourceType,
     request: Request,
     caller: Annotated[Principal, Depends(search_by("read_fhir", "FHIR search"))],
+    _: CaughtUp,
     identifier: Annotated[
         str | None,
         Form(pattern=IDENTIFIER_PATTERN, description=f"For Patient (required): {IDENTIFIER}"),
