@@ -58,22 +58,8 @@ def _what(request: Request) -> str:
     return f"FHIR {request.path_params.get('resource_type')}"
 
 
-@router.get(
-    "/{resource_type}/{case_id}",
-    response_class=FhirResponse,
-    responses=_declared(
-        list(get_args(ResourceType)), {"resourceType": "EpisodeOfCare", "id": CASE_ID}
-    ),
-    dependencies=[Depends(read_of("read_fhir", "case", _what, "case_id"))],
-)
-def read_fhir_resource(
-    resource_type: ResourceType, case_id: UUID, keywork: Service
-) -> FhirResponse:
-    """The case's Patient, EpisodeOfCare, CareTeam, CarePlan (the signed Family Support Plan
-    in force: 404 without one) or Consent; each has the case's id."""
-    return fhir(RESOURCES[resource_type](keywork.shared_case(case_id)))
-
-
+# The search first: a path ending in /_search also matches the read's {case_id}, and the first
+# route a path matches names the methods a 405 allows.
 @router.post(
     "/{resource_type}/_search",
     response_class=FhirResponse,
@@ -107,3 +93,19 @@ def search_fhir_resources(
     conditions = last_updated_conditions(last_updated or [])
     resources = found(request, caller, resource_type, nhs_number, conditions, x_purpose)
     return fhir(searchset(resources, str(request.base_url)))
+
+
+@router.get(
+    "/{resource_type}/{case_id}",
+    response_class=FhirResponse,
+    responses=_declared(
+        list(get_args(ResourceType)), {"resourceType": "EpisodeOfCare", "id": CASE_ID}
+    ),
+    dependencies=[Depends(read_of("read_fhir", "case", _what, "case_id"))],
+)
+def read_fhir_resource(
+    resource_type: ResourceType, case_id: UUID, keywork: Service
+) -> FhirResponse:
+    """The case's Patient, EpisodeOfCare, CareTeam, CarePlan (the signed Family Support Plan
+    in force: 404 without one) or Consent; each has the case's id."""
+    return fhir(RESOURCES[resource_type](keywork.shared_case(case_id)))

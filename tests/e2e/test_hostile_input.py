@@ -19,6 +19,7 @@ from api.openapi import BEYOND
 from services.settings import Settings
 from tests.e2e.conftest import RunningService
 
+REQUEST_SECONDS = 60
 EXAMPLES_PER_OPERATION = 10  # about 700 requests over the API's operations
 # The stateful phase: scenarios of a few linked steps each, from a referral on.
 SCENARIOS, STEPS = 15, 6
@@ -83,7 +84,11 @@ def written_by_fuzzer(service: RunningService) -> int:
 def test_no_request_gets_a_5xx_or_writes_when_refused(case: Any, service: RunningService) -> None:
     before = written_by_fuzzer(service)
     # Every check: status, content type, headers and body as declared, and the rest.
-    response = case.call_and_validate(base_url=service.base_url, headers=service.bearer(FUZZER))
+    # A minute, not schemathesis's 10 s: printing a few hundred questionnaires can take longer on
+    # a machine the suite's other worker keeps busy.
+    response = case.call_and_validate(
+        base_url=service.base_url, headers=service.bearer(FUZZER), timeout=REQUEST_SECONDS
+    )
     if response.status_code >= 400:
         # schemathesis gives each header as a list of its values
         assert response.headers.get("content-type") == ["application/problem+json"], response.text
