@@ -18,6 +18,7 @@ from tests.integration.notifications.world import (
     all_caught_up,
     case_with_team,
     notifier,
+    sign,
 )
 from tests.smtp import smtp_server
 
@@ -73,13 +74,7 @@ def test_each_copy_of_a_signed_plan_is_recorded_on_the_case_once(
         keywork.draft_plan(
             as_(), case_id, summary="Sleep and mobility", outcomes=["Sleeps through"], actions=[]
         )
-        keywork.sign_plan(
-            as_(),
-            case_id,
-            plan_version=1,
-            signed_by="Alex Parent",
-            signed_on=keywork.clock().date(),  # today: the command says no time of its own
-        )
+        sign(keywork, case_id, 1)
         all_caught_up(notify, keywork)
         notify.positions.store(0)
         all_caught_up(notify, keywork)  # delivered again: nothing more sent or recorded
@@ -165,13 +160,7 @@ def test_the_closure_letter_carries_the_final_plan(
         keywork.draft_plan(
             as_(), case_id, summary="Final: school transport", outcomes=[], actions=[]
         )
-        keywork.sign_plan(
-            as_(),
-            case_id,
-            plan_version=1,
-            signed_by="Alex Parent",
-            signed_on=keywork.clock().date(),  # today: the command says no time of its own
-        )
+        sign(keywork, case_id, 1)
         keywork.close_case(
             as_(), case_id, reason="needs_met", final_plan_version=1, family_agreed=True
         )
