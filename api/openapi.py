@@ -225,7 +225,8 @@ def link_cases(document: dict[str, Any]) -> None:
 
 
 def state_no_nul(document: dict[str, Any]) -> None:
-    """Every text of a request body is refused with a NUL in it (`api/schemas/common.Body`)."""
+    """Every text of a request body is refused with a NUL in it (`api/schemas/common.Body`), and
+    so is every path and query parameter (`api/limits.no_nul_in_parameters`)."""
 
     def walk(schema: Any) -> None:
         if isinstance(schema, list):
@@ -243,6 +244,11 @@ def state_no_nul(document: dict[str, Any]) -> None:
     for name, schema in document["components"]["schemas"].items():
         if name.endswith("In"):
             walk(schema)
+    for item in document["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] in ("path", "query"):
+                    walk(parameter["schema"])
 
 
 def name_areas(document: dict[str, Any], areas: list[str]) -> None:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-from api.schemas.common import Body, CommandBody, Email, Name, Text
+from api.schemas.common import Body, CommandBody, Email, Name, Text, Whole
 from api.schemas.start import ApproachOut
 from api.schemas.transition import TransitionPlanOut
 from domain.case import Route
@@ -208,7 +208,7 @@ class TransferIn(CommandBody):
 
 class ClosureIn(CommandBody):
     reason: ClosureReason
-    final_plan_version: int | None = Field(
+    final_plan_version: Whole | None = Field(
         default=None,
         ge=1,
         description="The signed plan in force, the final Family Support Plan. Once a plan has "

@@ -40,6 +40,23 @@ Text = Annotated[str, _stated(MAX_REASON_LENGTH)]
 Name = Annotated[str, _stated(MAX_NAME_LENGTH)]
 """A name, a title or a role (at most 200 characters, not blank)."""
 
+
+def _not_true_or_false(kind: str) -> BeforeValidator:
+    # JSON's true and false are not numbers, though pydantic would read them as 1 and 0. (Text
+    # is still read: a page's form sends its numbers as text.)
+    def refuse(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError(f"{kind}_type", "give a number, not true or false")
+        return value
+
+    return BeforeValidator(refuse)
+
+
+Whole = Annotated[int, _not_true_or_false("int")]
+"""A whole number in a request body: `3`, never `true`."""
+Number = Annotated[float, _not_true_or_false("float")]
+"""A number in a request body: `7.5` or `7`, never `true`."""
+
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

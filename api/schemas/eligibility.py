@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.schemas.common import Body, CommandBody
+from api.schemas.common import Body, CommandBody, Whole
 
 
 class FactsIn(Body):
@@ -16,8 +16,8 @@ class FactsIn(Body):
     complex_health_needs: bool | None = Field(
         None, description="a severe health condition needing ongoing health intervention"
     )
-    specialist_count: int | None = Field(None, ge=0)
-    agency_count: int | None = Field(None, ge=0)
+    specialist_count: Whole | None = Field(None, ge=0)
+    agency_count: Whole | None = Field(None, ge=0)
     severe_learning_or_physical_disability: bool | None = None
     learning_disability: bool | None = None
     autism: bool | None = None
