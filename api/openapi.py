@@ -204,24 +204,39 @@ def declare_problems(document: dict[str, Any]) -> None:
                 responses[status] = {"description": WHY[status], **refused}
 
 
-CASE_ID = "$response.body#/case_id"
+def _path_ids(path: str) -> set[str]:
+    return set(re.findall(r"{(\w+)}", path))
 
 
-def link_cases(document: dict[str, Any]) -> None:
-    """OpenAPI links: the case a referral answers with is the case of each command and read on
-    a case, so that a client, or a test following links, can walk a case from its referral.
-    (A review's or a plan's operations need its id too, which a referral does not answer.)"""
-    referred = document["paths"]["/referrals"]["post"]["responses"]["201"]
-    referred["links"] = {
-        operation["operationId"]: {
-            "operationId": operation["operationId"],
-            "parameters": {"case_id": CASE_ID},
-            "description": "The case referred.",
-        }
-        for path, item in document["paths"].items()
-        for operation in item.values()
-        if re.findall(r"{\w+}", path) == ["{case_id}"]
-    }
+def link_what_is_made(document: dict[str, Any]) -> None:
+    """OpenAPI links: a command that makes something (a case by its referral, a practitioner, an
+    agency, a plan, a review) answers with its id, and links it to each operation on it, so that
+    a client, or a test following links, can walk a case from its referral on."""
+    schemas = document["components"]["schemas"]
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            for status, response in operation["responses"].items():
+                answer = response.get("content", {}).get("application/json", {}).get("schema", {})
+                name = answer.get("$ref", "").rsplit("/", 1)[-1]
+                if not (status.startswith("2") and name.endswith("Accepted")):
+                    continue
+                given = _path_ids(path)
+                made = set(schemas[name]["properties"]) - {"version", "event_ids"} - given
+                parameters = {id_: f"$request.path.{id_}" for id_ in sorted(given)} | {
+                    id_: f"$response.body#/{id_}" for id_ in sorted(made)
+                }
+                links = {
+                    target["operationId"]: {
+                        "operationId": target["operationId"],
+                        "parameters": parameters,
+                        "description": f"The {' and '.join(sorted(made))} this answers with.",
+                    }
+                    for other, other_item in document["paths"].items()
+                    if made and _path_ids(other) == given | made
+                    for target in other_item.values()
+                }
+                if links:
+                    response["links"] = links
 
 
 def state_no_nul(document: dict[str, Any]) -> None:
@@ -272,7 +287,7 @@ def install(app: FastAPI, areas: list[str]) -> None:
         if "Problem" not in document.get("components", {}).get("schemas", {}):
             declare_problems(document)
             describe(document)
-            link_cases(document)
+            link_what_is_made(document)
             state_no_nul(document)
             give_examples(document)
             name_areas(document, areas)

@@ -79,6 +79,8 @@ def test_no_request_gets_a_5xx_or_writes_when_refused(case: Any, service: Runnin
 def test_following_the_links_from_a_referral_keeps_to_the_document(
     service: RunningService,
 ) -> None:
+    # From a referral to what it links to (a plan's and a review's links lead further, but as
+    # sources of links of their own they would be where the walks start, on made-up cases).
     linked = DOCUMENT["paths"]["/referrals"]["post"]["responses"]["201"]["links"]
     walked = schema.include(operation_id=["refer", *linked])
 
