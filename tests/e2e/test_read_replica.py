@@ -37,8 +37,15 @@ class Replicated:
 def replicated(broker: str) -> Iterator[Replicated]:
     with streaming_replica() as (primary, replica):
         reads = replace(replica, dbname=NAME)
+        # The API and the projections in one process, whose runner writes each read model on
+        # the primary and queries it on the replica.
         with running_service(
-            primary, NAME, broker, free_port(), KEYWORK_READ_DATABASE_URL=reads.conninfo
+            primary,
+            NAME,
+            broker,
+            free_port(),
+            only=("api", "projections"),
+            KEYWORK_READ_DATABASE_URL=reads.conninfo,
         ) as service:
             yield Replicated(service, replace(primary, dbname=NAME), reads)
 
