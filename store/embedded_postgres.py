@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import psycopg
 
@@ -85,13 +85,14 @@ class EmbeddedPostgres:
                 (self.home / "owner").write_text(str(os.getpid()))
         return Database("127.0.0.1", self.port, "postgres", "", "postgres")
 
-    def stop(self) -> None:
-        """Stops the server if this one owns it; an attached one leaves it running."""
+    def stop(self, mode: Literal["fast", "immediate"] = "fast") -> None:
+        """Stops the server if this one owns it; an attached one leaves it running. Immediately
+        (no shutdown checkpoint) only a server whose data is thrown away next."""
         if not self.owns:
             return
         with self._locked():
             if self._postmaster() is not None:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+                self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
             (self.home / "owner").unlink(missing_ok=True)
         self.owns = False
 

@@ -63,7 +63,8 @@ def fresh_database(server: Database, name: str) -> Database:
 @contextmanager
 def streaming_replica() -> Iterator[tuple[Database, Database]]:
     """A primary of its own and a hot standby streaming from it on 127.0.0.1, made with
-    `pg_basebackup -R` by the embedded server's own binaries; both stopped on the way out."""
+    `pg_basebackup -R` by the embedded server's own binaries; both stopped on the way out,
+    without a shutdown checkpoint, as their data is thrown away."""
     folder = Path(tempfile.mkdtemp(prefix="keywork-replica-"))
     folder.chmod(0o755)  # the servers run as their own user when we are root
     primary = EmbeddedPostgres(folder / "primary")
@@ -75,6 +76,6 @@ def streaming_replica() -> Iterator[tuple[Database, Database]]:
         yield written, replica.start()
     finally:
         if replica is not None:
-            replica.stop()
-        primary.stop()
+            replica.stop("immediate")
+        primary.stop("immediate")
         shutil.rmtree(folder, ignore_errors=True)
