@@ -117,7 +117,7 @@ class ProjectionRunner:
         return self._queried.models
 
     def start(self) -> None:
-        for kind in self.read_models:
+        for kind in self._kept.models:
             thread = threading.Thread(
                 target=self._follow, args=(kind,), name=f"projection-{kind.name}"
             )
