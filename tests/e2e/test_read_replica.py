@@ -24,6 +24,7 @@ from tests.e2e.conftest import RunningService, running_service
 NAME = "keywork_replica"
 APPLIED = "SELECT coalesce(max(notification_id), 0) FROM key_working_g1_tracking"
 READS_RECORDED = "SELECT count(*) FROM access_events"
+STORED_AT = "SELECT count(*) FROM keywork_events WHERE notification_id = %s"
 
 
 @dataclass
@@ -89,12 +90,7 @@ def test_reads_are_answered_by_the_replica_and_min_position_waits_for_its_replay
         assert allocated.status_code == 200, allocated.text
         position = int(allocated.headers["X-Event-Position"])
         # The command is in the primary's store, and the primary's read model has applied it...
-        assert (
-            value(
-                primary, "SELECT count(*) FROM keywork_events WHERE notification_id = %s", position
-            )
-            == 1
-        )
+        assert value(primary, STORED_AT, position) == 1
         eventually(lambda: value(primary, APPLIED) >= position)
         assert value(replica, APPLIED) < position
         recorded = value(primary, READS_RECORDED)
