@@ -167,7 +167,7 @@ def overdue_check(settings: Settings, today: date | None) -> None:
     """Brings key working up to date, then flags what is overdue on `today`."""
     with bootstrap(settings) as service:
         keywork = service.keywork
-        catch_up_fully(keywork, service.read_models.get(KeyWorking))
+        catch_up_fully(keywork, service.read_models.kept(KeyWorking))
         day = today or keywork.clock().date()
         checked = service.scheduled_work().check(day)
         print(f"{checked} overdue contact(s) and review(s) flagged, or reports forwarded, on {day}")
@@ -183,7 +183,7 @@ def metrics_export(
     """Brings the metrics up to date, then writes the period's figures as a CSV."""
     with bootstrap(settings) as service:
         keywork = service.keywork
-        model = service.read_models.get(Metrics)
+        model = service.read_models.kept(Metrics)
         catch_up_fully(keywork, model)
         every = keywork.areas.reported(scope.area).supervision_every_days
         text = report(model, within, known_at or keywork.clock(), scope, every).csv()
