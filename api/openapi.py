@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api.openapi_examples import EXAMPLES
 from api.schemas.common import NO_NUL
+from domain.outcomes import OutcomeMeasure
 
 PROBLEM = "application/problem+json"
 # The rules a request the schema allows can still break, each described where the field is.
@@ -272,6 +273,19 @@ def name_areas(document: dict[str, Any], areas: list[str]) -> None:
     area["enum"] = areas
 
 
+def state_outcome_measure(document: dict[str, Any], measure: OutcomeMeasure) -> None:
+    """The areas a review scores, each on the scale (the settings name both), and an example."""
+    outcomes = document["components"]["schemas"]["OutcomesIn"]
+    score = {"type": "integer", "minimum": measure.lowest, "maximum": measure.highest}
+    outcomes["properties"]["scores"] |= {
+        "properties": dict.fromkeys(measure.areas, score),
+        "required": list(measure.areas),
+        "additionalProperties": False,
+    }
+    middle = (measure.lowest + measure.highest) // 2
+    outcomes["examples"] = [{"scores": dict.fromkeys(measure.areas, middle)}]
+
+
 def give_examples(document: dict[str, Any]) -> None:
     """An example on each request body's schema and on each command's answer."""
     schemas = document["components"]["schemas"]
@@ -279,7 +293,7 @@ def give_examples(document: dict[str, Any]) -> None:
         schemas[name]["examples"] = [example]
 
 
-def install(app: FastAPI, areas: list[str]) -> None:
+def install(app: FastAPI, areas: list[str], measure: OutcomeMeasure) -> None:
     generate = app.openapi
 
     def documented() -> dict[str, Any]:
@@ -291,6 +305,7 @@ def install(app: FastAPI, areas: list[str]) -> None:
             state_no_nul(document)
             give_examples(document)
             name_areas(document, areas)
+            state_outcome_measure(document, measure)
         return document
 
     app.openapi = documented  # type: ignore[method-assign]

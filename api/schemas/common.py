@@ -41,20 +41,19 @@ Name = Annotated[str, _stated(MAX_NAME_LENGTH)]
 """A name, a title or a role (at most 200 characters, not blank)."""
 
 
-def _not_true_or_false(kind: str) -> BeforeValidator:
+def _not_true_or_false(value: Any) -> Any:
     # JSON's true and false are not numbers, though pydantic would read them as 1 and 0. (Text
     # is still read: a page's form sends its numbers as text.)
-    def refuse(value: Any) -> Any:
-        if isinstance(value, bool):
-            raise PydanticCustomError(f"{kind}_type", "give a number, not true or false")
-        return value
-
-    return BeforeValidator(refuse)
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_type", "give a number, not true or false")
+    return value
 
 
-Whole = Annotated[int, _not_true_or_false("int")]
+# Last in an Annotated: a bound (`Field(ge=1)`) after it would leave the schema without `minimum`.
+NOT_TRUE_OR_FALSE = BeforeValidator(_not_true_or_false)
+Whole = Annotated[int, NOT_TRUE_OR_FALSE]
 """A whole number in a request body: `3`, never `true`."""
-Number = Annotated[float, _not_true_or_false("float")]
+Number = Annotated[float, NOT_TRUE_OR_FALSE]
 """A number in a request body: `7.5` or `7`, never `true`."""
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -109,3 +109,31 @@ def test_every_request_body_and_every_commands_answer_has_an_example() -> None:
     assert len(bodies_and_answers) >= 40
     assert {name for name in bodies_and_answers if not schemas[name].get("examples")} == set()
     assert len(EXAMPLES) > len(bodies_and_answers)
+
+
+def keywords_in(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from keywords_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from keywords_in(value)
+
+
+def test_bounds_are_json_schemas_own_and_not_pydantics() -> None:
+    # pydantic writes `ge` for a bound it cannot place, which no JSON Schema tool reads.
+    schemas = DOCUMENT["components"]["schemas"]
+    assert not {"ge", "gt", "le", "lt"} & set(keywords_in(schemas))
+    closing = schemas["ClosureIn"]["properties"]["final_plan_version"]["anyOf"][0]
+    assert closing["minimum"] == 1
+
+
+def test_a_review_scores_every_area_of_the_outcome_measure_on_its_scale() -> None:
+    measure = Settings().outcome_measure
+    scores = DOCUMENT["components"]["schemas"]["OutcomesIn"]["properties"]["scores"]
+    assert scores["required"] == list(measure.areas)
+    assert scores["additionalProperties"] is False
+    assert {(s["minimum"], s["maximum"]) for s in scores["properties"].values()} == {
+        (measure.lowest, measure.highest)
+    }
