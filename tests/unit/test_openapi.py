@@ -10,7 +10,6 @@ import jsonschema_rs
 import pytest
 
 from api.app import create_app
-from api.metrics_report import CSV_COLUMNS
 from services.settings import Settings
 
 DOCUMENT: dict[str, Any] = create_app(*[None] * 5, Settings()).openapi()  # type: ignore[arg-type]
@@ -142,22 +141,15 @@ def test_every_successful_answer_has_an_example_or_says_what_its_pdf_holds() -> 
 
 def test_the_metrics_csv_example_is_the_json_examples_figures_as_the_service_writes_them() -> None:
     answer = DOCUMENT["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
-    header, *rows = csv.reader(io.StringIO(answer["text/csv"]["example"], newline=""))
-    figures = schemas_example(answer["application/json"])["figures"]
-    assert header == [
-        *CSV_COLUMNS,
-        "metric",
-        "group",
-        "value",
-        "numerator",
-        "denominator",
-        "suppressed",
+    rows = csv.DictReader(io.StringIO(answer["text/csv"]["example"], newline=""))
+    name = answer["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    [example] = DOCUMENT["components"]["schemas"][name]["examples"]
+    assert [(row["period"], row["metric"], row["group"], row["value"]) for row in rows] == [
+        (
+            example["period"]["label"],
+            f["metric"],
+            f["group"],
+            "" if f["value"] is None else str(f["value"]),
+        )
+        for f in example["figures"]
     ]
-    assert [row[len(CSV_COLUMNS) : len(CSV_COLUMNS) + 2] for row in rows] == [
-        [figure["metric"], figure["group"]] for figure in figures
-    ]
-
-
-def schemas_example(content: dict[str, Any]) -> Any:
-    name = content["schema"]["$ref"].rsplit("/", 1)[-1]
-    return DOCUMENT["components"]["schemas"][name]["examples"][0]
