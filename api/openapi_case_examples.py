@@ -1,7 +1,7 @@
 """An example of the answer of every read of one case, for the OpenAPI document
 (`api/openapi.py` puts each on its schema). They tell the made-up case of
-`api/openapi_examples.py` as read on 20 March 2026; a test (tests/unit/test_openapi.py) checks each
-example against its own schema."""
+`api/openapi_examples.py`, mostly as read on 20 March 2026; a test (tests/unit/test_openapi.py)
+checks each example against its own schema."""
 
 from typing import Any
 
@@ -10,6 +10,7 @@ from api.openapi_examples import WHEN as CONTACTED_AT
 from domain.outcomes import DEFAULT_AREAS
 
 PHYSIO = "4a7c2e9b-8d13-4f60-b5e2-9c1a3d7f0e84"
+PHYSIO_NAME = "Pat Physio"
 REFERRED_EVENT = "3b9d1f7e-5c2a-4e86-b0f4-7a1c9e3d5b28"
 ALLOCATED_EVENT = "a6e2c8f0-4d1b-4a97-8e53-1f7b3d9c2a64"
 VIEW_EVENT = "d4f8a2c6-9e3b-4d71-a5c0-6b2e8f1d4a37"
@@ -74,6 +75,7 @@ VIEW = {
     "allowed": True,
     "at": NOW,
 }
+
 CASE_EXAMPLES: dict[str, dict[str, Any]] = {
     "CaseOut": {
         "case_id": CASE,
@@ -109,7 +111,7 @@ CASE_EXAMPLES: dict[str, dict[str, Any]] = {
                 "practitioner_id": PHYSIO,
                 "role": "physiotherapist",
                 "receives_plans": True,
-                "channel": "email",
+                "channel": "letter",
             }
         ],
         "contact_every_days": 28,
@@ -145,7 +147,7 @@ CASE_EXAMPLES: dict[str, dict[str, Any]] = {
     "TimelineOut": {
         "case_id": CASE,
         "events": [TIMELINE_ENTRY, CONTACT_ENTRY],
-        "next_cursor": "o8",
+        "next_cursor": "o2",
     },
     "ChronologyOut": {
         "case_id": CASE,
@@ -219,12 +221,12 @@ CASE_EXAMPLES: dict[str, dict[str, Any]] = {
         "measurements": [
             {
                 "review_id": REVIEW,
-                "measured_on": "2026-03-10",
+                "measured_on": "2026-06-01",
                 "scores": {"health_and_wellbeing": 3, "communication": 4},
             },
             {
                 "review_id": "f7a3d9c1-0e6b-4c25-8d4f-2b9e7a1c5d83",
-                "measured_on": "2026-06-01",
+                "measured_on": "2026-12-01",
                 "scores": {"health_and_wellbeing": 5, "communication": 6},
             },
         ],
@@ -245,9 +247,9 @@ CASE_EXAMPLES: dict[str, dict[str, Any]] = {
             {
                 "recipient": f"practitioner:{PHYSIO}",
                 "channel": "letter",
-                "status": "failed",
+                "status": "sent",
                 "at": "2026-03-10T15:00:00+00:00",
-                "reason": "No postal address recorded",
+                "reason": None,
             },
         ],
     },
@@ -269,6 +271,14 @@ CASE_EXAMPLES: dict[str, dict[str, Any]] = {
                 "channel": "email",
                 "address": JO["email"],
                 "practitioner_id": PRACTITIONER,
+            },
+            {
+                "kind": "tac",
+                "name": PHYSIO_NAME,
+                "role": "physiotherapist",
+                "channel": "letter",
+                "address": "Children's therapy team, Example House, Norwich NR1 1AA",
+                "practitioner_id": PHYSIO,
             },
             {
                 "kind": "business_support",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.metrics_report import Report
-from api.openapi_case_examples import CONTACT_ENTRY, JO, NOW, TEAM, TODAY, VIEW_EVENT
+from api.openapi_case_examples import CONTACT_ENTRY, JO, NOW, PHYSIO, TEAM, TODAY, VIEW_EVENT
 from api.openapi_examples import AGENCY, CASE, CHILD, EVENT, PRACTITIONER
 from api.openapi_examples import WHEN as CONTACTED_AT
 from domain.feedback import AGREEMENT, QUESTIONS
@@ -63,7 +63,7 @@ READ_EXAMPLES: dict[str, dict[str, Any]] = {
         "practitioner_id": PRACTITIONER,
         "as_at": TODAY,
         "known_at": None,
-        "position": 42,
+        "position": 1042,
         "cases": [CASELOAD_ENTRY],
     },
     "TeamCaseloadOut": {
@@ -211,11 +211,11 @@ ANSWER_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
             {
                 "letter_id": LETTER,
                 "case_id": CASE,
-                "recipient": "family:0",
+                "recipient": f"practitioner:{PHYSIO}",
                 "subject": "Family Support Plan, version 2",
                 "created_at": "2026-03-10T15:00:02+00:00",
                 "posted_at": None,
-                "accessible_format": "large_print",
+                "accessible_format": None,
             }
         ]
     },
