@@ -8,7 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api.openapi_case_examples import CASE_EXAMPLES
 from api.openapi_examples import EXAMPLES
+from api.openapi_read_examples import ANSWER_EXAMPLES, PDF_ANSWERS, READ_EXAMPLES
 from api.schemas.common import NO_NUL
 from domain.outcomes import OutcomeMeasure
 
@@ -287,10 +289,28 @@ def state_outcome_measure(document: dict[str, Any], measure: OutcomeMeasure) -> 
 
 
 def give_examples(document: dict[str, Any]) -> None:
-    """An example on each request body's schema and on each command's answer."""
+    """An example of each request body and each answer: on its schema, or on the media type of
+    an answer with no schema of its own. A PDF is not shown by an example: its answer says what
+    it holds."""
     schemas = document["components"]["schemas"]
-    for name, example in EXAMPLES.items():
+    for name, example in (EXAMPLES | CASE_EXAMPLES | READ_EXAMPLES).items():
         schemas[name]["examples"] = [example]
+    for (method, path), by_media_type in ANSWER_EXAMPLES.items():
+        content = success(document, method, path)["content"]
+        for media_type, example in by_media_type.items():
+            content[media_type]["example"] = example
+    for (method, path), holds in PDF_ANSWERS.items():
+        success(document, method, path)["description"] = holds
+
+
+def success(document: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    """The operation's one successful answer."""
+    [answer] = [
+        response
+        for status, response in document["paths"][path][method]["responses"].items()
+        if status.startswith("2")
+    ]
+    return answer
 
 
 def install(app: FastAPI, areas: list[str], measure: OutcomeMeasure) -> None:

@@ -1,6 +1,8 @@
 """The OpenAPI document says how each operation fails: the statuses it can refuse with, each an
 application/problem+json of the one shared Problem schema."""
 
+import csv
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -70,6 +72,9 @@ def examples_in(node: Any, at: str = "#") -> Iterator[tuple[str, dict[str, Any],
         found = node.get("examples")
         for example in found if isinstance(found, list) else []:
             yield at, node, example
+        # A media type's (or parameter's) one `example` is of its schema (none: any text).
+        if "example" in node:
+            yield f"{at}/example", node.get("schema", {}), node["example"]
         for key, value in node.items():
             yield from examples_in(value, f"{at}/{key}")
     elif isinstance(node, list):
@@ -137,3 +142,42 @@ def test_a_review_scores_every_area_of_the_outcome_measure_on_its_scale() -> Non
     assert {(s["minimum"], s["maximum"]) for s in scores["properties"].values()} == {
         (measure.lowest, measure.highest)
     }
+
+
+def successes() -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """Every media type of every successful answer: where, the answer, the type, its content."""
+    for path, method, operation in OPERATIONS:
+        for status, response in operation["responses"].items():
+            if status.startswith("2"):
+                for media_type, content in response.get("content", {}).items():
+                    yield f"{method} {path} {status} {media_type}", response, media_type, content
+
+
+def test_every_successful_answer_has_an_example_or_says_what_its_pdf_holds() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+
+    def shown(response: dict[str, Any], media_type: str, content: dict[str, Any]) -> bool:
+        if media_type == "application/pdf":
+            return "PDF" in response["description"]
+        named = content.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        return "example" in content or bool(schemas.get(named, {}).get("examples"))
+
+    answers = list(successes())
+    assert len(answers) >= 60
+    assert [where for where, *answer in answers if not shown(*answer)] == []
+
+
+def test_the_metrics_csv_example_is_the_json_examples_figures_as_the_service_writes_them() -> None:
+    answer = DOCUMENT["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    rows = csv.DictReader(io.StringIO(answer["text/csv"]["example"], newline=""))
+    name = answer["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    [example] = DOCUMENT["components"]["schemas"][name]["examples"]
+    assert [(row["period"], row["metric"], row["group"], row["value"]) for row in rows] == [
+        (
+            example["period"]["label"],
+            f["metric"],
+            f["group"],
+            "" if f["value"] is None else str(f["value"]),
+        )
+        for f in example["figures"]
+    ]
