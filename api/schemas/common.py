@@ -2,7 +2,7 @@
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from uuid import UUID
 
 from pydantic import (
@@ -12,8 +12,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
 
@@ -89,9 +91,19 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
 
 class Body(BaseModel):
     """A request body: unknown fields are refused rather than silently ignored, and so is text
-    holding a NUL character (PostgreSQL cannot store one in a text column)."""
+    holding a NUL character (PostgreSQL cannot store one in a text column), and a date or a time
+    given as a number."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_as_text(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic would read a number as seconds since 1970; the contract says RFC 3339 text.
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, int | float) and field is not None and _is_a_date(field):
+            raise PydanticCustomError("iso_date_or_time", "give a date or a time as text")
+        return value
 
     @field_validator("*")
     @classmethod
@@ -99,6 +111,15 @@ class Body(BaseModel):
         if _holds_nul(value):
             raise PydanticCustomError("no_nul_characters", "text must not contain NUL characters")
         return value
+
+
+def _is_a_date(field: FieldInfo) -> bool:
+    def mentions(annotation: Any) -> bool:
+        if isinstance(annotation, type):
+            return issubclass(annotation, date | AwareDatetime)
+        return any(mentions(argument) for argument in get_args(annotation))
+
+    return mentions(field.annotation)
 
 
 def _holds_nul(value: Any) -> bool:
