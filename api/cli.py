@@ -23,7 +23,8 @@ from api.metrics_report import report
 from api.processes import CONSUMERS, supervise
 from api.reads import known_at_time
 from consumers.mail import MaildirMailer
-from demo.synthetic import SCALES, seed
+from demo.loader import seed
+from demo.synthetic import SCALES
 from domain.age_bands import AgeBand
 from domain.key_workers import KeyWorkerKind
 from projections.key_working import KeyWorking
@@ -213,7 +214,8 @@ def demo_seed(settings: Settings, scale: str, seed_number: int) -> None:
     with bootstrap(settings) as service:
         keywork = service.keywork
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
-            written = seed(keywork, chosen, seed_number, keywork.clock(), progress=bar.update)
+            now = keywork.clock()
+            written = seed(keywork, service.access, chosen, seed_number, now, bar.update)
         print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
 
 

@@ -1,0 +1,245 @@
+"""Writes the synthetic histories (demo/synthetic.py) into the store in bulk, resumably.
+
+Each chunk of cases is decided by the domain in a worker process, with the reads the service
+would have recorded in its access log as a person recorded those events through its pages (the
+form's page, then the case page it returns to). The chunk's events, reads and snapshots are
+turned into stored events by the applications' own mappers, a case's personal fields sealed with
+a key made for that child. This process writes the chunks in order, each in one transaction with
+the new keys and its receipt (store/bulk.py), so an interrupted run resumes after its last whole
+chunk and writes nothing twice. The directory is decided here, before the cases that refer to it.
+"""
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from itertools import islice
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
+
+from demo.synthetic import (
+    ACTOR,
+    DIRECTORY_CHUNK,
+    YEAR,
+    Directory,
+    Scale,
+    chunk_histories,
+    chunks,
+    directory,
+)
+from domain.access import Access
+from domain.aggregate import KeyworkAggregate
+from domain.case_base import CaseBase
+from domain.stamp import Stamp
+from services.access import AccessLog
+from services.application import snapshot_due
+from services.keywork import Keywork
+from store import bulk
+from store.data_keys import DataKeys, NewKeys
+from store.receipts import Receipt
+from store.sealing import SealingMapper
+
+WORKERS = os.cpu_count() or 1
+AHEAD = 2  # chunks each worker may have decided beyond the one being written: memory stays flat
+# Case events the service's consumers record themselves, with no page read before them.
+BY_CONSUMERS = frozenset({"PlanCopySent", "FeedbackInvited"})
+READS_PER_EVENT = 2  # the form's page and the case page it returns to, each a "case page" read
+READER_ROLE = "coordinator"
+CASE_PAGE = "case page"
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every worker decides and converts chunks from (handed over as the worker forks)."""
+
+    scale: Scale
+    seed: int
+    start: datetime
+    now: datetime
+    directory: Directory
+    snapshot_every: int
+    case_mapper: SealingMapper
+    access_mapper: Mapper[UUID]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk decided and converted, ready to write."""
+
+    cases: int
+    receipt: Receipt
+    events: list[StoredEvent]
+    reads: list[StoredEvent]
+    snapshots: list[StoredEvent]
+    keys: list[tuple[UUID, bytes]]
+
+
+def seed(
+    keywork: Keywork,
+    access: AccessLog,
+    scale: Scale,
+    seed: int,
+    now: datetime,
+    progress: Progress = lambda events: None,
+    workers: int = WORKERS,
+) -> int:
+    """Writes the histories not yet written; returns how many cases it wrote."""
+    start = now - scale.years * YEAR
+    known = directory(scale, seed, start, now, partial(_written, keywork, progress))
+    todo = [
+        chunk
+        for chunk in range(chunks(scale))
+        if keywork.store.find_receipt(ACTOR, _chunk_key(scale, seed, chunk)) is None
+    ]
+    assert isinstance(keywork.mapper, SealingMapper)
+    plan = Plan(
+        scale, seed, start, now, known, keywork.snapshot_every, keywork.mapper, access.mapper
+    )
+    reads = access.recorder
+    assert isinstance(reads, PostgresApplicationRecorder)
+    snapshots = keywork.snapshots.recorder if keywork.snapshots is not None else None
+    assert snapshots is None or isinstance(snapshots, PostgresAggregateRecorder)
+    written = 0
+    for stored in _converted(plan, todo, workers):
+        batch = bulk.Batch(
+            stored.receipt,
+            [(keywork.store, stored.events), (reads, stored.reads)],
+            stored.snapshots,
+            stored.keys,
+        )
+        events = bulk.write(keywork.store, snapshots, batch)
+        written += stored.cases
+        progress(events)
+    return written
+
+
+def _chunk_key(scale: Scale, seed: int, chunk: int) -> str:
+    return f"{scale.name}/{seed}/cases/{chunk}"
+
+
+def _receipt(key: str, first: KeyworkAggregate) -> Receipt:
+    return Receipt(ACTOR, key, key, first.id, 1, first.version)
+
+
+def _written(
+    keywork: Keywork,
+    progress: Progress,
+    key: str,
+    event: str,
+    makers: list[Callable[[], KeyworkAggregate]],
+) -> list[UUID]:
+    """Writes, chunk by chunk, the aggregates not written before; returns all their ids in order.
+
+    The ids are read back from the store: a resumed run makes fresh ids for the chunks it
+    skips, so only the store knows the ones written before.
+    """
+    for first in range(0, len(makers), DIRECTORY_CHUNK):
+        chunk_key = f"{key}/{first // DIRECTORY_CHUNK}"
+        if keywork.store.find_receipt(ACTOR, chunk_key) is None:
+            made = [make() for make in makers[first : first + DIRECTORY_CHUNK]]
+            stored = [keywork.mapper.to_stored_event(e) for e in _pending(*made)]
+            batch = bulk.Batch(_receipt(chunk_key, made[0]), [(keywork.store, stored)])
+            progress(bulk.write(keywork.store, None, batch))
+    found = keywork.store.find_receipt(ACTOR, f"{key}/0")
+    assert found is not None, "the first chunk was written above"
+    position = keywork.store.position_of(found.aggregate_id, 1)
+    ids: list[UUID] = []
+    while len(ids) < len(makers):
+        page = keywork.recorder.select_notifications(start=position, limit=DIRECTORY_CHUNK)
+        ids += [UUID(str(n.originator_id)) for n in page if n.topic.endswith(f".{event}")]
+        position = page[-1].id + 1
+    return ids[: len(makers)]
+
+
+def _pending(*aggregates: KeyworkAggregate) -> list[DomainEventProtocol[UUID]]:
+    """The aggregates' new events, in the order the application's save records them."""
+    processing: ProcessingEvent[UUID] = ProcessingEvent()
+    processing.collect_events(*aggregates)
+    return processing.events
+
+
+def _converted(plan: Plan, todo: list[int], workers: int) -> Iterator[StoredChunk]:
+    """The chunks decided and converted, in order: by worker processes when there are several."""
+    if workers <= 1 or len(todo) <= 1:
+        _start(plan)
+        yield from map(_convert, todo)
+        return
+    # Forked, so each worker starts with the plan (the applications' mappers) as it stands.
+    with multiprocessing.get_context("fork").Pool(workers, _start, (plan,)) as pool:
+        waiting = iter(todo)
+        pending = deque(pool.apply_async(_convert, (c,)) for c in islice(waiting, workers * AHEAD))
+        while pending:
+            stored: StoredChunk = pending.popleft().get()
+            for chunk in islice(waiting, 1):
+                pending.append(pool.apply_async(_convert, (chunk,)))
+            yield stored
+
+
+@dataclass
+class _Worker:
+    plan: Plan
+    keys: NewKeys
+    case_mapper: SealingMapper
+
+
+_worker: _Worker | None = None
+
+
+def _start(plan: Plan) -> None:
+    """Readies this process to convert chunks: the cases' mapper seals with keys made here."""
+    global _worker
+    keys = NewKeys()
+    sealing: DataKeys = plan.case_mapper.keys.over(keys)
+    _worker = _Worker(plan, keys, SealingMapper(plan.case_mapper.transcoder, sealing))
+
+
+def _convert(chunk: int) -> StoredChunk:
+    assert _worker is not None, "the worker was started"
+    plan, to_stored = _worker.plan, _worker.case_mapper.to_stored_event
+    cases, answers = chunk_histories(
+        plan.directory, plan.scale, plan.seed, chunk, plan.start, plan.now
+    )
+    events = _pending(*cases, *answers)
+    snapshots = [
+        to_stored(type(case).Snapshot.take(case))
+        for case in cases
+        if snapshot_due(case, 1, plan.snapshot_every)
+    ]
+    reads = _pending(*(read for event in events for read in _reads_of(event)))
+    return StoredChunk(
+        len(cases),
+        _receipt(_chunk_key(plan.scale, plan.seed, chunk), cases[0]),
+        [to_stored(event) for event in events],
+        [plan.access_mapper.to_stored_event(read) for read in reads],
+        snapshots,
+        _worker.keys.take(),
+    )
+
+
+def _reads_of(event: Any) -> list[Access]:
+    """What the access log records as a person records a case's event through the pages."""
+    if not isinstance(event, CaseBase.Event) or type(event).__name__ in BY_CONSUMERS:
+        return []
+    at = event.stamp.recorded_at
+    return [
+        Access(
+            Stamp(event.stamp.actor, at, at),
+            role=READER_ROLE,
+            subject_kind="case",
+            subject_id=str(event.originator_id),
+            what=CASE_PAGE,
+            purpose=None,
+            allowed=True,
+        )
+        for _ in range(READS_PER_EVENT)
+    ]
