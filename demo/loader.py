@@ -37,13 +37,15 @@ from demo.synthetic import (
 )
 from domain.access import Access
 from domain.aggregate import KeyworkAggregate
+from domain.case import Case
 from domain.case_base import CaseBase
+from domain.feedback import FeedbackAnswer
 from domain.stamp import Stamp
 from services.access import AccessLog
 from services.application import snapshot_due
 from services.keywork import Keywork
 from store import bulk
-from store.data_keys import DataKeys, NewKeys
+from store.data_keys import NewKeys
 from store.receipts import Receipt
 from store.sealing import SealingMapper
 
@@ -105,22 +107,27 @@ def seed(
     plan = Plan(
         scale, seed, start, now, known, keywork.snapshot_every, keywork.mapper, access.mapper
     )
+    written = 0
+    for stored in _converted(plan, todo, workers):
+        events = write(keywork, access, stored)
+        written += stored.cases
+        progress(events)
+    return written
+
+
+def write(keywork: Keywork, access: AccessLog, stored: StoredChunk) -> int:
+    """Writes the chunk, events and reads, in one transaction; returns how many events."""
     reads = access.recorder
     assert isinstance(reads, PostgresApplicationRecorder)
     snapshots = keywork.snapshots.recorder if keywork.snapshots is not None else None
     assert snapshots is None or isinstance(snapshots, PostgresAggregateRecorder)
-    written = 0
-    for stored in _converted(plan, todo, workers):
-        batch = bulk.Batch(
-            stored.receipt,
-            [(keywork.store, stored.events), (reads, stored.reads)],
-            stored.snapshots,
-            stored.keys,
-        )
-        events = bulk.write(keywork.store, snapshots, batch)
-        written += stored.cases
-        progress(events)
-    return written
+    batch = bulk.Batch(
+        stored.receipt,
+        [(keywork.store, stored.events), (reads, stored.reads)],
+        stored.snapshots,
+        stored.keys,
+    )
+    return bulk.write(keywork.store, snapshots, batch)
 
 
 def _chunk_key(scale: Scale, seed: int, chunk: int) -> str:
@@ -185,45 +192,59 @@ def _converted(plan: Plan, todo: list[int], workers: int) -> Iterator[StoredChun
             yield stored
 
 
-@dataclass
-class _Worker:
-    plan: Plan
-    keys: NewKeys
-    case_mapper: SealingMapper
+@dataclass(frozen=True)
+class DecidedChunk:
+    """A chunk as the domain decided it: its cases, the feedback given, and the reads."""
+
+    key: str
+    cases: list[Case]
+    answers: list[FeedbackAnswer]
+    reads: list[Access]
 
 
-_worker: _Worker | None = None
-
-
-def _start(plan: Plan) -> None:
-    """Readies this process to convert chunks: the cases' mapper seals with keys made here."""
-    global _worker
-    keys = NewKeys()
-    sealing: DataKeys = plan.case_mapper.keys.over(keys)
-    _worker = _Worker(plan, keys, SealingMapper(plan.case_mapper.transcoder, sealing))
-
-
-def _convert(chunk: int) -> StoredChunk:
-    assert _worker is not None, "the worker was started"
-    plan, to_stored = _worker.plan, _worker.case_mapper.to_stored_event
+def decided(plan: Plan, chunk: int) -> DecidedChunk:
     cases, answers = chunk_histories(
         plan.directory, plan.scale, plan.seed, chunk, plan.start, plan.now
     )
-    events = _pending(*cases, *answers)
-    snapshots = [
-        to_stored(type(case).Snapshot.take(case))
-        for case in cases
-        if snapshot_due(case, 1, plan.snapshot_every)
-    ]
-    reads = _pending(*(read for event in events for read in _reads_of(event)))
-    return StoredChunk(
-        len(cases),
-        _receipt(_chunk_key(plan.scale, plan.seed, chunk), cases[0]),
-        [to_stored(event) for event in events],
-        [plan.access_mapper.to_stored_event(read) for read in reads],
-        snapshots,
-        _worker.keys.take(),
-    )
+    pending = (event for case in cases for event in case.pending_events)
+    reads = [read for event in pending for read in _reads_of(event)]
+    return DecidedChunk(_chunk_key(plan.scale, plan.seed, chunk), cases, answers, reads)
+
+
+class Converter:
+    """Turns decided chunks into stored events, sealing each child's personal fields with a key
+    made here, by the applications' mappers."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.keys = NewKeys()
+        sealing = plan.case_mapper.keys.over(self.keys)
+        self.case_mapper = SealingMapper(plan.case_mapper.transcoder, sealing)
+
+    def stored(self, chunk: DecidedChunk) -> StoredChunk:
+        to_stored = self.case_mapper.to_stored_event
+        events = [to_stored(event) for event in _pending(*chunk.cases, *chunk.answers)]
+        snapshots = [
+            to_stored(type(case).Snapshot.take(case))
+            for case in chunk.cases
+            if snapshot_due(case, 1, self.plan.snapshot_every)
+        ]
+        reads = [self.plan.access_mapper.to_stored_event(read) for read in _pending(*chunk.reads)]
+        receipt = _receipt(chunk.key, chunk.cases[0])
+        return StoredChunk(len(chunk.cases), receipt, events, reads, snapshots, self.keys.take())
+
+
+_converter: Converter | None = None  # this worker process's
+
+
+def _start(plan: Plan) -> None:
+    global _converter
+    _converter = Converter(plan)
+
+
+def _convert(chunk: int) -> StoredChunk:
+    assert _converter is not None, "the worker was started"
+    return _converter.stored(decided(_converter.plan, chunk))
 
 
 def _reads_of(event: Any) -> list[Access]:
