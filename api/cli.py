@@ -6,6 +6,7 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
@@ -208,15 +209,25 @@ def aware_time(text: str) -> datetime:
     return moment
 
 
-def demo_seed(settings: Settings, scale: str, seed_number: int) -> None:
-    """Fills the store with synthetic histories at county or England scale (resumable)."""
+def demo_seed(settings: Settings, scale: str, seed_number: int, cases: int | None) -> None:
+    """Fills the store with synthetic histories at county or England scale (resumable); with
+    `cases`, only the first cases' histories (and the whole directory)."""
     chosen = SCALES[scale]
+    if cases is not None:
+        chosen = replace(chosen, children=min(cases, chosen.children))
     with bootstrap(settings) as service:
         keywork = service.keywork
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
             now = keywork.clock()
             written = seed(keywork, service.access, chosen, seed_number, now, bar.update)
         print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
+
+
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def period_argument(text: str) -> Period:
@@ -302,6 +313,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     seed_parser.add_argument("--scale", choices=sorted(SCALES), default="county")
     seed_parser.add_argument("--seed", type=int, default=1, help="the same seed, the same data")
+    seed_parser.add_argument(
+        "--cases", type=positive, help="only the first CASES cases (a later run writes the rest)"
+    )
     mail_parser = commands.add_parser("mail", help="the embedded default's mail")
     mail_commands = mail_parser.add_subparsers(dest="mail", required=True)
     mail_commands.add_parser("list", help="messages delivered to the local maildir")
@@ -332,7 +346,7 @@ def main(argv: list[str] | None = None) -> None:
         except KeyboardInterrupt:
             sys.exit(130)
     elif args.command == "demo":
-        demo_seed(settings, args.scale, args.seed)
+        demo_seed(settings, args.scale, args.seed, args.cases)
     elif args.command == "metrics":
         scope = Scope(args.area, args.age_band, args.key_worker_kind)
         metrics_export(settings, args.period, args.known_at, scope, args.output)

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 
 from demo.synthetic import (
@@ -80,9 +80,9 @@ class StoredChunk:
 
     cases: int
     receipt: Receipt
-    events: list[StoredEvent]
-    reads: list[StoredEvent]
-    snapshots: list[StoredEvent]
+    events: list[bulk.Row]
+    reads: list[bulk.Row]
+    snapshots: list[bulk.Row]
     keys: list[tuple[UUID, bytes]]
 
 
@@ -154,7 +154,7 @@ def _written(
         chunk_key = f"{key}/{first // DIRECTORY_CHUNK}"
         if keywork.store.find_receipt(ACTOR, chunk_key) is None:
             made = [make() for make in makers[first : first + DIRECTORY_CHUNK]]
-            stored = [keywork.mapper.to_stored_event(e) for e in _pending(*made)]
+            stored = [bulk.row(keywork.mapper.to_stored_event(e)) for e in _pending(*made)]
             batch = bulk.Batch(_receipt(chunk_key, made[0]), [(keywork.store, stored)])
             progress(bulk.write(keywork.store, None, batch))
     found = keywork.store.find_receipt(ACTOR, f"{key}/0")
@@ -222,14 +222,17 @@ class Converter:
         self.case_mapper = SealingMapper(plan.case_mapper.transcoder, sealing)
 
     def stored(self, chunk: DecidedChunk) -> StoredChunk:
-        to_stored = self.case_mapper.to_stored_event
-        events = [to_stored(event) for event in _pending(*chunk.cases, *chunk.answers)]
+        def to_row(event: DomainEventProtocol[UUID]) -> bulk.Row:
+            return bulk.row(self.case_mapper.to_stored_event(event))
+
+        events = [to_row(event) for event in _pending(*chunk.cases, *chunk.answers)]
         snapshots = [
-            to_stored(type(case).Snapshot.take(case))
+            to_row(type(case).Snapshot.take(case))
             for case in chunk.cases
             if snapshot_due(case, 1, self.plan.snapshot_every)
         ]
-        reads = [self.plan.access_mapper.to_stored_event(read) for read in _pending(*chunk.reads)]
+        to_stored = self.plan.access_mapper.to_stored_event
+        reads = [bulk.row(to_stored(read)) for read in _pending(*chunk.reads)]
         receipt = _receipt(chunk.key, chunk.cases[0])
         return StoredChunk(len(chunk.cases), receipt, events, reads, snapshots, self.keys.take())
 

@@ -29,6 +29,15 @@ from store.recorder import KeyworkRecorder
 COLUMNS = SQL("(originator_id, originator_version, topic, state)")
 TYPES = ("uuid", "int8", "text", "bytea")
 
+# A stored event as its table's row, the originator id as its 16 bytes: a plain tuple is several
+# times cheaper to pass between processes than the library's StoredEvent.
+Row = tuple[bytes, int, str, bytes]
+
+
+def row(event: StoredEvent) -> Row:
+    assert isinstance(event.originator_id, UUID)
+    return event.originator_id.bytes, event.originator_version, event.topic, event.state
+
 
 @dataclass
 class Batch:
@@ -36,8 +45,8 @@ class Batch:
     cases' snapshots, and the wrapped keys of children first seen in the batch."""
 
     receipt: Receipt
-    events: list[tuple[PostgresApplicationRecorder, Sequence[StoredEvent]]]
-    snapshots: Sequence[StoredEvent] = ()
+    events: list[tuple[PostgresApplicationRecorder, Sequence[Row]]]
+    snapshots: Sequence[Row] = ()
     keys: Sequence[tuple[UUID, bytes]] = field(default_factory=list)
 
 
@@ -66,14 +75,10 @@ def write(store: KeyworkRecorder, snapshots: PostgresAggregateRecorder | None, b
     return count
 
 
-def _copy(
-    curs: Cursor[DictRow], recorder: PostgresAggregateRecorder, events: Sequence[StoredEvent]
-) -> None:
+def _copy(curs: Cursor[DictRow], recorder: PostgresAggregateRecorder, rows: Sequence[Row]) -> None:
     table = Identifier(recorder.datastore.schema, recorder.events_table_name)
     statement = SQL("COPY {table} {columns} FROM STDIN (FORMAT BINARY)")
     with curs.copy(statement.format(table=table, columns=COLUMNS)) as copy:
         copy.set_types(list(TYPES))
-        for event in events:
-            copy.write_row(
-                (event.originator_id, event.originator_version, event.topic, event.state)
-            )
+        for originator_id, version, topic, state in rows:
+            copy.write_row((UUID(bytes=originator_id), version, topic, state))
