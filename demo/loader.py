@@ -20,7 +20,6 @@ from itertools import islice
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
@@ -169,10 +168,9 @@ def _written(
 
 
 def _pending(*aggregates: KeyworkAggregate) -> list[DomainEventProtocol[UUID]]:
-    """The aggregates' new events, in the order the application's save records them."""
-    processing: ProcessingEvent[UUID] = ProcessingEvent()
-    processing.collect_events(*aggregates)
-    return processing.events
+    """The aggregates' new events, in the order the application's save records them (as its
+    ProcessingEvent collects them, without checking each aggregate against a Protocol)."""
+    return [event for aggregate in aggregates for event in aggregate.collect_events()]
 
 
 def _converted(plan: Plan, todo: list[int], workers: int) -> Iterator[StoredChunk]:
