@@ -10,11 +10,12 @@ lock one events table per transaction, so locking several here, always in the or
 cannot deadlock with them.
 
 The batch's new data keys and its receipt commit in the same transaction: a batch is recorded
-whole or not at all, and its receipt says so.
+whole or not at all, and its receipt says so. An erasure is not for here: the recorder destroys the
+child's key in the transaction that records it (store/recorder.py).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -23,11 +24,13 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from domain.erasure import ERASURE_EVENT
 from store.receipts import Receipt
 from store.recorder import KeyworkRecorder
 
 COLUMNS = SQL("(originator_id, originator_version, topic, state)")
 TYPES = ("uuid", "int8", "text", "bytea")
+ERASED = f".{ERASURE_EVENT}"
 
 # A stored event as its table's row, the originator id as its 16 bytes: a plain tuple is several
 # times cheaper to pass between processes than the library's StoredEvent.
@@ -47,7 +50,7 @@ class Batch:
     receipt: Receipt
     events: list[tuple[PostgresApplicationRecorder, Sequence[Row]]]
     snapshots: Sequence[Row] = ()
-    keys: Sequence[tuple[UUID, bytes]] = field(default_factory=list)
+    keys: Sequence[tuple[UUID, bytes]] = ()
 
 
 def write(store: KeyworkRecorder, snapshots: PostgresAggregateRecorder | None, batch: Batch) -> int:
@@ -57,6 +60,8 @@ def write(store: KeyworkRecorder, snapshots: PostgresAggregateRecorder | None, b
         for recorder, events in batch.events:
             if not events:
                 continue
+            erasure = any(topic.endswith(ERASED) for _, _, topic, _ in events)
+            assert not erasure, "an erasure is recorded by the recorder, with its key destroyed"
             for statement in recorder.lock_table_statements:
                 curs.execute(statement)
             curs.execute(SQL("NOTIFY {channel}").format(channel=Identifier(recorder.channel_name)))
@@ -69,8 +74,8 @@ def write(store: KeyworkRecorder, snapshots: PostgresAggregateRecorder | None, b
             statement = SQL("COPY {table} (subject_id, wrapped) FROM STDIN (FORMAT BINARY)")
             with curs.copy(statement.format(table=store.data_keys_table)) as copy:
                 copy.set_types(["uuid", "bytea"])
-                for row in batch.keys:
-                    copy.write_row(row)
+                for key in batch.keys:
+                    copy.write_row(key)
         store.insert_receipt(curs, batch.receipt)
     return count
 
