@@ -220,7 +220,8 @@ def demo_seed(settings: Settings, scale: str, seed_number: int, cases: int | Non
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
             now = keywork.clock()
             written = seed(keywork, service.access, chosen, seed_number, now, bar.update)
-        print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
+        whole = SCALES[scale].children
+        print(f"{written:,} cases written; {chosen.children:,} of {whole:,} in the store ({scale})")
 
 
 def positive(text: str) -> int:
