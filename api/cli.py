@@ -220,8 +220,8 @@ def demo_seed(settings: Settings, scale: str, seed_number: int, cases: int | Non
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
             now = keywork.clock()
             written = seed(keywork, service.access, chosen, seed_number, now, bar.update)
-        whole = SCALES[scale].children
-        print(f"{written:,} cases written; {chosen.children:,} of {whole:,} in the store ({scale})")
+        stored = f"the first {chosen.children:,} of {SCALES[scale].children:,} ({scale})"
+        print(f"{written:,} cases written; {stored} are in the store")
 
 
 def positive(text: str) -> int:
