@@ -6,6 +6,7 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
@@ -23,7 +24,8 @@ from api.metrics_report import report
 from api.processes import CONSUMERS, supervise
 from api.reads import known_at_time
 from consumers.mail import MaildirMailer
-from demo.synthetic import SCALES, seed
+from demo.loader import seed
+from demo.synthetic import SCALES
 from domain.age_bands import AgeBand
 from domain.key_workers import KeyWorkerKind
 from projections.key_working import KeyWorking
@@ -207,14 +209,26 @@ def aware_time(text: str) -> datetime:
     return moment
 
 
-def demo_seed(settings: Settings, scale: str, seed_number: int) -> None:
-    """Fills the store with synthetic histories at county or England scale (resumable)."""
+def demo_seed(settings: Settings, scale: str, seed_number: int, cases: int | None) -> None:
+    """Fills the store with synthetic histories at county or England scale (resumable); with
+    `cases`, only the first cases' histories (and the whole directory)."""
     chosen = SCALES[scale]
+    if cases is not None:
+        chosen = replace(chosen, children=min(cases, chosen.children))
     with bootstrap(settings) as service:
         keywork = service.keywork
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
-            written = seed(keywork, chosen, seed_number, keywork.clock(), progress=bar.update)
-        print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
+            now = keywork.clock()
+            written = seed(keywork, service.access, chosen, seed_number, now, bar.update)
+        stored = f"the first {chosen.children:,} of {SCALES[scale].children:,} ({scale})"
+        print(f"{written:,} cases written; {stored} are in the store")
+
+
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def period_argument(text: str) -> Period:
@@ -300,6 +314,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     seed_parser.add_argument("--scale", choices=sorted(SCALES), default="county")
     seed_parser.add_argument("--seed", type=int, default=1, help="the same seed, the same data")
+    seed_parser.add_argument(
+        "--cases", type=positive, help="only the first CASES cases (a later run writes the rest)"
+    )
     mail_parser = commands.add_parser("mail", help="the embedded default's mail")
     mail_commands = mail_parser.add_subparsers(dest="mail", required=True)
     mail_commands.add_parser("list", help="messages delivered to the local maildir")
@@ -330,7 +347,7 @@ def main(argv: list[str] | None = None) -> None:
         except KeyboardInterrupt:
             sys.exit(130)
     elif args.command == "demo":
-        demo_seed(settings, args.scale, args.seed)
+        demo_seed(settings, args.scale, args.seed, args.cases)
     elif args.command == "metrics":
         scope = Scope(args.area, args.age_band, args.key_worker_kind)
         metrics_export(settings, args.period, args.known_at, scope, args.output)
