@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from api.schemas.common import NOT_TRUE_OR_FALSE, Body, CommandBody
+from api.schemas.common import NOT_TRUE_OR_FALSE, Body, CommandBody, Text
 
 
 class FactsIn(Body):
@@ -36,4 +36,4 @@ class EligibilityIn(CommandBody):
 
     facts: FactsIn | None = None
     override: Literal["accepted", "declined"] | None = None
-    reason: str | None = None
+    reason: Text | None = None
