@@ -10,16 +10,22 @@ import pytest
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from api.bootstrap import open_keywork
+from api.bootstrap import open_access_log, open_keywork
 from domain.stamp import event_id
+from projections import rebuild as rebuild_module
 from projections import runner as runner_module
 from projections.generations import live_generation, switch
 from projections.read_model import Handler, ReadModel
-from projections.runner import ProjectionRunner
+from projections.rebuild import rebuild, rebuild_together
+from projections.registry import READ_MODELS
+from projections.runner import ProjectionRunner, catch_up
+from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
 from tests.conftest import fresh_database
-from tests.integration.conftest import active_case, contact
+from tests.integration.conftest import active_case, close, contact, sign_agreement
+from tests.integration.test_read_models import rows
+from tests.keys import blind_index
 from tests.settings import settings_with
 
 SMALL_BATCH = 7  # so that a read model behind the others needs several batches to join them
@@ -80,9 +86,17 @@ def keywork(own_database: Database) -> Iterator[Keywork]:
     app.close()
 
 
+@pytest.fixture(scope="module")
+def access(own_database: Database) -> Iterator[AccessLog]:
+    app = open_access_log(settings_with(postgres_pool_size=2), own_database)
+    yield app
+    app.close()
+
+
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner_module, "BATCH_SIZE", SMALL_BATCH)
+    monkeypatch.setattr(rebuild_module, "REBUILD_BATCH_SIZE", SMALL_BATCH)
 
 
 def stored(keywork: Keywork) -> dict[str, int]:
@@ -165,3 +179,46 @@ def test_a_failing_read_model_holds_up_none_of_the_others_and_resumes_where_it_s
         Failing.broken.clear()
         runner.stop()
     assert runner.get(Failing).times() == runner.get(Seen).times() == stored(keywork)
+
+
+def test_read_models_rebuilt_together_equal_each_rebuilt_alone(
+    keywork: Keywork, access: AccessLog, small_batches: None
+) -> None:
+    for number in range(3):
+        case_id = active_case(keywork)
+        sign_agreement(keywork, case_id)
+        contact(keywork, case_id)
+        if number == 0:
+            close(keywork, case_id)
+        access.record(
+            actor="m",
+            role="manager",
+            subject_kind="case",
+            subject_id=str(case_id),
+            what="summary",
+            purpose=None,
+            allowed=True,
+        )
+    apps: dict[str, Any] = {"keywork": keywork, "access": access}
+    datastore = keywork.store.datastore
+    alone = {
+        kind: rows(rebuild(apps[kind.follows], datastore, kind, blind_index=blind_index()))
+        for kind in READ_MODELS
+    }
+    together = rebuild_together(apps, datastore, READ_MODELS, blind_index=blind_index())
+    assert [type(model) for model in together] == list(READ_MODELS)
+    for model in together:
+        kind = type(model)
+        assert model.position() == apps[kind.follows].recorder.max_notification_id()
+        assert rows(model) == alone[kind] == rows(applied_one_batch_at_a_time(apps, kind))
+        assert live_generation(datastore, model.name) == model.generation
+
+
+def applied_one_batch_at_a_time(apps: dict[str, Any], kind: type[ReadModel]) -> ReadModel:
+    """The read model as the live runner's path builds it, in a generation of its own."""
+    model = kind(apps["keywork"].store.datastore, 99, blind_index=blind_index())
+    model.drop_tables()
+    model.create_table()
+    while catch_up(apps[kind.follows], model, SMALL_BATCH):
+        pass
+    return model
