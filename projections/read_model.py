@@ -92,20 +92,14 @@ class ReadModel(PostgresTrackingRecorder):
         """
         raise NotImplementedError
 
-    def apply_batch(
-        self, events: Sequence[DomainEventProtocol[Any]], position: int, prepared: bool = False
-    ) -> None:
-        """Applies the events and moves the position to `position`, in one transaction.
-
-        Statements are prepared only when `prepared` (a rebuild, where no other runner writes
-        and a failure ends it): after an error in a pipeline the server skips the rest, and
-        prepared ones could be out of step with the connection's cache. Preparing them spares
-        the server parsing and planning each row's statement again.
-        """
+    def apply_batch(self, events: Sequence[DomainEventProtocol[Any]], position: int) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             connection = cursor.connection
-            threshold = connection.prepare_threshold
-            connection.prepare_threshold = 0 if prepared else None
+            # Statements are not prepared here: after an error in a pipeline the server skips
+            # the rest, and prepared ones would be out of step with the connection's cache. (A
+            # rebuild with them prepared ran faster, but failed now and then on a result out of
+            # step: "the last operation didn't produce records", docs/scaling.md.)
+            threshold, connection.prepare_threshold = connection.prepare_threshold, None
             try:
                 # In a pipeline the statements go without waiting on each other's round trip.
                 with connection.pipeline():

@@ -75,7 +75,7 @@ def _one_pass(
             if not events:
                 return
             reading = pool.submit(read_after, app, position, REBUILD_BATCH_SIZE, head)
-            list(pool.map(methodcaller("apply_batch", events, position, prepared=True), models))
+            list(pool.map(methodcaller("apply_batch", events, position), models))
             progress(position)
 
 

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
@@ -95,6 +96,8 @@ class ProjectionRunner:
         self._generation_checked_at = dict.fromkeys(self.read_models, time.monotonic())
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        # Its threads start with the first batch applied: a runner that only reads has none.
+        self._appliers = ThreadPoolExecutor(len(self.read_models), "projection-apply")
 
     def start(self) -> None:
         for store in dict.fromkeys(kind.follows for kind in self.read_models):
@@ -108,6 +111,7 @@ class ProjectionRunner:
         self._stopping.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        self._appliers.shutdown()
 
     def get(self, kind: type[R]) -> R:
         read_model = self._current(kind)
@@ -163,10 +167,14 @@ class ProjectionRunner:
                 at[number] = model.position()
         events, last = read_after(app, lead, BATCH_SIZE)
         if events:
-            for number, model in enumerate(models):
-                if at[number] == lead:
-                    _guarded(model, partial(model.apply_batch, events, last))
+            leaders = [model for number, model in enumerate(models) if at[number] == lead]
+            # Each in a thread: they mostly wait on the database, so their waits overlap.
+            list(self._appliers.map(partial(_apply_guarded, events, last), leaders))
         return more or len(events) == BATCH_SIZE
+
+
+def _apply_guarded(events: list[DomainEventProtocol[Any]], last: int, model: ReadModel) -> bool:
+    return _guarded(model, partial(model.apply_batch, events, last))
 
 
 def _guarded(model: ReadModel, work: Callable[[], Any]) -> bool:
