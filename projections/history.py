@@ -64,13 +64,17 @@ def insert_numbered(
 
 
 def current(cursor: Cursor[DictRow], table: Composed, key: dict[str, Any]) -> list[DictRow]:
-    cursor.execute(
-        SQL("SELECT * FROM {table} WHERE {match} AND recorded_until IS NULL").format(
-            table=table, match=_match(key)
-        ),
-        list(key.values()),
-    )
-    return cursor.fetchall()
+    """The current versions matching `key`, read on a cursor of their own: in a pipeline, the
+    results of statements sent earlier on `cursor` may still arrive and take the place of
+    these on it."""
+    with cursor.connection.cursor() as own:
+        own.execute(
+            SQL("SELECT * FROM {table} WHERE {match} AND recorded_until IS NULL").format(
+                table=table, match=_match(key)
+            ),
+            list(key.values()),
+        )
+        return own.fetchall()
 
 
 def supersede(

@@ -96,9 +96,7 @@ class ReadModel(PostgresTrackingRecorder):
         with self.datastore.transaction(commit=True) as cursor:
             connection = cursor.connection
             # Statements are not prepared here: after an error in a pipeline the server skips
-            # the rest, and prepared ones would be out of step with the connection's cache. (A
-            # rebuild with them prepared ran faster, but failed now and then on a result out of
-            # step: "the last operation didn't produce records", docs/scaling.md.)
+            # the rest, and prepared ones would be out of step with the connection's cache.
             threshold, connection.prepare_threshold = connection.prepare_threshold, None
             try:
                 # In a pipeline the statements go without waiting on each other's round trip.
@@ -113,7 +111,9 @@ class ReadModel(PostgresTrackingRecorder):
                         handler = self.handlers.get(name) or self.handlers.get("*")
                         if handler is not None:
                             handler(cursor, event)
-                    self._insert_tracking(cursor, Tracking(self.follows, position))
+                    # On a cursor of its own, as it reads its result back: the results of the
+                    # statements before it arrive on `cursor` meanwhile (history.current).
+                    self._insert_tracking(connection.cursor(), Tracking(self.follows, position))
             finally:
                 connection.prepare_threshold = threshold
 
