@@ -65,7 +65,7 @@ def create_app(
     app.state.provider_tokens = provider_tokens(settings)
     app.state.feedback_tokens = FeedbackTokens(settings.signing_secret)
     problems.install(app)
-    openapi.install(app, Areas.load(settings.areas_file).names())
+    openapi.install(app, Areas.load(settings.areas_file).names(), settings.outcome_measure)
     app.add_middleware(BodySizeLimit)
     logs.install(app)
     routers = (

@@ -56,6 +56,12 @@ def configured_database(settings: Settings) -> Database:
     )
 
 
+def read_database(settings: Settings) -> Database | None:
+    """The streaming replica the read models are queried on, if one is set."""
+    url = settings.read_database_url
+    return None if url is None else database_at(url.get_secret_value(), "KEYWORK_READ_DATABASE_URL")
+
+
 def database_at(url: str, setting: str) -> Database:
     parts = conninfo_to_dict(url)
     unsupported = set(parts) - SUPPORTED_URL_PARTS
@@ -172,7 +178,7 @@ class Service:
             )
 
     def scheduled_work(self) -> ScheduledWork:
-        key_working = self.read_models.get(KeyWorking)
+        key_working = self.read_models.kept(KeyWorking)
         settings = self.settings
         return ScheduledWork(
             self.keywork,
@@ -202,6 +208,8 @@ def bootstrap(settings: Settings) -> Iterator[Service]:
                 db,
                 keywork.rules,
                 BlindIndex(settings.search_key_bytes),
+                read_database(settings),
+                settings.postgres_pool_size,
             )
             letters = PrintQueue(keywork.store.datastore, settings.data_dir / "letters")
             sessions = page_sessions(settings, keywork)
@@ -212,5 +220,6 @@ def bootstrap(settings: Settings) -> Iterator[Service]:
                 say(f"Erased again after a restore: {len(erased_again)} case(s)")
             yield Service(settings, db, keywork, access, read_models, letters, sessions)
         finally:
+            read_models.close()
             access.close()
             keywork.close()

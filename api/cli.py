@@ -6,6 +6,7 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
@@ -23,7 +24,8 @@ from api.metrics_report import report
 from api.processes import CONSUMERS, supervise
 from api.reads import known_at_time
 from consumers.mail import MaildirMailer
-from demo.synthetic import SCALES, seed
+from demo.loader import seed
+from demo.synthetic import SCALES
 from domain.age_bands import AgeBand
 from domain.key_workers import KeyWorkerKind
 from projections.key_working import KeyWorking
@@ -172,7 +174,7 @@ def overdue_check(settings: Settings, today: date | None) -> None:
     """Brings key working up to date, then flags what is overdue on `today`."""
     with bootstrap(settings) as service:
         keywork = service.keywork
-        catch_up_fully(keywork, service.read_models.get(KeyWorking))
+        catch_up_fully(keywork, service.read_models.kept(KeyWorking))
         day = today or keywork.clock().date()
         checked = service.scheduled_work().check(day)
         print(f"{checked} overdue contact(s) and review(s) flagged, or reports forwarded, on {day}")
@@ -188,7 +190,7 @@ def metrics_export(
     """Brings the metrics up to date, then writes the period's figures as a CSV."""
     with bootstrap(settings) as service:
         keywork = service.keywork
-        model = service.read_models.get(Metrics)
+        model = service.read_models.kept(Metrics)
         catch_up_fully(keywork, model)
         every = keywork.areas.reported(scope.area).supervision_every_days
         text = report(model, within, known_at or keywork.clock(), scope, every).csv()
@@ -212,14 +214,26 @@ def aware_time(text: str) -> datetime:
     return moment
 
 
-def demo_seed(settings: Settings, scale: str, seed_number: int) -> None:
-    """Fills the store with synthetic histories at county or England scale (resumable)."""
+def demo_seed(settings: Settings, scale: str, seed_number: int, cases: int | None) -> None:
+    """Fills the store with synthetic histories at county or England scale (resumable); with
+    `cases`, only the first cases' histories (and the whole directory)."""
     chosen = SCALES[scale]
+    if cases is not None:
+        chosen = replace(chosen, children=min(cases, chosen.children))
     with bootstrap(settings) as service:
         keywork = service.keywork
         with tqdm(desc=f"{scale} histories", unit="event") as bar:
-            written = seed(keywork, chosen, seed_number, keywork.clock(), progress=bar.update)
-        print(f"{written:,} cases written ({chosen.children:,} in all at {scale} scale)")
+            now = keywork.clock()
+            written = seed(keywork, service.access, chosen, seed_number, now, bar.update)
+        stored = f"the first {chosen.children:,} of {SCALES[scale].children:,} ({scale})"
+        print(f"{written:,} cases written; {stored} are in the store")
+
+
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def period_argument(text: str) -> Period:
@@ -305,6 +319,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     seed_parser.add_argument("--scale", choices=sorted(SCALES), default="county")
     seed_parser.add_argument("--seed", type=int, default=1, help="the same seed, the same data")
+    seed_parser.add_argument(
+        "--cases", type=positive, help="only the first CASES cases (a later run writes the rest)"
+    )
     mail_parser = commands.add_parser("mail", help="the embedded default's mail")
     mail_commands = mail_parser.add_subparsers(dest="mail", required=True)
     mail_commands.add_parser("list", help="messages delivered to the local maildir")
@@ -335,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
         except KeyboardInterrupt:
             sys.exit(130)
     elif args.command == "demo":
-        demo_seed(settings, args.scale, args.seed)
+        demo_seed(settings, args.scale, args.seed, args.cases)
     elif args.command == "metrics":
         scope = Scope(args.area, args.age_band, args.key_worker_kind)
         metrics_export(settings, args.period, args.known_at, scope, args.output)

@@ -8,8 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api.openapi_case_examples import CASE_EXAMPLES
 from api.openapi_examples import EXAMPLES
+from api.openapi_read_examples import ANSWER_EXAMPLES, PDF_ANSWERS, READ_EXAMPLES
 from api.schemas.common import NO_NUL
+from domain.outcomes import OutcomeMeasure
 
 PROBLEM = "application/problem+json"
 # The rules a request the schema allows can still break, each described where the field is.
@@ -204,28 +207,44 @@ def declare_problems(document: dict[str, Any]) -> None:
                 responses[status] = {"description": WHY[status], **refused}
 
 
-CASE_ID = "$response.body#/case_id"
+def _path_ids(path: str) -> set[str]:
+    return set(re.findall(r"{(\w+)}", path))
 
 
-def link_cases(document: dict[str, Any]) -> None:
-    """OpenAPI links: the case a referral answers with is the case of each command and read on
-    a case, so that a client, or a test following links, can walk a case from its referral.
-    (A review's or a plan's operations need its id too, which a referral does not answer.)"""
-    referred = document["paths"]["/referrals"]["post"]["responses"]["201"]
-    referred["links"] = {
-        operation["operationId"]: {
-            "operationId": operation["operationId"],
-            "parameters": {"case_id": CASE_ID},
-            "description": "The case referred.",
-        }
-        for path, item in document["paths"].items()
-        for operation in item.values()
-        if re.findall(r"{\w+}", path) == ["{case_id}"]
-    }
+def link_what_is_made(document: dict[str, Any]) -> None:
+    """OpenAPI links: a command that makes something (a case by its referral, a practitioner, an
+    agency, a plan, a review) answers with its id, and links it to each operation on it, so that
+    a client, or a test following links, can walk a case from its referral on."""
+    schemas = document["components"]["schemas"]
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            for status, response in operation["responses"].items():
+                answer = response.get("content", {}).get("application/json", {}).get("schema", {})
+                name = answer.get("$ref", "").rsplit("/", 1)[-1]
+                if not (status.startswith("2") and name.endswith("Accepted")):
+                    continue
+                given = _path_ids(path)
+                made = set(schemas[name]["properties"]) - {"version", "event_ids"} - given
+                parameters = {id_: f"$request.path.{id_}" for id_ in sorted(given)} | {
+                    id_: f"$response.body#/{id_}" for id_ in sorted(made)
+                }
+                links = {
+                    target["operationId"]: {
+                        "operationId": target["operationId"],
+                        "parameters": parameters,
+                        "description": f"The {' and '.join(sorted(made))} this answers with.",
+                    }
+                    for other, other_item in document["paths"].items()
+                    if made and _path_ids(other) == given | made
+                    for target in other_item.values()
+                }
+                if links:
+                    response["links"] = links
 
 
 def state_no_nul(document: dict[str, Any]) -> None:
-    """Every text of a request body is refused with a NUL in it (`api/schemas/common.Body`)."""
+    """Every text of a request body is refused with a NUL in it (`api/schemas/common.Body`), and
+    so is every path and query parameter (`api/limits.no_nul_in_parameters`)."""
 
     def walk(schema: Any) -> None:
         if isinstance(schema, list):
@@ -243,6 +262,11 @@ def state_no_nul(document: dict[str, Any]) -> None:
     for name, schema in document["components"]["schemas"].items():
         if name.endswith("In"):
             walk(schema)
+    for item in document["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] in ("path", "query"):
+                    walk(parameter["schema"])
 
 
 def name_areas(document: dict[str, Any], areas: list[str]) -> None:
@@ -251,14 +275,45 @@ def name_areas(document: dict[str, Any], areas: list[str]) -> None:
     area["enum"] = areas
 
 
+def state_outcome_measure(document: dict[str, Any], measure: OutcomeMeasure) -> None:
+    """The areas a review scores, each on the scale (the settings name both), and an example."""
+    outcomes = document["components"]["schemas"]["OutcomesIn"]
+    score = {"type": "integer", "minimum": measure.lowest, "maximum": measure.highest}
+    outcomes["properties"]["scores"] |= {
+        "properties": dict.fromkeys(measure.areas, score),
+        "required": list(measure.areas),
+        "additionalProperties": False,
+    }
+    middle = (measure.lowest + measure.highest) // 2
+    outcomes["examples"] = [{"scores": dict.fromkeys(measure.areas, middle)}]
+
+
 def give_examples(document: dict[str, Any]) -> None:
-    """An example on each request body's schema and on each command's answer."""
+    """An example of each request body and each answer: on its schema, or on the media type of
+    an answer with no schema of its own. A PDF is not shown by an example: its answer says what
+    it holds."""
     schemas = document["components"]["schemas"]
-    for name, example in EXAMPLES.items():
+    for name, example in (EXAMPLES | CASE_EXAMPLES | READ_EXAMPLES).items():
         schemas[name]["examples"] = [example]
+    for (method, path), by_media_type in ANSWER_EXAMPLES.items():
+        content = success(document, method, path)["content"]
+        for media_type, example in by_media_type.items():
+            content[media_type]["example"] = example
+    for (method, path), holds in PDF_ANSWERS.items():
+        success(document, method, path)["description"] = holds
 
 
-def install(app: FastAPI, areas: list[str]) -> None:
+def success(document: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    """The operation's one successful answer."""
+    [answer] = [
+        response
+        for status, response in document["paths"][path][method]["responses"].items()
+        if status.startswith("2")
+    ]
+    return answer
+
+
+def install(app: FastAPI, areas: list[str], measure: OutcomeMeasure) -> None:
     generate = app.openapi
 
     def documented() -> dict[str, Any]:
@@ -266,10 +321,11 @@ def install(app: FastAPI, areas: list[str]) -> None:
         if "Problem" not in document.get("components", {}).get("schemas", {}):
             declare_problems(document)
             describe(document)
-            link_cases(document)
+            link_what_is_made(document)
             state_no_nul(document)
             give_examples(document)
             name_areas(document, areas)
+            state_outcome_measure(document, measure)
         return document
 
     app.openapi = documented  # type: ignore[method-assign]

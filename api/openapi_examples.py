@@ -75,7 +75,6 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "next_review_on": "2026-12-01",
         "key_worker_confirmed": True,
     },
-    "OutcomesIn": {"scores": {"health_and_wellbeing": 3, "communication": 4}},
     "PlanIn": {
         "summary": "One plan for school, health and home",
         "outcomes": ["Walks to school with support"],

@@ -3,7 +3,8 @@
 
 def is_valid_nhs_number(value: str) -> bool:
     digits = value.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
+    # isdigit() alone takes other scripts' digits and superscripts, which int() may not read.
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     weights = range(10, 1, -1)
     total = sum(int(digit) * weight for digit, weight in zip(digits[:9], weights, strict=True))

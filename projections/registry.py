@@ -33,8 +33,12 @@ def projection_runner(
     database: Database,
     rules: ServiceRules,
     blind_index: BlindIndex,
+    read_database: Database | None = None,
+    pool_size: int = 10,
 ) -> ProjectionRunner:
-    return ProjectionRunner(apps, database, READ_MODELS, rules, blind_index)
+    return ProjectionRunner(
+        apps, database, READ_MODELS, rules, blind_index, read_database, pool_size
+    )
 
 
 def read_model_named(name: str) -> type[ReadModel]:

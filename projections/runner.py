@@ -8,6 +8,11 @@ read model behind the others (just made, or failing) catches up alone, no furthe
 then joins them. Each loop, and a read at most once a second, looks up which generation of a read
 model is live, so a rebuild done elsewhere (`keywork projections rebuild`) is taken up without a
 restart, also by the API's processes, which read the read models without running them.
+
+With a read database (a streaming replica, KEYWORK_READ_DATABASE_URL) the runner keeps each read
+model twice: the one it writes, on the primary, and the one queries are answered from, on the
+replica, whose generation and position are the replica's own. A read that waits for a position
+therefore waits until the replica has replayed it, rows and tracking row together.
 """
 
 import logging
@@ -21,6 +26,7 @@ from typing import Any, TypeVar
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.postgres import PostgresDatastore
 
 from projections.generations import ensure_generation, live_generation
 from projections.read_model import ReadModel
@@ -75,6 +81,33 @@ def catch_up_fully(app: Application[Any], read_model: ReadModel) -> None:
             continue  # another runner applied this batch first; its position stands
 
 
+class LiveGenerations:
+    """One read model of each kind over one datastore, each in its live generation, looked up
+    at most every GENERATION_CHECK_SECONDS."""
+
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        kinds: Sequence[type[ReadModel]],
+        make: Callable[[type[ReadModel], PostgresDatastore, int], ReadModel],
+    ) -> None:
+        self.datastore = datastore
+        self._make = make
+        self.models = {
+            kind: make(kind, datastore, live_generation(datastore, kind.name)) for kind in kinds
+        }
+        self._checked_at = dict.fromkeys(self.models, time.monotonic())
+
+    def current(self, kind: type[ReadModel]) -> ReadModel:
+        now = time.monotonic()
+        if now - self._checked_at[kind] > GENERATION_CHECK_SECONDS:
+            self._checked_at[kind] = now
+            generation = live_generation(self.datastore, kind.name)
+            if generation != self.models[kind].generation:
+                self.models[kind] = self._make(kind, self.datastore, generation)
+        return self.models[kind]
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -83,6 +116,8 @@ class ProjectionRunner:
         read_model_types: Sequence[type[ReadModel]],
         rules: ServiceRules = DEFAULT_RULES,
         blind_index: BlindIndex | None = None,
+        read_database: Database | None = None,
+        pool_size: int = 10,
     ) -> None:
         self.apps = dict(apps)
         self.database = database
@@ -90,17 +125,26 @@ class ProjectionRunner:
         self.blind_index = blind_index
         # Read models share the pool of the store they follow most: the cases'.
         self.datastore = self.apps["keywork"].recorder.datastore  # type: ignore[attr-defined]
-        self.read_models: dict[type[ReadModel], ReadModel] = {
-            kind: self._live(kind) for kind in read_model_types
-        }
-        self._generation_checked_at = dict.fromkeys(self.read_models, time.monotonic())
+        for kind in read_model_types:
+            ensure_generation(self.datastore, kind.name)
+        self._kept = LiveGenerations(self.datastore, read_model_types, self._writable)
+        self._queried = self._kept
+        if read_database is not None:
+            database.wait_until_replayed_by(read_database)
+            replica = read_database.query_datastore(pool_size)
+            self._queried = LiveGenerations(replica, read_model_types, self._read_model)
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         # Its threads start with the first batch applied: a runner that only reads has none.
-        self._appliers = ThreadPoolExecutor(len(self.read_models), "projection-apply")
+        self._appliers = ThreadPoolExecutor(len(read_model_types), "projection-apply")
+
+    @property
+    def read_models(self) -> dict[type[ReadModel], ReadModel]:
+        """The read models queries are answered from."""
+        return self._queried.models
 
     def start(self) -> None:
-        for store in dict.fromkeys(kind.follows for kind in self.read_models):
+        for store in dict.fromkeys(kind.follows for kind in self._kept.models):
             thread = threading.Thread(
                 target=self._follow, args=(store,), name=f"projection-{store}"
             )
@@ -113,13 +157,25 @@ class ProjectionRunner:
             thread.join(timeout=10)
         self._appliers.shutdown()
 
+    def close(self) -> None:
+        """Closes the read database's pool; the primary's is the store's to close."""
+        if self._queried is not self._kept:
+            self._queried.datastore.close()
+
     def get(self, kind: type[R]) -> R:
-        read_model = self._current(kind)
+        """The read model to query (on the read database when there is one)."""
+        read_model = self._queried.current(kind)
+        assert isinstance(read_model, kind)
+        return read_model
+
+    def kept(self, kind: type[R]) -> R:
+        """The read model this runner writes, on the primary."""
+        read_model = self._kept.current(kind)
         assert isinstance(read_model, kind)
         return read_model
 
     def positions(self) -> dict[str, tuple[int, int]]:
-        """Each read model's position, and the head of the store it follows."""
+        """Each read model's position as queried, and the head of the store it follows."""
         return {
             model.name: (
                 model.position(),
@@ -132,32 +188,28 @@ class ProjectionRunner:
         """Waits until the read model has applied `position`; False if it timed out."""
         return read_model.wait_for(position, timeout)
 
-    def _current(self, kind: type[ReadModel]) -> ReadModel:
-        """The read model's live generation, looked up at most every GENERATION_CHECK_SECONDS."""
-        now = time.monotonic()
-        if now - self._generation_checked_at[kind] > GENERATION_CHECK_SECONDS:
-            self._generation_checked_at[kind] = now
-            if live_generation(self.datastore, kind.name) != self.read_models[kind].generation:
-                self.read_models[kind] = self._live(kind)
-        return self.read_models[kind]
+    def _read_model(
+        self, kind: type[ReadModel], datastore: PostgresDatastore, generation: int
+    ) -> ReadModel:
+        return kind(datastore, generation, self.rules, self.blind_index)
 
-    def _live(self, kind: type[ReadModel]) -> ReadModel:
-        ensure_generation(self.datastore, kind.name)
-        generation = live_generation(self.datastore, kind.name)
-        read_model = kind(self.datastore, generation, self.rules, self.blind_index)
+    def _writable(
+        self, kind: type[ReadModel], datastore: PostgresDatastore, generation: int
+    ) -> ReadModel:
+        read_model = self._read_model(kind, datastore, generation)
         read_model.create_table()
         return read_model
 
     def _follow(self, store: str) -> None:
         app = self.apps[store]
-        kinds = [kind for kind in self.read_models if kind.follows == store]
+        kinds = [kind for kind in self._kept.models if kind.follows == store]
         channel = app.recorder.channel_name  # type: ignore[attr-defined]
         follow(self.database, channel, lambda: self._step(app, kinds), self._stopping, log)
 
     def _step(self, app: Application[Any], kinds: Sequence[type[ReadModel]]) -> bool:
         """Reads the store's next batch once and applies it to each of its read models; returns
         whether more is waiting."""
-        models = [self._current(kind) for kind in kinds]
+        models = [self._kept.current(kind) for kind in kinds]
         at = ReadModel.positions(models)
         lead = max(at)
         more = False

@@ -46,6 +46,13 @@ ATTEMPTS_WITHOUT_IF_MATCH = 8
 FIRST_PAUSE_SECONDS = 0.005
 
 
+def snapshot_due(case: CaseBase, first_version: int, every: int) -> bool:
+    """Whether a save of the case's events from `first_version` passed a multiple of `every`."""
+    if not every or case.erased:
+        return False
+    return case.version // every != (first_version - 1) // every
+
+
 class KeyworkApplication(Application[UUID]):
     name = "keywork"
 
@@ -102,8 +109,7 @@ class KeyworkApplication(Application[UUID]):
         return recordings
 
     def _snapshot_if_due(self, case: CaseBase, first_version: int) -> None:
-        every = self.snapshot_every
-        if not every or case.erased or case.version // every == (first_version - 1) // every:
+        if not snapshot_due(case, first_version, self.snapshot_every):
             return
         assert self.snapshots is not None
         # Erased by another process since it was loaded: its key is gone, and so is the need.

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     postgres_dbname: str = Field("postgres", validation_alias=AliasChoices("POSTGRES_DBNAME"))
     postgres_pool_size: int = Field(10, validation_alias=AliasChoices("POSTGRES_POOL_SIZE"))
+    # A streaming replica of that server, for the read models' queries (projections/runner.py):
+    # commands, the event store, the projections' writes and the access log stay on the primary.
+    read_database_url: SecretStr | None = None
     # Set by `keywork run` for the processes it starts: the embedded PostgreSQL it runs for them.
     embedded_database_url: SecretStr | None = None
     # Aggregates kept in memory between commands; each load then reads only newer events.

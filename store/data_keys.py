@@ -39,12 +39,39 @@ def open_sealed(key: AESGCM, sealed: bytes, subject_id: UUID) -> bytes:
     return key.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], subject_id.bytes)
 
 
+class NewKeys:
+    """A key store for children all first seen in one batch of events: their wrapped keys are
+    kept here until the batch's transaction stores them with its events (store/bulk.py)."""
+
+    def __init__(self) -> None:
+        self._made: dict[UUID, bytes] = {}
+
+    def add_wrapped_key(self, subject_id: UUID, wrapped: bytes) -> bytes | None:
+        return self._made.setdefault(subject_id, wrapped)
+
+    def wrapped_key(self, subject_id: UUID) -> tuple[bool, bytes | None]:
+        wrapped = self._made.get(subject_id)
+        return wrapped is not None, wrapped
+
+    def take(self) -> list[tuple[UUID, bytes]]:
+        """The keys made since the last take, to store now."""
+        made, self._made = list(self._made.items()), {}
+        return made
+
+
 class DataKeys:
     def __init__(self, master_key: bytes, cache_seconds: float) -> None:
         self._master = AESGCM(master_key)
+        self._cache_seconds = cache_seconds
         self._cache: TTLCache[UUID, AESGCM | None] = TTLCache(CACHE_SIZE, max(cache_seconds, 1e-3))
         self._lock = threading.Lock()
         self.store: KeyStore | None = None
+
+    def over(self, store: KeyStore) -> "DataKeys":
+        """Keys wrapped by the same master key, kept in another store, with a cache of their own."""
+        keys = DataKeys(b"\0" * 32, self._cache_seconds)
+        keys._master, keys.store = self._master, store
+        return keys
 
     def for_sealing(self, subject_id: UUID) -> AESGCM:
         """The child's key, made now if they have none yet."""

@@ -1,5 +1,6 @@
 """Where the event store lives: connection parameters for eventsourcing and psycopg."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -7,9 +8,12 @@ from dataclasses import dataclass
 import eventsourcing.persistence
 import psycopg
 import psycopg_pool
+from eventsourcing.postgres import PostgresDatastore
 from psycopg.conninfo import make_conninfo
 
 CONNECT_TIMEOUT_SECONDS = 2
+# How long a replica may take to replay what the primary had written when a process starts.
+REPLAY_TIMEOUT_SECONDS = 30
 SCHEMA_LOCK = 0x6B6579776F726B  # "keywork": the advisory lock taken while creating tables
 
 
@@ -59,6 +63,49 @@ class Database:
             "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT_SECONDS),
             "APPLICATION_RECORDER_TOPIC": "store.recorder:KeyworkRecorder",
         }
+
+    def query_datastore(self, pool_size: int) -> PostgresDatastore:
+        """A pool for queries only, sized as the store's own (eventsourcing's default overflow)."""
+        return PostgresDatastore(
+            self.dbname,
+            self.host,
+            self.port,
+            self.user,
+            self.password,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            pool_size=pool_size,
+            max_overflow=10,
+        )
+
+    def wait_until_replayed_by(self, replica: "Database") -> None:
+        """Waits until `replica`, a streaming replica of this server, has replayed all that this
+        server had written so far (tables just created among it)."""
+        with psycopg.connect(self.conninfo, autocommit=True) as primary:
+            written = primary.execute("SELECT pg_current_wal_lsn()").fetchone()
+        deadline = time.monotonic() + REPLAY_TIMEOUT_SECONDS
+        while not replica._has_replayed(written):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the read database on port {replica.port} has not replayed the "
+                    f"primary's writes in {REPLAY_TIMEOUT_SECONDS} s"
+                )
+            time.sleep(0.05)
+
+    def _has_replayed(self, lsn: tuple[str, ...] | None) -> bool:
+        """Whether this server has replayed the WAL up to `lsn`; a server not in recovery has
+        nothing to replay."""
+        try:
+            with psycopg.connect(
+                self.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+            ) as conn:
+                behind = conn.execute(
+                    "SELECT pg_is_in_recovery() "
+                    "AND coalesce(pg_last_wal_replay_lsn() < %s::pg_lsn, true)",
+                    lsn,
+                ).fetchone()
+        except psycopg.OperationalError:
+            return False  # starting, or yet to replay the creation of the database itself
+        return behind is not None and not behind[0]
 
 
 # What the store raises when PostgreSQL cannot be reached: the API answers 503 for these.

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import psycopg
 
@@ -47,8 +47,12 @@ class EmbeddedPostgres:
         port: int | None = None,
         max_connections: int = 100,
         installation: Path | None = None,
+        standby_of: Database | None = None,
     ) -> None:
         self.folder = folder.resolve()
+        self.standby_of = standby_of
+        """A server this one is a streaming replica of: its data then starts as a base backup
+        of that server (max_connections no lower than that server's)."""
         self.max_connections = max_connections
         self.port = port or free_port()
         self.installation = installation or binaries().parent
@@ -81,24 +85,38 @@ class EmbeddedPostgres:
                 (self.home / "owner").write_text(str(os.getpid()))
         return Database("127.0.0.1", self.port, "postgres", "", "postgres")
 
-    def stop(self) -> None:
-        """Stops the server if this one owns it; an attached one leaves it running."""
+    def stop(self, mode: Literal["fast", "immediate"] = "fast") -> None:
+        """Stops the server if this one owns it; an attached one leaves it running. Immediately
+        (no shutdown checkpoint) only a server whose data is thrown away next."""
         if not self.owns:
             return
         with self._locked():
             if self._postmaster() is not None:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+                self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
             (self.home / "owner").unlink(missing_ok=True)
         self.owns = False
 
     def _start_server(self) -> None:
         if not (self.data / "PG_VERSION").exists():
-            self._run(
-                "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
-            )
+            self._make_data()
         options = f"-h 127.0.0.1 -p {self.port} -k {self.home} -N {self.max_connections}"
         log = self.home / "postgres.log"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start")
+
+    def _make_data(self) -> None:
+        primary = self.standby_of
+        if primary is None:
+            self._run(
+                "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+            )
+            return
+        # -R writes standby.signal and how to reach the primary: the server starts as a standby,
+        # streaming and replaying the primary's WAL and answering read-only queries.
+        self._run(
+            "pg_basebackup",
+            *("-h", primary.host, "-p", str(primary.port), "-U", primary.user),
+            *("-D", str(self.data), "-R"),
+        )
 
     def _answering_port(self) -> int | None:
         """The port of the server running on this folder once it answers; None if none runs."""

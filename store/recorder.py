@@ -45,7 +45,7 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             "SELECT actor, idempotency_key, fingerprint, aggregate_id, first_version, last_version "
             "FROM {table} WHERE actor = %s AND idempotency_key = %s"
         ).format(table=table)
-        keys = Identifier(datastore.schema, "data_keys")
+        keys = self.data_keys_table = Identifier(datastore.schema, "data_keys")
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {keys} (subject_id uuid PRIMARY KEY, wrapped bytea, "
@@ -123,18 +123,22 @@ class KeyworkRecorder(PostgresApplicationRecorder):
         # transaction, and no statement queued after it is skipped (which would leave the
         # connection's prepared statements out of step with the server's).
         for receipt in receipts:
-            curs.execute(
-                self._insert_receipt,
-                (
-                    receipt.actor,
-                    receipt.idempotency_key,
-                    receipt.fingerprint,
-                    receipt.aggregate_id,
-                    receipt.first_version,
-                    receipt.last_version,
-                ),
-            )
+            self.insert_receipt(curs, receipt)
         return ids
+
+    def insert_receipt(self, curs: Cursor[DictRow], receipt: Receipt) -> None:
+        """The receipt, in the caller's transaction (its events' own)."""
+        curs.execute(
+            self._insert_receipt,
+            (
+                receipt.actor,
+                receipt.idempotency_key,
+                receipt.fingerprint,
+                receipt.aggregate_id,
+                receipt.first_version,
+                receipt.last_version,
+            ),
+        )
 
     def find_receipt(self, actor: str, idempotency_key: str) -> Receipt | None:
         with self.datastore.transaction(commit=False) as curs:

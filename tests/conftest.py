@@ -1,7 +1,8 @@
 """The test harness: a real PostgreSQL for the whole session.
 
 Set KEYWORK_TEST_DATABASE_URL to use a server of your own (its tables are created if missing);
-otherwise an embedded PostgreSQL starts in a temporary folder and stops at the end.
+otherwise an embedded PostgreSQL starts in a temporary folder and stops at the end. A test of
+read replicas starts a primary and a streaming replica of its own (`streaming_replica`).
 """
 
 import os
@@ -9,6 +10,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,3 +58,24 @@ def fresh_database(server: Database, name: str) -> Database:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return replace(server, dbname=name)
+
+
+@contextmanager
+def streaming_replica() -> Iterator[tuple[Database, Database]]:
+    """A primary of its own and a hot standby streaming from it on 127.0.0.1, made with
+    `pg_basebackup -R` by the embedded server's own binaries; both stopped on the way out,
+    without a shutdown checkpoint, as their data is thrown away."""
+    folder = Path(tempfile.mkdtemp(prefix="keywork-replica-"))
+    folder.chmod(0o755)  # the servers run as their own user when we are root
+    primary = EmbeddedPostgres(folder / "primary")
+    replica: EmbeddedPostgres | None = None
+    try:
+        written = primary.start()
+        # A standby needs at least the primary's max_connections: the same default here.
+        replica = EmbeddedPostgres(folder / "replica", standby_of=written)
+        yield written, replica.start()
+    finally:
+        if replica is not None:
+            replica.stop("immediate")
+        primary.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import Principal
 from api.dependencies import Questionnaires, Service
 from api.policy import allowed
-from api.schemas.common import Body
+from api.schemas.common import Body, Whole
 from api.schemas.feedback import StackIn
 from consumers.pdf import PDF
 from domain.errors import InvalidValue
@@ -49,7 +49,7 @@ class FeedbackIn(Body):
 
     token: str | None = Field(None, min_length=1, max_length=2000)
     code: str | None = Field(None, min_length=1, max_length=40)
-    answers: dict[str, int] = Field(
+    answers: dict[str, Whole] = Field(
         json_schema_extra={
             "minProperties": 1,
             "propertyNames": {"enum": list(QUESTIONS)},

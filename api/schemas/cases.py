@@ -1,12 +1,12 @@
 """Request and response bodies of a case's life."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-from api.schemas.common import Body, CommandBody, Email, Name, Text
+from api.schemas.common import NOT_TRUE_OR_FALSE, Body, CommandBody, Email, Name, Text
 from api.schemas.start import ApproachOut
 from api.schemas.transition import TransitionPlanOut
 from domain.case import Route
@@ -208,9 +208,8 @@ class TransferIn(CommandBody):
 
 class ClosureIn(CommandBody):
     reason: ClosureReason
-    final_plan_version: int | None = Field(
+    final_plan_version: Annotated[int, Field(ge=1), NOT_TRUE_OR_FALSE] | None = Field(
         default=None,
-        ge=1,
         description="The signed plan in force, the final Family Support Plan. Once a plan has "
         "been signed, give it or `why_no_final_plan`.",
     )

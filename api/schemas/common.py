@@ -2,7 +2,7 @@
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from uuid import UUID
 
 from pydantic import (
@@ -12,8 +12,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
 
@@ -39,6 +41,22 @@ Text = Annotated[str, _stated(MAX_REASON_LENGTH)]
 """Free text: a reason, a note, a finding (at most 2,000 characters, not blank)."""
 Name = Annotated[str, _stated(MAX_NAME_LENGTH)]
 """A name, a title or a role (at most 200 characters, not blank)."""
+
+
+def _not_true_or_false(value: Any) -> Any:
+    # JSON's true and false are not numbers, though pydantic would read them as 1 and 0. (Text
+    # is still read: a page's form sends its numbers as text.)
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_type", "give a number, not true or false")
+    return value
+
+
+# Last in an Annotated: a bound (`Field(ge=1)`) after it would leave the schema without `minimum`.
+NOT_TRUE_OR_FALSE = BeforeValidator(_not_true_or_false)
+Whole = Annotated[int, NOT_TRUE_OR_FALSE]
+"""A whole number in a request body: `3`, never `true`."""
+Number = Annotated[float, NOT_TRUE_OR_FALSE]
+"""A number in a request body: `7.5` or `7`, never `true`."""
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -73,9 +91,19 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
 
 class Body(BaseModel):
     """A request body: unknown fields are refused rather than silently ignored, and so is text
-    holding a NUL character (PostgreSQL cannot store one in a text column)."""
+    holding a NUL character (PostgreSQL cannot store one in a text column), and a date or a time
+    given as a number."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_as_text(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic would read a number as seconds since 1970; the contract says RFC 3339 text.
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, int | float) and field is not None and _is_a_date(field):
+            raise PydanticCustomError("iso_date_or_time", "give a date or a time as text")
+        return value
 
     @field_validator("*")
     @classmethod
@@ -83,6 +111,15 @@ class Body(BaseModel):
         if _holds_nul(value):
             raise PydanticCustomError("no_nul_characters", "text must not contain NUL characters")
         return value
+
+
+def _is_a_date(field: FieldInfo) -> bool:
+    def mentions(annotation: Any) -> bool:
+        if isinstance(annotation, type):
+            return issubclass(annotation, date | AwareDatetime)
+        return any(mentions(argument) for argument in get_args(annotation))
+
+    return mentions(field.annotation)
 
 
 def _holds_nul(value: Any) -> bool:

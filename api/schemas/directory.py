@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Accepted, CommandBody, Email, Name, Text
+from api.schemas.common import Accepted, CommandBody, Email, Name, Number, Text
 from domain.directory import MOST_PROTECTED_HOURS, Course, Sector
 from domain.supervision import MAX_ACTIONS, SupervisionKind
 from projections.directory import AgencyEntry, PractitionerEntry
@@ -35,7 +35,7 @@ class ContactDetailsIn(CommandBody):
 
 
 class ProtectedTimeIn(CommandBody):
-    hours_per_week: float = Field(
+    hours_per_week: Number = Field(
         ge=0,
         le=MOST_PROTECTED_HOURS,
         description="The hours a week their employing agency agrees they keep for key working.",

@@ -1,11 +1,11 @@
 """The eligibility decision's body: the facts an area's criteria are checked against, or a
 coordinator's override."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from api.schemas.common import Body, CommandBody
+from api.schemas.common import NOT_TRUE_OR_FALSE, Body, CommandBody
 
 
 class FactsIn(Body):
@@ -16,8 +16,8 @@ class FactsIn(Body):
     complex_health_needs: bool | None = Field(
         None, description="a severe health condition needing ongoing health intervention"
     )
-    specialist_count: int | None = Field(None, ge=0)
-    agency_count: int | None = Field(None, ge=0)
+    specialist_count: Annotated[int, Field(ge=0), NOT_TRUE_OR_FALSE] | None = None
+    agency_count: Annotated[int, Field(ge=0), NOT_TRUE_OR_FALSE] | None = None
     severe_learning_or_physical_disability: bool | None = None
     learning_disability: bool | None = None
     autism: bool | None = None

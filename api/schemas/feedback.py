@@ -2,10 +2,10 @@
 
 from pydantic import Field
 
-from api.schemas.common import Body
+from api.schemas.common import Body, Whole
 
 MAX_STACK = 200  # paper questionnaires printed at once
 
 
 class StackIn(Body):
-    count: int = Field(ge=1, le=MAX_STACK)
+    count: Whole = Field(ge=1, le=MAX_STACK)

@@ -6,11 +6,11 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from api.schemas.common import CommandBody
+from api.schemas.common import CommandBody, Whole
 
 
 class OutcomesIn(CommandBody):
-    scores: dict[str, int]
+    scores: dict[str, Whole]
 
 
 class OutcomeMeasureOut(BaseModel):

@@ -15,7 +15,10 @@ from domain.errors import InvalidValue
 from domain.nhs_number import is_valid_nhs_number
 from store.blind_index import DIGITS, Sought, name_key, nhs_digits
 
-NhsNumber = Annotated[str, StringConstraints(max_length=20)]
+# Digits spaced as you like: the schema states it, `checked_nhs_number` refuses with `digits`.
+NhsNumber = Annotated[
+    str, StringConstraints(max_length=20), Field(json_schema_extra={"pattern": "^[0-9 -]*$"})
+]
 Name = Annotated[str, StringConstraints(max_length=MAX_NAME_LENGTH)]
 Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 # How a possible existing case matched the referral's child.

@@ -5,14 +5,14 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import CommandBody, Email, Name, Text
+from api.schemas.common import CommandBody, Email, Name, Text, Whole
 
 
 class ServiceAgreementIn(CommandBody):
-    contact_every_days: int = Field(json_schema_extra={"minimum": 1, "maximum": 365})
+    contact_every_days: Whole = Field(json_schema_extra={"minimum": 1, "maximum": 365})
     signed_by: str
     signed_on: date
-    expected_duration_months: int | None = Field(
+    expected_duration_months: Whole | None = Field(
         None,
         description="How long key working is expected to last, in months (1-300).",
         json_schema_extra={"minimum": 1, "maximum": 300},

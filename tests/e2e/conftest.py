@@ -134,9 +134,15 @@ def service(database: Database, broker: str) -> Iterator[RunningService]:
 
 @contextmanager
 def running_service(
-    database: Database, name: str, broker: str, port: int, **more: str
+    database: Database,
+    name: str,
+    broker: str,
+    port: int,
+    only: tuple[str, ...] = (),
+    **more: str,
 ) -> Iterator[RunningService]:
-    """`keywork run` on `port`, over a new database `name`, with the tests' settings and `more`."""
+    """`keywork run` on `port`, over a new database `name`, with the tests' settings and `more`;
+    with `only`, just those parts, in one process."""
     database = fresh_database(database, name)
     secret = secrets.token_urlsafe(32)
     data_dir = tempfile.mkdtemp(prefix="keywork-e2e-")
@@ -158,7 +164,7 @@ def running_service(
     console, log = Path(data_dir) / "service.out", Path(data_dir) / "service.log"
     with console.open("w") as output, log.open("w") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
+            [sys.executable, "-m", "api.cli", "run", "--port", str(port), *_only(only)],
             env=os.environ | settings,
             stdout=output,
             stderr=errors,
@@ -172,6 +178,10 @@ def running_service(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _only(parts: tuple[str, ...]) -> list[str]:
+    return ["--only", *parts] if parts else []
 
 
 def started_service(

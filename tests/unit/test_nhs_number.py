@@ -25,3 +25,9 @@ def test_published_examples() -> None:
     assert not is_valid_nhs_number("9434765918")
     assert not is_valid_nhs_number("943476591")
     assert not is_valid_nhs_number("94347659AB")
+
+
+def test_digits_of_other_scripts_are_not_an_nhs_number() -> None:
+    # Superscripts pass str.isdigit() but not int(); Arabic-Indic digits pass both.
+    assert not is_valid_nhs_number("²" * 10)
+    assert not is_valid_nhs_number("٩٤٣٤٧٦٥٩١٩")

@@ -1,6 +1,8 @@
 """The OpenAPI document says how each operation fails: the statuses it can refuse with, each an
 application/problem+json of the one shared Problem schema."""
 
+import csv
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -70,6 +72,9 @@ def examples_in(node: Any, at: str = "#") -> Iterator[tuple[str, dict[str, Any],
         found = node.get("examples")
         for example in found if isinstance(found, list) else []:
             yield at, node, example
+        # A media type's (or parameter's) one `example` is of its schema (none: any text).
+        if "example" in node:
+            yield f"{at}/example", node.get("schema", {}), node["example"]
         for key, value in node.items():
             yield from examples_in(value, f"{at}/{key}")
     elif isinstance(node, list):
@@ -109,3 +114,70 @@ def test_every_request_body_and_every_commands_answer_has_an_example() -> None:
     assert len(bodies_and_answers) >= 40
     assert {name for name in bodies_and_answers if not schemas[name].get("examples")} == set()
     assert len(EXAMPLES) > len(bodies_and_answers)
+
+
+def keywords_in(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from keywords_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from keywords_in(value)
+
+
+def test_bounds_are_json_schemas_own_and_not_pydantics() -> None:
+    # pydantic writes `ge` for a bound it cannot place, which no JSON Schema tool reads.
+    schemas = DOCUMENT["components"]["schemas"]
+    assert not {"ge", "gt", "le", "lt"} & set(keywords_in(schemas))
+    closing = schemas["ClosureIn"]["properties"]["final_plan_version"]["anyOf"][0]
+    assert closing["minimum"] == 1
+
+
+def test_a_review_scores_every_area_of_the_outcome_measure_on_its_scale() -> None:
+    measure = Settings().outcome_measure
+    scores = DOCUMENT["components"]["schemas"]["OutcomesIn"]["properties"]["scores"]
+    assert scores["required"] == list(measure.areas)
+    assert scores["additionalProperties"] is False
+    assert {(s["minimum"], s["maximum"]) for s in scores["properties"].values()} == {
+        (measure.lowest, measure.highest)
+    }
+
+
+def successes() -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """Every media type of every successful answer: where, the answer, the type, its content."""
+    for path, method, operation in OPERATIONS:
+        for status, response in operation["responses"].items():
+            if status.startswith("2"):
+                for media_type, content in response.get("content", {}).items():
+                    yield f"{method} {path} {status} {media_type}", response, media_type, content
+
+
+def test_every_successful_answer_has_an_example_or_says_what_its_pdf_holds() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+
+    def shown(response: dict[str, Any], media_type: str, content: dict[str, Any]) -> bool:
+        if media_type == "application/pdf":
+            return "PDF" in response["description"]
+        named = content.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        return "example" in content or bool(schemas.get(named, {}).get("examples"))
+
+    answers = list(successes())
+    assert len(answers) >= 60
+    assert [where for where, *answer in answers if not shown(*answer)] == []
+
+
+def test_the_metrics_csv_example_is_the_json_examples_figures_as_the_service_writes_them() -> None:
+    answer = DOCUMENT["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    rows = csv.DictReader(io.StringIO(answer["text/csv"]["example"], newline=""))
+    name = answer["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    [example] = DOCUMENT["components"]["schemas"][name]["examples"]
+    assert [(row["period"], row["metric"], row["group"], row["value"]) for row in rows] == [
+        (
+            example["period"]["label"],
+            f["metric"],
+            f["group"],
+            "" if f["value"] is None else str(f["value"]),
+        )
+        for f in example["figures"]
+    ]
