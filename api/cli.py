@@ -31,7 +31,7 @@ from domain.key_workers import KeyWorkerKind
 from projections.key_working import KeyWorking
 from projections.known_facts import Scope
 from projections.metrics import Metrics
-from projections.rebuild import rebuild
+from projections.rebuild import rebuild_together
 from projections.registry import READ_MODELS, read_model_named
 from projections.runner import catch_up_fully
 from projections.service_metrics import InvalidPeriod, Period, period
@@ -140,29 +140,34 @@ def projections_status(settings: Settings) -> None:
 
 
 def projections_rebuild(settings: Settings, names: list[str]) -> None:
+    """Rebuilds the named read models (or all) together: one pass over each store they follow."""
     with bootstrap(settings) as service:
         keywork, access = service.keywork, service.access
         apps: dict[str, Application[Any]] = {keywork.name: keywork, access.name: access}
-        for kind in [read_model_named(name) for name in names] or list(READ_MODELS):
-            app = apps[kind.follows]
-            head = app.recorder.max_notification_id() or 0
-            with tqdm(total=head, desc=kind.name, unit="event") as bar:
-                fresh = rebuild(
-                    app,
-                    keywork.store.datastore,
-                    kind,
-                    _advance(bar),
-                    keywork.rules,
-                    service.read_models.blind_index,
+        kinds = [read_model_named(name) for name in names] or list(READ_MODELS)
+        stores = dict.fromkeys(kind.follows for kind in kinds)
+        with ExitStack() as bars:
+            bar = {
+                store: bars.enter_context(
+                    tqdm(
+                        total=apps[store].recorder.max_notification_id() or 0,
+                        desc=store,
+                        unit="event",
+                        position=number,
+                    )
                 )
-            print(f"{kind.name}: generation {fresh.generation} is live at {fresh.position()}")
-
-
-def _advance(bar: tqdm) -> Callable[[int], None]:
-    def advance(position: int) -> None:
-        bar.update(position - bar.n)
-
-    return advance
+                for number, store in enumerate(stores)
+            }
+            rebuilt = rebuild_together(
+                apps,
+                keywork.store.datastore,
+                kinds,
+                keywork.rules,
+                service.read_models.blind_index,
+                lambda store, position: bar[store].update(position - bar[store].n),
+            )
+        for fresh in rebuilt:
+            print(f"{fresh.name}: generation {fresh.generation} is live at {fresh.position()}")
 
 
 def overdue_check(settings: Settings, today: date | None) -> None:

@@ -11,8 +11,10 @@ runs from its 2xx arriving to its X-Event-Position first being seen committed in
 Rebuild: with the service stopped, this process writes --events case events and --views access-log
 events into a fresh database through the applications, many aggregates per save, then times
 `projections.rebuild.rebuild` for each read model beside the raw rate of reading and decoding the
-same events (5,000 per page, no writes). Memory is this process's resident set, read from
-/proc/self/statm every 10 ms during each run (Linux): its peak, and the growth over the run's start.
+same events (5,000 per page, no writes), then all of them rebuilt together (one pass over each
+store, `rebuild_together`), its rate in events of both stores a second. Memory is this process's
+resident set, read from /proc/self/statm every 10 ms during each run (Linux): its peak, and the
+growth over the run's start.
 
     .venv/bin/python bench/projections.py [--seconds 15] [--rate 200] [--clients 4]
                                           [--events 100000] [--views 20000]
@@ -61,7 +63,7 @@ from bench.history import (
 from bench.lag import measure_lag
 from projections.metrics import Metrics
 from projections.read_model import ReadModel
-from projections.rebuild import rebuild
+from projections.rebuild import rebuild, rebuild_together
 from projections.registry import READ_MODELS
 from projections.service_metrics import Period
 from services.settings import Settings
@@ -149,10 +151,14 @@ def head(app: Application[Any]) -> int:
     return app.recorder.max_notification_id() or 0
 
 
-def rebuild_row(kind: type[ReadModel], run: Run, baseline: Run, position: int) -> dict[str, Any]:
+def rebuild_row(
+    kind: type[ReadModel] | list[type[ReadModel]], run: Run, baseline: Run, position: int
+) -> dict[str, Any]:
+    """One rebuild's figures; for read models rebuilt together, their one pass over the stores
+    against reading and decoding the cases' alone."""
     return {
-        "read_model": kind.name,
-        "follows": kind.follows,
+        "read_model": kind.name if isinstance(kind, type) else "all together",
+        "follows": kind.follows if isinstance(kind, type) else "all stores",
         "events": run.events,
         "position_reached": position,
         "seconds": round(run.seconds, 2),
@@ -212,6 +218,15 @@ def measure_rebuilds(
             if isinstance(fresh, Metrics):
                 progress("timing a year's service metrics")
                 metrics = measure_metrics(fresh)
+        kinds = [kind for kind in READ_MODELS if head(apps[kind.follows])]
+        events_read = sum(head(app) for app in apps.values())
+        progress(f"rebuilding all {len(kinds)} read models together from {events_read:,} events")
+        together = partial(
+            rebuild_together, apps, keywork.store.datastore, kinds, blind_index=index
+        )
+        run, rebuilt = timed(events_read, together)
+        reached = sum({model.follows: model.position() for model in rebuilt}.values())
+        rows.append(rebuild_row(kinds, run, baselines[keywork.name], reached))
     return rows, metrics
 
 

@@ -6,12 +6,14 @@ place: a change closes the current version and adds the next. A read as known at
 versions with recorded_from <= K < recorded_until.
 """
 
+import json
 from datetime import datetime
 from typing import Any
 
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
+from psycopg.types.json import Jsonb
 
 
 def known_at(alias: str = "") -> str:
@@ -35,14 +37,44 @@ def insert(cursor: Cursor[DictRow], table: Composed, row: dict[str, Any], at: da
     )
 
 
-def current(cursor: Cursor[DictRow], table: Composed, key: dict[str, Any]) -> list[DictRow]:
+def insert_numbered(
+    cursor: Cursor[DictRow],
+    table: Composed,
+    row: dict[str, Any],
+    at: datetime,
+    number: str,
+    within: str,
+) -> None:
+    """Inserts `row` with its `number`: how many rows the table holds with its `within`, every
+    version counted. One statement, so that in a pipeline it waits on nothing."""
+    columns = [*row, "recorded_from"]
     cursor.execute(
-        SQL("SELECT * FROM {table} WHERE {match} AND recorded_until IS NULL").format(
-            table=table, match=_match(key)
+        SQL(
+            "INSERT INTO {table} ({columns}, {number}) SELECT {values}, count(*) FROM {table} "
+            "WHERE {within} = %s"
+        ).format(
+            table=table,
+            columns=SQL(", ").join(Identifier(c) for c in columns),
+            number=Identifier(number),
+            values=SQL(", ").join(SQL("%s") for _ in columns),
+            within=Identifier(within),
         ),
-        list(key.values()),
+        [*row.values(), at, row[within]],
     )
-    return cursor.fetchall()
+
+
+def current(cursor: Cursor[DictRow], table: Composed, key: dict[str, Any]) -> list[DictRow]:
+    """The current versions matching `key`, read on a cursor of their own: in a pipeline, the
+    results of statements sent earlier on `cursor` may still arrive and take the place of
+    these on it."""
+    with cursor.connection.cursor() as own:
+        own.execute(
+            SQL("SELECT * FROM {table} WHERE {match} AND recorded_until IS NULL").format(
+                table=table, match=_match(key)
+            ),
+            list(key.values()),
+        )
+        return own.fetchall()
 
 
 def supersede(
@@ -71,9 +103,25 @@ def change(
     changes: dict[str, Any],
     at: datetime,
 ) -> None:
-    """Supersedes every current version matching `key` with one carrying `changes`."""
-    for row in current(cursor, table, key):
-        supersede(cursor, table, row, changes, at)
+    """Supersedes every current version matching `key` with one carrying `changes`.
+
+    One statement, so that in a pipeline it waits on nothing: the versions it ends come back
+    whole (`RETURNING version`) and their successors are those rows with the changes laid over them.
+    """
+    successor = changes | {"recorded_from": at, "recorded_until": None}
+    cursor.execute(
+        SQL(
+            "WITH ended AS (UPDATE {table} AS version SET recorded_until = %s "
+            "WHERE {match} AND recorded_until IS NULL RETURNING version) "
+            "INSERT INTO {table} SELECT (jsonb_populate_record(ended.version, %s)).* FROM ended"
+        ).format(table=table, match=_match(key)),
+        [at, *key.values(), Jsonb(successor, dumps=_as_json)],
+    )
+
+
+def _as_json(values: dict[str, Any]) -> str:
+    """Dates, times and ids as PostgreSQL reads them back into their columns."""
+    return json.dumps(values, default=str)
 
 
 def _match(key: dict[str, Any]) -> Composed:

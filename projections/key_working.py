@@ -112,17 +112,11 @@ class KeyWorkingFacts:
     def _add_period(
         self, cursor: Cursor[DictRow], event: Any, role: str, worker: Any, until: date | None
     ) -> None:
-        cursor.execute(
-            self.model.sql("SELECT count(*) AS n FROM {schema}.{p}periods WHERE case_id = %s"),
-            (event.originator_id,),
-        )
-        row = cursor.fetchone()
-        history.insert(
+        history.insert_numbered(
             cursor,
             self.model.table("periods"),
             {
                 "case_id": event.originator_id,
-                "seq": row["n"] if row else 0,
                 "role": role,
                 "practitioner_id": worker.practitioner_id,
                 "parent_carer_name": getattr(worker, "parent_carer_name", None),
@@ -131,6 +125,8 @@ class KeyWorkingFacts:
             }
             | ({"until": until} if until else {}),
             event.stamp.recorded_at,
+            number="seq",
+            within="case_id",
         )
 
     def _allocated(self, cursor: Cursor[DictRow], event: Any) -> None:

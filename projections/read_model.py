@@ -111,7 +111,9 @@ class ReadModel(PostgresTrackingRecorder):
                         handler = self.handlers.get(name) or self.handlers.get("*")
                         if handler is not None:
                             handler(cursor, event)
-                    self._insert_tracking(cursor, Tracking(self.follows, position))
+                    # On a cursor of its own, as it reads its result back: the results of the
+                    # statements before it arrive on `cursor` meanwhile (history.current).
+                    self._insert_tracking(connection.cursor(), Tracking(self.follows, position))
             finally:
                 connection.prepare_threshold = threshold
 
@@ -132,6 +134,27 @@ class ReadModel(PostgresTrackingRecorder):
 
     def position(self) -> int:
         return self.max_tracking_id(self.follows) or 0
+
+    @staticmethod
+    def positions(models: Sequence["ReadModel"]) -> list[int]:
+        """Each read model's position, in one statement: they share the first one's datastore."""
+        if not models:
+            return []
+        datastore = models[0].datastore
+        each = [
+            SQL(
+                "(SELECT max(notification_id) FROM {table} WHERE application_name = %s) AS {as_}"
+            ).format(
+                table=Identifier(datastore.schema, model.tracking_table_name),
+                as_=Identifier(f"p{number}"),
+            )
+            for number, model in enumerate(models)
+        ]
+        with datastore.transaction(commit=False) as cursor:
+            cursor.execute(SQL("SELECT ") + SQL(", ").join(each), [m.follows for m in models])
+            row = cursor.fetchone()
+        assert row is not None
+        return [int(value or 0) for value in row.values()]
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Waits until this read model has applied `position`; False if it timed out."""

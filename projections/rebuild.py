@@ -1,12 +1,17 @@
-"""Rebuild a read model from the store beside the live one, then switch to it.
+"""Rebuild read models from the store beside the live ones, then switch to them.
 
-The next generation's tables are filled from position zero in large batches while the live
-generation goes on serving; once the new one has caught up with the store's head it becomes
-live, and runners take it up within a second. The generation before the live one is kept for
-reads still in flight and dropped at the next rebuild.
+Each read model's next generation is filled from position zero in large batches while the live
+generation goes on serving. Read models rebuilt together share one pass over each store: each
+batch is read and decoded once and applied by every one of them that follows the store. Once
+they have caught up with the store's head they become live, and runners take them up within a
+second. The generation before the live one is kept for reads still in flight and dropped at the
+next rebuild.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from operator import methodcaller
 from typing import Any
 
 from eventsourcing.application import Application
@@ -14,22 +19,73 @@ from eventsourcing.postgres import PostgresDatastore
 
 from projections.generations import ensure_generation, live_generation, switch
 from projections.read_model import ReadModel
-from projections.runner import catch_up
+from projections.runner import read_after
 from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
 
 REBUILD_BATCH_SIZE = 5000
-Progress = Callable[[int], None]
+# The store a pass reads, and the position it has reached.
+Progress = Callable[[str, int], None]
 
 
 def rebuild(
     app: Application[Any],
     datastore: PostgresDatastore,
     kind: type[ReadModel],
-    progress: Progress = lambda position: None,
     rules: ServiceRules = DEFAULT_RULES,
     blind_index: BlindIndex | None = None,
 ) -> ReadModel:
+    """Rebuilds one read model alone."""
+    (fresh,) = rebuild_together({kind.follows: app}, datastore, [kind], rules, blind_index)
+    return fresh
+
+
+def rebuild_together(
+    apps: Mapping[str, Application[Any]],
+    datastore: PostgresDatastore,
+    kinds: Sequence[type[ReadModel]],
+    rules: ServiceRules = DEFAULT_RULES,
+    blind_index: BlindIndex | None = None,
+    progress: Progress = lambda store, position: None,
+) -> list[ReadModel]:
+    """Rebuilds the read models with one pass over each store they follow; each is live once
+    its store's pass ends. Returns their new generations, in the order given."""
+    fresh = [_next_generation(datastore, kind, rules, blind_index) for kind in kinds]
+    for store in dict.fromkeys(kind.follows for kind in kinds):
+        models = [model for model in fresh if model.follows == store]
+        _one_pass(apps[store], models, partial(progress, store))
+        for model in models:
+            switch(datastore, model.name, model.generation)
+    return fresh
+
+
+def _one_pass(
+    app: Application[Any], models: Sequence[ReadModel], progress: Callable[[int], None]
+) -> None:
+    """Reads the store up to its head once, and applies each batch to every read model.
+
+    Each read model applies a batch in its own thread and transaction: they mostly wait on the
+    database, so their waits overlap, and the next batch is read and decoded meanwhile.
+    """
+    head = app.recorder.max_notification_id() or 0
+    with ThreadPoolExecutor(max_workers=len(models) + 1) as pool:
+        reading = pool.submit(read_after, app, 0, REBUILD_BATCH_SIZE, head)
+        while True:
+            events, position = reading.result()
+            if not events:
+                return
+            reading = pool.submit(read_after, app, position, REBUILD_BATCH_SIZE, head)
+            list(pool.map(methodcaller("apply_batch", events, position), models))
+            progress(position)
+
+
+def _next_generation(
+    datastore: PostgresDatastore,
+    kind: type[ReadModel],
+    rules: ServiceRules,
+    blind_index: BlindIndex | None,
+) -> ReadModel:
+    """The read model's next generation, empty; the ones before the live one dropped."""
     ensure_generation(datastore, kind.name)
     live = live_generation(datastore, kind.name)
     for old in range(1, live):
@@ -37,10 +93,4 @@ def rebuild(
     fresh = kind(datastore, live + 1, rules, blind_index)
     fresh.drop_tables()  # what a rebuild that died half-way left behind
     fresh.create_table()
-    head = app.recorder.max_notification_id() or 0
-    while fresh.position() < head:
-        if catch_up(app, fresh, REBUILD_BATCH_SIZE) == 0:
-            break
-        progress(fresh.position())
-    switch(datastore, kind.name, fresh.generation)
     return fresh

@@ -2,9 +2,12 @@
 
 Commit order equals position order in the store (each insert takes a table lock), so reading
 `position > last applied` never skips an event; a failed transaction's gap is simply passed over.
-Each loop, and a read at most once a second, looks up which generation of the read model is live,
-so a rebuild done elsewhere (`keywork projections rebuild`) is taken up without a restart, also by
-the API's processes, which read the read models without running them.
+One reader per store reads each batch once, decodes each event once, and hands it to every read
+model that follows the store, each applying it in its own transaction with its own position. A
+read model behind the others (just made, or failing) catches up alone, no further than them, and
+then joins them. Each loop, and a read at most once a second, looks up which generation of a read
+model is live, so a rebuild done elsewhere (`keywork projections rebuild`) is taken up without a
+restart, also by the API's processes, which read the read models without running them.
 
 With a read database (a streaming replica, KEYWORK_READ_DATABASE_URL) the runner keeps each read
 model twice: the one it writes, on the primary, and the one queries are answered from, on the
@@ -16,9 +19,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 
@@ -26,7 +32,7 @@ from projections.generations import ensure_generation, live_generation
 from projections.read_model import ReadModel
 from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
-from store.database import Database
+from store.database import UNAVAILABLE, Database
 from store.following import follow
 
 log = logging.getLogger("keywork.projections")
@@ -36,14 +42,33 @@ BATCH_SIZE = 500
 GENERATION_CHECK_SECONDS = 1.0
 
 
-def catch_up(app: Application[Any], read_model: ReadModel, batch_size: int = BATCH_SIZE) -> int:
-    """Applies the events after the read model's position, one batch; returns how many."""
-    start = read_model.position() + 1
-    notifications = app.recorder.select_notifications(start=start, limit=batch_size)
-    if notifications:
-        events = [app.mapper.to_domain_event(n) for n in notifications]
-        read_model.apply_batch(events, notifications[-1].id)
-    return len(notifications)
+Batch = tuple[list[DomainEventProtocol[Any]], int]
+
+
+def read_after(
+    app: Application[Any], position: int, batch_size: int, stop: int | None = None
+) -> Batch:
+    """The events after `position` (up to `stop`), one batch, each decoded once, and the last
+    one's position."""
+    notifications = app.recorder.select_notifications(
+        start=position + 1, limit=batch_size, stop=stop
+    )
+    events = [app.mapper.to_domain_event(n) for n in notifications]
+    return events, notifications[-1].id if notifications else position
+
+
+def catch_up(
+    app: Application[Any],
+    read_model: ReadModel,
+    batch_size: int = BATCH_SIZE,
+    stop: int | None = None,
+) -> int:
+    """Applies the events after the read model's position (up to `stop`), one batch; returns
+    how many."""
+    events, last = read_after(app, read_model.position(), batch_size, stop)
+    if events:
+        read_model.apply_batch(events, last)
+    return len(events)
 
 
 def catch_up_fully(app: Application[Any], read_model: ReadModel) -> None:
@@ -110,6 +135,8 @@ class ProjectionRunner:
             self._queried = LiveGenerations(replica, read_model_types, self._read_model)
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        # Its threads start with the first batch applied: a runner that only reads has none.
+        self._appliers = ThreadPoolExecutor(len(read_model_types), "projection-apply")
 
     @property
     def read_models(self) -> dict[type[ReadModel], ReadModel]:
@@ -117,9 +144,9 @@ class ProjectionRunner:
         return self._queried.models
 
     def start(self) -> None:
-        for kind in self._kept.models:
+        for store in dict.fromkeys(kind.follows for kind in self._kept.models):
             thread = threading.Thread(
-                target=self._follow, args=(kind,), name=f"projection-{kind.name}"
+                target=self._follow, args=(store,), name=f"projection-{store}"
             )
             thread.start()
             self._threads.append(thread)
@@ -128,6 +155,7 @@ class ProjectionRunner:
         self._stopping.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        self._appliers.shutdown()
 
     def close(self) -> None:
         """Closes the read database's pool; the primary's is the store's to close."""
@@ -172,14 +200,46 @@ class ProjectionRunner:
         read_model.create_table()
         return read_model
 
-    def _follow(self, kind: type[ReadModel]) -> None:
-        app = self.apps[kind.follows]
-
-        def step() -> bool:
-            try:
-                return catch_up(app, self._kept.current(kind)) == BATCH_SIZE
-            except IntegrityError:
-                return True  # another runner applied this batch first; its position stands
-
+    def _follow(self, store: str) -> None:
+        app = self.apps[store]
+        kinds = [kind for kind in self._kept.models if kind.follows == store]
         channel = app.recorder.channel_name  # type: ignore[attr-defined]
-        follow(self.database, channel, step, self._stopping, log)
+        follow(self.database, channel, lambda: self._step(app, kinds), self._stopping, log)
+
+    def _step(self, app: Application[Any], kinds: Sequence[type[ReadModel]]) -> bool:
+        """Reads the store's next batch once and applies it to each of its read models; returns
+        whether more is waiting."""
+        models = [self._kept.current(kind) for kind in kinds]
+        at = ReadModel.positions(models)
+        lead = max(at)
+        more = False
+        for number, model in enumerate(models):
+            if at[number] < lead:  # behind the others: alone, up to them, then it joins them
+                more |= _guarded(model, partial(catch_up, app, model, BATCH_SIZE, lead))
+                at[number] = model.position()
+        events, last = read_after(app, lead, BATCH_SIZE)
+        if events:
+            leaders = [model for number, model in enumerate(models) if at[number] == lead]
+            # Each in a thread: they mostly wait on the database, so their waits overlap.
+            list(self._appliers.map(partial(_apply_guarded, events, last), leaders))
+        return more or len(events) == BATCH_SIZE
+
+
+def _apply_guarded(events: list[DomainEventProtocol[Any]], last: int, model: ReadModel) -> bool:
+    return _guarded(model, partial(model.apply_batch, events, last))
+
+
+def _guarded(model: ReadModel, work: Callable[[], Any]) -> bool:
+    """Does one read model's work, so that its failure leaves the others' to go on: the failing
+    one falls behind and catches up alone at the next step. True unless it failed."""
+    try:
+        work()
+    except IntegrityError:
+        pass  # another runner applied this batch first; its position stands
+    except UNAVAILABLE:
+        raise  # the database is away: following waits for it, for every read model
+    except Exception as error:
+        # The type only: a message might quote the data it failed on.
+        log.error("%s failed (%s); it retries from its position", model.name, type(error).__name__)
+        return False
+    return True

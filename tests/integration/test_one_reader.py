@@ -1,0 +1,224 @@
+"""One reader per store: each batch read and decoded once, applied by every read model following
+the store, none missing or doubling an event, whether it leads, lags or fails for a while."""
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import pytest
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from api.bootstrap import open_access_log, open_keywork
+from domain.stamp import event_id
+from projections import rebuild as rebuild_module
+from projections import runner as runner_module
+from projections.generations import live_generation, switch
+from projections.read_model import Handler, ReadModel
+from projections.rebuild import rebuild, rebuild_together
+from projections.registry import READ_MODELS
+from projections.runner import ProjectionRunner, catch_up
+from services.access import AccessLog
+from services.keywork import Keywork
+from store.database import Database
+from tests.conftest import fresh_database
+from tests.integration.conftest import active_case, close, contact, sign_agreement
+from tests.integration.test_read_models import rows
+from tests.keys import blind_index
+from tests.settings import settings_with
+
+SMALL_BATCH = 7  # so that a read model behind the others needs several batches to join them
+
+
+class Seen(ReadModel):
+    """Counts each event it is given: a missed one has no row, one applied twice counts 2."""
+
+    name = "seen"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS {schema}.{p}seen "
+        "(event_id uuid PRIMARY KEY, times int NOT NULL)",
+    )
+
+    def handles(self) -> dict[str, Handler]:
+        return {"*": self._seen}
+
+    def _seen(self, cursor: Cursor[DictRow], event: Any) -> None:
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {schema}.{p}seen VALUES (%s, 1) ON CONFLICT (event_id) "
+                "DO UPDATE SET times = {schema}.{p}seen.times + 1"
+            ),
+            (event_id(event.originator_id, event.originator_version),),
+        )
+
+    def times(self) -> dict[str, int]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.sql("SELECT event_id::text, times FROM {schema}.{p}seen"))
+            return {row["event_id"]: row["times"] for row in cursor.fetchall()}
+
+
+class SeenLate(Seen):
+    name = "seen_late"
+
+
+class Failing(Seen):
+    """Fails every batch while `broken` is set, as a read model with a bug would."""
+
+    name = "failing"
+    broken: ClassVar[threading.Event] = threading.Event()
+
+    def _seen(self, cursor: Cursor[DictRow], event: Any) -> None:
+        if self.broken.is_set():
+            raise ValueError("a bug")
+        super()._seen(cursor, event)
+
+
+@pytest.fixture(scope="module")
+def own_database(database: Database) -> Database:
+    return fresh_database(database, "keywork_one_reader")
+
+
+@pytest.fixture(scope="module")
+def keywork(own_database: Database) -> Iterator[Keywork]:
+    app = open_keywork(settings_with(postgres_pool_size=4), own_database)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def access(own_database: Database) -> Iterator[AccessLog]:
+    app = open_access_log(settings_with(postgres_pool_size=2), own_database)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner_module, "BATCH_SIZE", SMALL_BATCH)
+    monkeypatch.setattr(rebuild_module, "REBUILD_BATCH_SIZE", SMALL_BATCH)
+
+
+def stored(keywork: Keywork) -> dict[str, int]:
+    """Every event in the store, once each: what a read model that saw each once holds."""
+    notifications = keywork.recorder.select_notifications(start=1, limit=10**6)
+    return {str(event_id(n.originator_id, n.originator_version)): 1 for n in notifications}
+
+
+def recording(keywork: Keywork, stop: threading.Event) -> threading.Thread:
+    """A thread recording contacts on a case until `stop` is set."""
+    case_id = active_case(keywork)
+
+    def record() -> None:
+        while not stop.is_set():
+            contact(keywork, case_id)
+
+    thread = threading.Thread(target=record)
+    thread.start()
+    return thread
+
+
+def caught_up(runner: ProjectionRunner, keywork: Keywork, *kinds: type[ReadModel]) -> None:
+    head = keywork.recorder.max_notification_id() or 0
+    for kind in kinds:
+        assert runner.wait_for(runner.get(kind), head, timeout=30), kind.name
+
+
+def test_a_read_model_behind_the_others_catches_up_alone_then_joins_them(
+    keywork: Keywork, own_database: Database, small_batches: None
+) -> None:
+    for _ in range(4):
+        contact(keywork, active_case(keywork))
+    runner = ProjectionRunner({"keywork": keywork}, own_database, (Seen, SeenLate))
+    runner.start()
+    stop = threading.Event()
+    writer = recording(keywork, stop)
+    try:
+        caught_up(runner, keywork, Seen, SeenLate)
+        # The late one starts again from nothing, while the other leads and events keep coming.
+        datastore = keywork.store.datastore
+        fresh = live_generation(datastore, SeenLate.name) + 1
+        switch(datastore, SeenLate.name, fresh)
+        deadline = time.monotonic() + 10
+        while runner.get(SeenLate).generation != fresh:
+            assert time.monotonic() < deadline, "the runner did not take up the fresh generation"
+            time.sleep(0.01)
+        while runner.get(SeenLate).position() < runner.get(Seen).position():
+            assert time.monotonic() < deadline, "the late read model never caught up"
+            time.sleep(0.01)
+        time.sleep(0.2)  # both take the same batches again
+        stop.set()
+        writer.join()
+        caught_up(runner, keywork, Seen, SeenLate)
+    finally:
+        stop.set()
+        writer.join()
+        runner.stop()
+    every_event = stored(keywork)
+    assert len(every_event) > 6 * SMALL_BATCH
+    assert runner.get(Seen).times() == every_event
+    assert runner.get(SeenLate).times() == every_event
+
+
+def test_a_failing_read_model_holds_up_none_of_the_others_and_resumes_where_it_stopped(
+    keywork: Keywork, own_database: Database, small_batches: None
+) -> None:
+    runner = ProjectionRunner({"keywork": keywork}, own_database, (Seen, Failing))
+    runner.start()
+    try:
+        caught_up(runner, keywork, Seen, Failing)
+        Failing.broken.set()
+        stuck_at = runner.get(Failing).position()
+        for _ in range(3):
+            contact(keywork, active_case(keywork))
+        caught_up(runner, keywork, Seen)  # the other one goes on
+        assert runner.get(Failing).position() == stuck_at
+        Failing.broken.clear()
+        caught_up(runner, keywork, Failing)
+    finally:
+        Failing.broken.clear()
+        runner.stop()
+    assert runner.get(Failing).times() == runner.get(Seen).times() == stored(keywork)
+
+
+def test_read_models_rebuilt_together_equal_each_rebuilt_alone(
+    keywork: Keywork, access: AccessLog, small_batches: None
+) -> None:
+    for number in range(3):
+        case_id = active_case(keywork)
+        sign_agreement(keywork, case_id)
+        contact(keywork, case_id)
+        if number == 0:
+            close(keywork, case_id)
+        access.record(
+            actor="m",
+            role="manager",
+            subject_kind="case",
+            subject_id=str(case_id),
+            what="summary",
+            purpose=None,
+            allowed=True,
+        )
+    apps: dict[str, Any] = {"keywork": keywork, "access": access}
+    datastore = keywork.store.datastore
+    alone = {
+        kind: rows(rebuild(apps[kind.follows], datastore, kind, blind_index=blind_index()))
+        for kind in READ_MODELS
+    }
+    together = rebuild_together(apps, datastore, READ_MODELS, blind_index=blind_index())
+    assert [type(model) for model in together] == list(READ_MODELS)
+    for model in together:
+        kind = type(model)
+        assert model.position() == apps[kind.follows].recorder.max_notification_id()
+        assert rows(model) == alone[kind] == rows(applied_one_batch_at_a_time(apps, kind))
+        assert live_generation(datastore, model.name) == model.generation
+
+
+def applied_one_batch_at_a_time(apps: dict[str, Any], kind: type[ReadModel]) -> ReadModel:
+    """The read model as the live runner's path builds it, in a generation of its own."""
+    model = kind(apps["keywork"].store.datastore, 99, blind_index=blind_index())
+    model.drop_tables()
+    model.create_table()
+    while catch_up(apps[kind.follows], model, SMALL_BATCH):
+        pass
+    return model
