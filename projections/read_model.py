@@ -4,7 +4,8 @@ A read model writes its rows and its position in one transaction, so after any c
 consistent with a prefix of the store. Its commits do not wait for the disk: a crash of PostgreSQL
 may take back its last moments, rows and position together, and they are applied again. Events
 come in batches (many events, one position), because one transaction per event caps catch-up at
-the commit rate.
+the commit rate. A batch moves the position on only from where it started, so two runners that
+read the same events in batches of different lengths cannot both apply them.
 """
 
 import time
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -65,6 +66,13 @@ class ReadModel(PostgresTrackingRecorder):
         self.prefix = f"{self.name}_g{generation}_"
         super().__init__(datastore, tracking_table_name=f"{self.prefix}tracking")
         self.sql_create_statements.extend(self.sql(statement) for statement in self.tables)
+        # The library's upsert takes any higher position; this one only the batch's start.
+        self._advance = self.sql(
+            "INSERT INTO {schema}.{p}tracking (application_name, notification_id) "
+            "VALUES (%(follows)s, %(position)s) ON CONFLICT (application_name) DO UPDATE "
+            "SET notification_id = excluded.notification_id "
+            "WHERE {schema}.{p}tracking.notification_id = %(after)s RETURNING notification_id"
+        )
         self.handlers: dict[str, Handler] = self.handles()
 
     def sql(self, statement: str) -> Composed:
@@ -92,7 +100,11 @@ class ReadModel(PostgresTrackingRecorder):
         """
         raise NotImplementedError
 
-    def apply_batch(self, events: Sequence[DomainEventProtocol[Any]], position: int) -> None:
+    def apply_batch(
+        self, events: Sequence[DomainEventProtocol[Any]], after: int, position: int
+    ) -> None:
+        """Applies the events that follow position `after`, up to `position`; IntegrityError
+        if the read model is no longer at `after` (another runner applied them)."""
         with self.datastore.transaction(commit=True) as cursor:
             connection = cursor.connection
             # Statements are not prepared here: after an error in a pipeline the server skips
@@ -113,9 +125,15 @@ class ReadModel(PostgresTrackingRecorder):
                             handler(cursor, event)
                     # On a cursor of its own, as it reads its result back: the results of the
                     # statements before it arrive on `cursor` meanwhile (history.current).
-                    self._insert_tracking(connection.cursor(), Tracking(self.follows, position))
+                    self._move_on(connection.cursor(), after, position)
             finally:
                 connection.prepare_threshold = threshold
+
+    def _move_on(self, cursor: Cursor[DictRow], after: int, position: int) -> None:
+        moves = {"follows": self.follows, "after": after, "position": position}
+        cursor.execute(self._advance, moves)
+        if cursor.fetchone() is None:
+            raise IntegrityError(f"{self.name} is no longer at {after}")
 
     def rows_about(self, case_id: str) -> dict[str, list[dict[str, Any]]]:
         """Every row this read model holds about one case, by table."""

@@ -69,14 +69,16 @@ def _one_pass(
     """
     head = app.recorder.max_notification_id() or 0
     with ThreadPoolExecutor(max_workers=len(models) + 1) as pool:
-        reading = pool.submit(read_after, app, 0, REBUILD_BATCH_SIZE, head)
+        after = 0
+        reading = pool.submit(read_after, app, after, REBUILD_BATCH_SIZE, head)
         while True:
             events, position = reading.result()
             if not events:
                 return
             reading = pool.submit(read_after, app, position, REBUILD_BATCH_SIZE, head)
-            list(pool.map(methodcaller("apply_batch", events, position), models))
+            list(pool.map(methodcaller("apply_batch", events, after, position), models))
             progress(position)
+            after = position
 
 
 def _next_generation(

@@ -65,9 +65,10 @@ def catch_up(
 ) -> int:
     """Applies the events after the read model's position (up to `stop`), one batch; returns
     how many."""
-    events, last = read_after(app, read_model.position(), batch_size, stop)
+    after = read_model.position()
+    events, last = read_after(app, after, batch_size, stop)
     if events:
-        read_model.apply_batch(events, last)
+        read_model.apply_batch(events, after, last)
     return len(events)
 
 
@@ -221,12 +222,14 @@ class ProjectionRunner:
         if events:
             leaders = [model for number, model in enumerate(models) if at[number] == lead]
             # Each in a thread: they mostly wait on the database, so their waits overlap.
-            list(self._appliers.map(partial(_apply_guarded, events, last), leaders))
+            list(self._appliers.map(partial(_apply_guarded, events, lead, last), leaders))
         return more or len(events) == BATCH_SIZE
 
 
-def _apply_guarded(events: list[DomainEventProtocol[Any]], last: int, model: ReadModel) -> bool:
-    return _guarded(model, partial(model.apply_batch, events, last))
+def _apply_guarded(
+    events: list[DomainEventProtocol[Any]], after: int, last: int, model: ReadModel
+) -> bool:
+    return _guarded(model, partial(model.apply_batch, events, after, last))
 
 
 def _guarded(model: ReadModel, work: Callable[[], Any]) -> bool:
