@@ -51,16 +51,21 @@ def refer(
 
 
 def practitioner(
-    keywork: Keywork, email: str = "jo@example.org", team_id: str | None = None
+    keywork: Keywork,
+    email: str = "jo@example.org",
+    team_id: str | None = None,
+    name: str = "Jo Worker",
+    postal_address: str | None = None,
 ) -> UUID:
     agency = keywork.register_agency(as_("admin-1"), name="NHS community team", sector="health")
     return keywork.register_practitioner(
         as_("admin-1"),
-        name="Jo Worker",
+        name=name,
         role_title="Key worker",
         agency_id=agency.aggregate_id,
         email=email,
         team_id=team_id,
+        postal_address=postal_address,
     ).aggregate_id
 
 

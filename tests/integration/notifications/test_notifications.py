@@ -17,6 +17,7 @@ from tests.integration.notifications.world import (
     MANAGERS,
     all_caught_up,
     case_with_team,
+    draft,
     notifier,
     sign,
 )
@@ -71,9 +72,7 @@ def test_each_copy_of_a_signed_plan_is_recorded_on_the_case_once(
     with smtp_server(mail_port) as (_, inbox):
         all_caught_up(notify, keywork)
         case_id, team, _ = case_with_team(keywork)
-        keywork.draft_plan(
-            as_(), case_id, summary="Sleep and mobility", outcomes=["Sleeps through"], actions=[]
-        )
+        draft(keywork, case_id, "Sleep and mobility")
         sign(keywork, case_id, 1)
         all_caught_up(notify, keywork)
         notify.positions.store(0)
@@ -157,9 +156,7 @@ def test_the_closure_letter_carries_the_final_plan(
     with smtp_server(mail_port) as (_, inbox):
         all_caught_up(notify, keywork)
         case_id, _, _ = case_with_team(keywork)
-        keywork.draft_plan(
-            as_(), case_id, summary="Final: school transport", outcomes=[], actions=[]
-        )
+        draft(keywork, case_id, "Final: school transport")
         sign(keywork, case_id, 1)
         keywork.close_case(
             as_(), case_id, reason="needs_met", final_plan_version=1, family_agreed=True

@@ -4,7 +4,7 @@ and even when the list has not yet caught up."""
 from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from store.database import Database
-from tests.integration.conftest import as_
+from tests.integration.conftest import as_, practitioner
 from tests.integration.notifications.world import (
     BUSINESS_SUPPORT,
     all_caught_up,
@@ -15,7 +15,6 @@ from tests.integration.notifications.world import (
     notifier,
     on_the_list,
     plan_subject,
-    registered,
     sign,
 )
 from tests.smtp import smtp_server
@@ -28,9 +27,11 @@ def test_a_signed_plan_goes_to_exactly_the_distribution_list_as_the_team_changes
     with smtp_server(mail_port) as (_, inbox):
         all_caught_up(notify, keywork)
         case_id, _, _ = case_with_team(keywork)
-        leaving = registered(keywork, "Pat Physio", "pat@nhs.test")
-        by_post = registered(keywork, "Sol Senco", "sol@school.test", "2 Road, Norwich")
-        not_for_plans = registered(keywork, "Ola Nurse", "ola@nhs.test")
+        leaving = practitioner(keywork, "pat@nhs.test", name="Pat Physio")
+        by_post = practitioner(
+            keywork, "sol@school.test", name="Sol Senco", postal_address="2 Road, Norwich"
+        )
+        not_for_plans = practitioner(keywork, "ola@nhs.test", name="Ola Nurse")
         join_tac(keywork, case_id, leaving)
         join_tac(keywork, case_id, by_post, channel="letter")
         join_tac(keywork, case_id, not_for_plans, plans=False)
@@ -38,7 +39,7 @@ def test_a_signed_plan_goes_to_exactly_the_distribution_list_as_the_team_changes
         sign(keywork, case_id, 1)
         all_caught_up(notify, keywork)
         lists = {1: on_the_list(runner, keywork, case_id)}
-        joining = registered(keywork, "Kit Speech", "kit@nhs.test")
+        joining = practitioner(keywork, "kit@nhs.test", name="Kit Speech")
         join_tac(keywork, case_id, joining)
         keywork.remove_tac_member(as_(), case_id, practitioner_id=leaving, reason="Discharged")
         draft(keywork, case_id)
@@ -78,7 +79,7 @@ def test_a_plan_signed_before_the_list_has_caught_up_waits_for_it_and_is_not_ski
         case_id, _, _ = case_with_team(keywork)
         all_caught_up(notify, keywork)
         runner.stop()  # the distribution list stays where it is
-        newcomer = registered(keywork, "Max Late", "max@nhs.test")
+        newcomer = practitioner(keywork, "max@nhs.test", name="Max Late")
         join_tac(keywork, case_id, newcomer)
         draft(keywork, case_id)
         before_signing = keywork.recorder.max_notification_id()

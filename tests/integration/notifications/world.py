@@ -75,18 +75,6 @@ def case_with_team(
     return case_id, team, worker
 
 
-def registered(keywork: Keywork, name: str, email: str, postal_address: str | None = None) -> UUID:
-    agency = keywork.register_agency(as_("admin-1"), name="Community health", sector="health")
-    return keywork.register_practitioner(
-        as_("admin-1"),
-        name=name,
-        role_title="Therapist",
-        agency_id=agency.aggregate_id,
-        email=email,
-        postal_address=postal_address,
-    ).aggregate_id
-
-
 def join_tac(
     keywork: Keywork, case_id: UUID, member: UUID, channel: str = "email", plans: bool = True
 ) -> None:
@@ -100,8 +88,8 @@ def join_tac(
     )
 
 
-def draft(keywork: Keywork, case_id: UUID) -> None:
-    keywork.draft_plan(as_(), case_id, summary="Mobility", outcomes=[], actions=[])
+def draft(keywork: Keywork, case_id: UUID, summary: str = "Mobility") -> None:
+    keywork.draft_plan(as_(), case_id, summary=summary, outcomes=[], actions=[])
 
 
 def sign(keywork: Keywork, case_id: UUID, version: int) -> None:
