@@ -176,13 +176,16 @@ class ProjectionRunner:
         return read_model
 
     def positions(self) -> dict[str, tuple[int, int]]:
-        """Each read model's position as queried, and the head of the store it follows."""
+        """Each read model's position as queried, and the head of the store it follows: one
+        query for the positions, one for each store's head."""
+        models = list(self.read_models.values())
+        heads = {
+            store: self.apps[store].recorder.max_notification_id() or 0
+            for store in {model.follows for model in models}
+        }
         return {
-            model.name: (
-                model.position(),
-                self.apps[model.follows].recorder.max_notification_id() or 0,
-            )
-            for model in self.read_models.values()
+            model.name: (position, heads[model.follows])
+            for model, position in zip(models, ReadModel.positions(models), strict=True)
         }
 
     def wait_for(self, read_model: ReadModel, position: int, timeout: float) -> bool:
