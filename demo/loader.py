@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper
+from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 
 from demo.synthetic import (
@@ -44,7 +44,7 @@ from services.access import AccessLog
 from services.application import snapshot_due
 from services.keywork import Keywork
 from store import bulk
-from store.data_keys import NewKeys
+from store.data_keys import DataKeys, NewKeys
 from store.receipts import Receipt
 from store.sealing import SealingMapper
 
@@ -61,7 +61,11 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class Plan:
-    """What every worker decides and converts chunks from (handed over as the worker forks)."""
+    """What every worker decides and converts chunks from, pickled to each as it starts.
+
+    A transcoder does not pickle, so the applications' transcoders travel as their
+    registrations; the keys travel as their master key (`DataKeys.__reduce__`).
+    """
 
     scale: Scale
     seed: int
@@ -69,8 +73,39 @@ class Plan:
     now: datetime
     directory: Directory
     snapshot_every: int
-    case_mapper: SealingMapper
-    access_mapper: Mapper[UUID]
+    keys: DataKeys
+    case_transcodings: tuple[Transcoding, ...]
+    access_transcodings: tuple[Transcoding, ...]
+
+
+def plan(
+    keywork: Keywork, access: AccessLog, scale: Scale, seed: int, now: datetime, known: Directory
+) -> Plan:
+    """The plan to write `scale`'s histories into these applications as they stand at `now`."""
+    assert isinstance(keywork.mapper, SealingMapper)
+    return Plan(
+        scale,
+        seed,
+        now - scale.years * YEAR,
+        now,
+        known,
+        keywork.snapshot_every,
+        keywork.mapper.keys,
+        _registered(keywork.mapper),
+        _registered(access.mapper),
+    )
+
+
+def _registered(mapper: Mapper[UUID]) -> tuple[Transcoding, ...]:
+    assert isinstance(mapper.transcoder, JSONTranscoder)
+    return tuple(mapper.transcoder.types.values())
+
+
+def _transcoder(registered: tuple[Transcoding, ...]) -> JSONTranscoder:
+    transcoder = JSONTranscoder()
+    for transcoding in registered:
+        transcoder.register(transcoding)
+    return transcoder
 
 
 @dataclass(frozen=True)
@@ -102,12 +137,8 @@ def seed(
         for chunk in range(chunks(scale))
         if keywork.store.find_receipt(ACTOR, _chunk_key(scale, seed, chunk)) is None
     ]
-    assert isinstance(keywork.mapper, SealingMapper)
-    plan = Plan(
-        scale, seed, start, now, known, keywork.snapshot_every, keywork.mapper, access.mapper
-    )
     written = 0
-    for stored in _converted(plan, todo, workers):
+    for stored in _converted(plan(keywork, access, scale, seed, now, known), todo, workers):
         events = write(keywork, access, stored)
         written += stored.cases
         progress(events)
@@ -179,8 +210,9 @@ def _converted(plan: Plan, todo: list[int], workers: int) -> Iterator[StoredChun
         _start(plan)
         yield from map(_convert, todo)
         return
-    # Forked, so each worker starts with the plan (the applications' mappers) as it stands.
-    with multiprocessing.get_context("fork").Pool(workers, _start, (plan,)) as pool:
+    # Spawned, not forked: a fork copies the locks other threads hold (the database pools',
+    # a service's), and a worker that then needs one waits for ever.
+    with multiprocessing.get_context("spawn").Pool(workers, _start, (plan,)) as pool:
         waiting = iter(todo)
         pending = deque(pool.apply_async(_convert, (c,)) for c in islice(waiting, workers * AHEAD))
         while pending:
@@ -216,8 +248,9 @@ class Converter:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.keys = NewKeys()
-        sealing = plan.case_mapper.keys.over(self.keys)
-        self.case_mapper = SealingMapper(plan.case_mapper.transcoder, sealing)
+        sealing = plan.keys.over(self.keys)
+        self.case_mapper = SealingMapper(_transcoder(plan.case_transcodings), sealing)
+        self.access_mapper = Mapper[UUID](_transcoder(plan.access_transcodings))
 
     def stored(self, chunk: DecidedChunk) -> StoredChunk:
         def to_row(event: DomainEventProtocol[UUID]) -> bulk.Row:
@@ -229,7 +262,7 @@ class Converter:
             for case in chunk.cases
             if snapshot_due(case, 1, self.plan.snapshot_every)
         ]
-        to_stored = self.plan.access_mapper.to_stored_event
+        to_stored = self.access_mapper.to_stored_event
         reads = [bulk.row(to_stored(read)) for read in _pending(*chunk.reads)]
         receipt = _receipt(chunk.key, chunk.cases[0])
         return StoredChunk(len(chunk.cases), receipt, events, reads, snapshots, self.keys.take())

@@ -75,11 +75,14 @@ def catch_up(
 def catch_up_fully(app: Application[Any], read_model: ReadModel) -> None:
     """Applies everything recorded so far, alongside any runner that is applying it too."""
     while True:
+        before = read_model.position()
         try:
             if catch_up(app, read_model) == 0:
                 return
         except IntegrityError:
-            continue  # another runner applied this batch first; its position stands
+            if read_model.position() == before:
+                raise  # no other runner moved it on: the read model's own fault, every time
+            # another runner applied this batch first; its position stands
 
 
 class LiveGenerations:

@@ -61,6 +61,7 @@ class NewKeys:
 
 class DataKeys:
     def __init__(self, master_key: bytes, cache_seconds: float) -> None:
+        self._master_key = master_key
         self._master = AESGCM(master_key)
         self._cache_seconds = cache_seconds
         self._cache: TTLCache[UUID, AESGCM | None] = TTLCache(CACHE_SIZE, max(cache_seconds, 1e-3))
@@ -69,9 +70,14 @@ class DataKeys:
 
     def over(self, store: KeyStore) -> "DataKeys":
         """Keys wrapped by the same master key, kept in another store, with a cache of their own."""
-        keys = DataKeys(b"\0" * 32, self._cache_seconds)
-        keys._master, keys.store = self._master, store
+        keys = DataKeys(self._master_key, self._cache_seconds)
+        keys.store = store
         return keys
+
+    def __reduce__(self) -> tuple[type["DataKeys"], tuple[bytes, float]]:
+        """Pickled as the master key alone, for the loader's worker processes on this machine
+        (demo/loader.py): the cache and the key store stay behind."""
+        return DataKeys, (self._master_key, self._cache_seconds)
 
     def for_sealing(self, subject_id: UUID) -> AESGCM:
         """The child's key, made now if they have none yet."""

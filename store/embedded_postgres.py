@@ -111,11 +111,12 @@ class EmbeddedPostgres:
             )
             return
         # -R writes standby.signal and how to reach the primary: the server starts as a standby,
-        # streaming and replaying the primary's WAL and answering read-only queries.
+        # streaming and replaying the primary's WAL and answering read-only queries. A fast
+        # checkpoint starts the copy at once; a spread one can take minutes on a busy server.
         self._run(
             "pg_basebackup",
             *("-h", primary.host, "-p", str(primary.port), "-U", primary.user),
-            *("-D", str(self.data), "-R"),
+            *("-D", str(self.data), "-R", "--checkpoint=fast"),
         )
 
     def _answering_port(self) -> int | None:

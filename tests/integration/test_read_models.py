@@ -20,7 +20,7 @@ from projections.key_working import KeyWorking
 from projections.read_model import ReadModel
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS
-from projections.runner import ProjectionRunner, catch_up
+from projections.runner import ProjectionRunner, catch_up, catch_up_fully
 from projections.trail import Actions
 from services.access import AccessLog
 from services.keywork import Keywork
@@ -189,6 +189,24 @@ def test_a_batch_already_applied_by_another_runner_is_refused_whole(
         with pytest.raises(IntegrityError):
             model.apply_batch(events, started, end)
     assert rows(model) == applied != before  # the runner's own application stands, once
+
+
+def test_catching_up_fully_gives_up_on_a_read_model_whose_own_rows_clash_every_time(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    model = caught_up(runner, keywork, KeyWorking)
+    runner.stop()
+    position = model.position()
+    active_case(keywork)
+
+    def clash(cursor: Any, event: Any) -> None:
+        raise IntegrityError("a row this read model already holds")
+
+    model.handlers["KeyWorkerAllocated"] = clash
+    # Raised, not retried for ever as if another runner had applied the batch first.
+    with pytest.raises(IntegrityError, match="already holds"):
+        catch_up_fully(keywork, model)
+    assert model.position() == position
 
 
 def test_a_rebuild_from_zero_gives_the_rows_built_one_batch_at_a_time(

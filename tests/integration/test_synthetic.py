@@ -14,14 +14,13 @@ import pytest
 from eventsourcing.application import Application
 
 from api.bootstrap import open_access_log, open_keywork
-from demo.loader import BY_CONSUMERS, READS_PER_EVENT, Converter, Plan, decided, seed, write
-from demo.synthetic import CHUNK, YEAR, Directory, Scale
+from demo.loader import BY_CONSUMERS, READS_PER_EVENT, Converter, decided, plan, seed, write
+from demo.synthetic import CHUNK, Directory, Scale
 from projections.registry import projection_runner
 from projections.runner import catch_up_fully
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
-from store.sealing import SealingMapper
 from tests.conftest import fresh_database
 from tests.keys import blind_index
 from tests.settings import settings_with
@@ -168,16 +167,12 @@ def test_a_chunk_written_in_bulk_reads_back_as_the_same_chunk_saved(
     saved = open_store(stores, database, "keywork_synthetic_saved")
     copied = open_store(stores, database, "keywork_synthetic_copied")
     directory = Directory([uuid4() for _ in range(4)], [uuid4() for _ in range(12)])
-    mapper = copied.keywork.mapper
-    assert isinstance(mapper, SealingMapper)
-    plan = Plan(
-        FEW, 5, NOW - 3 * YEAR, NOW, directory, SNAPSHOT_EVERY, mapper, copied.access.mapper
-    )
-    chunk = decided(plan, 0)
+    chunk_plan = plan(copied.keywork, copied.access, FEW, 5, NOW, directory)
+    chunk = decided(chunk_plan, 0)
     twin = copy.deepcopy(chunk)  # the same aggregates and pending events, to save the usual way
     saved.keywork.save(*twin.cases, *twin.answers)
     saved.access.save(*twin.reads)
-    write(copied.keywork, copied.access, Converter(plan).stored(chunk))
+    write(copied.keywork, copied.access, Converter(chunk_plan).stored(chunk))
 
     for app in ("keywork", "access"):
         assert notifications(getattr(copied, app)) == notifications(getattr(saved, app))
