@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -211,14 +212,16 @@ def _converted(plan: Plan, todo: list[int], workers: int) -> Iterator[StoredChun
         yield from map(_convert, todo)
         return
     # Spawned, not forked: a fork copies the locks other threads hold (the database pools',
-    # a service's), and a worker that then needs one waits for ever.
-    with multiprocessing.get_context("spawn").Pool(workers, _start, (plan,)) as pool:
+    # a service's), and a worker that then needs one waits for ever. An executor, not a Pool:
+    # a worker that dies breaks it, where a Pool would wait for its chunk for ever.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, spawn, initializer=_start, initargs=(plan,)) as pool:
         waiting = iter(todo)
-        pending = deque(pool.apply_async(_convert, (c,)) for c in islice(waiting, workers * AHEAD))
+        pending = deque(pool.submit(_convert, chunk) for chunk in islice(waiting, workers * AHEAD))
         while pending:
-            stored: StoredChunk = pending.popleft().get()
+            stored = pending.popleft().result()
             for chunk in islice(waiting, 1):
-                pending.append(pool.apply_async(_convert, (chunk,)))
+                pending.append(pool.submit(_convert, chunk))
             yield stored
 
 
