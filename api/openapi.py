@@ -116,7 +116,8 @@ WHY = {
     "409": "Not allowed in the current state, or a stale If-Match (with current_version).",
     "413": "The body is larger than the service takes.",
     "422": "A field breaks a rule: each is named with the rule in `errors`.",
-    "503": "The database, or a read model asked for by min_position, is not ready: retry.",
+    "503": "The database, or a read model (asked for by min_position, or behind a subject "
+    "access export), is not ready: retry.",
 }
 
 

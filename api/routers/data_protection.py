@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.command_context import accepted, command_for
 from api.dependencies import Service
-from api.reads import read_of
+from api.reads import caught_up_with_everything, read_of
 from api.routers.case_reads import timeline_entries
 from api.schemas.cases import ConsentIn, ReasonIn, SubjectAccessOut
 from api.schemas.common import CaseAccepted
@@ -71,9 +71,11 @@ def subject_access(
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Everything held about the child: the case's events, the read models' rows about it, who
-    has read it. JSON, or a PDF for posting with `Accept: application/pdf`."""
+    has read it, as recorded when it was asked for (503 while a read model is behind that). JSON,
+    or a PDF for posting with `Accept: application/pdf`."""
     case = keywork.case(case_id)
     runner = request.app.state.runner
+    caught_up_with_everything(runner)
     rows = {model.name: model.rows_about(str(case_id)) for model in runner.read_models.values()}
     export = jsonable_encoder(
         SubjectAccessOut(

@@ -18,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.command_context import command_for
+from api.dependencies import Runner
 from api.reads import record_read
-from api.web.forms import refusal
-from api.web.pages import CASE_READ, PAGES, local_time, render
+from api.web.forms import refusal, settled
+from api.web.pages import CASE_PAGE_READ_MODELS, CASE_READ, PAGES, local_time, render
 from api.web.session import csrf_checked, page_principal
 from api.web.story import form_names
 from domain.case import Case
@@ -229,6 +230,7 @@ def _add(router: APIRouter, form: TaskForm) -> None:
     async def submit(
         request: Request,
         case_id: UUID,
+        runner: Runner,
         command: Command = Depends(records),  # noqa: B008
         caller: Principal = Depends(page_principal),  # noqa: B008 (already known: cached)
     ) -> Response:
@@ -236,11 +238,12 @@ def _add(router: APIRouter, form: TaskForm) -> None:
         keywork: Keywork = request.app.state.keywork
         try:
             body = form.checks.model_validate(body_of(form, typed))
-            await run_in_threadpool(form.record, keywork, command, case_id, body)
+            done = await run_in_threadpool(form.record, keywork, command, case_id, body)
         except (ValidationError, DomainError) as error:
             status, errors = errors_of(request, form, error)
             record_read(request, caller, "case", str(case_id), "case page")
             return await _shown(request, form, caller, case_id, typed, status, errors)
+        await run_in_threadpool(settled, runner, CASE_PAGE_READ_MODELS, done)
         return RedirectResponse(f"{PAGES}/cases/{case_id}", status_code=303)
 
     path = f"/cases/{{case_id}}/{form.slug}"

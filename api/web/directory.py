@@ -19,7 +19,7 @@ from api.dependencies import Runner, Service
 from api.pages import decode_cursor, encode_cursor, page_of
 from api.reads import read_of
 from api.schemas.directory import AgencyIn, PractitionerIn
-from api.web.forms import FormPage, given, submitted
+from api.web.forms import FormPage, given, settled, submitted
 from api.web.pages import render
 from api.web.session import PAGES, Caller, csrf_checked, page_principal
 from domain.directory import Sector
@@ -32,8 +32,6 @@ from services.permissions import ALLOWED
 router = APIRouter(prefix=PAGES, include_in_schema=False)
 
 PRACTITIONERS_A_PAGE = 50
-# How long a form waits for the directory read model to show what it recorded.
-SETTLE_SECONDS = 5.0
 # What the next page says was done, by the `done` its address carries.
 DONE = {
     "agency": "Agency registered",
@@ -82,7 +80,7 @@ class DirectoryForm:
     def settled(self, outcome: Outcome, then: str) -> str:
         """Waits, briefly, until the directory read model shows what `outcome` recorded, so that
         the next page (`then`) lists it; that page is shown after the wait either way."""
-        self.runner.wait_for(self.runner.get(Directory), outcome.position, SETTLE_SECONDS)
+        settled(self.runner, (Directory,), outcome)
         return then
 
     def page(

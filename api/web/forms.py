@@ -2,7 +2,8 @@
 or show its page again with the errors the API would answer, the values as typed, and that page
 recorded as read like any other showing of it."""
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,6 +19,9 @@ from api.reads import record_read
 from api.web.story import error_messages
 from domain.access import SubjectKind
 from domain.errors import InvalidValue, NotAllowedNow
+from projections.read_model import ReadModel
+from projections.runner import ProjectionRunner
+from services.commands import Outcome
 
 # What a form's input can be refused for: each is answered as the API would, as a problem.
 REFUSALS = (ValidationError, InvalidValue, NotAllowedNow)
@@ -33,6 +37,18 @@ def refusal(request: Request, error: Exception) -> dict[str, Any]:
 def given(fields: dict[str, Any]) -> dict[str, Any]:
     """The fields filled in: an empty one is missing, as if a client had left it out."""
     return {name: value for name, value in fields.items() if value not in ("", None, [])}
+
+
+# How long a form waits for the read models of the page it goes to next.
+SETTLE_SECONDS = 5.0
+
+
+def settled(runner: ProjectionRunner, drawn_from: Sequence[type[ReadModel]], done: Outcome) -> None:
+    """Waits, briefly, until the read models the next page is drawn from show what `done`
+    recorded, so that the page shows it; the page is shown after the wait either way."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    for kind in drawn_from:
+        runner.wait_for(runner.get(kind), done.position, max(0.0, deadline - time.monotonic()))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from api.routers.case_reads import timeline_entries
 from api.schemas.cases import ContactIn, ReviewIn
 from api.schemas.outcomes import OutcomesIn
 from api.web import forms
-from api.web.forms import FormPage, error_at, given
+from api.web.forms import FormPage, error_at, given, settled
 from api.web.session import (
     PAGES,
     Caller,
@@ -47,7 +47,7 @@ from projections.caseloads import EVERYTHING_RECORDED, CaseloadEntry, caseload, 
 from projections.distribution_list import DistributionList
 from projections.key_working import KeyWorking
 from projections.runner import ProjectionRunner
-from services.commands import Command
+from services.commands import Command, Outcome
 from services.keywork import Keywork
 from services.permissions import ALLOWED
 
@@ -192,6 +192,10 @@ def on_case(
 About = Annotated[OnCase, Depends(on_case)]
 
 
+# What the case page is drawn from besides the case: a form waits for them before going there.
+CASE_PAGE_READ_MODELS = (KeyWorking, DistributionList)
+
+
 def case_page_response(
     on: OnCase, as_at: date | None = None, status: int = 200, **form: Any
 ) -> HTMLResponse:
@@ -235,7 +239,7 @@ class CaseForm:
 
 
 def submitted(
-    on: OnCase, form: CaseForm, entered: dict[str, Any], act: Callable[[], object]
+    on: OnCase, form: CaseForm, entered: dict[str, Any], act: Callable[[], Outcome]
 ) -> Response:
     """Validates and records the form (`act`), or shows the case page again with its errors,
     from the same problem the API would answer."""
@@ -245,7 +249,7 @@ def submitted(
         return case_page_response(on, status=status, errors=errors, **named)
 
     def acted() -> str:
-        act()
+        settled(on.runner, CASE_PAGE_READ_MODELS, act())
         return f"{PAGES}/cases/{on.case_id}#story"
 
     page = FormPage(on.request, on.caller, draw, "case", str(on.case_id), "case page", form.renamed)
@@ -265,7 +269,7 @@ def record_contact(
     note: Annotated[str, Form()] = "",
     functions: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> Response:
-    def act() -> None:
+    def act() -> Outcome:
         body = ContactIn.model_validate(
             given(
                 {
@@ -276,7 +280,7 @@ def record_contact(
                 }
             )
         )
-        on.keywork.record_contact(
+        return on.keywork.record_contact(
             command,
             on.case_id,
             kind=body.kind,
@@ -307,17 +311,18 @@ def schedule_review(
     at: Annotated[str, Form(alias="time")] = "",
     location: Annotated[str, Form()] = "",
 ) -> Response:
-    def act() -> None:
+    def act() -> Outcome:
         body = ReviewIn.model_validate(
             given({"at": local_time(day, at), "location": location.strip()})
         )
-        on.keywork.schedule_review(
+        _, outcome = on.keywork.schedule_review(
             command,
             on.case_id,
             at=body.at,
             location=body.location,
             requested_by=body.requested_by,
         )
+        return outcome
 
     entered = {"on": day, "time": at, "location": location}
     return submitted(on, REVIEW, entered, act)
@@ -342,7 +347,7 @@ async def score_outcomes(
         if name.startswith("scores.")
     }
 
-    def act() -> None:
+    def act() -> Outcome:
         body = OutcomesIn.model_validate(
             {"scores": {name: value for name, value in entered.items() if value}}
         )
@@ -350,7 +355,7 @@ async def score_outcomes(
             review_id = UUID(review)
         except ValueError:
             raise InvalidValue("review_id", "required", "choose the review") from None
-        on.keywork.measure_outcomes(command, on.case_id, review_id, body.scores)
+        return on.keywork.measure_outcomes(command, on.case_id, review_id, body.scores)
 
     return await run_in_threadpool(submitted, on, SCORES, entered | {"review_id": review}, act)
 

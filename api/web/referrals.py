@@ -20,11 +20,12 @@ from starlette.datastructures import FormData
 from api.auth import Principal
 from api.child_search import possible_existing_cases
 from api.command_context import command_for
+from api.dependencies import Runner
 from api.policy import allowed
 from api.routers.cases import refer_as, referral_of
 from api.schemas.cases import ReferralIn
-from api.web.forms import REFUSALS, refusal
-from api.web.pages import render
+from api.web.forms import REFUSALS, refusal, settled
+from api.web.pages import CASE_PAGE_READ_MODELS, render
 from api.web.session import PAGES, csrf_checked, page_principal
 from services.commands import Command
 from services.keywork import Keywork
@@ -195,7 +196,9 @@ async def check_answers(request: Request, caller: Referring, command: Recording)
 
 
 @router.post("", dependencies=[Depends(csrf_checked)], response_model=None)
-async def record_referral(request: Request, caller: Referring, command: Recording) -> Response:
+async def record_referral(
+    request: Request, caller: Referring, command: Recording, runner: Runner
+) -> Response:
     form = await request.form()
     fields = entered(form)
     try:
@@ -204,6 +207,7 @@ async def record_referral(request: Request, caller: Referring, command: Recordin
         outcome = await run_in_threadpool(refer_as, keywork_of(request), once, referral)
     except REFUSALS as error:
         return _form_page(request, caller, fields, *form_errors(request, error))
+    await run_in_threadpool(settled, runner, CASE_PAGE_READ_MODELS, outcome)
     return RedirectResponse(f"{PAGES}/cases/{outcome.aggregate_id}", status_code=303)
 
 
