@@ -52,6 +52,13 @@ def database() -> Iterator[Database]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def own_database(database: Database, request: pytest.FixtureRequest) -> Database:
+    """A database of the test module's own, empty at the module's start and named after it."""
+    *package, module = request.module.__name__.removeprefix("tests.").split(".")
+    return fresh_database(database, "_".join(["keywork", *package, module.removeprefix("test_")]))
+
+
 def fresh_database(server: Database, name: str) -> Database:
     """A new, empty database on the same server, so a suite's processes do not see each other."""
     with psycopg.connect(server.conninfo, autocommit=True) as conn:

@@ -4,9 +4,10 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import open_keywork
+from api.bootstrap import open_access_log, open_keywork
 from domain.case import Child, FamilyMember, Referrer
 from domain.eligibility import EligibilityFacts
+from services.access import AccessLog
 from services.commands import Command, Outcome
 from services.keywork import Keywork
 from store.database import Database
@@ -18,6 +19,14 @@ MEETS_NORFOLK = EligibilityFacts(True, True, 3, 2)
 @pytest.fixture(scope="session")
 def keywork(database: Database) -> Iterator[Keywork]:
     app = open_keywork(settings_with(postgres_pool_size=8), database)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def access(own_database: Database) -> Iterator[AccessLog]:
+    """The access log in the module's own database."""
+    app = open_access_log(settings_with(postgres_pool_size=2), own_database)
     yield app
     app.close()
 

@@ -39,11 +39,6 @@ NOTE = "Talked through Wilhelmina's respite options"
 PERSONAL = (GIVEN, FAMILY, NHS, BORN.isoformat(), PARENT, ADDRESS, EMAIL, "Quernmore", "respite")
 
 
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_erasure")
-
-
 def open_keywork(database: Database, erasure_list: Path) -> Keywork:
     return bootstrap.open_keywork(
         settings_with(postgres_pool_size=4, erasure_list=erasure_list), database

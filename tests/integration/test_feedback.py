@@ -34,7 +34,6 @@ from services.feedback import FeedbackTokens
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
-from tests.conftest import fresh_database
 from tests.integration.conftest import activate, as_
 from tests.settings import settings_with
 from tests.smtp import Inbox, smtp_server
@@ -45,11 +44,6 @@ FALLS_SHORT = EligibilityFacts(True, False, 1, 1, severe_learning_or_physical_di
 SUBJECT = "Tell us how key working is going for your family"
 LINK = re.compile(r"http://keywork\.test/ui/feedback/(\S+)")
 CODE = re.compile(r"Code: (\d{4}(?:-[A-Z2-7]{4}){4})")
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_feedback")
 
 
 @pytest.fixture(scope="module")

@@ -18,17 +18,11 @@ from projections.suppression import Figure
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
-from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner, refer
 from tests.keys import blind_index
 from tests.settings import settings_with
 
 START = date(2023, 10, 2)
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_metrics_interval")
 
 
 @pytest.fixture(scope="module")

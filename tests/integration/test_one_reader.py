@@ -10,7 +10,7 @@ import pytest
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from api.bootstrap import open_access_log, open_keywork
+from api.bootstrap import open_keywork
 from domain.stamp import event_id
 from projections import rebuild as rebuild_module
 from projections import runner as runner_module
@@ -22,7 +22,6 @@ from projections.runner import ProjectionRunner, catch_up
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
-from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, close, contact, sign_agreement
 from tests.integration.test_read_models import rows
 from tests.keys import blind_index
@@ -75,20 +74,8 @@ class Failing(Seen):
 
 
 @pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_one_reader")
-
-
-@pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
     app = open_keywork(settings_with(postgres_pool_size=4), own_database)
-    yield app
-    app.close()
-
-
-@pytest.fixture(scope="module")
-def access(own_database: Database) -> Iterator[AccessLog]:
-    app = open_access_log(settings_with(postgres_pool_size=2), own_database)
     yield app
     app.close()
 

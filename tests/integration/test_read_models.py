@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from api.bootstrap import open_access_log, open_keywork
+from api.bootstrap import open_keywork
 from projections.caseloads import caseload
 from projections.distribution_list import DistributionList
 from projections.generations import live_generation
@@ -25,7 +25,6 @@ from projections.trail import Actions
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
-from tests.conftest import fresh_database
 from tests.integration.conftest import (
     active_case,
     as_,
@@ -40,20 +39,8 @@ from tests.settings import settings_with
 
 
 @pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_read_models")
-
-
-@pytest.fixture(scope="module")
 def keywork(own_database: Database) -> Iterator[Keywork]:
     app = open_keywork(settings_with(postgres_pool_size=8), own_database)
-    yield app
-    app.close()
-
-
-@pytest.fixture(scope="module")
-def access(own_database: Database) -> Iterator[AccessLog]:
-    app = open_access_log(settings_with(postgres_pool_size=2), own_database)
     yield app
     app.close()
 

@@ -17,7 +17,6 @@ from consumers.relay import Relay
 from services.keywork import Keywork
 from store.database import Database
 from tests.broker import running_broker
-from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, as_, contact, practitioner, sign_agreement
 from tests.settings import settings_with
 
@@ -39,11 +38,6 @@ PERSONAL = (
 def broker() -> Iterator[str]:
     with running_broker() as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_relay")
 
 
 @pytest.fixture(scope="module")

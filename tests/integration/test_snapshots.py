@@ -23,7 +23,6 @@ from services.keywork import Keywork
 from store.data_keys import KeyDestroyed
 from store.database import Database
 from store.sealing import CASE_SNAPSHOT_TOPIC
-from tests.conftest import fresh_database
 from tests.integration.conftest import as_, practitioner
 from tests.integration.test_erasure import (
     EMAIL,
@@ -37,11 +36,6 @@ from tests.settings import settings_with
 EVERY = 200
 EVENTS = 2_000
 CONTACTS_PER_COMMAND = 100
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_snapshots")
 
 
 @pytest.fixture(scope="module")

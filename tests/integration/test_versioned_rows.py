@@ -25,7 +25,6 @@ from projections.registry import projection_runner
 from projections.runner import catch_up_fully
 from services.keywork import Keywork
 from store.database import Database
-from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, on, practitioner
 from tests.keys import blind_index
 from tests.settings import settings_with
@@ -57,11 +56,6 @@ CHANGES: dict[str, frozenset[str]] = {
 HISTORY = frozenset({"recorded_from", "recorded_until"})
 START = date(2025, 3, 3)
 PARENT = "Alex Parent"
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_versioned_rows")
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
-from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, practitioner
 from tests.integration.notifications.world import (
     BUSINESS_SUPPORT,
@@ -30,11 +29,6 @@ from tests.smtp import smtp_server
 
 MOTHER = FamilyMember("Alex Parent", "mother", True, "email", "alex@example.org")
 SAM = FamilyMember("Sam Parent", "self", False, "email", "sam@example.org", "07700 900123")
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_young_adults")
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,7 @@ from projections.metrics import Metrics
 from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from store.database import Database
-from tests.conftest import fresh_database
 from tests.settings import settings_with
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_metrics")
 
 
 @pytest.fixture(scope="module")

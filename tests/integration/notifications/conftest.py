@@ -10,14 +10,8 @@ from projections.runner import ProjectionRunner
 from services.keywork import Keywork
 from store.database import Database
 from store.embedded_postgres import free_port
-from tests.conftest import fresh_database
 from tests.integration.notifications.world import BUSINESS_SUPPORT, MANAGERS, distribution_lists
 from tests.settings import settings_with
-
-
-@pytest.fixture(scope="module")
-def own_database(database: Database) -> Database:
-    return fresh_database(database, "keywork_notifications")
 
 
 @pytest.fixture(scope="module")
