@@ -80,14 +80,21 @@ class Plan:
 
 
 def plan(
-    keywork: Keywork, access: AccessLog, scale: Scale, seed: int, now: datetime, known: Directory
+    keywork: Keywork,
+    access: AccessLog,
+    scale: Scale,
+    seed: int,
+    start: datetime,
+    now: datetime,
+    known: Directory,
 ) -> Plan:
-    """The plan to write `scale`'s histories into these applications as they stand at `now`."""
+    """The plan to write `scale`'s histories, from `start` to `now`, into these applications as
+    they stand."""
     assert isinstance(keywork.mapper, SealingMapper)
     return Plan(
         scale,
         seed,
-        now - scale.years * YEAR,
+        start,
         now,
         known,
         keywork.snapshot_every,
@@ -139,7 +146,8 @@ def seed(
         if keywork.store.find_receipt(ACTOR, _chunk_key(scale, seed, chunk)) is None
     ]
     written = 0
-    for stored in _converted(plan(keywork, access, scale, seed, now, known), todo, workers):
+    planned = plan(keywork, access, scale, seed, start, now, known)
+    for stored in _converted(planned, todo, workers):
         events = write(keywork, access, stored)
         written += stored.cases
         progress(events)

@@ -15,7 +15,7 @@ from eventsourcing.application import Application
 
 from api.bootstrap import open_access_log, open_keywork
 from demo.loader import BY_CONSUMERS, READS_PER_EVENT, Converter, decided, plan, seed, write
-from demo.synthetic import CHUNK, Directory, Scale
+from demo.synthetic import CHUNK, YEAR, Directory, Scale
 from projections.registry import projection_runner
 from projections.runner import catch_up_fully
 from services.access import AccessLog
@@ -167,7 +167,7 @@ def test_a_chunk_written_in_bulk_reads_back_as_the_same_chunk_saved(
     saved = open_store(stores, database, "keywork_synthetic_saved")
     copied = open_store(stores, database, "keywork_synthetic_copied")
     directory = Directory([uuid4() for _ in range(4)], [uuid4() for _ in range(12)])
-    chunk_plan = plan(copied.keywork, copied.access, FEW, 5, NOW, directory)
+    chunk_plan = plan(copied.keywork, copied.access, FEW, 5, NOW - 3 * YEAR, NOW, directory)
     chunk = decided(chunk_plan, 0)
     twin = copy.deepcopy(chunk)  # the same aggregates and pending events, to save the usual way
     saved.keywork.save(*twin.cases, *twin.answers)
