@@ -67,7 +67,15 @@ class Site:
         case_id = self.service.post("/referrals", referral()).json()["case_id"]
         assert self.service.post(f"/cases/{case_id}/eligibility", MEETS_NORFOLK).status_code == 200
         allocation = {"kind": "designated", "from": today(), "practitioner_id": key_worker}
-        assert self.service.post(f"/cases/{case_id}/key-worker", allocation).status_code == 200
+        allocated = self.service.post(f"/cases/{case_id}/key-worker", allocation)
+        assert allocated.status_code == 200
+        # Signing in finds the practitioner by email in the key working read model: wait for it.
+        shown = self.service.http.get(
+            f"/cases/{case_id}/key-worker",
+            params={"min_position": allocated.headers["X-Event-Position"]},
+            headers=self.service.as_(),
+        )
+        assert shown.status_code == 200, shown.text
         return str(case_id)
 
 
