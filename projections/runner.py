@@ -23,9 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
+import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 from eventsourcing.postgres import PostgresDatastore
 
 from projections.generations import ensure_generation, live_generation
@@ -40,6 +41,7 @@ R = TypeVar("R", bound=ReadModel)
 
 BATCH_SIZE = 500
 GENERATION_CHECK_SECONDS = 1.0
+CREATE_ATTEMPTS = 3  # a read model's tables, created at a process's start beside running writers
 
 
 Batch = tuple[list[DomainEventProtocol[Any]], int]
@@ -204,6 +206,15 @@ class ProjectionRunner:
         self, kind: type[ReadModel], datastore: PostgresDatastore, generation: int
     ) -> ReadModel:
         read_model = self._read_model(kind, datastore, generation)
+        for _ in range(CREATE_ATTEMPTS - 1):
+            try:
+                read_model.create_table()
+                return read_model
+            except OperationalError as error:
+                # Its CREATE ... IF NOT EXISTS locks each table in turn, while a running
+                # projection process writes them in its own order: PostgreSQL ends one of the two.
+                if not isinstance(error.__cause__, psycopg.errors.DeadlockDetected):
+                    raise
         read_model.create_table()
         return read_model
 
