@@ -49,6 +49,7 @@ BEYOND: dict[str, str] = {
     "current_signed_plan": "a final plan that is not the signed plan in force",
     "without_final_plan": "a reason for no final plan beside a final plan",
     "without_agreement": "a reason the family did not agree beside their agreement",
+    "required_without_agreement": "an ending the family did not agree to, without why",
     "required_out_of_area": "a move out of the area without its receiving contact",
     "parental_responsibility": "a signature by someone without parental responsibility",
     "tac_member": "a practitioner who is not in the Team Around the Child",

@@ -143,6 +143,12 @@ class ClosurePart(ContactsPart, TransferPart, PlansPart):
                 "say whether the family agreed to the ending",
             )
         if family_agreed is False:
+            if not (why_not_agreed or "").strip():
+                raise InvalidValue(
+                    "why_not_agreed",
+                    "required_without_agreement",
+                    "say why the family did not agree to the ending",
+                )
             require_text("why_not_agreed", why_not_agreed or "")
         elif why_not_agreed is not None:
             raise InvalidValue("why_not_agreed", "without_agreement", "the family agreed")

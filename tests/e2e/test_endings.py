@@ -82,7 +82,9 @@ def test_a_planned_ending_needs_the_familys_agreement_and_the_final_plan(
 def test_the_family_not_agreeing_is_recorded_with_why(service: RunningService) -> None:
     case_id = new_active_case(service)
     ending: dict[str, Any] = {"reason": "adult_services", "family_agreed": False}
-    assert refused(service, case_id, ending, 422) == {("why_not_agreed", "required")}
+    assert refused(service, case_id, ending, 422) == {
+        ("why_not_agreed", "required_without_agreement")
+    }
     why = "The young person decided for themselves; their parents were not asked"
     assert closing(service, case_id, ending | {"why_not_agreed": why}).status_code == 200
     [event] = closures(service, case_id)

@@ -56,7 +56,10 @@ def test_a_planned_ending_records_the_familys_agreement_or_why_it_was_not_possib
     """Lincolnshire: "then in agreement with parents a decision can be confirmed to close"."""
     case = given_active()
     assert refused(case, reason="needs_met") == ("family_agreed", "required_for_a_planned_ending")
-    assert refused(case, reason="needs_met", family_agreed=False) == ("why_not_agreed", "required")
+    assert refused(case, reason="needs_met", family_agreed=False) == (
+        "why_not_agreed",
+        "required_without_agreement",
+    )
     assert refused(case, reason="needs_met", family_agreed=True, why_not_agreed="x") == (
         "why_not_agreed",
         "without_agreement",
