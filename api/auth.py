@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -44,6 +45,16 @@ def issue_token(principal: Principal, secret: str, hours: int, now: datetime | N
 
 
 def read_token(token: str, secret: str) -> Principal:
+    """The caller a valid token names. A token is checked once, then remembered until it expires:
+    its signature is a twentieth of a command's time, and a caller sends the same one a while."""
+    caller, expires = _verified(token, secret)
+    if expires <= utc_now().timestamp():
+        raise InvalidToken("Signature has expired")
+    return caller
+
+
+@lru_cache(maxsize=1024)  # refusals raise, and so are never remembered
+def _verified(token: str, secret: str) -> tuple[Principal, float]:
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "role", "exp"]}
@@ -58,7 +69,7 @@ def read_token(token: str, secret: str) -> Principal:
     scope = claims.get("scope") or ""
     if not isinstance(scope, str):
         raise InvalidToken("scope must be a space-separated string")
-    return Principal(
+    caller = Principal(
         claims["sub"],
         claims["role"],
         claims.get("team"),
@@ -66,6 +77,7 @@ def read_token(token: str, secret: str) -> Principal:
         tuple(grants),
         tuple(scope.split()),
     )
+    return caller, float(claims["exp"])
 
 
 def expiry_of(token: str) -> datetime:
