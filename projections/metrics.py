@@ -7,6 +7,7 @@ each case's referral (area, route, age band at referral), its closures (reason, 
 and its plans' signing and copies. No names, no dates of birth: an age band at most.
 """
 
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 from uuid import UUID
@@ -59,11 +60,21 @@ class Metrics(ReadModel):
         "CREATE TABLE IF NOT EXISTS {schema}.{p}plan_copies (case_id uuid NOT NULL, "
         f"plan_version int NOT NULL, sent boolean NOT NULL, at timestamptz NOT NULL, {HISTORY})",
         "CREATE INDEX IF NOT EXISTS {p}plan_copies_case ON {schema}.{p}plan_copies (case_id)",
-        # Which key working functions each contact served; when it occurred is the contact's.
+        # Which key working functions each contact served, and when the contact occurred (as
+        # corrected), so that a period's functions are read by index on the day alone.
         "CREATE TABLE IF NOT EXISTS {schema}.{p}contact_functions (case_id uuid NOT NULL, "
-        f"event_id uuid NOT NULL, function text NOT NULL, {HISTORY})",
+        "event_id uuid NOT NULL, function text NOT NULL, occurred_at timestamptz NOT NULL, "
+        f"{HISTORY})",
+        # NULL in the rows of a generation made before it: rebuild metrics after the upgrade
+        # ("Reads and read models" in the README).
+        "ALTER TABLE {schema}.{p}contact_functions "
+        "ADD COLUMN IF NOT EXISTS occurred_at timestamptz",
         "CREATE INDEX IF NOT EXISTS {p}contact_functions_case "
         "ON {schema}.{p}contact_functions (case_id)",
+        # A period's functions as known then, from the index alone: it holds all the tally reads.
+        "CREATE INDEX IF NOT EXISTS {p}contact_functions_occurred "
+        "ON {schema}.{p}contact_functions (occurred_at) "
+        "INCLUDE (case_id, function, recorded_from, recorded_until)",
         "CREATE TABLE IF NOT EXISTS {schema}.{p}outcome_scores (case_id uuid NOT NULL, "
         f"measured_on date NOT NULL, area text NOT NULL, score int NOT NULL, {HISTORY})",
         "CREATE INDEX IF NOT EXISTS {p}outcome_scores_case ON {schema}.{p}outcome_scores (case_id)",
@@ -139,7 +150,8 @@ class Metrics(ReadModel):
         self.key_working.contacted(cursor, event)
         contact = event_id(event.originator_id, event.originator_version)
         # Contacts recorded before functions were asked for have none.
-        self._served(cursor, event, contact, getattr(event, "functions", None) or [])
+        functions = getattr(event, "functions", None) or []
+        self._served(cursor, event, contact, event.stamp.occurred_at, functions)
 
     def _contact_corrected_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
         self.key_working.contact_corrected(cursor, event)
@@ -148,13 +160,27 @@ class Metrics(ReadModel):
             history.supersede(
                 cursor, self.table("contact_functions"), row, None, event.stamp.recorded_at
             )
-        self._served(cursor, event, event.corrects_event_id, event.contact.functions or [])
+        # The corrected contact whole: its day may have moved though its functions did not.
+        contact = event.contact
+        self._served(
+            cursor, event, event.corrects_event_id, contact.occurred_at, contact.functions or []
+        )
 
     def _served(
-        self, cursor: Cursor[DictRow], event: Any, contact: UUID, functions: list[str]
+        self,
+        cursor: Cursor[DictRow],
+        event: Any,
+        contact: UUID,
+        occurred_at: datetime,
+        functions: list[str],
     ) -> None:
         for function in functions:
-            row = {"case_id": event.originator_id, "event_id": contact, "function": function}
+            row = {
+                "case_id": event.originator_id,
+                "event_id": contact,
+                "function": function,
+                "occurred_at": occurred_at,
+            }
             history.insert(cursor, self.table("contact_functions"), row, event.stamp.recorded_at)
 
     def _closed_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:

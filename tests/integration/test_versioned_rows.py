@@ -35,6 +35,7 @@ CHANGES: dict[str, frozenset[str]] = {
     "periods": frozenset({"until", "closed_on"}),
     "agreements": frozenset({"ended_on"}),
     "contacts": frozenset({"occurred_at"}),
+    "contact_functions": frozenset({"occurred_at"}),
     "reviews": frozenset({"meeting_on", "status", "next_review_on", "held_on"}),
     "closures": frozenset({"audited_on", "reopened_on"}),
     **dict.fromkeys(
@@ -45,7 +46,6 @@ CHANGES: dict[str, frozenset[str]] = {
             "approaches",
             "plans",
             "plan_copies",
-            "contact_functions",
             "outcome_scores",
             "feedback_invitations",
             "feedback_answers",

@@ -8,6 +8,8 @@ from uuid import UUID
 from api.metrics_report import report
 from domain.corrections import Replacement
 from domain.stamp import event_id
+from domain.supervision import SUPERVISION_EVERY_DAYS
+from projections.known_facts import EVERY_CASE, known_facts
 from projections.runner import ProjectionRunner
 from projections.service_metrics import period
 from services.keywork import Keywork
@@ -83,6 +85,47 @@ def test_the_functions_mix_counts_what_contacts_served_as_known_then(
     assert value(corrected, "contact_functions") == 14
     # The published figures, reproduced.
     assert figures(report(metrics_of(keywork, runner), q3, published_at).figures) == found
+
+
+def test_a_contact_corrected_to_another_day_takes_its_functions_to_that_day(
+    keywork: Keywork, runner: ProjectionRunner
+) -> None:
+    """A contact on 2 July 2024 serving advocacy, corrected to have been on 28 June with its
+    functions left as they were: from then on it is 2024-Q2's, and 2024-Q3's as known before."""
+    case_id = refer(keywork, date(2024, 6, 3), "professional", date(2015, 1, 1))
+    allocate(keywork, case_id, practitioner(keywork), date(2024, 6, 3))
+    recorded = change(
+        keywork.record_contact,
+        case_id,
+        date(2024, 7, 2),
+        kind="meeting",
+        participants=[],
+        note=None,
+        functions=["advocacy"],
+    )
+
+    def served(quarter: str, known_at: datetime) -> dict[str, int]:
+        days = period(quarter)
+        model = metrics_of(keywork, runner)
+        facts = known_facts(
+            model, known_at, EVERY_CASE, days.first, days.last, SUPERVISION_EVERY_DAYS
+        )
+        return facts.functions
+
+    assert served("2024-Q3", datetime.now(UTC)) == {"advocacy": 1}
+    before = datetime.now(UTC)
+    time.sleep(0.01)  # recorded strictly after
+    change(
+        keywork.correct,
+        case_id,
+        date(2024, 7, 3),
+        corrects_event_id=recorded.event_ids[0],
+        reason="It was the Friday before",
+        replacement=Replacement(occurred_at=datetime(2024, 6, 28, 10, tzinfo=UTC)),
+    )
+    now = datetime.now(UTC)
+    assert (served("2024-Q2", now), served("2024-Q3", now)) == ({"advocacy": 1}, {})
+    assert (served("2024-Q2", before), served("2024-Q3", before)) == ({}, {"advocacy": 1})
 
 
 def test_distance_travelled_is_the_mean_change_from_first_to_last_scores(
