@@ -159,14 +159,15 @@ SELECT json_build_array(
   (SELECT count(*) FROM {schema}.{p}closures l JOIN scoped USING (case_id)
    WHERE KNOWN(l) AND l.reopened_on BETWEEN %(first)s AND %(last)s))"""
 
+# A contact's functions carry its day as known with them (the version a correction wrote), so
+# the period's are read by index on it, without the contacts.
 FUNCTIONS = """
 SELECT coalesce(json_object_agg(served, n), json_build_object()) FROM (
-  SELECT f.function AS served, count(*) AS n FROM {schema}.{p}contact_functions f JOIN (
-    SELECT t.event_id FROM {schema}.{p}contacts t JOIN scoped USING (case_id)
-    WHERE KNOWN(t) AND t.occurred_at >= %(first)s::timestamptz
-      AND t.occurred_at < (%(last)s + 1)::timestamptz
-  ) t USING (event_id)
-  WHERE KNOWN(f) GROUP BY f.function) x"""
+  SELECT f.function AS served, count(*) AS n
+  FROM {schema}.{p}contact_functions f JOIN scoped USING (case_id)
+  WHERE KNOWN(f) AND f.occurred_at >= %(first)s::timestamptz
+    AND f.occurred_at < (%(last)s + 1)::timestamptz
+  GROUP BY f.function) x"""
 
 # The change from each case's first scores to its last, for the cases last measured in the
 # period with an earlier measurement: per area (the sum and how many), and each case's mean
