@@ -37,9 +37,9 @@ class ErasureCommands(KeyworkApplication):
             if case_id not in listed:
                 self.erasure_list.add(case_id)
         again = []
+        keys = self.store.wrapped_keys(listed)
         for case_id in listed:
-            _, wrapped = self.store.wrapped_key(case_id)
-            if wrapped is not None:
+            if keys.get(case_id) is not None:
                 command = Command(actor=ERASURE_LIST_ACTOR)
                 self.erase_case(command, case_id, reason=REAPPLIED_REASON)
                 again.append(case_id)

@@ -8,6 +8,8 @@ effect here within that time; this process's own erasures take effect at once.
 
 import os
 import threading
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from typing import Protocol
 from uuid import UUID
 
@@ -26,8 +28,8 @@ class KeyStore(Protocol):
     def add_wrapped_key(self, subject_id: UUID, wrapped: bytes) -> bytes | None:
         """Stores the key unless one exists; returns the stored one (None once destroyed)."""
 
-    def wrapped_key(self, subject_id: UUID) -> tuple[bool, bytes | None]:
-        """(whether a key row exists, its wrapped key or None once destroyed)."""
+    def wrapped_keys(self, subject_ids: Sequence[UUID]) -> dict[UUID, bytes | None]:
+        """The wrapped key of each of these children who has a key row (None once destroyed)."""
 
 
 def seal(key: AESGCM, plaintext: bytes, subject_id: UUID) -> bytes:
@@ -49,9 +51,8 @@ class NewKeys:
     def add_wrapped_key(self, subject_id: UUID, wrapped: bytes) -> bytes | None:
         return self._made.setdefault(subject_id, wrapped)
 
-    def wrapped_key(self, subject_id: UUID) -> tuple[bool, bytes | None]:
-        wrapped = self._made.get(subject_id)
-        return wrapped is not None, wrapped
+    def wrapped_keys(self, subject_ids: Sequence[UUID]) -> dict[UUID, bytes | None]:
+        return {subject: self._made[subject] for subject in subject_ids if subject in self._made}
 
     def take(self) -> list[tuple[UUID, bytes]]:
         """The keys made since the last take, to store now."""
@@ -88,21 +89,33 @@ class DataKeys:
         wrapped = self._store().add_wrapped_key(subject_id, seal(self._master, new_key, subject_id))
         if wrapped is None:
             raise KeyDestroyed(str(subject_id))
-        made = AESGCM(open_sealed(self._master, wrapped, subject_id))
+        made = self._unwrapped(subject_id, wrapped)
         self._remember(subject_id, made)
         return made
 
     def for_opening(self, subject_id: UUID) -> AESGCM | None:
         """The child's key, or None if they have none or it was destroyed."""
+        return self.open_ahead([subject_id]).get(subject_id)
+
+    def open_ahead(self, subject_ids: Iterable[UUID]) -> dict[UUID, AESGCM | None]:
+        """The keys of those of these children who have a key row (None where destroyed), those
+        not in memory fetched in one query and kept: a batch of events costs one query, not one
+        a child."""
+        wanted = set(subject_ids)
+        keys: dict[UUID, AESGCM | None] = {}
         with self._lock:
-            if subject_id in self._cache:
-                return self._cache[subject_id]
-        exists, wrapped = self._store().wrapped_key(subject_id)
-        if not exists:
-            return None
-        key = None if wrapped is None else AESGCM(open_sealed(self._master, wrapped, subject_id))
-        self._remember(subject_id, key)
-        return key
+            for subject in wanted:
+                with suppress(KeyError):  # not in memory, or no longer
+                    keys[subject] = self._cache[subject]
+        missing = [subject for subject in wanted if subject not in keys]
+        if missing:
+            for subject, wrapped in self._store().wrapped_keys(missing).items():
+                keys[subject] = None if wrapped is None else self._unwrapped(subject, wrapped)
+                self._remember(subject, keys[subject])
+        return keys
+
+    def _unwrapped(self, subject_id: UUID, wrapped: bytes) -> AESGCM:
+        return AESGCM(open_sealed(self._master, wrapped, subject_id))
 
     def forget(self, subject_id: UUID) -> None:
         with self._lock:

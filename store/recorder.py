@@ -56,6 +56,9 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             "INSERT INTO {keys} (subject_id, wrapped) VALUES (%s, %s) ON CONFLICT DO NOTHING"
         ).format(keys=keys)
         self._select_key = SQL("SELECT wrapped FROM {keys} WHERE subject_id = %s").format(keys=keys)
+        self._select_keys = SQL(
+            "SELECT subject_id, wrapped FROM {keys} WHERE subject_id = ANY(%s)"
+        ).format(keys=keys)
         self._destroy_key = SQL(
             "UPDATE {keys} SET wrapped = NULL, erased_at = now() "
             "WHERE subject_id = %s AND wrapped IS NOT NULL"
@@ -161,13 +164,14 @@ class KeyworkRecorder(PostgresApplicationRecorder):
         assert row is not None, "the key was just inserted, or was already there"
         return None if row["wrapped"] is None else bytes(row["wrapped"])
 
-    def wrapped_key(self, subject_id: UUID) -> tuple[bool, bytes | None]:
+    def wrapped_keys(self, subject_ids: Sequence[UUID]) -> dict[UUID, bytes | None]:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._select_key, (subject_id,), prepare=True)
-            row = curs.fetchone()
-        if row is None:
-            return False, None
-        return True, None if row["wrapped"] is None else bytes(row["wrapped"])
+            curs.execute(self._select_keys, (list(subject_ids),), prepare=True)
+            rows = curs.fetchall()
+        return {
+            row["subject_id"]: None if row["wrapped"] is None else bytes(row["wrapped"])
+            for row in rows
+        }
 
     def erased_subjects(self) -> list[UUID]:
         with self.datastore.transaction(commit=False) as curs:

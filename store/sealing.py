@@ -16,14 +16,15 @@ import base64
 import copy
 import dataclasses
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import EventStore, Mapper, StoredEvent, Transcoder, Transcoding
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.case_base import CaseBase
 from domain.personal import VALUE_FIELDS, event_fields, value_fields
@@ -76,6 +77,14 @@ class SealingMapper(Mapper[UUID]):
 
             domain_event = _with_personal(domain_event, sealed)
         return super().to_stored_event(domain_event)
+
+    def open_ahead(self, stored_events: Sequence[StoredEvent]) -> None:
+        """Brings into memory, together, the keys of the children these events are about."""
+        self.keys.open_ahead(
+            stored.originator_id
+            for stored in stored_events
+            if isinstance(stored.originator_id, UUID) and _about_a_child(stored.topic)
+        )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         if stored_event.topic == CASE_SNAPSHOT_TOPIC:
@@ -165,3 +174,9 @@ def _within(value: Any, change: Change) -> Any:
         for field in dataclasses.fields(value)
     }
     return dataclasses.replace(value, **updates)
+
+
+@cache
+def _about_a_child(topic: str) -> bool:
+    kind = resolve_topic(topic)
+    return isinstance(kind, type) and issubclass(kind, CaseBase.Event)

@@ -214,7 +214,7 @@ def test_a_restore_from_a_backup_taken_before_the_erasure_does_not_bring_the_chi
     pg(restored, "pg_restore", f"--dbname={restored.dbname}", "--no-owner", str(backup))
     service = open_keywork(restored, listing)
     try:
-        assert service.store.wrapped_key(case_id)[1] is not None  # the backup had the key
+        assert service.store.wrapped_keys([case_id])[case_id] is not None  # the backup had the key
         assert service.replay_erasures() == [case_id]
         case = service.case(case_id)
         assert (case.child.given_name, case.erased) == (ERASED, True)

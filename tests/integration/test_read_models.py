@@ -20,7 +20,7 @@ from projections.key_working import KeyWorking
 from projections.read_model import ReadModel
 from projections.rebuild import rebuild
 from projections.registry import READ_MODELS
-from projections.runner import ProjectionRunner, catch_up, catch_up_fully
+from projections.runner import ProjectionRunner, catch_up, catch_up_fully, read_after
 from projections.trail import Actions
 from services.access import AccessLog
 from services.keywork import Keywork
@@ -31,6 +31,7 @@ from tests.integration.conftest import (
     close,
     contact,
     practitioner,
+    refer,
     sign_agreement,
 )
 from tests.integration.test_case_service import run_together
@@ -279,3 +280,25 @@ def test_a_killed_projections_process_resumes_without_missing_or_doubling_an_eve
     assert model.position() == head >= killed_at
     rebuilt = rebuild(keywork, keywork.store.datastore, KeyWorking)
     assert rows(rebuilt) == rows(model)
+
+
+def test_a_batch_opens_the_keys_of_all_its_children_in_one_query(
+    keywork: Keywork, own_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    children = {refer(keywork) for _ in range(3)}
+    reader = open_keywork(settings_with(postgres_pool_size=2), own_database)  # no key in memory
+    try:
+        asked: list[set[Any]] = []
+        fetch = reader.store.wrapped_keys
+
+        def counted(subject_ids: Any) -> Any:
+            asked.append(set(subject_ids))
+            return fetch(subject_ids)
+
+        monkeypatch.setattr(reader.store, "wrapped_keys", counted)
+        events, _ = read_after(reader, 0, 10_000)
+        assert len(asked) == 1 and children <= asked[0]
+        referrals = [e for e in events if e.originator_id in children and hasattr(e, "child")]
+        assert [e.child.given_name for e in referrals] == ["Sam"] * 3  # opened, not placeholders
+    finally:
+        reader.close()
