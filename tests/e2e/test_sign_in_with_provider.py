@@ -16,11 +16,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.wait import WebDriverWait
 
 from store.database import Database
 from store.embedded_postgres import free_port
 from tests.e2e.bodies import CHILD_NAME, MEETS_NORFOLK, referral, today
-from tests.e2e.browsing import checked, click_through, text_of
+from tests.e2e.browsing import PAGE_WAIT_SECONDS, checked, click_through, text_of
 from tests.e2e.conftest import RunningService, running_service
 from tests.oidc_provider import OidcProvider, access_token, new_keys, running_provider
 
@@ -110,6 +111,14 @@ def sign_in_at_provider(browser: WebDriver, site: Site, login: str) -> None:
     click_through(browser, By.CSS_SELECTOR, "button[type=submit]")
     if browser.current_url.startswith(site.provider.issuer):  # the consent form
         click_through(browser, By.CSS_SELECTOR, "button[type=submit]")
+    # The provider's answer passes through pages of its own before ours: until ours has loaded,
+    # a new address would cut the sign-in short (seen once: an empty page).
+    WebDriverWait(browser, PAGE_WAIT_SECONDS).until(
+        lambda page: (
+            page.current_url.startswith(f"{site.service.base_url}/ui/")
+            and page.execute_script("return document.readyState") == "complete"
+        )
+    )
 
 
 def test_a_key_worker_signs_in_with_their_account_and_lands_on_their_caseload(
