@@ -29,6 +29,7 @@ from services.commands import Command
 from services.keywork import Keywork
 from store.database import Database
 from store.following import follow
+from store.sealing import decoded
 
 log = logging.getLogger("keywork.notifications")
 
@@ -71,8 +72,8 @@ class Notifier(Background):
         start = self.positions.get() + 1
         notifications = self.keywork.recorder.select_notifications(start=start, limit=BATCH_SIZE)
         handled = 0
-        for notification in notifications:
-            event = self.keywork.mapper.to_domain_event(notification)
+        events = decoded(self.keywork.mapper, notifications)
+        for notification, event in zip(notifications, events, strict=True):
             notices = self.recipients.of(event, notification.id)
             if notices is None:
                 log.info("the distribution list is behind event %s; trying later", notification.id)

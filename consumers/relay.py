@@ -25,6 +25,7 @@ from consumers.publication import (
 )
 from store.database import Database
 from store.following import follow
+from store.sealing import decoded
 
 log = logging.getLogger("keywork.relay")
 
@@ -56,8 +57,9 @@ class Relay(Background):
             return 0
         producer = self._connected()
         sends = []
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
+        for notification, event in zip(
+            notifications, decoded(self.app.mapper, notifications), strict=True
+        ):
             if type(event).__name__ in UNPUBLISHED:
                 continue
             message = cloud_event(event, notification.id)

@@ -35,7 +35,7 @@ from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
 from store.database import UNAVAILABLE, Database
 from store.following import follow
-from store.sealing import SealingMapper
+from store.sealing import decoded
 
 log = logging.getLogger("keywork.projections")
 R = TypeVar("R", bound=ReadModel)
@@ -56,9 +56,7 @@ def read_after(
     notifications = app.recorder.select_notifications(
         start=position + 1, limit=batch_size, stop=stop
     )
-    if isinstance(app.mapper, SealingMapper):
-        app.mapper.open_ahead(notifications)  # a query a batch for the children's keys
-    events = [app.mapper.to_domain_event(n) for n in notifications]
+    events = decoded(app.mapper, notifications)
     return events, notifications[-1].id if notifications else position
 
 
