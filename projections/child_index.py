@@ -18,11 +18,9 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from psycopg import Cursor
-from psycopg.rows import DictRow
-
 from domain.closure import RETURN_WINDOW_DAYS
 from domain.erasure import ERASURE_EVENT
+from projections.held import HoldingCursor
 from projections.read_model import Handler, ReadModel, every_event_but
 from store.blind_index import BlindIndex, IndexKind, Sought
 
@@ -68,7 +66,7 @@ class ChildIndex(ReadModel):
             ERASURE_EVENT: self._erased,
         }
 
-    def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _referred(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql("INSERT INTO {schema}.{p}cases (case_id, area) VALUES (%s, %s)"),
             (event.originator_id, event.area),
@@ -84,19 +82,19 @@ class ChildIndex(ReadModel):
                 (event.originator_id, kind, value),
             )
 
-    def _closed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _closed(self, cursor: HoldingCursor, event: Any) -> None:
         self._set_closed_on(cursor, event.originator_id, event.stamp.occurred_at.date())
 
-    def _reopened(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _reopened(self, cursor: HoldingCursor, event: Any) -> None:
         self._set_closed_on(cursor, event.originator_id, None)
 
-    def _set_closed_on(self, cursor: Cursor[DictRow], case_id: UUID, day: date | None) -> None:
+    def _set_closed_on(self, cursor: HoldingCursor, case_id: UUID, day: date | None) -> None:
         cursor.execute(
             self.sql("UPDATE {schema}.{p}cases SET closed_on = %s WHERE case_id = %s"),
             (day, case_id),
         )
 
-    def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _erased(self, cursor: HoldingCursor, event: Any) -> None:
         for table in ("blind_values", "cases"):
             cursor.execute(
                 self.sql("DELETE FROM {schema}.{p}" + table + " WHERE case_id = %s"),

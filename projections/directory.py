@@ -10,9 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from psycopg import Cursor
-from psycopg.rows import DictRow
-
+from projections.held import HoldingCursor
 from projections.read_model import Handler, ReadModel, every_event_but
 
 
@@ -58,7 +56,7 @@ class Directory(ReadModel):
             "PractitionerLeftAgency": self._practitioner_left,
         }
 
-    def _agency_registered(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _agency_registered(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql(
                 "INSERT INTO {schema}.{p}agencies (agency_id, name, sector) VALUES (%s, %s, %s)"
@@ -66,7 +64,7 @@ class Directory(ReadModel):
             (event.originator_id, event.name, event.sector),
         )
 
-    def _practitioner_registered(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _practitioner_registered(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql(
                 "INSERT INTO {schema}.{p}practitioners (practitioner_id, name, role_title, "
@@ -75,7 +73,7 @@ class Directory(ReadModel):
             (event.originator_id, event.name, event.role_title, event.agency_id, event.team_id),
         )
 
-    def _practitioner_left(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _practitioner_left(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql(
                 "UPDATE {schema}.{p}practitioners SET left_on = %s WHERE practitioner_id = %s"

@@ -13,13 +13,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from domain.erasure import ERASURE_EVENT
 from domain.key_workers import handover_last_day
 from domain.personal import ERASED
 from domain.young_adults import own_place
+from projections.held import HoldingCursor
 from projections.read_model import Handler, ReadModel
 
 YOUNG_PERSON = "key worker (the young person)"
@@ -127,7 +127,7 @@ class DistributionList(ReadModel):
             ERASURE_EVENT: self._erased,
         }
 
-    def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _erased(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql(
                 "UPDATE {schema}.{p}family SET name = %s, relationship = %s, email = NULL, "
@@ -150,7 +150,7 @@ class DistributionList(ReadModel):
             (ERASED, event.originator_id),
         )
 
-    def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _referred(self, cursor: HoldingCursor, event: Any) -> None:
         for position, member in enumerate(event.family):
             if member.has_parental_responsibility:
                 self._add_member(cursor, "family", event.originator_id, position, member)
@@ -159,7 +159,7 @@ class DistributionList(ReadModel):
             self._add_member(cursor, "young_people", event.originator_id, own, event.family[own])
 
     def _add_member(
-        self, cursor: Cursor[DictRow], table: str, case_id: UUID, position: int, member: Any
+        self, cursor: HoldingCursor, table: str, case_id: UUID, position: int, member: Any
     ) -> None:
         cursor.execute(
             self.sql(
@@ -177,7 +177,7 @@ class DistributionList(ReadModel):
             ),
         )
 
-    def _add_key_worker(self, cursor: Cursor[DictRow], case_id: UUID, worker: Any) -> None:
+    def _add_key_worker(self, cursor: HoldingCursor, case_id: UUID, worker: Any) -> None:
         cursor.execute(
             self.sql(
                 "INSERT INTO {schema}.{p}key_workers (case_id, practitioner_id, "
@@ -192,18 +192,18 @@ class DistributionList(ReadModel):
             ),
         )
 
-    def _allocated(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _allocated(self, cursor: HoldingCursor, event: Any) -> None:
         self._add_key_worker(cursor, event.originator_id, event.key_worker)
 
-    def _handed_over(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _handed_over(self, cursor: HoldingCursor, event: Any) -> None:
         last_day = handover_last_day(event.on, event.overlap_until)
         self._end_key_working(cursor, event.originator_id, last_day)
         self._add_key_worker(cursor, event.originator_id, event.incoming)
 
-    def _closed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _closed(self, cursor: HoldingCursor, event: Any) -> None:
         self._end_key_working(cursor, event.originator_id, event.stamp.occurred_at.date())
 
-    def _end_key_working(self, cursor: Cursor[DictRow], case_id: UUID, last_day: date) -> None:
+    def _end_key_working(self, cursor: HoldingCursor, case_id: UUID, last_day: date) -> None:
         cursor.execute(
             self.sql(
                 "UPDATE {schema}.{p}key_workers SET until = %s "
@@ -212,7 +212,7 @@ class DistributionList(ReadModel):
             (last_day, case_id, last_day),
         )
 
-    def _tac_member_set(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _tac_member_set(self, cursor: HoldingCursor, event: Any) -> None:
         member = event.member
         cursor.execute(
             self.sql(
@@ -230,13 +230,13 @@ class DistributionList(ReadModel):
             ),
         )
 
-    def _tac_member_removed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _tac_member_removed(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql("DELETE FROM {schema}.{p}tac WHERE case_id = %s AND practitioner_id = %s"),
             (event.originator_id, event.practitioner_id),
         )
 
-    def _practitioner_registered(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _practitioner_registered(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql(
                 "INSERT INTO {schema}.{p}practitioners (practitioner_id, name, email, phone, "
@@ -245,7 +245,7 @@ class DistributionList(ReadModel):
             (event.originator_id, event.name, event.email, event.phone, event.postal_address),
         )
 
-    def _practitioner_changed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _practitioner_changed(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.sql(
                 "UPDATE {schema}.{p}practitioners SET email = %s, phone = %s, postal_address = %s "

@@ -10,10 +10,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 from psycopg.types.json import Jsonb
+
+from projections.held import HoldingCursor
 
 
 def known_at(alias: str = "") -> str:
@@ -25,20 +26,12 @@ def known_at(alias: str = "") -> str:
     )
 
 
-def insert(cursor: Cursor[DictRow], table: Composed, row: dict[str, Any], at: datetime) -> None:
-    columns = [*row, "recorded_from"]
-    cursor.execute(
-        SQL("INSERT INTO {table} ({columns}) VALUES ({values})").format(
-            table=table,
-            columns=SQL(", ").join(Identifier(c) for c in columns),
-            values=SQL(", ").join(SQL("%s") for _ in columns),
-        ),
-        [*row.values(), at],
-    )
+def insert(cursor: HoldingCursor, table: Composed, row: dict[str, Any], at: datetime) -> None:
+    cursor.hold(table, row | {"recorded_from": at})
 
 
 def insert_numbered(
-    cursor: Cursor[DictRow],
+    cursor: HoldingCursor,
     table: Composed,
     row: dict[str, Any],
     at: datetime,
@@ -63,10 +56,11 @@ def insert_numbered(
     )
 
 
-def current(cursor: Cursor[DictRow], table: Composed, key: dict[str, Any]) -> list[DictRow]:
+def current(cursor: HoldingCursor, table: Composed, key: dict[str, Any]) -> list[DictRow]:
     """The current versions matching `key`, read on a cursor of their own: in a pipeline, the
     results of statements sent earlier on `cursor` may still arrive and take the place of
-    these on it."""
+    these on it. What `cursor` holds is sent first."""
+    cursor.send_held()
     with cursor.connection.cursor() as own:
         own.execute(
             SQL("SELECT * FROM {table} WHERE {match} AND recorded_until IS NULL").format(
@@ -78,7 +72,7 @@ def current(cursor: Cursor[DictRow], table: Composed, key: dict[str, Any]) -> li
 
 
 def supersede(
-    cursor: Cursor[DictRow],
+    cursor: HoldingCursor,
     table: Composed,
     row: DictRow,
     changes: dict[str, Any] | None,
@@ -97,7 +91,7 @@ def supersede(
 
 
 def change(
-    cursor: Cursor[DictRow],
+    cursor: HoldingCursor,
     table: Composed,
     key: dict[str, Any],
     changes: dict[str, Any],

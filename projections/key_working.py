@@ -9,7 +9,6 @@ from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar
 
-from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from domain.erasure import ERASURE_EVENT
@@ -17,6 +16,7 @@ from domain.key_workers import cover_last_day, handover_last_day
 from domain.personal import ERASED
 from domain.stamp import event_id
 from projections import history
+from projections.held import HoldingCursor
 from projections.read_model import Handler, ReadModel
 
 
@@ -94,7 +94,7 @@ class KeyWorkingFacts:
             "SupervisionRecorded": self._supervised,
         }
 
-    def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _erased(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.model.sql(
                 "UPDATE {schema}.{p}periods SET parent_carer_name = %s "
@@ -103,14 +103,14 @@ class KeyWorkingFacts:
             (ERASED, event.originator_id),
         )
 
-    def _periods(self, cursor: Cursor[DictRow], case_id: Any, role: str) -> list[DictRow]:
+    def _periods(self, cursor: HoldingCursor, case_id: Any, role: str) -> list[DictRow]:
         rows = history.current(
             cursor, self.model.table("periods"), {"case_id": case_id, "role": role}
         )
         return sorted(rows, key=lambda row: row["seq"])
 
     def _add_period(
-        self, cursor: Cursor[DictRow], event: Any, role: str, worker: Any, until: date | None
+        self, cursor: HoldingCursor, event: Any, role: str, worker: Any, until: date | None
     ) -> None:
         history.insert_numbered(
             cursor,
@@ -129,10 +129,10 @@ class KeyWorkingFacts:
             within="case_id",
         )
 
-    def _allocated(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _allocated(self, cursor: HoldingCursor, event: Any) -> None:
         self._add_period(cursor, event, "key_worker", event.key_worker, None)
 
-    def _handed_over(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _handed_over(self, cursor: HoldingCursor, event: Any) -> None:
         outgoing = self._periods(cursor, event.originator_id, "key_worker")[-1]
         last_day = handover_last_day(event.on, event.overlap_until)
         history.supersede(
@@ -144,10 +144,10 @@ class KeyWorkingFacts:
         )
         self._add_period(cursor, event, "key_worker", event.incoming, None)
 
-    def _cover_arranged(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _cover_arranged(self, cursor: HoldingCursor, event: Any) -> None:
         self._add_period(cursor, event, "cover", event.cover, event.cover.until)
 
-    def _cover_ended(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _cover_ended(self, cursor: HoldingCursor, event: Any) -> None:
         for cover in self._periods(cursor, event.originator_id, "cover"):
             if cover["from_date"] <= event.on <= cover["until"]:
                 changes = {"until": cover_last_day(event.on)}
@@ -155,7 +155,7 @@ class KeyWorkingFacts:
                     cursor, self.model.table("periods"), cover, changes, event.stamp.recorded_at
                 )
 
-    def closed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def closed(self, cursor: HoldingCursor, event: Any) -> None:
         closed_on = event.stamp.occurred_at.date()
         at = event.stamp.recorded_at
         periods = [
@@ -173,7 +173,7 @@ class KeyWorkingFacts:
             cursor, self.model.table("agreements"), in_force, {"ended_on": closed_on}, at
         )
 
-    def _agreed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _agreed(self, cursor: HoldingCursor, event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "contact_every_days": event.contact_every_days,
@@ -181,7 +181,7 @@ class KeyWorkingFacts:
         }
         history.insert(cursor, self.model.table("agreements"), row, event.stamp.recorded_at)
 
-    def contacted(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def contacted(self, cursor: HoldingCursor, event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "event_id": event_id(event.originator_id, event.originator_version),
@@ -189,12 +189,12 @@ class KeyWorkingFacts:
         }
         history.insert(cursor, self.model.table("contacts"), row, event.stamp.recorded_at)
 
-    def contact_corrected(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def contact_corrected(self, cursor: HoldingCursor, event: Any) -> None:
         key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
         changes = {"occurred_at": event.contact.occurred_at}
         history.change(cursor, self.model.table("contacts"), key, changes, event.stamp.recorded_at)
 
-    def _review_scheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _review_scheduled(self, cursor: HoldingCursor, event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "review_id": event.review_id,
@@ -203,17 +203,17 @@ class KeyWorkingFacts:
         }
         history.insert(cursor, self.model.table("reviews"), row, event.stamp.recorded_at)
 
-    def _change_review(self, cursor: Cursor[DictRow], event: Any, changes: dict[str, Any]) -> None:
+    def _change_review(self, cursor: HoldingCursor, event: Any, changes: dict[str, Any]) -> None:
         key = {"case_id": event.originator_id, "review_id": event.review_id}
         history.change(cursor, self.model.table("reviews"), key, changes, event.stamp.recorded_at)
 
-    def _review_rescheduled(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _review_rescheduled(self, cursor: HoldingCursor, event: Any) -> None:
         self._change_review(cursor, event, {"meeting_on": event.at.date()})
 
-    def _review_cancelled(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _review_cancelled(self, cursor: HoldingCursor, event: Any) -> None:
         self._change_review(cursor, event, {"status": "cancelled"})
 
-    def _review_held(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _review_held(self, cursor: HoldingCursor, event: Any) -> None:
         changes = {
             "status": "held",
             "held_on": event.stamp.occurred_at.date(),
@@ -221,7 +221,7 @@ class KeyWorkingFacts:
         }
         self._change_review(cursor, event, changes)
 
-    def _practitioner_registered(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _practitioner_registered(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.model.sql(
                 "INSERT INTO {schema}.{p}practitioners "
@@ -238,7 +238,7 @@ class KeyWorkingFacts:
             ),
         )
 
-    def _practitioner_changed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _practitioner_changed(self, cursor: HoldingCursor, event: Any) -> None:
         cursor.execute(
             self.model.sql(
                 "UPDATE {schema}.{p}practitioners SET email = %s, phone = %s "
@@ -247,7 +247,7 @@ class KeyWorkingFacts:
             (event.email, event.phone, event.originator_id),
         )
 
-    def _trained(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _trained(self, cursor: HoldingCursor, event: Any) -> None:
         training = event.training
         row = {
             "practitioner_id": event.originator_id,
@@ -257,7 +257,7 @@ class KeyWorkingFacts:
         }
         history.insert(cursor, self.model.table("trainings"), row, event.stamp.recorded_at)
 
-    def _supervised(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _supervised(self, cursor: HoldingCursor, event: Any) -> None:
         row = {"practitioner_id": event.originator_id, "held_on": event.session.held_on}
         history.insert(cursor, self.model.table("supervisions"), row, event.stamp.recorded_at)
 

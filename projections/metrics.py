@@ -12,13 +12,12 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-from psycopg import Cursor
-from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from domain.age_bands import age_band
 from domain.stamp import event_id
 from projections import history
+from projections.held import HoldingCursor
 from projections.key_working import KeyWorking, KeyWorkingFacts
 from projections.read_model import Handler, ReadModel
 
@@ -126,7 +125,7 @@ class Metrics(ReadModel):
             "FeedbackGiven": self._feedback_given,
         }
 
-    def _referred(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _referred(self, cursor: HoldingCursor, event: Any) -> None:
         referred_on = event.stamp.occurred_at.date()
         row = {
             "case_id": event.originator_id,
@@ -138,7 +137,7 @@ class Metrics(ReadModel):
         }
         history.insert(cursor, self.table("cases"), row, event.stamp.recorded_at)
 
-    def _approached(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _approached(self, cursor: HoldingCursor, event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "approached_on": event.stamp.occurred_at.date(),
@@ -146,14 +145,14 @@ class Metrics(ReadModel):
         }
         history.insert(cursor, self.table("approaches"), row, event.stamp.recorded_at)
 
-    def _contacted_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _contacted_for_metrics(self, cursor: HoldingCursor, event: Any) -> None:
         self.key_working.contacted(cursor, event)
         contact = event_id(event.originator_id, event.originator_version)
         # Contacts recorded before functions were asked for have none.
         functions = getattr(event, "functions", None) or []
         self._served(cursor, event, contact, event.stamp.occurred_at, functions)
 
-    def _contact_corrected_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _contact_corrected_for_metrics(self, cursor: HoldingCursor, event: Any) -> None:
         self.key_working.contact_corrected(cursor, event)
         key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
         for row in history.current(cursor, self.table("contact_functions"), key):
@@ -168,7 +167,7 @@ class Metrics(ReadModel):
 
     def _served(
         self,
-        cursor: Cursor[DictRow],
+        cursor: HoldingCursor,
         event: Any,
         contact: UUID,
         occurred_at: datetime,
@@ -183,7 +182,7 @@ class Metrics(ReadModel):
             }
             history.insert(cursor, self.table("contact_functions"), row, event.stamp.recorded_at)
 
-    def _closed_for_metrics(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _closed_for_metrics(self, cursor: HoldingCursor, event: Any) -> None:
         self.key_working.closed(cursor, event)
         row = {
             "case_id": event.originator_id,
@@ -192,20 +191,20 @@ class Metrics(ReadModel):
         }
         history.insert(cursor, self.table("closures"), row, event.stamp.recorded_at)
 
-    def _audited(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _audited(self, cursor: HoldingCursor, event: Any) -> None:
         self._change_last_closure(cursor, event, {"audited_on": event.stamp.occurred_at.date()})
 
-    def _reopened(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _reopened(self, cursor: HoldingCursor, event: Any) -> None:
         self._change_last_closure(cursor, event, {"reopened_on": event.stamp.occurred_at.date()})
 
     def _change_last_closure(
-        self, cursor: Cursor[DictRow], event: Any, changes: dict[str, Any]
+        self, cursor: HoldingCursor, event: Any, changes: dict[str, Any]
     ) -> None:
         # The closure in force: a case is closed again only after it was reopened.
         key = {"case_id": event.originator_id, "reopened_on": None}
         history.change(cursor, self.table("closures"), key, changes, event.stamp.recorded_at)
 
-    def _plan_signed(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _plan_signed(self, cursor: HoldingCursor, event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "plan_version": event.plan_version,
@@ -213,7 +212,7 @@ class Metrics(ReadModel):
         }
         history.insert(cursor, self.table("plans"), row, event.stamp.recorded_at)
 
-    def _plan_copy(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _plan_copy(self, cursor: HoldingCursor, event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "plan_version": event.plan_version,
@@ -222,7 +221,7 @@ class Metrics(ReadModel):
         }
         history.insert(cursor, self.table("plan_copies"), row, event.stamp.recorded_at)
 
-    def _outcomes_measured(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _outcomes_measured(self, cursor: HoldingCursor, event: Any) -> None:
         measured_on = event.stamp.occurred_at.date()
         for area, score in event.scores.items():  # none once the child's data is erased
             row = {"case_id": event.originator_id, "measured_on": measured_on, "area": area}
@@ -233,7 +232,7 @@ class Metrics(ReadModel):
                 event.stamp.recorded_at,
             )
 
-    def _feedback_invited(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _feedback_invited(self, cursor: HoldingCursor, event: Any) -> None:
         row = {
             "case_id": event.originator_id,
             "sent_on": event.stamp.occurred_at.date(),
@@ -241,6 +240,6 @@ class Metrics(ReadModel):
         }
         history.insert(cursor, self.table("feedback_invitations"), row, event.stamp.recorded_at)
 
-    def _feedback_given(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _feedback_given(self, cursor: HoldingCursor, event: Any) -> None:
         row = {"area": event.area, "month": event.month, "answers": Jsonb(event.answers)}
         history.insert(cursor, self.table("feedback_answers"), row, event.stamp.recorded_at)

@@ -20,10 +20,11 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from domain.catalogue import AGGREGATES, events_of
+from projections.held import HoldingCursor
 from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
 
-Handler = Callable[[Cursor[DictRow], Any], None]
+Handler = Callable[[HoldingCursor, Any], None]
 
 
 def every_event_but(*handled: str) -> frozenset[str]:
@@ -64,6 +65,7 @@ class ReadModel(PostgresTrackingRecorder):
         # they make, as they hand them the rules, and the one that indexes children requires it.
         self.blind_index = blind_index
         self.prefix = f"{self.name}_g{generation}_"
+        self._tables: dict[str, Composed] = {}
         super().__init__(datastore, tracking_table_name=f"{self.prefix}tracking")
         self.sql_create_statements.extend(self.sql(statement) for statement in self.tables)
         # The library's upsert takes any higher position; this one only the batch's start.
@@ -81,7 +83,9 @@ class ReadModel(PostgresTrackingRecorder):
 
     def table(self, name: str) -> Composed:
         """One of its tables, by its name without the prefix."""
-        return self.sql("{schema}.{p}" + name)
+        if name not in self._tables:
+            self._tables[name] = self.sql("{schema}.{p}" + name)
+        return self._tables[name]
 
     def drop_tables(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -105,14 +109,14 @@ class ReadModel(PostgresTrackingRecorder):
     ) -> None:
         """Applies the events that follow position `after`, up to `position`; IntegrityError
         if the read model is no longer at `after` (another runner applied them)."""
-        with self.datastore.transaction(commit=True) as cursor:
-            connection = cursor.connection
+        with self.datastore.transaction(commit=True) as opened:
+            connection = opened.connection
             # Statements are not prepared here: after an error in a pipeline the server skips
             # the rest, and prepared ones would be out of step with the connection's cache.
             threshold, connection.prepare_threshold = connection.prepare_threshold, None
             try:
                 # In a pipeline the statements go without waiting on each other's round trip.
-                with connection.pipeline():
+                with connection.pipeline(), HoldingCursor(connection) as cursor:
                     # Derived data, so its commit does not wait for the WAL to reach the disk,
                     # where it would queue with the commands' own commits.
                     cursor.execute("SET LOCAL synchronous_commit TO off")
@@ -123,6 +127,7 @@ class ReadModel(PostgresTrackingRecorder):
                         handler = self.handlers.get(name) or self.handlers.get("*")
                         if handler is not None:
                             handler(cursor, event)
+                    cursor.send_held()
                     # On a cursor of its own, as it reads its result back: the results of the
                     # statements before it arrive on `cursor` meanwhile (history.current).
                     self._move_on(connection.cursor(), after, position)

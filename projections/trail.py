@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from psycopg import Cursor
-from psycopg.rows import DictRow
-
 from domain.erasure import ERASURE_EVENT
 from domain.personal import EVENT_FIELDS
 from domain.stamp import event_id
+from projections.held import HoldingCursor
 from projections.read_model import Handler, ReadModel
 
 
@@ -49,7 +47,7 @@ class Actions(ReadModel):
     def handles(self) -> dict[str, Handler]:
         return {"*": self._acted, ERASURE_EVENT: self._erased}
 
-    def _erased(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _erased(self, cursor: HoldingCursor, event: Any) -> None:
         """The erasure is an action too; the reasons given on the case were the family's data."""
         self._acted(cursor, event)
         cursor.execute(
@@ -60,23 +58,18 @@ class Actions(ReadModel):
             (str(event.originator_id), SEALED_REASONS),
         )
 
-    def _acted(self, cursor: Cursor[DictRow], event: Any) -> None:
+    def _acted(self, cursor: HoldingCursor, event: Any) -> None:
         reason = getattr(event, "reason", None)
-        cursor.execute(
-            self.sql(
-                "INSERT INTO {schema}.{p}actions (event_id, subject_id, action, actor, "
-                "occurred_at, recorded_at, reason) VALUES (%s, %s, %s, %s, %s, %s, %s)"
-            ),
-            (
-                event_id(event.originator_id, event.originator_version),
-                str(event.originator_id),
-                type(event).__name__,
-                event.stamp.actor,
-                event.stamp.occurred_at,
-                event.stamp.recorded_at,
-                reason if isinstance(reason, str) else None,
-            ),
-        )
+        row = {
+            "event_id": event_id(event.originator_id, event.originator_version),
+            "subject_id": str(event.originator_id),
+            "action": type(event).__name__,
+            "actor": event.stamp.actor,
+            "occurred_at": event.stamp.occurred_at,
+            "recorded_at": event.stamp.recorded_at,
+            "reason": reason if isinstance(reason, str) else None,
+        }
+        cursor.hold(self.table("actions"), row)
 
 
 class Views(ReadModel):
@@ -95,24 +88,19 @@ class Views(ReadModel):
     def handles(self) -> dict[str, Handler]:
         return {"Viewed": self._viewed}
 
-    def _viewed(self, cursor: Cursor[DictRow], event: Any) -> None:
-        cursor.execute(
-            self.sql(
-                "INSERT INTO {schema}.{p}views (event_id, subject_kind, subject_id, what, actor, "
-                "role, purpose, allowed, at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-            ),
-            (
-                event_id(event.originator_id, event.originator_version),
-                event.subject_kind,
-                event.subject_id,
-                event.what,
-                event.stamp.actor,
-                event.role,
-                event.purpose,
-                event.allowed,
-                event.stamp.occurred_at,
-            ),
-        )
+    def _viewed(self, cursor: HoldingCursor, event: Any) -> None:
+        row = {
+            "event_id": event_id(event.originator_id, event.originator_version),
+            "subject_kind": event.subject_kind,
+            "subject_id": event.subject_id,
+            "what": event.what,
+            "actor": event.stamp.actor,
+            "role": event.role,
+            "purpose": event.purpose,
+            "allowed": event.allowed,
+            "at": event.stamp.occurred_at,
+        }
+        cursor.hold(self.table("views"), row)
 
 
 def trail(

@@ -1,0 +1,69 @@
+"""A batch's inserts, held back and sent as one statement for each table.
+
+Most of what a read model does with a batch of events is insert rows, and a statement for each
+row cost psycopg and PostgreSQL several times what the row itself does (a rebuild of key working
+spent three quarters of its time on them). The cursor a batch is applied with holds plain inserts
+back and sends those into one table, with the same columns, as one multi-row INSERT, just before
+any other statement goes: so every statement still finds every row inserted before it, in order.
+A read on a cursor of its own (`history.current`) sends them first too.
+"""
+
+from collections.abc import Sequence
+from typing import Any, Self
+
+from psycopg import Connection, Cursor, RawCursor
+from psycopg.rows import DictRow, dict_row
+from psycopg.sql import SQL, Composed, Identifier
+
+# The protocol's limit on one statement's parameters.
+MOST_PARAMETERS = 65_535
+
+_Held = tuple[Composed, bytes, list[Sequence[Any]]]
+
+
+class HoldingCursor(Cursor[DictRow]):
+    def __init__(self, connection: Connection[Any]) -> None:
+        super().__init__(connection, row_factory=dict_row)
+        # By table (its identity: the value keeps it alive) and columns: the table, the
+        # statement's start, and the rows held for it.
+        self._held: dict[tuple[int, tuple[str, ...]], _Held] = {}
+        # Sent with PostgreSQL's own placeholders ($1), which psycopg passes on as they are:
+        # it would otherwise parse each long statement's text for its %s.
+        self._sender = RawCursor(connection)
+
+    def hold(self, table: Composed, row: dict[str, Any]) -> None:
+        """Inserts `row` into `table` with the next statement sent, or with `send_held`."""
+        columns = tuple(row)
+        key = (id(table), columns)
+        if key not in self._held:
+            start = SQL("INSERT INTO {table} ({columns}) VALUES ").format(
+                table=table, columns=SQL(", ").join(map(Identifier, columns))
+            )
+            self._held[key] = (table, start.as_bytes(self), [])
+        self._held[key][2].append(tuple(row.values()))
+
+    def send_held(self) -> None:
+        held, self._held = self._held, {}
+        for (_, columns), (_, start, rows) in held.items():
+            most = MOST_PARAMETERS // len(columns)
+            for first in range(0, len(rows), most):
+                chunk = rows[first : first + most]
+                values = [value for row in chunk for value in row]
+                self._sender.execute(start + _placeholders(len(columns), len(chunk)), values)
+
+    def execute(self, query: Any, params: Any = None, **options: Any) -> Self:
+        self.send_held()
+        return super().execute(query, params, **options)
+
+    def close(self) -> None:
+        self._sender.close()
+        super().close()
+
+
+def _placeholders(columns: int, rows: int) -> bytes:
+    """The placeholders of `rows` rows of `columns` values: two of two are ($1, $2), ($3, $4)."""
+    numbers = iter(range(1, columns * rows + 1))
+    return b", ".join(
+        b"(" + b", ".join(b"$%d" % next(numbers) for _ in range(columns)) + b")"
+        for _ in range(rows)
+    )
