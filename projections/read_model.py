@@ -104,6 +104,10 @@ class ReadModel(PostgresTrackingRecorder):
         """
         raise NotImplementedError
 
+    def applies(self, name: str) -> bool:
+        """Whether it applies events of the class named `name`."""
+        return name not in self.ignores and (name in self.handlers or "*" in self.handlers)
+
     def apply_batch(
         self, events: Sequence[DomainEventProtocol[Any]], after: int, position: int
     ) -> None:
@@ -122,11 +126,8 @@ class ReadModel(PostgresTrackingRecorder):
                     cursor.execute("SET LOCAL synchronous_commit TO off")
                     for event in events:
                         name = type(event).__name__
-                        if name in self.ignores:
-                            continue
-                        handler = self.handlers.get(name) or self.handlers.get("*")
-                        if handler is not None:
-                            handler(cursor, event)
+                        if self.applies(name):
+                            (self.handlers.get(name) or self.handlers["*"])(cursor, event)
                     cursor.send_held()
                     # On a cursor of its own, as it reads its result back: the results of the
                     # statements before it arrive on `cursor` meanwhile (history.current).

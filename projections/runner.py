@@ -49,14 +49,21 @@ Batch = tuple[list[DomainEventProtocol[Any]], int]
 
 
 def read_after(
-    app: Application[Any], position: int, batch_size: int, stop: int | None = None
+    app: Application[Any],
+    position: int,
+    batch_size: int,
+    stop: int | None = None,
+    topics: Sequence[str] = (),
 ) -> Batch:
-    """The events after `position` (up to `stop`), one batch, each decoded once, and the last
-    one's position."""
+    """The events after `position` (up to `stop`; of `topics` only, if any are named), one
+    batch, each decoded once, and the position read up to: the last one's, or `stop` once all
+    up to it is read."""
     notifications = app.recorder.select_notifications(
-        start=position + 1, limit=batch_size, stop=stop
+        start=position + 1, limit=batch_size, stop=stop, topics=topics
     )
     events = decoded(app.mapper, notifications)
+    if stop is not None and len(notifications) < batch_size:
+        return events, stop
     return events, notifications[-1].id if notifications else position
 
 
@@ -70,7 +77,7 @@ def catch_up(
     how many."""
     after = read_model.position()
     events, last = read_after(app, after, batch_size, stop)
-    if events:
+    if last > after:
         read_model.apply_batch(events, after, last)
     return len(events)
 
