@@ -38,7 +38,11 @@ class Actions(ReadModel):
         "actor text NOT NULL, occurred_at timestamptz NOT NULL, "
         "recorded_at timestamptz NOT NULL, reason text)",
         "CREATE INDEX IF NOT EXISTS {p}actions_subject ON {schema}.{p}actions (subject_id)",
-        "CREATE INDEX IF NOT EXISTS {p}actions_actor ON {schema}.{p}actions (actor)",
+        # A practitioner's trail is read for a period: by index on both, however long their
+        # record (it replaced an index on the actor alone).
+        "DROP INDEX IF EXISTS {schema}.{p}actions_actor",
+        "CREATE INDEX IF NOT EXISTS {p}actions_actor_occurred "
+        "ON {schema}.{p}actions (actor, occurred_at)",
     )
 
     # A family's answers are no one's action: not on any trail, not even as a time.
@@ -82,7 +86,8 @@ class Views(ReadModel):
         "what text NOT NULL, actor text NOT NULL, role text NOT NULL, purpose text, "
         "allowed boolean NOT NULL, at timestamptz NOT NULL)",
         "CREATE INDEX IF NOT EXISTS {p}views_subject ON {schema}.{p}views (subject_id)",
-        "CREATE INDEX IF NOT EXISTS {p}views_actor ON {schema}.{p}views (actor)",
+        "DROP INDEX IF EXISTS {schema}.{p}views_actor",
+        "CREATE INDEX IF NOT EXISTS {p}views_actor_at ON {schema}.{p}views (actor, at)",
     )
 
     def handles(self) -> dict[str, Handler]:
