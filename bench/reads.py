@@ -4,8 +4,9 @@ Starts a PostgreSQL (embedded, unless the settings name a server), fills it with
 histories of --scale (`keywork demo seed`, which resumes where an earlier run against the same
 server stopped), starts the service (its API and read models only) and waits for its read models,
 then times each read, one request at a time: a key worker's caseload, who is the key worker, the
-distribution list, both as at a past date, and a year's service metrics. Every read is authorised
-and recorded in the access log, as in service. Prints a table; writes JSON to bench/results/.
+distribution list, both as at a past date, a busy practitioner's month of trail page by page,
+and a year's service metrics. Every read is authorised and recorded in the access log, as in
+service. Prints a table; writes JSON to bench/results/.
 
     .venv/bin/python bench/reads.py [--requests 300] [--scale county|england]
 """
@@ -41,6 +42,7 @@ SEED = 1
 TIMEOUT_SECONDS = {"county": 600, "england": 6 * 3600}
 METRICS_REQUESTS = 20
 SAMPLE_IDS = 200
+BUSY_ACTORS = 20
 
 
 def seed(database: Database, data: Path, scale: str) -> None:
@@ -83,17 +85,50 @@ def sample_ids(database: Database) -> tuple[list[str], list[str]]:
     return [case for case, _ in rows], sorted({worker for _, worker in rows})
 
 
+def busy_actors(database: Database) -> list[str]:
+    """The practitioners with the most actions on their trail."""
+    with psycopg.connect(database.conninfo) as conn:
+        generation = conn.execute(
+            "SELECT generation FROM read_model_generations WHERE name = 'actions'"
+        ).fetchone()
+        table = f"actions_g{generation[0] if generation else 1}_actions"
+        rows = conn.execute(
+            f"SELECT actor FROM {table} GROUP BY actor ORDER BY count(*) DESC LIMIT %s",
+            (BUSY_ACTORS,),
+        ).fetchall()
+    return [actor for (actor,) in rows]
+
+
+def get(client: httpx.Client, path: str) -> tuple[float, httpx.Response]:
+    started = time.perf_counter()
+    response = client.get(path)
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text}")
+    return seconds, response
+
+
 def timed(client: httpx.Client, paths: list[str]) -> dict[str, Any]:
-    latencies = []
-    for path in paths:
-        started = time.perf_counter()
-        response = client.get(path)
-        latencies.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text}")
+    return figures_of([get(client, path)[0] for path in paths])
+
+
+def timed_pages(client: httpx.Client, requests: int, first: Callable[[], str]) -> dict[str, Any]:
+    """`requests` pages, each trail followed page by page from `first()` to its last page."""
+    latencies: list[float] = []
+    while len(latencies) < requests:
+        path: str | None = first()
+        while path is not None and len(latencies) < requests:
+            seconds, response = get(client, path)
+            latencies.append(seconds)
+            cursor = response.json()["next_cursor"]
+            path = None if cursor is None else f"{path.split('&cursor=')[0]}&cursor={cursor}"
+    return figures_of(latencies)
+
+
+def figures_of(latencies: list[float]) -> dict[str, Any]:
     cuts = statistics.quantiles(latencies, n=100)
     return {
-        "requests": len(paths),
+        "requests": len(latencies),
         "p50_ms": round(1000 * cuts[49], 2),
         "p99_ms": round(1000 * cuts[98], 2),
     }
@@ -118,6 +153,15 @@ def measure(client: httpx.Client, database: Database, requests: int) -> dict[str
     for name, path in reads.items():
         progress(f"timing {requests} reads: {name}")
         figures[name] = timed(client, [path() for _ in range(requests)])
+    actors = busy_actors(database)
+
+    def month() -> str:
+        first = today.replace(day=1) - timedelta(days=31 * rng.randint(1, 24))
+        start, end = first.replace(day=1), first.replace(day=28)
+        return f"/trail?actor={rng.choice(actors)}&from={start}T00:00:00Z&to={end}T23:59:59Z"
+
+    progress(f"timing {requests} pages: a busy practitioner's month of trail")
+    figures["trail: a busy month, page by page"] = timed_pages(client, requests, month)
     progress(f"timing {METRICS_REQUESTS} reads: a year's metrics")
     year = f"/metrics?from={(today - timedelta(days=364)).isoformat()}&to={today.isoformat()}"
     figures["a year's metrics"] = timed(client, [year] * METRICS_REQUESTS)

@@ -33,6 +33,7 @@ from domain.outcomes import OutcomeMeasure
 from domain.stamp import Stamp, event_id
 
 ACTOR = "keywork-synthetic"
+COORDINATOR = "synthetic-coordinator"
 # Cases per transaction: about 1,800 events, and twice as many reads.
 CHUNK = 20
 DIRECTORY_CHUNK = 2_000  # agencies or practitioners per transaction
@@ -195,10 +196,15 @@ def _case(
     answers: list[FeedbackAnswer],
 ) -> Case:
     referred = start + timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))
+    case: Case | None = None
 
     def at(moment: datetime) -> Stamp:
         recorded = min(moment + timedelta(hours=rng.uniform(0, 48)), now)
-        return Stamp(ACTOR, moment, recorded)
+        # Recorded by the case's key worker once it has one, as in service, so that each has a
+        # trail of their own; before that, by the service's coordinator.
+        worker = case.current_key_worker() if case is not None else None
+        actor = str(worker.practitioner_id) if worker and worker.practitioner_id else COORDINATOR
+        return Stamp(actor, moment, recorded)
 
     age = rng.randint(0, 17)
     born = (referred - timedelta(days=365 * age + rng.randint(0, 364))).date()

@@ -15,7 +15,7 @@ from eventsourcing.application import Application
 
 from api.bootstrap import open_access_log, open_keywork
 from demo.loader import BY_CONSUMERS, READS_PER_EVENT, Converter, decided, plan, seed, write
-from demo.synthetic import CHUNK, YEAR, Directory, Scale
+from demo.synthetic import CHUNK, COORDINATOR, YEAR, Directory, Scale
 from projections.registry import projection_runner
 from projections.runner import catch_up_fully
 from services.access import AccessLog
@@ -124,6 +124,18 @@ def test_a_seeded_store_has_every_part_of_a_case_life_and_its_reads(
     )
     routes = Counter(store.keywork.case(case_id).route for (case_id,) in referred)
     assert set(routes) == {"professional", "single_point", "self"}
+    # Recorded by the case's key worker while it has one (each has a trail of their own), and
+    # by the coordinator before and once it is closed.
+    contacts = 0
+    for (case_id,) in referred:
+        worker = None
+        for event in store.keywork.events.get(case_id):
+            expected = COORDINATOR if worker is None else str(worker.practitioner_id)
+            assert event.stamp.actor == expected, type(event).__name__
+            contacts += type(event).__name__ == "ContactRecorded"
+            worker = getattr(event, "incoming", None) or getattr(event, "key_worker", worker)
+            worker = None if type(event).__name__ == "Closed" else worker
+    assert contacts == types["ContactRecorded"]
     # Two page reads for each case event a person records; none for the others.
     not_of_cases = {
         "AgencyRegistered",
