@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from fastapi import FastAPI
 from psycopg.conninfo import conninfo_to_dict
@@ -25,6 +26,7 @@ from consumers.scheduled_work import ScheduledWork
 from projections.key_working import KeyWorking
 from projections.registry import projection_runner
 from projections.runner import ProjectionRunner
+from projections.shares import Opener
 from services.access import AccessLog
 from services.areas import Areas
 from services.clock import Clock, utc_now
@@ -130,6 +132,15 @@ def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now)
 
 def open_access_log(settings: Settings, database: Database) -> AccessLog:
     return AccessLog(database.eventsourcing_env(settings.postgres_pool_size))
+
+
+def openers(settings: Settings, database: Database) -> dict[str, Opener]:
+    """How a process of its own (a split rebuild's) opens each store, by the name read models
+    follow it by."""
+    return {
+        Keywork.name: partial(open_keywork, settings, database),
+        AccessLog.name: partial(open_access_log, settings, database),
+    }
 
 
 def page_sessions(settings: Settings, keywork: Keywork) -> Sessions:

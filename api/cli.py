@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from api import logs
 from api.auth import DEFAULT_AREA, ROLES, Principal, issue_token
-from api.bootstrap import bootstrap
+from api.bootstrap import bootstrap, openers
 from api.metrics_report import report
 from api.processes import CONSUMERS, supervise
 from api.reads import known_at_time
@@ -35,6 +35,7 @@ from projections.rebuild import rebuild_together
 from projections.registry import READ_MODELS, read_model_named
 from projections.runner import catch_up_fully
 from projections.service_metrics import InvalidPeriod, Period, period
+from projections.shares import Split
 from services.settings import Settings
 
 DEMO = Principal(user="demo-coordinator", role="coordinator", area=DEFAULT_AREA)
@@ -139,8 +140,9 @@ def projections_status(settings: Settings) -> None:
             )
 
 
-def projections_rebuild(settings: Settings, names: list[str]) -> None:
-    """Rebuilds the named read models (or all) together: one pass over each store they follow."""
+def projections_rebuild(settings: Settings, names: list[str], processes: int) -> None:
+    """Rebuilds the named read models (or all) together: one pass over each store they follow,
+    those that split shared between `processes` processes."""
     with bootstrap(settings) as service:
         keywork, access = service.keywork, service.access
         apps: dict[str, Application[Any]] = {keywork.name: keywork, access.name: access}
@@ -165,6 +167,7 @@ def projections_rebuild(settings: Settings, names: list[str]) -> None:
                 keywork.rules,
                 service.read_models.blind_index,
                 lambda store, position: bar[store].update(position - bar[store].n),
+                Split(processes, openers(settings, service.database)),
             )
         for fresh in rebuilt:
             print(f"{fresh.name}: generation {fresh.generation} is live at {fresh.position()}")
@@ -332,6 +335,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     names = ", ".join(kind.name for kind in READ_MODELS)
     rebuild_parser.add_argument("names", nargs="*", help=f"any of: {names} (default: all)")
+    rebuild_parser.add_argument(
+        "--processes",
+        type=positive,
+        default=1,
+        help="processes sharing the read models that split by case, each with its share of "
+        "the cases (default 1: on two cores, two gave nothing; see docs/scaling.md)",
+    )
     args = parser.parse_args(argv)
     unknown = set(getattr(args, "names", [])) - {kind.name for kind in READ_MODELS}
     if unknown:
@@ -367,7 +377,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "projections" and args.projections == "status":
         projections_status(settings)
     elif args.command == "projections":
-        projections_rebuild(settings, args.names)
+        projections_rebuild(settings, args.names, args.processes)
     else:
         token(settings, args.role, args.user, args.team, args.area, args.events, args.scope)
 

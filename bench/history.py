@@ -65,13 +65,15 @@ def scratch_database(database: Database) -> Iterator[Database]:
         execute(SQL("DROP DATABASE IF EXISTS {name} WITH (FORCE)").format(name=name))
 
 
+def bench_settings() -> Settings:
+    """A master key of the benchmark's own, for its histories' children."""
+    key = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    return Settings(master_key=SecretStr(key), postgres_pool_size=POOL_SIZE, aggregate_cache_size=0)
+
+
 @contextmanager
-def applications(database: Database) -> Iterator[tuple[Keywork, AccessLog]]:
+def applications(database: Database, settings: Settings) -> Iterator[tuple[Keywork, AccessLog]]:
     with ExitStack() as stack:
-        key = base64.urlsafe_b64encode(os.urandom(32)).decode()
-        settings = Settings(
-            master_key=SecretStr(key), postgres_pool_size=POOL_SIZE, aggregate_cache_size=0
-        )
         keywork = open_keywork(settings, database)
         stack.callback(keywork.close)
         access = open_access_log(settings, database)

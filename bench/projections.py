@@ -10,11 +10,12 @@ runs from its 2xx arriving to its X-Event-Position first being seen committed in
 
 Rebuild: with the service stopped, this process writes --events case events and --views access-log
 events into a fresh database through the applications, many aggregates per save, then times
-`projections.rebuild.rebuild` for each read model beside the raw rate of reading and decoding the
-same events (5,000 per page, no writes), then all of them rebuilt together (one pass over each
-store, `rebuild_together`), its rate in events of both stores a second. Memory is this process's
-resident set, read from /proc/self/statm every 10 ms during each run (Linux): its peak, and the
-growth over the run's start.
+a rebuild of each read model beside the raw rate of reading and decoding the same events (5,000
+per page, no writes), then all of them rebuilt together (one pass over each store), its rate in
+events of both stores a second: in this process, then with the read models that split by case
+shared between processes, one a core (`keywork projections rebuild --processes N`). Memory is
+this process's resident set, read from /proc/self/statm every 10 ms during each run (Linux): its
+peak, and the growth over the run's start (not the share processes').
 
     .venv/bin/python bench/projections.py [--seconds 15] [--rate 200] [--clients 4]
                                           [--events 100000] [--views 20000]
@@ -46,6 +47,7 @@ from typing import Any, TypeVar
 
 from eventsourcing.application import Application
 
+from api.bootstrap import openers
 from api.metrics_report import report
 from bench.commands import (
     postgres,
@@ -55,6 +57,7 @@ from bench.figures import write
 from bench.history import (
     HISTORY_DAYS,
     applications,
+    bench_settings,
     read_and_decode,
     scratch_database,
     write_cases,
@@ -62,10 +65,10 @@ from bench.history import (
 )
 from bench.lag import measure_lag
 from projections.metrics import Metrics
-from projections.read_model import ReadModel
 from projections.rebuild import rebuild, rebuild_together
 from projections.registry import READ_MODELS
 from projections.service_metrics import Period
+from projections.shares import Split
 from services.settings import Settings
 from store.blind_index import BlindIndex
 from store.database import Database
@@ -151,14 +154,11 @@ def head(app: Application[Any]) -> int:
     return app.recorder.max_notification_id() or 0
 
 
-def rebuild_row(
-    kind: type[ReadModel] | list[type[ReadModel]], run: Run, baseline: Run, position: int
-) -> dict[str, Any]:
+def rebuild_row(name: str, run: Run, baseline: Run, position: int) -> dict[str, Any]:
     """One rebuild's figures; for read models rebuilt together, their one pass over the stores
     against reading and decoding the cases' alone."""
     return {
-        "read_model": kind.name if isinstance(kind, type) else "all together",
-        "follows": kind.follows if isinstance(kind, type) else "all stores",
+        "read_model": name,
         "events": run.events,
         "position_reached": position,
         "seconds": round(run.seconds, 2),
@@ -193,7 +193,11 @@ def measure_metrics(model: Metrics) -> dict[str, Any]:
 def measure_rebuilds(
     database: Database, events: int, views: int
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    with scratch_database(database) as scratch, applications(scratch) as (keywork, access):
+    settings = bench_settings()
+    with (
+        scratch_database(database) as scratch,
+        applications(scratch, settings) as (keywork, access),
+    ):
         start = datetime.now(UTC) - timedelta(days=HISTORY_DAYS)
         progress(f"writing {events:,} case events and {views:,} access events to {scratch.dbname}")
         write_cases(keywork, events, start)
@@ -207,26 +211,34 @@ def measure_rebuilds(
         rows = []
         metrics: dict[str, Any] = {}
         index = BlindIndex(os.urandom(32))  # the child index's rows are made and dropped here
+        datastore = keywork.store.datastore
         for kind in READ_MODELS:
             app = apps[kind.follows]
             if not head(app):
                 continue
             progress(f"rebuilding {kind.name} from {head(app):,} {kind.follows} events")
-            rebuilding = partial(rebuild, app, keywork.store.datastore, kind, blind_index=index)
+            rebuilding = partial(rebuild, app, datastore, kind, blind_index=index)
             run, fresh = timed(head(app), rebuilding)
-            rows.append(rebuild_row(kind, run, baselines[kind.follows], fresh.position()))
+            rows.append(rebuild_row(kind.name, run, baselines[kind.follows], fresh.position()))
             if isinstance(fresh, Metrics):
                 progress("timing a year's service metrics")
                 metrics = measure_metrics(fresh)
         kinds = [kind for kind in READ_MODELS if head(apps[kind.follows])]
         events_read = sum(head(app) for app in apps.values())
-        progress(f"rebuilding all {len(kinds)} read models together from {events_read:,} events")
-        together = partial(
-            rebuild_together, apps, keywork.store.datastore, kinds, blind_index=index
-        )
-        run, rebuilt = timed(events_read, together)
-        reached = sum({model.follows: model.position() for model in rebuilt}.values())
-        rows.append(rebuild_row(kinds, run, baselines[keywork.name], reached))
+        # Then as `keywork projections rebuild --processes N` does: those that split by case
+        # shared between processes, one a core.
+        shares = os.cpu_count() or 1
+        for name, split in (
+            ("all together", None),
+            (f"all together, in {shares} processes", Split(shares, openers(settings, scratch))),
+        ):
+            progress(f"rebuilding {name} from {events_read:,} events of {len(kinds)} read models")
+            together = partial(
+                rebuild_together, apps, datastore, kinds, blind_index=index, split=split
+            )
+            run, rebuilt = timed(events_read, together)
+            reached = sum({model.follows: model.position() for model in rebuilt}.values())
+            rows.append(rebuild_row(name, run, baselines[keywork.name], reached))
     return rows, metrics
 
 

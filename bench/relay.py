@@ -33,7 +33,13 @@ from kafka import KafkaConsumer, TopicPartition
 
 from bench.commands import postgres, progress
 from bench.figures import write
-from bench.history import applications, read_and_decode, scratch_database, write_cases
+from bench.history import (
+    applications,
+    bench_settings,
+    read_and_decode,
+    scratch_database,
+    write_cases,
+)
 from bench.lag import percentile_ms
 from consumers.publication import CASE_TOPIC, DIRECTORY_TOPIC
 from consumers.relay import Relay
@@ -160,7 +166,7 @@ def history_and_broker(settings: Settings, events: int) -> Iterator[tuple[Keywor
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
         server = stack.enter_context(postgres(settings, folder))
         database = stack.enter_context(scratch_database(server))
-        keywork, _ = stack.enter_context(applications(database))
+        keywork, _ = stack.enter_context(applications(database, bench_settings()))
         progress(f"writing {events:,} case events")
         write_cases(keywork, events, datetime.now(UTC) - timedelta(days=800))
         broker = stack.enter_context(running_broker())

@@ -26,6 +26,7 @@ HISTORY = "recorded_from timestamptz NOT NULL, recorded_until timestamptz"
 
 class Metrics(ReadModel):
     name = "metrics"
+    splits = True
     case_tables = KeyWorkingFacts.case_tables | {
         "cases": "case_id",
         "closures": "case_id",

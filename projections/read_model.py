@@ -47,6 +47,9 @@ class ReadModel(PostgresTrackingRecorder):
     tables: ClassVar[Sequence[str]]
     # Its tables with rows about one case, and the column naming the case: for subject access.
     case_tables: ClassVar[dict[str, str]] = {}
+    # Whether its rows about one aggregate follow from that aggregate's events alone, in their
+    # order: then a rebuild may split the store by aggregate between processes (shares.py).
+    splits: ClassVar[bool] = False
     # The events of the application it follows that it leaves aside on purpose: with those it
     # handles, every one (tests/integration/test_read_model_events.py).
     ignores: ClassVar[frozenset[str]] = frozenset()
@@ -65,6 +68,8 @@ class ReadModel(PostgresTrackingRecorder):
         # they make, as they hand them the rules, and the one that indexes children requires it.
         self.blind_index = blind_index
         self.prefix = f"{self.name}_g{generation}_"
+        # Its tracking row's name: the store's, or a share's while a split rebuild fills it.
+        self.tracks = self.follows
         self._tables: dict[str, Composed] = {}
         super().__init__(datastore, tracking_table_name=f"{self.prefix}tracking")
         self.sql_create_statements.extend(self.sql(statement) for statement in self.tables)
@@ -136,7 +141,7 @@ class ReadModel(PostgresTrackingRecorder):
                 connection.prepare_threshold = threshold
 
     def _move_on(self, cursor: Cursor[DictRow], after: int, position: int) -> None:
-        moves = {"follows": self.follows, "after": after, "position": position}
+        moves = {"follows": self.tracks, "after": after, "position": position}
         cursor.execute(self._advance, moves)
         if cursor.fetchone() is None:
             raise IntegrityError(f"{self.name} is no longer at {after}")
@@ -157,7 +162,7 @@ class ReadModel(PostgresTrackingRecorder):
         return found
 
     def position(self) -> int:
-        return self.max_tracking_id(self.follows) or 0
+        return self.max_tracking_id(self.tracks) or 0
 
     @staticmethod
     def positions(models: Sequence["ReadModel"]) -> list[int]:
@@ -175,7 +180,7 @@ class ReadModel(PostgresTrackingRecorder):
             for number, model in enumerate(models)
         ]
         with datastore.transaction(commit=False) as cursor:
-            cursor.execute(SQL("SELECT ") + SQL(", ").join(each), [m.follows for m in models])
+            cursor.execute(SQL("SELECT ") + SQL(", ").join(each), [m.tracks for m in models])
             row = cursor.fetchone()
         assert row is not None
         return [int(value or 0) for value in row.values()]

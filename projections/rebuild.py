@@ -11,7 +11,6 @@ next rebuild.
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from operator import methodcaller
 from typing import Any
 
 from eventsourcing.application import Application
@@ -21,7 +20,8 @@ from psycopg.sql import SQL, Identifier
 
 from projections.generations import ensure_generation, live_generation, switch
 from projections.read_model import ReadModel
-from projections.runner import read_after
+from projections.runner import apply_up_to, read_after
+from projections.shares import Pass, Split, run_shares
 from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
 
@@ -49,43 +49,47 @@ def rebuild_together(
     rules: ServiceRules = DEFAULT_RULES,
     blind_index: BlindIndex | None = None,
     progress: Progress = lambda store, position: None,
+    split: Split | None = None,
 ) -> list[ReadModel]:
     """Rebuilds the read models with one pass over each store they follow; each is live once
-    its store's pass ends. Returns their new generations, in the order given."""
+    its store's pass ends. With `split`, those that split are filled by its processes, each
+    with its share of the store, while this process makes the pass for the others (progress is
+    then the shares'). Returns their new generations, in the order given."""
     fresh = [_next_generation(datastore, kind, rules, blind_index) for kind in kinds]
     for store in dict.fromkeys(kind.follows for kind in kinds):
+        app = apps[store]
         models = [model for model in fresh if model.follows == store]
-        _one_pass(apps[store], models, partial(progress, store))
+        shared = [model for model in models if split and split.shares > 1 and model.splits]
+        whole = [model for model in models if model not in shared]
+        head = app.recorder.max_notification_id() or 0
+        report = partial(progress, store)
+        with ThreadPoolExecutor(1) as aside:
+            if split and shared:
+                one_pass = Pass(head, _topics(app, shared), REBUILD_BATCH_SIZE)
+                sharing = aside.submit(
+                    run_shares, split, store, shared, rules, blind_index, one_pass, report
+                )
+            if whole:
+                read = partial(
+                    read_after,
+                    app,
+                    batch_size=REBUILD_BATCH_SIZE,
+                    stop=head,
+                    topics=_topics(app, whole),
+                )
+                apply_up_to(whole, read, head, (lambda at: None) if shared else report)
+            if shared:
+                sharing.result()
         for model in models:
             switch(datastore, model.name, model.generation)
     return fresh
 
 
-def _one_pass(
-    app: Application[Any], models: Sequence[ReadModel], progress: Callable[[int], None]
-) -> None:
-    """Reads the store up to its head once, and applies each batch to every read model.
-
-    Only the events some of them apply are read, unless one applies any event. Each read model
-    applies a batch in its own thread and transaction: they mostly wait on the database, so
-    their waits overlap, and the next batch is read and decoded meanwhile.
-    """
-    head = app.recorder.max_notification_id() or 0
+def _topics(app: Application[Any], models: Sequence[ReadModel]) -> list[str]:
+    """The topics of the store's events some of the read models apply; none if all of them."""
     stored = _stored_topics(app)
     topics = [t for t in stored if any(m.applies(resolve_topic(t).__name__) for m in models)]
-    if len(topics) == len(stored):
-        topics = []  # every one: the plainer query
-    read = partial(read_after, app, batch_size=REBUILD_BATCH_SIZE, stop=head, topics=topics)
-    with ThreadPoolExecutor(max_workers=len(models) + 1) as pool:
-        after = 0
-        reading = pool.submit(read, after)
-        while after < head:
-            events, position = reading.result()
-            if position < head:
-                reading = pool.submit(read, position)
-            list(pool.map(methodcaller("apply_batch", events, after, position), models))
-            progress(position)
-            after = position
+    return [] if len(topics) == len(stored) else topics
 
 
 def _stored_topics(app: Application[Any]) -> list[str]:

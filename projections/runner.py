@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from operator import methodcaller
 from typing import Any, TypeVar
 
 import psycopg
@@ -65,6 +66,28 @@ def read_after(
     if stop is not None and len(notifications) < batch_size:
         return events, stop
     return events, notifications[-1].id if notifications else position
+
+
+def apply_up_to(
+    models: Sequence[ReadModel],
+    read: Callable[[int], Batch],
+    head: int,
+    progress: Callable[[int], None],
+) -> None:
+    """Reads batch after batch (`read(after)`) up to `head`, applying each to every read model,
+    all of them from position zero: a rebuild's pass. Each applies a batch in its own thread and
+    transaction: they mostly wait on the database, so their waits overlap, and the next batch is
+    read and decoded meanwhile."""
+    with ThreadPoolExecutor(max_workers=len(models) + 1) as pool:
+        after = 0
+        reading = pool.submit(read, after)
+        while after < head:
+            events, position = reading.result()
+            if position < head:
+                reading = pool.submit(read, position)
+            list(pool.map(methodcaller("apply_batch", events, after, position), models))
+            progress(position)
+            after = position
 
 
 def catch_up(

@@ -31,6 +31,7 @@ SEALED_REASONS = [name for name, fields in EVENT_FIELDS.items() if "reason" in f
 
 class Actions(ReadModel):
     name = "actions"
+    splits = True
     case_tables = {"actions": "subject_id"}
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}actions ("
@@ -78,6 +79,7 @@ class Actions(ReadModel):
 
 class Views(ReadModel):
     name = "views"
+    splits = True
     follows = "access"
     case_tables = {"views": "subject_id"}
     tables = (

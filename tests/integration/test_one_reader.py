@@ -1,31 +1,37 @@
 """One reader per store: each batch read and decoded once, applied by every read model following
 the store, none missing or doubling an event, whether it leads, lags or fails for a while."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from api.bootstrap import open_keywork
+from api.bootstrap import open_keywork, openers
 from domain.stamp import event_id
 from projections import rebuild as rebuild_module
 from projections import runner as runner_module
 from projections.distribution_list import DistributionList
 from projections.generations import live_generation, switch
+from projections.key_working import KeyWorking
 from projections.read_model import Handler, ReadModel
 from projections.rebuild import rebuild, rebuild_together
 from projections.registry import READ_MODELS
 from projections.runner import ProjectionRunner, catch_up
+from projections.shares import Split
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
 from tests.integration.conftest import active_case, close, contact, sign_agreement
 from tests.integration.test_read_models import rows
-from tests.keys import blind_index
+from tests.keys import blind_index, master_key_setting, search_key_setting
 from tests.settings import settings_with
 
 SMALL_BATCH = 7  # so that a read model behind the others needs several batches to join them
@@ -234,3 +240,62 @@ def test_a_rebuild_reads_only_the_events_its_read_model_applies_and_still_reache
     assert rows(rebuilt) == rows(
         applied_one_batch_at_a_time({"keywork": keywork}, DistributionList)
     )
+
+
+def test_read_models_rebuilt_in_shares_by_case_equal_each_rebuilt_whole(
+    keywork: Keywork, access: AccessLog, own_database: Database, small_batches: None
+) -> None:
+    for _ in range(4):  # cases enough that both shares have some
+        case_id = active_case(keywork)
+        contact(keywork, case_id)
+        close(keywork, case_id)
+    apps: dict[str, Any] = {"keywork": keywork, "access": access}
+    datastore = keywork.store.datastore
+    splitting = [kind for kind in READ_MODELS if kind.splits]
+    whole = {kind: rebuild(apps[kind.follows], datastore, kind) for kind in splitting}
+    split = Split(2, openers(settings_with(postgres_pool_size=2), own_database))
+    reported: list[tuple[str, int]] = []
+    shared = rebuild_together(
+        apps,
+        datastore,
+        READ_MODELS,
+        blind_index=blind_index(),
+        split=split,
+        progress=lambda store, position: reported.append((store, position)),
+    )
+    for model in shared:
+        head = apps[model.follows].recorder.max_notification_id()
+        assert model.position() == head
+        if model.splits:
+            assert rows(model) == rows(whole[type(model)]), model.name
+            assert tracking_rows(model) == tracking_rows(whole[type(model)]), "a share's is left"
+    assert ("keywork", keywork.recorder.max_notification_id()) in reported
+    assert {kind.name for kind in splitting} == {"key_working", "metrics", "actions", "views"}
+
+
+def tracking_rows(model: ReadModel) -> set[tuple[str, int]]:
+    with model.datastore.transaction(commit=False) as cursor:
+        cursor.execute(model.sql("SELECT * FROM {schema}.{p}tracking"))
+        return {(row["application_name"], row["notification_id"]) for row in cursor.fetchall()}
+
+
+def test_the_rebuild_command_shares_a_read_model_between_the_processes_asked_for(
+    keywork: Keywork, own_database: Database, tmp_path: Path
+) -> None:
+    contact(keywork, active_case(keywork))
+    head = keywork.recorder.max_notification_id()
+    env = os.environ | {
+        "KEYWORK_DATABASE_URL": own_database.conninfo,
+        "KEYWORK_DATA_DIR": str(tmp_path),
+        "KEYWORK_MASTER_KEY": master_key_setting(),
+        "KEYWORK_SEARCH_KEY": search_key_setting(),
+    }
+    command = [sys.executable, "-m", "api.cli", "projections", "rebuild", "key_working"]
+    refused = subprocess.run([*command, "--processes", "0"], env=env, capture_output=True)
+    assert refused.returncode == 2
+    assert b"--processes: must be 1 or more" in refused.stderr
+    done = subprocess.run([*command, "--processes", "2"], env=env, capture_output=True, check=True)
+    generation = live_generation(keywork.store.datastore, "key_working")
+    assert f"key_working: generation {generation} is live at {head}" in done.stdout.decode()
+    shared = KeyWorking(keywork.store.datastore, generation)
+    assert rows(shared) == rows(rebuild(keywork, keywork.store.datastore, KeyWorking))
