@@ -2,11 +2,12 @@
 
 Starts a PostgreSQL (embedded, unless the settings name a server), fills it with the synthetic
 histories of --scale (`keywork demo seed`, which resumes where an earlier run against the same
-server stopped), starts the service (its API and read models only) and waits for its read models,
-then times each read, one request at a time: a key worker's caseload, who is the key worker, the
-distribution list, both as at a past date, a busy practitioner's month of trail page by page,
-and a year's service metrics. Every read is authorised and recorded in the access log, as in
-service. Prints a table; writes JSON to bench/results/.
+server stopped), rebuilds every read model from them at once (`keywork projections rebuild`;
+both timed), starts the service (its API and read models only), then times each read, one
+request at a time: a key worker's caseload, who is the key worker, the distribution list, both
+as at a past date, a busy practitioner's month of trail page by page, and a year's service
+metrics. Every read is authorised and recorded in the access log, as in service. Prints a
+table; writes JSON to bench/results/.
 
     .venv/bin/python bench/reads.py [--requests 300] [--scale county|england]
 """
@@ -45,19 +46,53 @@ SAMPLE_IDS = 200
 BUSY_ACTORS = 20
 
 
-def seed(database: Database, data: Path, scale: str) -> None:
-    progress(f"writing the {scale}-scale synthetic histories (keywork demo seed)")
+def cli(database: Database, data: Path, *arguments: str, scale: str) -> float:
+    """Runs `keywork <arguments>` over the benchmark's database; returns its seconds."""
     environment = os.environ | {
         "KEYWORK_DATABASE_URL": database.conninfo,
         "KEYWORK_DATA_DIR": str(data),
     }
+    started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "api.cli", "demo", "seed", "--scale", scale, "--seed", str(SEED)],
+        [sys.executable, "-m", "api.cli", *arguments],
         env=environment,
         check=True,
-        stdout=subprocess.DEVNULL,  # the progress bar is on stderr
+        stdout=subprocess.DEVNULL,  # the progress bars are on stderr
         timeout=TIMEOUT_SECONDS[scale],
     )
+    return time.perf_counter() - started
+
+
+def stored(database: Database) -> int:
+    """The events in both stores, the cases' and the access log's (none before they are made)."""
+    total = 0
+    with psycopg.connect(database.conninfo) as conn:
+        made = conn.execute(
+            "SELECT relname::text FROM pg_class "
+            "WHERE relname IN ('keywork_events', 'access_events')"
+        ).fetchall()
+        for (table,) in made:
+            for (last,) in conn.execute(f"SELECT coalesce(max(notification_id), 0) FROM {table}"):
+                total += last
+    return total
+
+
+def seed(database: Database, data: Path, scale: str) -> dict[str, Any]:
+    """The synthetic histories written (or those an earlier run left resumed), and how fast."""
+    progress(f"writing the {scale}-scale synthetic histories (keywork demo seed)")
+    before = stored(database)
+    command = ("demo", "seed", "--scale", scale, "--seed", str(SEED))
+    seconds = cli(database, data, *command, scale=scale)
+    written = stored(database) - before
+    return {"rows": written, "seconds": round(seconds, 1), "rows_per_s": round(written / seconds)}
+
+
+def rebuild_all(database: Database, data: Path, scale: str) -> dict[str, Any]:
+    """Every read model rebuilt from the whole history at once, as an operator would."""
+    events = stored(database)
+    progress(f"rebuilding every read model from {events:,} events (keywork projections rebuild)")
+    seconds = cli(database, data, "projections", "rebuild", scale=scale)
+    return {"events": events, "seconds": round(seconds, 1), "events_per_s": round(events / seconds)}
 
 
 def wait_for_read_models(client: httpx.Client, scale: str) -> None:
@@ -191,7 +226,8 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="keywork-bench-")))
         folder.chmod(0o755)  # as root, PostgreSQL runs as another user that must traverse it
         database = stack.enter_context(postgres(Settings(), folder))
-        seed(database, folder / "data", args.scale)
+        load = seed(database, folder / "data", args.scale)
+        rebuilt = rebuild_all(database, folder / "data", args.scale)
         # Without the notifier and the overdue check, which would spend the run mailing about
         # years of history written a minute before: the reads are timed on a quiet service.
         running = stack.enter_context(service(database, folder, only=["api", "projections"]))
@@ -200,8 +236,11 @@ def main(argv: list[str] | None = None) -> None:
         wait_for_read_models(client, args.scale)
         events = int(client.get("/health").json()["store_head"])
         figures = measure(client, database, args.requests)
+    print(f"load: {load['rows']:,} rows in {load['seconds']:,} s ({load['rows_per_s']:,}/s)")
+    print(f"rebuild of every read model: {rebuilt['events']:,} events in {rebuilt['seconds']:,} s")
     print(table(figures, events, args.scale))
-    write("reads", {"scale": args.scale, "events": events, "reads": figures})
+    summary = {"scale": args.scale, "events": events, "reads": figures}
+    write("reads", summary | {"load": load, "rebuild": rebuilt})
 
 
 if __name__ == "__main__":

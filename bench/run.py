@@ -105,11 +105,14 @@ def projection_lines(projections: dict[str, Any]) -> Iterator[Line]:
     )
     for row in projections["rebuild"]:
         growth = row["rss_peak_mib"] - row["rss_before_mib"]
+        # Issue 25: each read model 20,000 events/s; all of them from 10M events in 15 minutes.
+        together = row["read_model"].startswith("all together")
+        least = 10_000_000 / 900 if together else 20_000
         yield Line(
             f"rebuild {row['read_model']}: events/s (peak MiB, growth)",
             f"{row['rebuild_events_per_s']:,} ({row['rss_peak_mib']:,.0f}, +{growth:.1f})",
-            ">= 20,000/s, flat",
-            row["rebuild_events_per_s"] >= 20_000
+            f">= {least:,.0f}/s, flat",
+            row["rebuild_events_per_s"] >= least
             and growth <= MEMORY_GROWTH_ALLOWED * row["rss_before_mib"],
         )
     metrics = projections["metrics"]
@@ -158,6 +161,21 @@ def snapshot_lines(snapshots: dict[str, Any]) -> Iterator[Line]:
 
 
 def read_lines(reads: dict[str, Any]) -> Iterator[Line]:
+    load, rebuilt = reads["load"], reads["rebuild"]
+    if load["rows"]:  # none when an earlier run had written them all
+        yield Line(
+            f"load of {reads['scale']} history: rows/s (case events and their reads)",
+            f"{load['rows_per_s']:,} ({load['rows']:,} in {load['seconds']:,} s)",
+            ">= 25,000/s",
+            load["rows_per_s"] >= 25_000,
+        )
+    # Issue 25: all read models from England's 10M events in 15 minutes.
+    yield Line(
+        "rebuild of every read model at once: events/s",
+        f"{rebuilt['events_per_s']:,} ({rebuilt['events']:,} in {rebuilt['seconds']:,} s)",
+        ">= 11,111/s",
+        rebuilt["events_per_s"] >= 10_000_000 / 900,
+    )
     for name, read in reads["reads"].items():
         if name == "a year's metrics":
             # Issue 25: a county's year over HTTP in 200 ms, England's in a second (medians).
