@@ -39,7 +39,7 @@ from services.settings import Settings
 from store.database import Database
 
 SEED = 1
-# England scale writes ~10M events, then every read model catches up on them: hours, not minutes.
+# England scale writes ~10M events, then every read model is rebuilt from them: over an hour.
 TIMEOUT_SECONDS = {"county": 600, "england": 6 * 3600}
 METRICS_REQUESTS = 20
 SAMPLE_IDS = 200
