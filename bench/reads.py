@@ -105,13 +105,18 @@ def wait_for_read_models(client: httpx.Client, scale: str) -> None:
     raise RuntimeError("the read models did not catch up in time")
 
 
+def live_table(conn: psycopg.Connection[Any], read_model: str, table: str) -> str:
+    """A read model's table in its live generation."""
+    generation = conn.execute(
+        "SELECT generation FROM read_model_generations WHERE name = %s", (read_model,)
+    ).fetchone()
+    return f"{read_model}_g{generation[0] if generation else 1}_{table}"
+
+
 def sample_ids(database: Database) -> tuple[list[str], list[str]]:
     """Cases and key workers of the history, as the read model holds them."""
     with psycopg.connect(database.conninfo) as conn:
-        generation = conn.execute(
-            "SELECT generation FROM read_model_generations WHERE name = 'key_working'"
-        ).fetchone()
-        table = f"key_working_g{generation[0] if generation else 1}_periods"
+        table = live_table(conn, "key_working", "periods")
         rows = conn.execute(
             f"SELECT DISTINCT case_id::text, practitioner_id::text FROM {table} "
             "WHERE practitioner_id IS NOT NULL LIMIT %s",
@@ -123,10 +128,7 @@ def sample_ids(database: Database) -> tuple[list[str], list[str]]:
 def busy_actors(database: Database) -> list[str]:
     """The practitioners with the most actions on their trail."""
     with psycopg.connect(database.conninfo) as conn:
-        generation = conn.execute(
-            "SELECT generation FROM read_model_generations WHERE name = 'actions'"
-        ).fetchone()
-        table = f"actions_g{generation[0] if generation else 1}_actions"
+        table = live_table(conn, "actions", "actions")
         rows = conn.execute(
             f"SELECT actor FROM {table} GROUP BY actor ORDER BY count(*) DESC LIMIT %s",
             (BUSY_ACTORS,),

@@ -1,8 +1,11 @@
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from uuid import UUID
 
+import psycopg
 import pytest
+from psycopg.rows import DictRow, dict_row
 
 from api.bootstrap import open_access_log, open_keywork
 from domain.case import Child, FamilyMember, Referrer
@@ -125,3 +128,12 @@ def sign_agreement(keywork: Keywork, case_id: UUID, every_days: int = 28) -> Non
 def close(keywork: Keywork, case_id: UUID, reason: str = "needs_met") -> None:
     agreed = None if reason in ("family_withdrew", "not_eligible") else True
     keywork.close_case(as_(), case_id, reason=reason, family_agreed=agreed)  # type: ignore[arg-type]
+
+
+@contextmanager
+def tables_made(database: Database, statements: str) -> Iterator[psycopg.Connection[DictRow]]:
+    """A connection to `database` once `statements` (SQL making tables) have been committed."""
+    with psycopg.connect(database.conninfo, row_factory=dict_row) as connection:
+        connection.execute(statements)
+        connection.commit()
+        yield connection

@@ -11,23 +11,23 @@ from psycopg.sql import SQL, Identifier
 
 from projections.held import MOST_PARAMETERS, HoldingCursor
 from store.database import Database
+from tests.integration.conftest import tables_made
 
 TABLE = SQL("{table}").format(table=Identifier("public", "held"))
 
 
 @pytest.fixture
 def connection(own_database: Database) -> Iterator[psycopg.Connection]:
-    with psycopg.connect(own_database.conninfo) as connection:
-        connection.execute(
-            "DROP TABLE IF EXISTS held, statements;"
-            "CREATE TABLE held (number int NOT NULL, name text);"
-            "CREATE TABLE statements (counted int NOT NULL);"
-            "CREATE OR REPLACE FUNCTION count_statement() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN INSERT INTO statements VALUES (1); RETURN NULL; END $$;"
-            "CREATE TRIGGER counted AFTER INSERT ON held "
-            "FOR EACH STATEMENT EXECUTE FUNCTION count_statement();"
-        )
-        connection.commit()
+    with tables_made(
+        own_database,
+        "DROP TABLE IF EXISTS held, statements;"
+        "CREATE TABLE held (number int NOT NULL, name text);"
+        "CREATE TABLE statements (counted int NOT NULL);"
+        "CREATE OR REPLACE FUNCTION count_statement() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN INSERT INTO statements VALUES (1); RETURN NULL; END $$;"
+        "CREATE TRIGGER counted AFTER INSERT ON held "
+        "FOR EACH STATEMENT EXECUTE FUNCTION count_statement();",
+    ) as connection:
         yield connection
 
 

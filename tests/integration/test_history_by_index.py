@@ -10,12 +10,12 @@ from uuid import uuid4
 
 import psycopg
 import pytest
-from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 
 from projections import history
 from projections.held import HoldingCursor
 from store.database import Database
+from tests.integration.conftest import tables_made
 
 TABLE = SQL("{table}").format(table=Identifier("public", "versioned"))
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -23,14 +23,13 @@ AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 @pytest.fixture
 def connection(own_database: Database) -> Iterator[psycopg.Connection]:
-    with psycopg.connect(own_database.conninfo, row_factory=dict_row) as connection:
-        connection.execute(
-            "DROP TABLE IF EXISTS versioned;"
-            "CREATE TABLE versioned (case_id uuid NOT NULL, ended_on date, status text, "
-            "recorded_from timestamptz NOT NULL, recorded_until timestamptz);"
-            "CREATE INDEX versioned_case ON versioned (case_id)"
-        )
-        connection.commit()
+    with tables_made(
+        own_database,
+        "DROP TABLE IF EXISTS versioned;"
+        "CREATE TABLE versioned (case_id uuid NOT NULL, ended_on date, status text, "
+        "recorded_from timestamptz NOT NULL, recorded_until timestamptz);"
+        "CREATE INDEX versioned_case ON versioned (case_id)",
+    ) as connection:
         yield connection
 
 
