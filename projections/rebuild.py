@@ -62,32 +62,35 @@ def rebuild_together(
         shared = [model for model in models if split and split.shares > 1 and model.splits]
         whole = [model for model in models if model not in shared]
         head = app.recorder.max_notification_id() or 0
+        stored = _stored_topics(app)
         report = partial(progress, store)
         with ThreadPoolExecutor(1) as aside:
+            sharing = None
             if split and shared:
-                one_pass = Pass(head, _topics(app, shared), REBUILD_BATCH_SIZE)
+                one_pass = Pass(head, _topics(stored, shared), REBUILD_BATCH_SIZE)
                 sharing = aside.submit(
                     run_shares, split, store, shared, rules, blind_index, one_pass, report
                 )
             if whole:
+                topics = _topics(stored, whole)
                 read = partial(
-                    read_after,
-                    app,
-                    batch_size=REBUILD_BATCH_SIZE,
-                    stop=head,
-                    topics=_topics(app, whole),
+                    read_after, app, batch_size=REBUILD_BATCH_SIZE, stop=head, topics=topics
                 )
-                apply_up_to(whole, read, head, (lambda at: None) if shared else report)
-            if shared:
+                apply_up_to(whole, read, head, _quiet if shared else report)
+            if sharing is not None:
                 sharing.result()
         for model in models:
             switch(datastore, model.name, model.generation)
     return fresh
 
 
-def _topics(app: Application[Any], models: Sequence[ReadModel]) -> list[str]:
-    """The topics of the store's events some of the read models apply; none if all of them."""
-    stored = _stored_topics(app)
+def _quiet(position: int) -> None:
+    """Progress nobody is told of: the shares' is reported instead."""
+
+
+def _topics(stored: list[str], models: Sequence[ReadModel]) -> list[str]:
+    """Those of the store's topics whose events some of the read models apply; none (meaning
+    every one) if all of them."""
     topics = [t for t in stored if any(m.applies(resolve_topic(t).__name__) for m in models)]
     return [] if len(topics) == len(stored) else topics
 

@@ -89,6 +89,8 @@ def _apply_share(
     shares: int,
     one_pass: Pass,
 ) -> None:
+    """One share's pass, in a process of its own: its store opened here, the read models'
+    new generations written under the share's tracking row."""
     app = opener()
     try:
         datastore = app.recorder.datastore  # type: ignore[attr-defined]
