@@ -18,15 +18,16 @@ from psycopg.sql import SQL, Composed, Identifier
 # The protocol's limit on one statement's parameters.
 MOST_PARAMETERS = 65_535
 
-_Held = tuple[Composed, bytes, list[Sequence[Any]]]
+_Key = tuple[int, tuple[str, ...]]
 
 
 class HoldingCursor(Cursor[DictRow]):
     def __init__(self, connection: Connection[Any]) -> None:
         super().__init__(connection, row_factory=dict_row)
-        # By table (its identity: the value keeps it alive) and columns: the table, the
-        # statement's start, and the rows held for it.
-        self._held: dict[tuple[int, tuple[str, ...]], _Held] = {}
+        # By table (by its identity, so `_starts` keeps it alive) and columns: the rows held,
+        # and the table with the statement's start, made once for the cursor's life.
+        self._held: dict[_Key, list[Sequence[Any]]] = {}
+        self._starts: dict[_Key, tuple[Composed, bytes]] = {}
         # Sent with PostgreSQL's own placeholders ($1), which psycopg passes on as they are:
         # it would otherwise parse each long statement's text for its %s.
         self._sender = RawCursor(connection)
@@ -35,16 +36,17 @@ class HoldingCursor(Cursor[DictRow]):
         """Inserts `row` into `table` with the next statement sent, or with `send_held`."""
         columns = tuple(row)
         key = (id(table), columns)
-        if key not in self._held:
+        if key not in self._starts:
             start = SQL("INSERT INTO {table} ({columns}) VALUES ").format(
                 table=table, columns=SQL(", ").join(map(Identifier, columns))
             )
-            self._held[key] = (table, start.as_bytes(self), [])
-        self._held[key][2].append(tuple(row.values()))
+            self._starts[key] = (table, start.as_bytes(self))
+        self._held.setdefault(key, []).append(tuple(row.values()))
 
     def send_held(self) -> None:
         held, self._held = self._held, {}
-        for (_, columns), (_, start, rows) in held.items():
+        for key, rows in held.items():
+            columns, start = key[1], self._starts[key][1]
             most = MOST_PARAMETERS // len(columns)
             for first in range(0, len(rows), most):
                 chunk = rows[first : first + most]
