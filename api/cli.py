@@ -339,8 +339,8 @@ def main(argv: list[str] | None = None) -> None:
         "--processes",
         type=positive,
         default=1,
-        help="processes sharing the read models that split by case, each with its share of "
-        "the cases (default 1: on two cores, two gave nothing; see docs/scaling.md)",
+        help="processes sharing the read models, each with its share of the cases (default 1: "
+        "on two cores, two gave a tenth more at most; see docs/scaling.md)",
     )
     args = parser.parse_args(argv)
     unknown = set(getattr(args, "names", [])) - {kind.name for kind in READ_MODELS}
