@@ -6,7 +6,8 @@ in. So a rebuild may hand each of N processes the events whose aggregate falls i
 the last byte of the aggregate's id, which is random), in the store's order: each process reads
 and decodes only its share, with a core of its own. Each share keeps its own tracking row in the
 new generation, so its progress can be read from outside; once every share has reached the
-store's head, the rows are replaced by the store's own at the head, in one transaction.
+store's head, each read model's share rows are replaced by the store's own row at the head, in
+one transaction.
 """
 
 import multiprocessing
