@@ -39,7 +39,6 @@ class IndexedCase:
 
 class ChildIndex(ReadModel):
     name = "child_index"
-    splits = True
     case_tables = {"cases": "case_id", "blind_values": "case_id"}
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}cases ("

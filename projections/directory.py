@@ -34,7 +34,6 @@ class PractitionerEntry:
 
 class Directory(ReadModel):
     name = "directory"
-    splits = True
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}agencies ("
         "agency_id uuid PRIMARY KEY, name text NOT NULL, sector text NOT NULL)",

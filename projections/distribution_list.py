@@ -37,7 +37,6 @@ class Recipient:
 
 class DistributionList(ReadModel):
     name = "distribution_list"
-    splits = True
     case_tables = {
         "family": "case_id",
         "key_workers": "case_id",

@@ -264,7 +264,6 @@ class KeyWorkingFacts:
 
 class KeyWorking(ReadModel):
     name = "key_working"
-    splits = True
     case_tables = KeyWorkingFacts.case_tables
     tables = KeyWorkingFacts.tables
     ignores = frozenset(

@@ -26,7 +26,6 @@ HISTORY = "recorded_from timestamptz NOT NULL, recorded_until timestamptz"
 
 class Metrics(ReadModel):
     name = "metrics"
-    splits = True
     case_tables = KeyWorkingFacts.case_tables | {
         "cases": "case_id",
         "closures": "case_id",

@@ -37,7 +37,10 @@ def every_event_but(*handled: str) -> frozenset[str]:
 class ReadModel(PostgresTrackingRecorder):
     """One generation of a read model: its tables are named `<name>_g<generation>_<table>`.
 
-    A rebuild fills the next generation beside the live one, then switches to it.
+    A rebuild fills the next generation beside the live one, then switches to it. Its rows about
+    one aggregate follow from that aggregate's events alone, in their order (a practitioner's
+    details are joined to a case's rows when read, not copied when applied): so a rebuild may
+    split the store by aggregate between processes (shares.py; test_one_reader.py proves it).
     """
 
     name: ClassVar[str]
@@ -47,9 +50,6 @@ class ReadModel(PostgresTrackingRecorder):
     tables: ClassVar[Sequence[str]]
     # Its tables with rows about one case, and the column naming the case: for subject access.
     case_tables: ClassVar[dict[str, str]] = {}
-    # Whether its rows about one aggregate follow from that aggregate's events alone, in their
-    # order: then a rebuild may split the store by aggregate between processes (shares.py).
-    splits: ClassVar[bool] = False
     # The events of the application it follows that it leaves aside on purpose: with those it
     # handles, every one (tests/integration/test_read_model_events.py).
     ignores: ClassVar[frozenset[str]] = frozenset()

@@ -9,7 +9,6 @@ next rebuild.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -52,40 +51,24 @@ def rebuild_together(
     split: Split | None = None,
 ) -> list[ReadModel]:
     """Rebuilds the read models with one pass over each store they follow; each is live once
-    its store's pass ends. With `split`, those that split are filled by its processes, each
-    with its share of the store, while this process makes the pass for the others (progress is
-    then the shares'). Returns their new generations, in the order given."""
+    its store's pass ends. With `split`, its processes make the pass, each with its share of the
+    store's aggregates. Returns their new generations, in the order given."""
     fresh = [_next_generation(datastore, kind, rules, blind_index) for kind in kinds]
     for store in dict.fromkeys(kind.follows for kind in kinds):
         app = apps[store]
         models = [model for model in fresh if model.follows == store]
-        shared = [model for model in models if split and split.shares > 1 and model.splits]
-        whole = [model for model in models if model not in shared]
         head = app.recorder.max_notification_id() or 0
-        stored = _stored_topics(app)
+        topics = _topics(_stored_topics(app), models)
         report = partial(progress, store)
-        with ThreadPoolExecutor(1) as aside:
-            sharing = None
-            if split and shared:
-                one_pass = Pass(head, _topics(stored, shared), REBUILD_BATCH_SIZE)
-                sharing = aside.submit(
-                    run_shares, split, store, shared, rules, blind_index, one_pass, report
-                )
-            if whole:
-                topics = _topics(stored, whole)
-                read = partial(
-                    read_after, app, batch_size=REBUILD_BATCH_SIZE, stop=head, topics=topics
-                )
-                apply_up_to(whole, read, head, _quiet if shared else report)
-            if sharing is not None:
-                sharing.result()
+        if split is not None and split.shares > 1:
+            one_pass = Pass(head, topics, REBUILD_BATCH_SIZE)
+            run_shares(split, store, models, rules, blind_index, one_pass, report)
+        else:
+            read = partial(read_after, app, batch_size=REBUILD_BATCH_SIZE, stop=head, topics=topics)
+            apply_up_to(models, read, head, report)
         for model in models:
             switch(datastore, model.name, model.generation)
     return fresh
-
-
-def _quiet(position: int) -> None:
-    """Progress nobody is told of: the shares' is reported instead."""
 
 
 def _topics(stored: list[str], models: Sequence[ReadModel]) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError
 from eventsourcing.postgres import PostgresDatastore
 
 from projections.generations import ensure_generation, live_generation
@@ -62,6 +62,18 @@ def read_after(
     notifications = app.recorder.select_notifications(
         start=position + 1, limit=batch_size, stop=stop, topics=topics
     )
+    return batch_of(app, notifications, position, batch_size, stop)
+
+
+def batch_of(
+    app: Application[Any],
+    notifications: Sequence[Notification],
+    position: int,
+    batch_size: int,
+    stop: int | None,
+) -> Batch:
+    """A batch read after `position`: its events decoded once, and the position read up to:
+    the last one's, or `stop` once all up to it is read (fewer than a batch came)."""
     events = decoded(app.mapper, notifications)
     if stop is not None and len(notifications) < batch_size:
         return events, stop

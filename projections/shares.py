@@ -1,7 +1,7 @@
 """A rebuild split between processes, each applying the events of its share of the aggregates.
 
-A read model whose rows about one aggregate follow from that aggregate's events alone, in their
-order (`ReadModel.splits`), gives the same rows whichever order the aggregates are interleaved
+A read model's rows about one aggregate follow from that aggregate's events alone, in their
+order (`ReadModel`), so it gives the same rows whichever order the aggregates are interleaved
 in. So a rebuild may hand each of N processes the events whose aggregate falls in its share (by
 the last byte of the aggregate's id, which is random), in the store's order: each process reads
 and decodes only its share, with a core of its own. Each share keeps its own tracking row in the
@@ -23,10 +23,9 @@ from eventsourcing.persistence import Notification
 from psycopg.sql import SQL, Identifier
 
 from projections.read_model import ReadModel
-from projections.runner import Batch, apply_up_to
+from projections.runner import Batch, apply_up_to, batch_of
 from services.rules import ServiceRules
 from store.blind_index import BlindIndex
-from store.sealing import decoded
 
 POLL_SECONDS = 1.0
 # Opens a store's application in a process of its own (it must pickle: a partial of a function).
@@ -107,8 +106,7 @@ def _apply_share(
 def _read_share(
     app: Application[Any], share: int, shares: int, one_pass: Pass, after: int
 ) -> Batch:
-    """The next batch of this share's events after `after`, decoded, and the position read up
-    to: the last one's, or the head once all up to it is read."""
+    """The next batch of this share's events after `after` (`batch_of`)."""
     recorder: Any = app.recorder
     topics = SQL("AND topic = ANY(%(topics)s) ") if one_pass.topics else SQL("")
     statement = SQL(
@@ -136,10 +134,7 @@ def _read_share(
             )
             for row in cursor.fetchall()
         ]
-    events = decoded(app.mapper, notifications)
-    if len(notifications) < one_pass.batch_size:
-        return events, one_pass.head
-    return events, notifications[-1].id
+    return batch_of(app, notifications, after, one_pass.batch_size, one_pass.head)
 
 
 def _wait(

@@ -31,7 +31,6 @@ SEALED_REASONS = [name for name, fields in EVENT_FIELDS.items() if "reason" in f
 
 class Actions(ReadModel):
     name = "actions"
-    splits = True
     case_tables = {"actions": "subject_id"}
     tables = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}actions ("
@@ -79,7 +78,6 @@ class Actions(ReadModel):
 
 class Views(ReadModel):
     name = "views"
-    splits = True
     follows = "access"
     case_tables = {"views": "subject_id"}
     tables = (

@@ -251,10 +251,9 @@ def test_read_models_rebuilt_in_shares_by_case_equal_each_rebuilt_whole(
         close(keywork, case_id)
     apps: dict[str, Any] = {"keywork": keywork, "access": access}
     datastore = keywork.store.datastore
-    splitting = [kind for kind in READ_MODELS if kind.splits]
     whole = {
         kind: rebuild(apps[kind.follows], datastore, kind, blind_index=blind_index())
-        for kind in splitting
+        for kind in READ_MODELS
     }
     split = Split(2, openers(settings_with(postgres_pool_size=2), own_database))
     reported: list[tuple[str, int]] = []
@@ -269,11 +268,9 @@ def test_read_models_rebuilt_in_shares_by_case_equal_each_rebuilt_whole(
     for model in shared:
         head = apps[model.follows].recorder.max_notification_id()
         assert model.position() == head
-        if model.splits:
-            assert rows(model) == rows(whole[type(model)]), model.name
-            assert tracking_rows(model) == tracking_rows(whole[type(model)]), "a share's is left"
+        assert rows(model) == rows(whole[type(model)]), model.name
+        assert tracking_rows(model) == tracking_rows(whole[type(model)]), "a share's is left"
     assert ("keywork", keywork.recorder.max_notification_id()) in reported
-    assert splitting == list(READ_MODELS)
 
 
 def tracking_rows(model: ReadModel) -> set[tuple[str, int]]:
