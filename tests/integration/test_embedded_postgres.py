@@ -11,7 +11,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from store.embedded_postgres import RELOCATED, SERVER_USER, EmbeddedPostgres, binaries
+from store.embedded_postgres import (
+    RELOCATED,
+    SERVER_USER,
+    EmbeddedPostgres,
+    binaries,
+    shared_buffers_mb,
+)
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # Another process on the folder: starts (or attaches), says its port and whether it owns the
@@ -70,6 +76,14 @@ def test_the_embedded_server_keeps_its_data_across_a_restart_and_stops_when_told
         assert database.host == "127.0.0.1"
         with psycopg.connect(database.conninfo) as conn:
             assert conn.execute("SELECT n FROM kept").fetchone() == (42,)
+            # Beyond the defaults (128MB, 1GB, 5min), whatever the data folder's own files say.
+            sizes = conn.execute(
+                "SELECT pg_size_bytes(current_setting('shared_buffers')), "
+                "pg_size_bytes(current_setting('max_wal_size'))"
+            ).fetchone()
+            assert sizes == (shared_buffers_mb() * 2**20, 16 * 2**30)
+            assert shared_buffers_mb() >= 128
+            assert conn.execute("SHOW checkpoint_timeout").fetchone() == ("30min",)
     finally:
         second.stop()
 
