@@ -31,6 +31,11 @@ class KeyWorkingFacts:
         "contacts": "case_id",
         "reviews": "case_id",
     }
+    # The parent carer who is key worker is named on the period (a `KeyWorker`'s only personal
+    # field); nothing else personal is kept.
+    reads_personal: ClassVar[frozenset[str]] = frozenset(
+        {"KeyWorkerAllocated", "KeyWorkerHandedOver"}
+    )
     tables: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS {schema}.{p}periods ("
         "case_id uuid NOT NULL, seq int NOT NULL, role text NOT NULL, practitioner_id uuid, "
@@ -266,6 +271,7 @@ class KeyWorking(ReadModel):
     name = "key_working"
     case_tables = KeyWorkingFacts.case_tables
     tables = KeyWorkingFacts.tables
+    reads_personal = KeyWorkingFacts.reads_personal
     ignores = frozenset(
         {
             "AgencyRegistered",

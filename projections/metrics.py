@@ -103,6 +103,8 @@ class Metrics(ReadModel):
         }
     )
     ignores = KeyWorking.ignores - counts
+    # Besides key working's: the child's date of birth (for the age band) and the scores.
+    reads_personal = KeyWorkingFacts.reads_personal | {"Referred", "OutcomesMeasured"}
 
     @cached_property  # made when the base first asks for the handlers
     def key_working(self) -> KeyWorkingFacts:

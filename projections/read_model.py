@@ -53,6 +53,9 @@ class ReadModel(PostgresTrackingRecorder):
     # The events of the application it follows that it leaves aside on purpose: with those it
     # handles, every one (tests/integration/test_read_model_events.py).
     ignores: ClassVar[frozenset[str]] = frozenset()
+    # The events whose personal fields (domain/personal.py) it reads, by class name; None: every
+    # one it applies. The others reach it with those fields still `Sealed` (store/sealing.py).
+    reads_personal: ClassVar[frozenset[str] | None] = None
 
     def __init__(
         self,
@@ -112,6 +115,10 @@ class ReadModel(PostgresTrackingRecorder):
     def applies(self, name: str) -> bool:
         """Whether it applies events of the class named `name`."""
         return name not in self.ignores and (name in self.handlers or "*" in self.handlers)
+
+    def opens(self, name: str) -> bool:
+        """Whether it needs the personal fields of events of the class `name` opened."""
+        return self.applies(name) and (self.reads_personal is None or name in self.reads_personal)
 
     def apply_batch(
         self, events: Sequence[DomainEventProtocol[Any]], after: int, position: int

@@ -64,7 +64,14 @@ def rebuild_together(
             one_pass = Pass(head, topics, REBUILD_BATCH_SIZE)
             run_shares(split, store, models, rules, blind_index, one_pass, report)
         else:
-            read = partial(read_after, app, batch_size=REBUILD_BATCH_SIZE, stop=head, topics=topics)
+            read = partial(
+                read_after,
+                app,
+                batch_size=REBUILD_BATCH_SIZE,
+                models=models,
+                stop=head,
+                topics=topics,
+            )
             apply_up_to(models, read, head, report)
         for model in models:
             switch(datastore, model.name, model.generation)

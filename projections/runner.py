@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from functools import cache, partial
 from operator import methodcaller
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, Notification, OperationalError
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import resolve_topic
 
 from projections.generations import ensure_generation, live_generation
 from projections.read_model import ReadModel
@@ -53,16 +54,17 @@ def read_after(
     app: Application[Any],
     position: int,
     batch_size: int,
+    models: Sequence[ReadModel],
     stop: int | None = None,
     topics: Sequence[str] = (),
 ) -> Batch:
     """The events after `position` (up to `stop`; of `topics` only, if any are named), one
-    batch, each decoded once, and the position read up to: the last one's, or `stop` once all
-    up to it is read."""
+    batch, each decoded once for `models`, and the position read up to: the last one's, or
+    `stop` once all up to it is read."""
     notifications = app.recorder.select_notifications(
         start=position + 1, limit=batch_size, stop=stop, topics=topics
     )
-    return batch_of(app, notifications, position, batch_size, stop)
+    return batch_of(app, notifications, position, batch_size, stop, models)
 
 
 def batch_of(
@@ -71,13 +73,24 @@ def batch_of(
     position: int,
     batch_size: int,
     stop: int | None,
+    models: Sequence[ReadModel],
 ) -> Batch:
-    """A batch read after `position`: its events decoded once, and the position read up to:
-    the last one's, or `stop` once all up to it is read (fewer than a batch came)."""
-    events = decoded(app.mapper, notifications)
+    """A batch read after `position`: its events decoded once, their personal fields opened
+    where one of `models` reads them, and the position read up to: the last one's, or `stop`
+    once all up to it is read (fewer than a batch came)."""
+    events = decoded(app.mapper, notifications, _opened_for(models))
     if stop is not None and len(notifications) < batch_size:
         return events, stop
     return events, notifications[-1].id if notifications else position
+
+
+def _opened_for(models: Sequence[ReadModel]) -> Callable[[str], bool]:
+    @cache
+    def opened(topic: str) -> bool:
+        name = resolve_topic(topic).__name__
+        return any(model.opens(name) for model in models)
+
+    return opened
 
 
 def apply_up_to(
@@ -111,7 +124,7 @@ def catch_up(
     """Applies the events after the read model's position (up to `stop`), one batch; returns
     how many."""
     after = read_model.position()
-    events, last = read_after(app, after, batch_size, stop)
+    events, last = read_after(app, after, batch_size, [read_model], stop)
     if last > after:
         read_model.apply_batch(events, after, last)
     return len(events)
@@ -278,7 +291,7 @@ class ProjectionRunner:
             if at[number] < lead:  # behind the others: alone, up to them, then it joins them
                 more |= _guarded(model, partial(catch_up, app, model, BATCH_SIZE, lead))
                 at[number] = model.position()
-        events, last = read_after(app, lead, BATCH_SIZE)
+        events, last = read_after(app, lead, BATCH_SIZE, models)
         if events:
             leaders = [model for number, model in enumerate(models) if at[number] == lead]
             # Each in a thread: they mostly wait on the database, so their waits overlap.

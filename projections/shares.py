@@ -97,14 +97,19 @@ def _apply_share(
         models = [kind(datastore, generation, rules, blind_index) for kind, generation in made]
         for model in models:
             model.tracks = _share_name(model, share)
-        read = partial(_read_share, app, share, shares, one_pass)
+        read = partial(_read_share, app, share, shares, one_pass, models)
         apply_up_to(models, read, one_pass.head, lambda position: None)
     finally:
         app.close()
 
 
 def _read_share(
-    app: Application[Any], share: int, shares: int, one_pass: Pass, after: int
+    app: Application[Any],
+    share: int,
+    shares: int,
+    one_pass: Pass,
+    models: Sequence[ReadModel],
+    after: int,
 ) -> Batch:
     """The next batch of this share's events after `after` (`batch_of`)."""
     recorder: Any = app.recorder
@@ -134,7 +139,7 @@ def _read_share(
             )
             for row in cursor.fetchall()
         ]
-    return batch_of(app, notifications, after, one_pass.batch_size, one_pass.head)
+    return batch_of(app, notifications, after, one_pass.batch_size, one_pass.head, models)
 
 
 def _wait(

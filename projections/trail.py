@@ -47,6 +47,7 @@ class Actions(ReadModel):
 
     # A family's answers are no one's action: not on any trail, not even as a time.
     ignores = frozenset({"FeedbackGiven"})
+    reads_personal = frozenset(SEALED_REASONS)  # of personal data, only the reasons given
 
     def handles(self) -> dict[str, Handler]:
         return {"*": self._acted, ERASURE_EVENT: self._erased}

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
+from uuid import UUID
 
 import pytest
 from psycopg import Cursor
@@ -184,15 +185,7 @@ def test_read_models_rebuilt_together_equal_each_rebuilt_alone(
         contact(keywork, case_id)
         if number == 0:
             close(keywork, case_id)
-        access.record(
-            actor="m",
-            role="manager",
-            subject_kind="case",
-            subject_id=str(case_id),
-            what="summary",
-            purpose=None,
-            allowed=True,
-        )
+        read(access, case_id)
     apps: dict[str, Any] = {"keywork": keywork, "access": access}
     datastore = keywork.store.datastore
     alone = {
@@ -206,6 +199,18 @@ def test_read_models_rebuilt_together_equal_each_rebuilt_alone(
         assert model.position() == apps[kind.follows].recorder.max_notification_id()
         assert rows(model) == alone[kind] == rows(applied_one_batch_at_a_time(apps, kind))
         assert live_generation(datastore, model.name) == model.generation
+
+
+def read(access: AccessLog, case_id: UUID) -> None:
+    access.record(
+        actor="m",
+        role="manager",
+        subject_kind="case",
+        subject_id=str(case_id),
+        what="summary",
+        purpose=None,
+        allowed=True,
+    )
 
 
 def applied_one_batch_at_a_time(apps: dict[str, Any], kind: type[ReadModel]) -> ReadModel:
@@ -225,8 +230,8 @@ def test_a_rebuild_reads_only_the_events_its_read_model_applies_and_still_reache
     read: list[str] = []
     decoding = runner_module.decoded
 
-    def decoded(mapper: Any, stored: Any) -> Any:
-        events = decoding(mapper, stored)
+    def decoded(mapper: Any, stored: Any, opened: Any) -> Any:
+        events = decoding(mapper, stored, opened)
         read.extend(type(event).__name__ for event in events)
         return events
 
@@ -249,6 +254,7 @@ def test_read_models_rebuilt_in_shares_by_case_equal_each_rebuilt_whole(
         case_id = active_case(keywork)
         contact(keywork, case_id)
         close(keywork, case_id)
+        read(access, case_id)
     apps: dict[str, Any] = {"keywork": keywork, "access": access}
     datastore = keywork.store.datastore
     whole = {

@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError
 
 from api.bootstrap import open_keywork
 from projections.caseloads import caseload
+from projections.child_index import ChildIndex
 from projections.distribution_list import DistributionList
 from projections.generations import live_generation
 from projections.key_working import KeyWorking
@@ -296,7 +297,9 @@ def test_a_batch_opens_the_keys_of_all_its_children_in_one_query(
             return fetch(subject_ids)
 
         monkeypatch.setattr(reader.store, "wrapped_keys", counted)
-        events, _ = read_after(reader, 0, 10_000)
+        # Read for a read model that reads the children's details, so they are opened.
+        searching = ChildIndex(keywork.store.datastore, blind_index=blind_index())
+        events, _ = read_after(reader, 0, 10_000, [searching])
         assert len(asked) == 1 and children <= asked[0]
         referrals = [e for e in events if e.originator_id in children and hasattr(e, "child")]
         assert [e.child.given_name for e in referrals] == ["Sam"] * 3  # opened, not placeholders
