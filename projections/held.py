@@ -5,7 +5,6 @@ row cost psycopg and PostgreSQL several times what the row itself does (a rebuil
 spent three quarters of its time on them). The cursor a batch is applied with holds plain inserts
 back and sends those into one table, with the same columns, as one multi-row INSERT, just before
 any other statement goes: so every statement still finds every row inserted before it, in order.
-A read on a cursor of its own (`history.current`) sends them first too.
 """
 
 from collections.abc import Sequence

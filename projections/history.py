@@ -7,11 +7,11 @@ versions with recorded_from <= K < recorded_until.
 """
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composable, Composed, Identifier
 from psycopg.types.json import Jsonb
 
 from projections.held import HoldingCursor
@@ -56,40 +56,10 @@ def insert_numbered(
     )
 
 
-def current(cursor: HoldingCursor, table: Composed, key: dict[str, Any]) -> list[DictRow]:
-    """The current versions matching `key`, read on a cursor of their own: in a pipeline, the
-    results of statements sent earlier on `cursor` may still arrive and take the place of
-    these on it. What `cursor` holds is sent first."""
-    cursor.send_held()
-    with cursor.connection.cursor() as own:
-        match, values = _match(key)
-        own.execute(
-            SQL("SELECT * FROM {table} WHERE {match} AND recorded_until IS NULL").format(
-                table=table, match=match
-            ),
-            values,
-        )
-        return own.fetchall()
-
-
-def supersede(
-    cursor: HoldingCursor,
-    table: Composed,
-    row: DictRow,
-    changes: dict[str, Any] | None,
-    at: datetime,
-) -> None:
-    """Ends the current version of `row`; with `changes`, records the version that follows."""
-    key = {name: row[name] for name in row if name not in ("recorded_from", "recorded_until")}
-    match, values = _match(key)
-    cursor.execute(
-        SQL(
-            "UPDATE {table} SET recorded_until = %s WHERE {match} AND recorded_until IS NULL"
-        ).format(table=table, match=match),
-        [at, *values],
-    )
-    if changes is not None:
-        insert(cursor, table, key | changes, at)
+# A further condition on the versions, beside the key, and its values: statements never wait on
+# a read of the rows they change, so in a pipeline a batch's statements go without a round trip.
+Condition = tuple[Composable, Sequence[Any]]
+EVERY: Condition = (SQL("true"), ())
 
 
 def change(
@@ -98,21 +68,39 @@ def change(
     key: dict[str, Any],
     changes: dict[str, Any],
     at: datetime,
+    where: Condition = EVERY,
 ) -> None:
-    """Supersedes every current version matching `key` with one carrying `changes`.
+    """Supersedes every current version matching `key` and `where` with one carrying `changes`.
 
-    One statement, so that in a pipeline it waits on nothing: the versions it ends come back
-    whole (`RETURNING version`) and their successors are those rows with the changes laid over them.
+    One statement: the versions it ends come back whole (`RETURNING version`) and their
+    successors are those rows with the changes laid over them.
     """
     successor = changes | {"recorded_from": at, "recorded_until": None}
-    match, values = _match(key)
+    match, values = _match(key, where)
     cursor.execute(
         SQL(
             "WITH ended AS (UPDATE {table} AS version SET recorded_until = %s "
-            "WHERE {match} AND recorded_until IS NULL RETURNING version) "
+            "WHERE {match} RETURNING version) "
             "INSERT INTO {table} SELECT (jsonb_populate_record(ended.version, %s)).* FROM ended"
         ).format(table=table, match=match),
         [at, *values, Jsonb(successor, dumps=_as_json)],
+    )
+
+
+def end(
+    cursor: HoldingCursor,
+    table: Composed,
+    key: dict[str, Any],
+    at: datetime,
+    where: Condition = EVERY,
+) -> None:
+    """Ends every current version matching `key` and `where`, with none to follow."""
+    match, values = _match(key, where)
+    cursor.execute(
+        SQL("UPDATE {table} SET recorded_until = %s WHERE {match}").format(
+            table=table, match=match
+        ),
+        [at, *values],
     )
 
 
@@ -121,14 +109,18 @@ def _as_json(values: dict[str, Any]) -> str:
     return json.dumps(values, default=str)
 
 
-def _match(key: dict[str, Any]) -> tuple[Composed, list[Any]]:
-    """The versions whose columns hold `key`'s values (NULL for None), as a condition with its
-    values: `=` and `IS NULL`, which an index on the columns answers, where `IS NOT DISTINCT
-    FROM` would have every change scan its whole table."""
-    conditions = (
+def _match(key: dict[str, Any], where: Condition) -> tuple[Composed, list[Any]]:
+    """The current versions whose columns hold `key`'s values (NULL for None) and that meet
+    `where`, as a condition with its values: `=` and `IS NULL`, which an index on the columns
+    answers, where `IS NOT DISTINCT FROM` would have every change scan its whole table."""
+    conditions = [
         SQL("{column} IS NULL" if value is None else "{column} = %s").format(
             column=Identifier(column)
         )
         for column, value in key.items()
+    ]
+    condition, more = where
+    match = SQL(" AND ").join(
+        [*conditions, SQL("({})").format(condition), SQL("recorded_until IS NULL")]
     )
-    return SQL(" AND ").join(conditions), [value for value in key.values() if value is not None]
+    return match, [*(value for value in key.values() if value is not None), *more]

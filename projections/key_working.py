@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar
 
-from psycopg.rows import DictRow
+from psycopg.sql import SQL
 
 from domain.erasure import ERASURE_EVENT
 from domain.key_workers import cover_last_day, handover_last_day
@@ -108,12 +108,6 @@ class KeyWorkingFacts:
             (ERASED, event.originator_id),
         )
 
-    def _periods(self, cursor: HoldingCursor, case_id: Any, role: str) -> list[DictRow]:
-        rows = history.current(
-            cursor, self.model.table("periods"), {"case_id": case_id, "role": role}
-        )
-        return sorted(rows, key=lambda row: row["seq"])
-
     def _add_period(
         self, cursor: HoldingCursor, event: Any, role: str, worker: Any, until: date | None
     ) -> None:
@@ -138,14 +132,18 @@ class KeyWorkingFacts:
         self._add_period(cursor, event, "key_worker", event.key_worker, None)
 
     def _handed_over(self, cursor: HoldingCursor, event: Any) -> None:
-        outgoing = self._periods(cursor, event.originator_id, "key_worker")[-1]
-        last_day = handover_last_day(event.on, event.overlap_until)
-        history.supersede(
+        periods = self.model.table("periods")
+        outgoing = SQL(
+            "seq = (SELECT max(seq) FROM {periods} WHERE case_id = %s AND role = 'key_worker' "
+            "AND recorded_until IS NULL)"
+        ).format(periods=periods)
+        history.change(
             cursor,
-            self.model.table("periods"),
-            outgoing,
-            {"until": last_day},
+            periods,
+            {"case_id": event.originator_id, "role": "key_worker"},
+            {"until": handover_last_day(event.on, event.overlap_until)},
             event.stamp.recorded_at,
+            where=(outgoing, [event.originator_id]),
         )
         self._add_period(cursor, event, "key_worker", event.incoming, None)
 
@@ -153,26 +151,25 @@ class KeyWorkingFacts:
         self._add_period(cursor, event, "cover", event.cover, event.cover.until)
 
     def _cover_ended(self, cursor: HoldingCursor, event: Any) -> None:
-        for cover in self._periods(cursor, event.originator_id, "cover"):
-            if cover["from_date"] <= event.on <= cover["until"]:
-                changes = {"until": cover_last_day(event.on)}
-                history.supersede(
-                    cursor, self.model.table("periods"), cover, changes, event.stamp.recorded_at
-                )
+        history.change(
+            cursor,
+            self.model.table("periods"),
+            {"case_id": event.originator_id, "role": "cover"},
+            {"until": cover_last_day(event.on)},
+            event.stamp.recorded_at,
+            where=(SQL("from_date <= %s AND until >= %s"), [event.on, event.on]),
+        )
 
     def closed(self, cursor: HoldingCursor, event: Any) -> None:
+        """A period of key worker or cover not yet begun is gone; one running past the day
+        ends on it."""
         closed_on = event.stamp.occurred_at.date()
         at = event.stamp.recorded_at
-        periods = [
-            *self._periods(cursor, event.originator_id, "key_worker"),
-            *self._periods(cursor, event.originator_id, "cover"),
-        ]
-        for period in periods:
-            if period["from_date"] > closed_on:
-                history.supersede(cursor, self.model.table("periods"), period, None, at)
-            elif period["until"] is None or period["until"] > closed_on:
-                changes = {"until": closed_on, "closed_on": closed_on}
-                history.supersede(cursor, self.model.table("periods"), period, changes, at)
+        periods, case = self.model.table("periods"), {"case_id": event.originator_id}
+        history.end(cursor, periods, case, at, where=(SQL("from_date > %s"), [closed_on]))
+        running = SQL("from_date <= %s AND (until IS NULL OR until > %s)")
+        changes = {"until": closed_on, "closed_on": closed_on}
+        history.change(cursor, periods, case, changes, at, where=(running, [closed_on] * 2))
         in_force = {"case_id": event.originator_id, "ended_on": None}
         history.change(
             cursor, self.model.table("agreements"), in_force, {"ended_on": closed_on}, at

@@ -157,10 +157,7 @@ class Metrics(ReadModel):
     def _contact_corrected_for_metrics(self, cursor: HoldingCursor, event: Any) -> None:
         self.key_working.contact_corrected(cursor, event)
         key = {"case_id": event.originator_id, "event_id": event.corrects_event_id}
-        for row in history.current(cursor, self.table("contact_functions"), key):
-            history.supersede(
-                cursor, self.table("contact_functions"), row, None, event.stamp.recorded_at
-            )
+        history.end(cursor, self.table("contact_functions"), key, event.stamp.recorded_at)
         # The corrected contact whole: its day may have moved though its functions did not.
         contact = event.contact
         self._served(

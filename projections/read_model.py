@@ -142,7 +142,7 @@ class ReadModel(PostgresTrackingRecorder):
                             (self.handlers.get(name) or self.handlers["*"])(cursor, event)
                     cursor.send_held()
                     # On a cursor of its own, as it reads its result back: the results of the
-                    # statements before it arrive on `cursor` meanwhile (history.current).
+                    # statements before it arrive on `cursor` meanwhile.
                     self._move_on(connection.cursor(), after, position)
             finally:
                 connection.prepare_threshold = threshold

@@ -1,15 +1,16 @@
 """A change of a versioned row finds the row by index (projections/history.py): at England's size
 a scan of the whole table for each change made rebuilds slow down as their tables grew. With
 sequential scans priced out, PostgreSQL still scans when no index can answer the condition, so
-the transaction's own scan counts show which way each statement went; and a key naming NULL
-still finds only the versions holding NULL."""
+the transaction's own scan counts show which way each statement went; a key naming NULL still
+finds only the versions holding NULL, and a further condition narrows a change or an end."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
+from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from projections import history
@@ -42,9 +43,17 @@ def scans(cursor: HoldingCursor) -> dict[str, int]:
     return dict(row)
 
 
-def test_a_change_and_a_read_of_the_current_versions_go_by_index(
-    connection: psycopg.Connection,
-) -> None:
+def current(cursor: HoldingCursor, case_id: UUID) -> list[DictRow]:
+    cursor.execute(
+        SQL("SELECT * FROM {table} WHERE case_id = %s AND recorded_until IS NULL").format(
+            table=TABLE
+        ),
+        [case_id],
+    )
+    return cursor.fetchall()
+
+
+def test_a_change_and_an_end_go_by_index(connection: psycopg.Connection) -> None:
     case_id = uuid4()
     with HoldingCursor(connection) as cursor:
         cursor.execute("SET LOCAL enable_seqscan TO off")
@@ -53,12 +62,11 @@ def test_a_change_and_a_read_of_the_current_versions_go_by_index(
         cursor.send_held()
         before = scans(cursor)
         history.change(cursor, TABLE, {"case_id": case_id}, {"status": "held"}, AT)
-        (found,) = history.current(cursor, TABLE, {"case_id": case_id})
-        history.supersede(cursor, TABLE, found, None, AT)
+        history.end(cursor, TABLE, {"case_id": case_id}, AT, where=(SQL("status = %s"), ["held"]))
         after = scans(cursor)
-    assert found["status"] == "held"
+        assert current(cursor, case_id) == []
     assert after["seq_scan"] == before["seq_scan"]
-    assert after["idx_scan"] == before["idx_scan"] + 3
+    assert after["idx_scan"] == before["idx_scan"] + 2
 
 
 def test_a_key_naming_null_changes_only_the_versions_holding_null(
@@ -69,8 +77,34 @@ def test_a_key_naming_null_changes_only_the_versions_holding_null(
         history.insert(cursor, TABLE, {"case_id": case_id, "ended_on": AT.date()}, AT)
         history.insert(cursor, TABLE, {"case_id": case_id, "ended_on": None}, AT)
         history.change(cursor, TABLE, {"case_id": case_id, "ended_on": None}, {"status": "x"}, AT)
-        versions = history.current(cursor, TABLE, {"case_id": case_id})
+        versions = current(cursor, case_id)
     assert sorted((v["ended_on"] is None, v["status"]) for v in versions) == [
         (False, None),
         (True, "x"),
+    ]
+
+
+def test_a_change_and_an_end_touch_only_the_current_versions_that_meet_the_condition(
+    connection: psycopg.Connection,
+) -> None:
+    case_id = uuid4()
+    with HoldingCursor(connection) as cursor:
+        for status in ("open", "held", "held"):
+            history.insert(cursor, TABLE, {"case_id": case_id, "status": status}, AT)
+        later = AT.replace(hour=10)
+        held = (SQL("status = %s"), ["held"])
+        history.change(cursor, TABLE, {"case_id": case_id}, {"status": "closed"}, later, where=held)
+        opened = (SQL("status = %s"), ["open"])
+        history.end(cursor, TABLE, {"case_id": case_id}, later, where=opened)
+        cursor.execute(SQL("SELECT * FROM {table}").format(table=TABLE))
+        versions = sorted(
+            (v["status"], v["recorded_from"] == later, v["recorded_until"] is None)
+            for v in cursor.fetchall()
+        )
+    assert versions == [
+        ("closed", True, True),
+        ("closed", True, True),
+        ("held", False, False),
+        ("held", False, False),
+        ("open", False, False),
     ]
