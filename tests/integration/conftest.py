@@ -130,6 +130,19 @@ def close(keywork: Keywork, case_id: UUID, reason: str = "needs_met") -> None:
     keywork.close_case(as_(), case_id, reason=reason, family_agreed=agreed)  # type: ignore[arg-type]
 
 
+def read_case(access: AccessLog, case_id: UUID) -> None:
+    """A manager's read of the case, as the access log records it."""
+    access.record(
+        actor="m",
+        role="manager",
+        subject_kind="case",
+        subject_id=str(case_id),
+        what="summary",
+        purpose=None,
+        allowed=True,
+    )
+
+
 @contextmanager
 def tables_made(database: Database, statements: str) -> Iterator[psycopg.Connection[DictRow]]:
     """A connection to `database` once `statements` (SQL making tables) have been committed."""

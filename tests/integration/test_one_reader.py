@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
-from uuid import UUID
 
 import pytest
 from psycopg import Cursor
@@ -30,7 +29,7 @@ from projections.shares import Split
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
-from tests.integration.conftest import active_case, close, contact, sign_agreement
+from tests.integration.conftest import active_case, close, contact, read_case, sign_agreement
 from tests.integration.test_read_models import rows
 from tests.keys import blind_index, master_key_setting, search_key_setting
 from tests.settings import settings_with
@@ -185,7 +184,7 @@ def test_read_models_rebuilt_together_equal_each_rebuilt_alone(
         contact(keywork, case_id)
         if number == 0:
             close(keywork, case_id)
-        read(access, case_id)
+        read_case(access, case_id)
     apps: dict[str, Any] = {"keywork": keywork, "access": access}
     datastore = keywork.store.datastore
     alone = {
@@ -199,18 +198,6 @@ def test_read_models_rebuilt_together_equal_each_rebuilt_alone(
         assert model.position() == apps[kind.follows].recorder.max_notification_id()
         assert rows(model) == alone[kind] == rows(applied_one_batch_at_a_time(apps, kind))
         assert live_generation(datastore, model.name) == model.generation
-
-
-def read(access: AccessLog, case_id: UUID) -> None:
-    access.record(
-        actor="m",
-        role="manager",
-        subject_kind="case",
-        subject_id=str(case_id),
-        what="summary",
-        purpose=None,
-        allowed=True,
-    )
 
 
 def applied_one_batch_at_a_time(apps: dict[str, Any], kind: type[ReadModel]) -> ReadModel:
@@ -254,7 +241,7 @@ def test_read_models_rebuilt_in_shares_by_case_equal_each_rebuilt_whole(
         case_id = active_case(keywork)
         contact(keywork, case_id)
         close(keywork, case_id)
-        read(access, case_id)
+        read_case(access, case_id)
     apps: dict[str, Any] = {"keywork": keywork, "access": access}
     datastore = keywork.store.datastore
     whole = {

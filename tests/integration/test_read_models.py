@@ -32,6 +32,7 @@ from tests.integration.conftest import (
     close,
     contact,
     practitioner,
+    read_case,
     refer,
     sign_agreement,
 )
@@ -205,15 +206,7 @@ def test_a_rebuild_from_zero_gives_the_rows_built_one_batch_at_a_time(
         case_id = active_case(keywork)
         sign_agreement(keywork, case_id)
         contact(keywork, case_id)
-        access.record(
-            actor="m",
-            role="manager",
-            subject_kind="case",
-            subject_id=str(case_id),
-            what="summary",
-            purpose=None,
-            allowed=True,
-        )
+        read_case(access, case_id)
     apps = {"keywork": keywork, "access": access}
     for kind in READ_MODELS:
         live = caught_up(runner, apps[kind.follows], kind)
