@@ -138,7 +138,8 @@ def test_signing_out_ends_both_sessions_and_back_shows_nothing_personal(
 ) -> None:
     sign_in_at_provider(browser, site, "kw")
     browser.get(f"{site.service.base_url}/ui/cases/{site.case_id}")
-    assert CHILD_NAME in browser.page_source
+    # Its source read mid-load came back empty once in a fresh run: read until the page is whole.
+    WebDriverWait(browser, PAGE_WAIT_SECONDS).until(lambda page: CHILD_NAME in page.page_source)
     click_through(browser, By.CSS_SELECTOR, "form[action='/ui/sign-out'] button")
     # The provider asks the person to confirm they are signing out there too.
     assert browser.current_url.startswith(f"{site.provider.issuer}/session/end")
