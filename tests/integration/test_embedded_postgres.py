@@ -82,7 +82,6 @@ def test_the_embedded_server_keeps_its_data_across_a_restart_and_stops_when_told
                 "pg_size_bytes(current_setting('max_wal_size'))"
             ).fetchone()
             assert sizes == (shared_buffers_mb() * 2**20, 16 * 2**30)
-            assert shared_buffers_mb() >= 128
             assert conn.execute("SHOW checkpoint_timeout").fetchone() == ("30min",)
     finally:
         second.stop()
@@ -210,3 +209,14 @@ def test_as_root_a_folder_the_server_user_cannot_enter_still_holds_a_working_ser
         server.stop()
         shutil.rmtree(server.home, ignore_errors=True)
         shutil.rmtree(private, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("memory_gib", "buffers_mb"), [(0.5, 128), (1, 128), (8, 1024), (24, 2048), (256, 2048)]
+)
+def test_shared_buffers_are_an_eighth_of_memory_from_the_default_up_to_two_gigabytes(
+    monkeypatch: pytest.MonkeyPatch, memory_gib: float, buffers_mb: int
+) -> None:
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": int(memory_gib * 2**30) // 4096}
+    monkeypatch.setattr(os, "sysconf", pages.__getitem__)
+    assert shared_buffers_mb() == buffers_mb
