@@ -116,8 +116,12 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now) -> Keywork:
-    env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
+def open_keywork(
+    settings: Settings, database: Database, clock: Clock = utc_now, *, create_tables: bool = True
+) -> Keywork:
+    env = database.eventsourcing_env(
+        settings.postgres_pool_size, settings.aggregate_cache_size, create_tables=create_tables
+    )
     areas = Areas.load(settings.areas_file, settings.area_defaults)
     return Keywork(
         env,
@@ -130,16 +134,21 @@ def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now)
     )
 
 
-def open_access_log(settings: Settings, database: Database) -> AccessLog:
-    return AccessLog(database.eventsourcing_env(settings.postgres_pool_size))
+def open_access_log(
+    settings: Settings, database: Database, *, create_tables: bool = True
+) -> AccessLog:
+    env = database.eventsourcing_env(settings.postgres_pool_size, create_tables=create_tables)
+    return AccessLog(env)
 
 
 def openers(settings: Settings, database: Database) -> dict[str, Opener]:
     """How a process of its own (a split rebuild's) opens each store, by the name read models
-    follow it by."""
+    follow it by. The tables are the splitting process's to make: made by several processes at
+    once, PostgreSQL can fail one ("tuple concurrently updated", the library's CREATE OR REPLACE
+    FUNCTION)."""
     return {
-        Keywork.name: partial(open_keywork, settings, database),
-        AccessLog.name: partial(open_access_log, settings, database),
+        Keywork.name: partial(open_keywork, settings, database, create_tables=False),
+        AccessLog.name: partial(open_access_log, settings, database, create_tables=False),
     }
 
 

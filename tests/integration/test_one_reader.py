@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import psycopg
 import pytest
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -29,6 +30,7 @@ from projections.shares import Split
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
+from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, close, contact, read_case, sign_agreement
 from tests.integration.test_read_models import rows
 from tests.keys import blind_index, master_key_setting, search_key_setting
@@ -264,6 +266,25 @@ def test_read_models_rebuilt_in_shares_by_case_equal_each_rebuilt_whole(
         assert rows(model) == rows(whole[type(model)]), model.name
         assert tracking_rows(model) == tracking_rows(whole[type(model)]), "a share's is left"
     assert ("keywork", keywork.recorder.max_notification_id()) in reported
+
+
+def test_a_share_opens_the_stores_without_making_their_tables(database: Database) -> None:
+    """Shares open at once; the library's CREATE OR REPLACE FUNCTION, run by two of them
+    together, failed one ("tuple concurrently updated")."""
+    empty = fresh_database(database, "keywork_integration_share_opens")
+    for opener in openers(settings_with(postgres_pool_size=1), empty).values():
+        opener().close()
+    with psycopg.connect(empty.conninfo) as conn:
+        made = conn.execute(
+            "SELECT count(*) FROM pg_class JOIN pg_namespace ON relnamespace = pg_namespace.oid "
+            "WHERE nspname = 'public'"
+        ).fetchone()
+        functions = conn.execute(
+            "SELECT count(*) FROM pg_proc JOIN pg_namespace ON pronamespace = pg_namespace.oid "
+            "WHERE nspname = 'public'"
+        ).fetchone()
+    assert made == (0,)
+    assert functions == (0,)
 
 
 def tracking_rows(model: ReadModel) -> set[tuple[str, int]]:
