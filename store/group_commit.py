@@ -9,6 +9,10 @@ timer, no added wait); under load, batches grow by themselves to what accumulate
 Each append keeps its own outcome. If a batch fails on a uniqueness clash (a version clash, or a
 retry's receipt), its appends are committed again one per transaction, so only the clashing one
 fails. Every caller returns only after the transaction holding its events has committed.
+
+A clash may be with the append itself: the library retries a commit whose answer was lost (the
+database went away after committing), and the retry meets the events the first attempt
+recorded. An append whose events are found recorded exactly as sent has succeeded.
 """
 
 import threading
@@ -47,11 +51,14 @@ class Append:
 
 # Commits the appends in one transaction, returning each one's notification ids, in order.
 CommitTogether = Callable[[list[Append]], list[Sequence[int]]]
+# The notification ids of events recorded exactly as these, or None.
+Recorded = Callable[[Sequence[StoredEvent]], Sequence[int] | None]
 
 
 class GroupCommit:
-    def __init__(self, commit_together: CommitTogether) -> None:
+    def __init__(self, commit_together: CommitTogether, recorded: Recorded) -> None:
         self._commit_together = commit_together
+        self._recorded = recorded
         self._changed = threading.Condition()
         self._queue: list[Append] = []
         self._committing = False
@@ -97,7 +104,11 @@ class GroupCommit:
             ids = self._commit_together(batch)
         except IntegrityError as error:
             if len(batch) == 1:
-                batch[0].fail(error)
+                recorded = self._recorded(batch[0].events)
+                if recorded is None:
+                    batch[0].fail(error)
+                else:
+                    batch[0].succeed(recorded)
                 return
             for item in batch:  # find the one that clashes; the others commit
                 self._commit([item])

@@ -70,7 +70,12 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             "SELECT notification_id FROM {table} "
             "WHERE originator_id = %s AND originator_version = %s"
         ).format(table=Identifier(datastore.schema, events_table_name))
-        self.group_commit = GroupCommit(self._commit_together)
+        self._select_recorded = SQL(
+            "SELECT originator_id, originator_version, topic, state, notification_id "
+            "FROM {table} JOIN unnest(%s::uuid[], %s::bigint[]) AS sent (id, version) "
+            "ON originator_id = sent.id AND originator_version = sent.version"
+        ).format(table=Identifier(datastore.schema, events_table_name))
+        self.group_commit = GroupCommit(self._commit_together, self.recorded_as)
 
     def insert_events(
         self,
@@ -97,6 +102,22 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             split.append(ids[start : start + len(append.events)])
             start += len(append.events)
         return split
+
+    def recorded_as(self, stored_events: Sequence[StoredEvent]) -> Sequence[int] | None:
+        """The positions of these events if each is recorded exactly as given (topic and bytes),
+        in their order; None if any is missing or differs."""
+        ids = [event.originator_id for event in stored_events]
+        versions = [event.originator_version for event in stored_events]
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_recorded, (ids, versions))
+            found = {(row["originator_id"], row["originator_version"]): row for row in curs}
+        positions = []
+        for event in stored_events:
+            row = found.get((event.originator_id, event.originator_version))
+            if row is None or row["topic"] != event.topic or bytes(row["state"]) != event.state:
+                return None
+            positions.append(int(row["notification_id"]))
+        return positions
 
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -5,10 +5,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
 import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError
 
 from domain.case import Case
 from services.commands import Outcome, VersionConflict
@@ -128,3 +131,19 @@ def test_a_version_clash_in_a_batch_fails_only_the_clashing_command(
     bystander = queued[1].outcome
     assert bystander is not None and keywork.agency(bystander.aggregate_id).version == 1
     assert keywork.load(Case, case_id).version == version + 1
+
+
+def test_a_commit_retried_after_its_answer_was_lost_succeeds_where_it_was_recorded(
+    keywork: Keywork,
+) -> None:
+    """The library retries a commit whose answer was lost; the retry, sending the same events,
+    meets those the first attempt recorded: recorded as sent, they are the append's success."""
+    case_id = active_case(keywork)
+    contact(keywork, case_id)
+    sent = list(keywork.store.select_events(case_id))
+    positions = [keywork.store.position_of(case_id, e.originator_version) for e in sent]
+    assert keywork.store.insert_events(sent) == positions
+    assert list(keywork.store.select_events(case_id)) == sent
+    other = replace(sent[-1], state=sent[-1].state + b" ")
+    with pytest.raises(IntegrityError):  # the same version, other bytes: a true clash
+        keywork.store.insert_events([*sent[:-1], other])
