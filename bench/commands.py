@@ -142,10 +142,13 @@ def postgres(settings: Settings, folder: Path) -> AbstractContextManager[Databas
 
 
 @contextmanager
-def service(database: Database, folder: Path, only: Sequence[str] = ()) -> Iterator[Service]:
+def service(
+    database: Database, folder: Path, only: Sequence[str] = (), data: Path | None = None
+) -> Iterator[Service]:
     """The keywork service as a subprocess on a free loopback port, stopped by SIGTERM.
 
-    With `only`, just those parts of it run (`keywork run --only`), the API among them.
+    With `only`, just those parts of it run (`keywork run --only`), the API among them; its data
+    folder is `data`, or one in `folder`.
     """
     port = free_port()
     secret = secrets.token_urlsafe(32)
@@ -153,7 +156,7 @@ def service(database: Database, folder: Path, only: Sequence[str] = ()) -> Itera
         **os.environ,
         "KEYWORK_DATABASE_URL": database.conninfo,
         "KEYWORK_JWT_SECRET": secret,
-        "KEYWORK_DATA_DIR": str(folder / "data"),
+        "KEYWORK_DATA_DIR": str(data or folder / "data"),
         "KEYWORK_HOST": "127.0.0.1",
     }
     command = ["api.cli", "run", "--port", str(port)] + (["--only", *only] if only else [])
