@@ -1,0 +1,18 @@
+"""The synthetic histories hand a case over to any other key worker, each as likely: handed only
+to the first fifty, England's caseloads of those fifty grew to 350-420 cases each."""
+
+import random
+from collections import Counter
+from uuid import uuid4
+
+from demo.synthetic import incoming_key_worker
+
+
+def test_a_handover_goes_to_any_key_worker_but_the_outgoing_each_as_likely() -> None:
+    key_workers = [uuid4() for _ in range(200)]
+    outgoing = key_workers[7]
+    rng = random.Random(3)
+    drawn = Counter(incoming_key_worker(rng, key_workers, outgoing) for _ in range(20_000))
+    assert outgoing not in drawn
+    assert set(drawn) == set(key_workers) - {outgoing}
+    assert max(drawn.values()) < 3 * 20_000 / 199  # none takes a share of many
