@@ -12,7 +12,9 @@ fails. Every caller returns only after the transaction holding its events has co
 
 A clash may be with the append itself: the library retries a commit whose answer was lost (the
 database went away after committing), and the retry meets the events the first attempt
-recorded. An append whose events are found recorded exactly as sent has succeeded.
+recorded. An append sent before in a commit whose outcome is unknown (`unsure`), whose events
+are found recorded exactly as sent, has succeeded. Without an attempt gone unanswered, a clash
+with the same bytes is another writer's: an answer given once, given again, is refused.
 """
 
 import threading
@@ -35,6 +37,7 @@ class Append:
     ids: Sequence[int] | None = None
     error: BaseException | None = None
     done: bool = False
+    unsure: bool = False  # sent in a commit that went unanswered: it may have been recorded
 
     def succeed(self, ids: Sequence[int]) -> None:
         self.ids, self.done = ids, True
@@ -104,7 +107,7 @@ class GroupCommit:
             ids = self._commit_together(batch)
         except IntegrityError as error:
             if len(batch) == 1:
-                recorded = self._recorded(batch[0].events)
+                recorded = self._recorded(batch[0].events) if batch[0].unsure else None
                 if recorded is None:
                     batch[0].fail(error)
                 else:

@@ -8,11 +8,12 @@ An erasure event destroys the child's key in the same transaction that records i
 never says "erased" while the key survives, nor loses a key without saying why.
 """
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
 from psycopg.generators import send
@@ -76,6 +77,7 @@ class KeyworkRecorder(PostgresApplicationRecorder):
             "ON originator_id = sent.id AND originator_version = sent.version"
         ).format(table=Identifier(datastore.schema, events_table_name))
         self.group_commit = GroupCommit(self._commit_together, self.recorded_as)
+        self._sent = threading.local()  # how many times this thread's commit sent its events
 
     def insert_events(
         self,
@@ -95,7 +97,14 @@ class KeyworkRecorder(PostgresApplicationRecorder):
     def _commit_together(self, appends: list[Append]) -> list[Sequence[int]]:
         events = [event for append in appends for event in append.events]
         receipts = [append.receipt for append in appends if append.receipt is not None]
-        ids = super().insert_events(events, receipts=receipts)
+        self._sent.times = 0
+        try:
+            ids = super().insert_events(events, receipts=receipts)
+        except IntegrityError:
+            if self._sent.times > 1:  # the library retried after an attempt went unanswered
+                for append in appends:
+                    append.unsure = True
+            raise
         assert ids is not None and len(ids) == len(events)
         split, start = [], 0
         for append in appends:
@@ -122,6 +131,7 @@ class KeyworkRecorder(PostgresApplicationRecorder):
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
+        self._sent.times = getattr(self._sent, "times", 0) + 1
         super()._insert_stored_events(curs, stored_events, **kwargs)
         # The library syncs the pipeline next, and psycopg's sync (3.2 and 3.3 at least) then
         # only waits to read, even when its last flush left part of the insert in libpq's
