@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"rebuild of every read model: {rebuilt['events']:,} events in {rebuilt['seconds']:,} s")
     print(table(figures, events, args.scale))
     summary = {"scale": args.scale, "events": events, "reads": figures}
-    write("reads", summary | {"load": load, "rebuild": rebuilt})
+    write(f"reads-{args.scale}", summary | {"load": load, "rebuild": rebuilt})
 
 
 if __name__ == "__main__":
