@@ -1,5 +1,5 @@
 """The synthetic histories hand a case over to any other key worker, each as likely: handed only
-to the first fifty, England's caseloads of those fifty grew to 350-420 cases each."""
+to the first fifty, England's slowest caseloads held 350 to 423 cases each."""
 
 import random
 from collections import Counter
