@@ -6,12 +6,14 @@ part gets what it needs from the settings when it is made, never afterwards.
 """
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
+from eventsourcing.application import Application
 from fastapi import FastAPI
 from psycopg.conninfo import conninfo_to_dict
 
@@ -116,12 +118,8 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def open_keywork(
-    settings: Settings, database: Database, clock: Clock = utc_now, *, create_tables: bool = True
-) -> Keywork:
-    env = database.eventsourcing_env(
-        settings.postgres_pool_size, settings.aggregate_cache_size, create_tables=create_tables
-    )
+def open_keywork(settings: Settings, database: Database, clock: Clock = utc_now) -> Keywork:
+    env = database.eventsourcing_env(settings.postgres_pool_size, settings.aggregate_cache_size)
     areas = Areas.load(settings.areas_file, settings.area_defaults)
     return Keywork(
         env,
@@ -134,22 +132,26 @@ def open_keywork(
     )
 
 
-def open_access_log(
-    settings: Settings, database: Database, *, create_tables: bool = True
-) -> AccessLog:
-    env = database.eventsourcing_env(settings.postgres_pool_size, create_tables=create_tables)
-    return AccessLog(env)
+def open_access_log(settings: Settings, database: Database) -> AccessLog:
+    return AccessLog(database.eventsourcing_env(settings.postgres_pool_size))
 
 
 def openers(settings: Settings, database: Database) -> dict[str, Opener]:
     """How a process of its own (a split rebuild's) opens each store, by the name read models
-    follow it by. The tables are the splitting process's to make: made by several processes at
-    once, PostgreSQL can fail one ("tuple concurrently updated", the library's CREATE OR REPLACE
-    FUNCTION)."""
+    follow it by: in turn with every other process making tables, as the service does."""
     return {
-        Keywork.name: partial(open_keywork, settings, database, create_tables=False),
-        AccessLog.name: partial(open_access_log, settings, database, create_tables=False),
+        Keywork.name: partial(_in_turn, open_keywork, settings, database),
+        AccessLog.name: partial(_in_turn, open_access_log, settings, database),
     }
+
+
+def _in_turn(
+    open_store: Callable[[Settings, Database], Application[Any]],
+    settings: Settings,
+    database: Database,
+) -> Application[Any]:
+    with database.creating_tables():
+        return open_store(settings, database)
 
 
 def page_sessions(settings: Settings, keywork: Keywork) -> Sessions:

@@ -47,12 +47,9 @@ class Database:
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
-    def eventsourcing_env(
-        self, pool_size: int, cache_size: int = 0, *, create_tables: bool = True
-    ) -> dict[str, str]:
+    def eventsourcing_env(self, pool_size: int, cache_size: int = 0) -> dict[str, str]:
         """Settings for eventsourcing; a cache keeps recent aggregates and reads only new events."""
         return {
-            "CREATE_TABLE": "y" if create_tables else "n",
             "AGGREGATE_CACHE_MAXSIZE": str(cache_size) if cache_size else "",
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_HOST": self.host,

@@ -29,7 +29,7 @@ from projections.runner import ProjectionRunner, catch_up
 from projections.shares import Split
 from services.access import AccessLog
 from services.keywork import Keywork
-from store.database import Database
+from store.database import SCHEMA_LOCK, Database
 from tests.conftest import fresh_database
 from tests.integration.conftest import active_case, close, contact, read_case, sign_agreement
 from tests.integration.test_read_models import rows
@@ -268,23 +268,36 @@ def test_read_models_rebuilt_in_shares_by_case_equal_each_rebuilt_whole(
     assert ("keywork", keywork.recorder.max_notification_id()) in reported
 
 
-def test_a_share_opens_the_stores_without_making_their_tables(database: Database) -> None:
-    """Shares open at once; the library's CREATE OR REPLACE FUNCTION, run by two of them
-    together, failed one ("tuple concurrently updated")."""
+# Sessions of this database waiting for an advisory lock (pg_locks shows the whole server's).
+WAITING_HERE = (
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
+def test_a_share_opens_each_store_in_turn_with_every_process_making_tables(
+    database: Database,
+) -> None:
+    """Shares open at once, and the library's CREATE OR REPLACE FUNCTION run by two of them
+    together failed one ("tuple concurrently updated"): each waits for the lock on making
+    tables, as the service's processes do."""
     empty = fresh_database(database, "keywork_integration_share_opens")
-    for opener in openers(settings_with(postgres_pool_size=1), empty).values():
-        opener().close()
-    with psycopg.connect(empty.conninfo) as conn:
-        made = conn.execute(
-            "SELECT count(*) FROM pg_class JOIN pg_namespace ON relnamespace = pg_namespace.oid "
-            "WHERE nspname = 'public'"
-        ).fetchone()
-        functions = conn.execute(
-            "SELECT count(*) FROM pg_proc JOIN pg_namespace ON pronamespace = pg_namespace.oid "
-            "WHERE nspname = 'public'"
-        ).fetchone()
-    assert made == (0,)
-    assert functions == (0,)
+    opened: list[Any] = []
+    with psycopg.connect(empty.conninfo, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        for opener in openers(settings_with(postgres_pool_size=1), empty).values():
+            share = threading.Thread(target=lambda opener=opener: opened.append(opener()))
+            share.start()
+            deadline = time.monotonic() + 20  # only a failing test waits this long
+            while other.execute(WAITING_HERE).fetchone() != (1,):
+                assert time.monotonic() < deadline, "the share did not wait for the lock"
+                time.sleep(0.01)
+            assert not opened
+            other.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+            share.join()
+            assert len(opened) == 1
+            opened.pop().close()
+            other.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
 
 
 def tracking_rows(model: ReadModel) -> set[tuple[str, int]]:
