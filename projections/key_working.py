@@ -8,6 +8,7 @@ and as known at any time (by when they were recorded), without replaying the sto
 from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar
+from uuid import UUID
 
 from psycopg.sql import SQL
 
@@ -184,9 +185,13 @@ class KeyWorkingFacts:
         history.insert(cursor, self.model.table("agreements"), row, event.stamp.recorded_at)
 
     def contacted(self, cursor: HoldingCursor, event: Any) -> None:
+        self.add_contact(cursor, event, event_id(event.originator_id, event.originator_version))
+
+    def add_contact(self, cursor: HoldingCursor, event: Any, contact: UUID) -> None:
+        """The contact recorded by `event`, whose id is `contact`."""
         row = {
             "case_id": event.originator_id,
-            "event_id": event_id(event.originator_id, event.originator_version),
+            "event_id": contact,
             "occurred_at": event.stamp.occurred_at,
         }
         history.insert(cursor, self.model.table("contacts"), row, event.stamp.recorded_at)

@@ -148,8 +148,8 @@ class Metrics(ReadModel):
         history.insert(cursor, self.table("approaches"), row, event.stamp.recorded_at)
 
     def _contacted_for_metrics(self, cursor: HoldingCursor, event: Any) -> None:
-        self.key_working.contacted(cursor, event)
         contact = event_id(event.originator_id, event.originator_version)
+        self.key_working.add_contact(cursor, event, contact)
         # Contacts recorded before functions were asked for have none.
         functions = getattr(event, "functions", None) or []
         self._served(cursor, event, contact, event.stamp.occurred_at, functions)
