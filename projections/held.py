@@ -5,9 +5,6 @@ row cost psycopg and PostgreSQL several times what the row itself does (a rebuil
 spent three quarters of its time on them). The cursor a batch is applied with holds plain inserts
 back and sends those into one table, with the same columns, as one multi-row INSERT, just before
 any other statement goes: so every statement still finds every row inserted before it, in order.
-A statement that names the tables it reads and writes sends only their rows before it: the rest
-wait for the end of the batch, so that a table's rows go in a few statements, not one for each
-case whose events interleave with statements on other tables.
 """
 
 from collections.abc import Sequence
@@ -27,10 +24,9 @@ class HoldingCursor(Cursor[DictRow]):
     def __init__(self, connection: Connection[Any]) -> None:
         super().__init__(connection, row_factory=dict_row)
         # By table (by its identity, so `_starts` keeps it alive) and columns: the rows held,
-        # and the table with the statement's start and the table's name, made once for the
-        # cursor's life.
+        # and the table with the statement's start, made once for the cursor's life.
         self._held: dict[_Key, list[Sequence[Any]]] = {}
-        self._starts: dict[_Key, tuple[Composed, bytes, bytes]] = {}
+        self._starts: dict[_Key, tuple[Composed, bytes]] = {}
         # Sent with PostgreSQL's own placeholders ($1), which psycopg passes on as they are:
         # it would otherwise parse each long statement's text for its %s.
         self._sender = RawCursor(connection)
@@ -43,18 +39,11 @@ class HoldingCursor(Cursor[DictRow]):
             start = SQL("INSERT INTO {table} ({columns}) VALUES ").format(
                 table=table, columns=SQL(", ").join(map(Identifier, columns))
             )
-            self._starts[key] = (table, start.as_bytes(self), table.as_bytes(self))
+            self._starts[key] = (table, start.as_bytes(self))
         self._held.setdefault(key, []).append(tuple(row.values()))
 
-    def send_held(self, tables: Sequence[Composed] | None = None) -> None:
-        """Sends the rows held: those of `tables` only, if named."""
-        if tables is None:
-            held, self._held = self._held, {}
-        else:
-            names = {table.as_bytes(self) for table in tables}
-            held = {key: rows for key, rows in self._held.items() if self._starts[key][2] in names}
-            for key in held:
-                del self._held[key]
+    def send_held(self) -> None:
+        held, self._held = self._held, {}
         for key, rows in held.items():
             columns, start = key[1], self._starts[key][1]
             most = MOST_PARAMETERS // len(columns)
@@ -63,17 +52,8 @@ class HoldingCursor(Cursor[DictRow]):
                 values = [value for row in chunk for value in row]
                 self._sender.execute(start + _placeholders(len(columns), len(chunk)), values)
 
-    def execute(
-        self,
-        query: Any,
-        params: Any = None,
-        *,
-        tables: Sequence[Composed] | None = None,
-        **options: Any,
-    ) -> Self:
-        """Executes `query` after the rows held for `tables`, the only tables it reads or writes;
-        if they are not named, after every row held."""
-        self.send_held(tables)
+    def execute(self, query: Any, params: Any = None, **options: Any) -> Self:
+        self.send_held()
         return super().execute(query, params, **options)
 
     def close(self) -> None:

@@ -53,13 +53,11 @@ def insert_numbered(
             within=Identifier(within),
         ),
         [*row.values(), at, row[within]],
-        tables=[table],
     )
 
 
 # A further condition on the versions, beside the key, and its values: statements never wait on
 # a read of the rows they change, so in a pipeline a batch's statements go without a round trip.
-# It reads the table's own columns only: its statement goes after that table's held rows alone.
 Condition = tuple[Composable, Sequence[Any]]
 EVERY: Condition = (SQL("true"), ())
 
@@ -86,7 +84,6 @@ def change(
             "INSERT INTO {table} SELECT (jsonb_populate_record(ended.version, %s)).* FROM ended"
         ).format(table=table, match=match),
         [at, *values, Jsonb(successor, dumps=_as_json)],
-        tables=[table],
     )
 
 
@@ -104,7 +101,6 @@ def end(
             table=table, match=match
         ),
         [at, *values],
-        tables=[table],
     )
 
 

@@ -14,16 +14,14 @@ from store.database import Database
 from tests.integration.conftest import tables_made
 
 TABLE = SQL("{table}").format(table=Identifier("public", "held"))
-OTHER = SQL("{table}").format(table=Identifier("public", "other"))
 
 
 @pytest.fixture
 def connection(own_database: Database) -> Iterator[psycopg.Connection]:
     with tables_made(
         own_database,
-        "DROP TABLE IF EXISTS held, statements, other;"
+        "DROP TABLE IF EXISTS held, statements;"
         "CREATE TABLE held (number int NOT NULL, name text);"
-        "CREATE TABLE other (number int NOT NULL);"
         "CREATE TABLE statements (counted int NOT NULL);"
         "CREATE OR REPLACE FUNCTION count_statement() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN INSERT INTO statements VALUES (1); RETURN NULL; END $$;"
@@ -71,19 +69,3 @@ def test_nothing_held_is_sent_twice(connection: psycopg.Connection) -> None:
         cursor.send_held()
         cursor.execute("SELECT 1")
         assert counts(cursor) == (1, 1)
-
-
-def test_a_statement_naming_its_tables_goes_after_their_rows_alone(
-    connection: psycopg.Connection,
-) -> None:
-    with connection.pipeline(), HoldingCursor(connection) as cursor:
-        cursor.hold(TABLE, {"number": 1, "name": "one"})
-        cursor.hold(OTHER, {"number": 2})
-        seen = SQL(
-            "SELECT (SELECT count(*) FROM {held}) AS held, (SELECT count(*) FROM {other}) AS other"
-        ).format(held=TABLE, other=OTHER)
-        cursor.execute(seen, tables=[OTHER])
-        assert cursor.fetchone() == {"held": 0, "other": 1}
-        cursor.hold(TABLE, {"number": 3, "name": "three"})
-        # Naming none, it goes after every row held: those of `held` in one statement.
-        assert counts(cursor) == (2, 1)
