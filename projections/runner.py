@@ -46,9 +46,8 @@ R = TypeVar("R", bound=ReadModel)
 
 BATCH_SIZE = 500
 GENERATION_CHECK_SECONDS = 1.0
-# Allocations between collections of the youngest generation in a rebuild's pass; Python's default
-# is 700, under which a batch's decoded events, alive until it is applied, are collected again and
-# again as they age into the older generations.
+# Allocations between collections of the youngest generation in a rebuild's pass (Python's
+# default: 700).
 PASS_COLLECTION_THRESHOLD = 50_000
 CREATE_ATTEMPTS = 3  # a read model's tables, created at a process's start beside running writers
 
@@ -125,7 +124,8 @@ def apply_up_to(
 def _collecting_less() -> Iterator[None]:
     """Python's cyclic garbage collector, run less often for the while, and over the objects made
     since it began only (those alive before are frozen): with its defaults a rebuild of metrics
-    went at two thirds of the rate. Thresholds and freezing are the process's own."""
+    went at two thirds of the rate. Thresholds and freezing are the process's own, so passes run
+    one at a time in a process (as a rebuild's are: store after store, a share in each process)."""
     before = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(PASS_COLLECTION_THRESHOLD, *before[1:])
