@@ -320,6 +320,8 @@ def _steps(
 def incoming_key_worker(rng: random.Random, key_workers: list[UUID], outgoing: UUID) -> UUID:
     """Any key worker but the outgoing one, each as likely: drawn again if it is the outgoing
     one, since filtering England's 37,500 for each handover once took 40 % of a case's time."""
+    if len(key_workers) < 2:
+        raise ValueError("a handover needs a key worker besides the outgoing one")
     while (incoming := rng.choice(key_workers)) == outgoing:
         pass
     return incoming

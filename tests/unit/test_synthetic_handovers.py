@@ -5,6 +5,8 @@ import random
 from collections import Counter
 from uuid import uuid4
 
+import pytest
+
 from demo.synthetic import incoming_key_worker
 
 
@@ -16,3 +18,9 @@ def test_a_handover_goes_to_any_key_worker_but_the_outgoing_each_as_likely() -> 
     assert outgoing not in drawn
     assert set(drawn) == set(key_workers) - {outgoing}
     assert max(drawn.values()) < 3 * 20_000 / 199  # none takes a share of many
+
+
+def test_a_handover_with_no_other_key_worker_is_refused_not_drawn_for_ever() -> None:
+    only = uuid4()
+    with pytest.raises(ValueError, match="besides the outgoing one"):
+        incoming_key_worker(random.Random(3), [only], only)
