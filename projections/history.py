@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from psycopg.sql import SQL, Composable, Composed, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 from psycopg.types.json import Jsonb
 
 from projections.held import HoldingCursor
@@ -41,8 +41,10 @@ def insert_numbered(
     """Inserts `row` with its `number`: how many rows the table holds with its `within`, every
     version counted. One statement, so that in a pipeline it waits on nothing."""
     columns = [*row, "recorded_from"]
-    cursor.execute(
-        SQL(
+    statement = cursor.statement(
+        table,
+        ("insert_numbered", *columns, number, within),
+        lambda: SQL(
             "INSERT INTO {table} ({columns}, {number}) SELECT {values}, count(*) FROM {table} "
             "WHERE {within} = %s"
         ).format(
@@ -52,14 +54,15 @@ def insert_numbered(
             values=SQL(", ").join(SQL("%s") for _ in columns),
             within=Identifier(within),
         ),
-        [*row.values(), at, row[within]],
     )
+    cursor.execute(statement, [*row.values(), at, row[within]])
 
 
 # A further condition on the versions, beside the key, and its values: statements never wait on
 # a read of the rows they change, so in a pipeline a batch's statements go without a round trip.
-Condition = tuple[Composable, Sequence[Any]]
-EVERY: Condition = (SQL("true"), ())
+# Its text may name the table changed as {table}.
+Condition = tuple[str, Sequence[Any]]
+EVERY: Condition = ("true", ())
 
 
 def change(
@@ -76,15 +79,16 @@ def change(
     successors are those rows with the changes laid over them.
     """
     successor = changes | {"recorded_from": at, "recorded_until": None}
-    match, values = _match(key, where)
-    cursor.execute(
-        SQL(
+    statement = cursor.statement(
+        table,
+        ("change", *_shape(key), where[0]),
+        lambda: SQL(
             "WITH ended AS (UPDATE {table} AS version SET recorded_until = %s "
             "WHERE {match} RETURNING version) "
             "INSERT INTO {table} SELECT (jsonb_populate_record(ended.version, %s)).* FROM ended"
-        ).format(table=table, match=match),
-        [at, *values, Jsonb(successor, dumps=_as_json)],
+        ).format(table=table, match=_match(table, key, where[0])),
     )
+    cursor.execute(statement, [at, *_values(key, where), Jsonb(successor, dumps=_as_json)])
 
 
 def end(
@@ -95,13 +99,14 @@ def end(
     where: Condition = EVERY,
 ) -> None:
     """Ends every current version matching `key` and `where`, with none to follow."""
-    match, values = _match(key, where)
-    cursor.execute(
-        SQL("UPDATE {table} SET recorded_until = %s WHERE {match}").format(
-            table=table, match=match
+    statement = cursor.statement(
+        table,
+        ("end", *_shape(key), where[0]),
+        lambda: SQL("UPDATE {table} SET recorded_until = %s WHERE {match}").format(
+            table=table, match=_match(table, key, where[0])
         ),
-        [at, *values],
     )
+    cursor.execute(statement, [at, *_values(key, where)])
 
 
 def _as_json(values: dict[str, Any]) -> str:
@@ -109,18 +114,25 @@ def _as_json(values: dict[str, Any]) -> str:
     return json.dumps(values, default=str)
 
 
-def _match(key: dict[str, Any], where: Condition) -> tuple[Composed, list[Any]]:
+def _shape(key: dict[str, Any]) -> tuple[tuple[str, bool], ...]:
+    """What a statement matching `key` depends on: its columns, and which it matches to NULL."""
+    return tuple((column, value is None) for column, value in key.items())
+
+
+def _match(table: Composed, key: dict[str, Any], condition: str) -> Composed:
     """The current versions whose columns hold `key`'s values (NULL for None) and that meet
-    `where`, as a condition with its values: `=` and `IS NULL`, which an index on the columns
-    answers, where `IS NOT DISTINCT FROM` would have every change scan its whole table."""
+    `condition`: `=` and `IS NULL`, which an index on the columns answers, where `IS NOT
+    DISTINCT FROM` would have every change scan its whole table."""
     conditions = [
         SQL("{column} IS NULL" if value is None else "{column} = %s").format(
             column=Identifier(column)
         )
         for column, value in key.items()
     ]
-    condition, more = where
-    match = SQL(" AND ").join(
-        [*conditions, SQL("({})").format(condition), SQL("recorded_until IS NULL")]
-    )
-    return match, [*(value for value in key.values() if value is not None), *more]
+    further = SQL("({})").format(SQL(condition).format(table=table))
+    return SQL(" AND ").join([*conditions, further, SQL("recorded_until IS NULL")])
+
+
+def _values(key: dict[str, Any], where: Condition) -> list[Any]:
+    """The values of `_match`'s placeholders: the key's that are not NULL, then the condition's."""
+    return [*(value for value in key.values() if value is not None), *where[1]]

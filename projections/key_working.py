@@ -10,8 +10,6 @@ from functools import cached_property
 from typing import Any, ClassVar
 from uuid import UUID
 
-from psycopg.sql import SQL
-
 from domain.erasure import ERASURE_EVENT
 from domain.key_workers import cover_last_day, handover_last_day
 from domain.personal import ERASED
@@ -133,14 +131,13 @@ class KeyWorkingFacts:
         self._add_period(cursor, event, "key_worker", event.key_worker, None)
 
     def _handed_over(self, cursor: HoldingCursor, event: Any) -> None:
-        periods = self.model.table("periods")
-        outgoing = SQL(
-            "seq = (SELECT max(seq) FROM {periods} WHERE case_id = %s AND role = 'key_worker' "
+        outgoing = (
+            "seq = (SELECT max(seq) FROM {table} WHERE case_id = %s AND role = 'key_worker' "
             "AND recorded_until IS NULL)"
-        ).format(periods=periods)
+        )
         history.change(
             cursor,
-            periods,
+            self.model.table("periods"),
             {"case_id": event.originator_id, "role": "key_worker"},
             {"until": handover_last_day(event.on, event.overlap_until)},
             event.stamp.recorded_at,
@@ -158,7 +155,7 @@ class KeyWorkingFacts:
             {"case_id": event.originator_id, "role": "cover"},
             {"until": cover_last_day(event.on)},
             event.stamp.recorded_at,
-            where=(SQL("from_date <= %s AND until >= %s"), [event.on, event.on]),
+            where=("from_date <= %s AND until >= %s", [event.on, event.on]),
         )
 
     def closed(self, cursor: HoldingCursor, event: Any) -> None:
@@ -167,8 +164,8 @@ class KeyWorkingFacts:
         closed_on = event.stamp.occurred_at.date()
         at = event.stamp.recorded_at
         periods, case = self.model.table("periods"), {"case_id": event.originator_id}
-        history.end(cursor, periods, case, at, where=(SQL("from_date > %s"), [closed_on]))
-        running = SQL("from_date <= %s AND (until IS NULL OR until > %s)")
+        history.end(cursor, periods, case, at, where=("from_date > %s", [closed_on]))
+        running = "from_date <= %s AND (until IS NULL OR until > %s)"
         changes = {"until": closed_on, "closed_on": closed_on}
         history.change(cursor, periods, case, changes, at, where=(running, [closed_on] * 2))
         in_force = {"case_id": event.originator_id, "ended_on": None}

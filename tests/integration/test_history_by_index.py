@@ -62,7 +62,7 @@ def test_a_change_and_an_end_go_by_index(connection: psycopg.Connection) -> None
         cursor.send_held()
         before = scans(cursor)
         history.change(cursor, TABLE, {"case_id": case_id}, {"status": "held"}, AT)
-        history.end(cursor, TABLE, {"case_id": case_id}, AT, where=(SQL("status = %s"), ["held"]))
+        history.end(cursor, TABLE, {"case_id": case_id}, AT, where=("status = %s", ["held"]))
         after = scans(cursor)
         assert current(cursor, case_id) == []
     assert after["seq_scan"] == before["seq_scan"]
@@ -92,9 +92,9 @@ def test_a_change_and_an_end_touch_only_the_current_versions_that_meet_the_condi
         for status in ("open", "held", "held"):
             history.insert(cursor, TABLE, {"case_id": case_id, "status": status}, AT)
         later = AT.replace(hour=10)
-        held = (SQL("status = %s"), ["held"])
+        held = ("status = %s", ["held"])
         history.change(cursor, TABLE, {"case_id": case_id}, {"status": "closed"}, later, where=held)
-        opened = (SQL("status = %s"), ["open"])
+        opened = ("status = %s", ["open"])
         history.end(cursor, TABLE, {"case_id": case_id}, later, where=opened)
         cursor.execute(SQL("SELECT * FROM {table}").format(table=TABLE))
         versions = sorted(
