@@ -108,3 +108,28 @@ def test_a_change_and_an_end_touch_only_the_current_versions_that_meet_the_condi
         ("held", False, False),
         ("open", False, False),
     ]
+
+
+def test_statements_made_once_a_cursor_still_follow_each_key_and_condition(
+    connection: psycopg.Connection,
+) -> None:
+    """One cursor makes each statement's text once (`HoldingCursor.statement`): a key naming a
+    value after one naming NULL, and another condition after the first, are statements apart."""
+    case_id = uuid4()
+    with HoldingCursor(connection) as cursor:
+        for ended_on, status in ((None, "open"), (AT.date(), "open"), (AT.date(), "held")):
+            row = {"case_id": case_id, "ended_on": ended_on, "status": status}
+            history.insert(cursor, TABLE, row, AT)
+        later = AT.replace(hour=10)
+        no_end = {"case_id": case_id, "ended_on": None}
+        history.change(cursor, TABLE, no_end, {"status": "a"}, later)
+        ended = {"case_id": case_id, "ended_on": AT.date()}
+        history.change(
+            cursor, TABLE, ended, {"status": "b"}, later, where=("status = %s", ["open"])
+        )
+        history.end(cursor, TABLE, ended, later, where=("status = %s", ["held"]))
+        versions = current(cursor, case_id)
+    assert sorted((v["ended_on"] is None, v["status"]) for v in versions) == [
+        (False, "b"),
+        (True, "a"),
+    ]
