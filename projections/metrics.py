@@ -104,7 +104,10 @@ class Metrics(ReadModel):
     )
     ignores = KeyWorking.ignores - counts
     # Besides key working's: the child's date of birth (for the age band) and the scores.
-    reads_personal = KeyWorkingFacts.reads_personal | {"Referred", "OutcomesMeasured"}
+    reads_personal = KeyWorkingFacts.reads_personal | {
+        "Referred.child.date_of_birth",
+        "OutcomesMeasured",
+    }
 
     @cached_property  # made when the base first asks for the handlers
     def key_working(self) -> KeyWorkingFacts:

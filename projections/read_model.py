@@ -23,6 +23,7 @@ from domain.catalogue import AGGREGATES, events_of
 from projections.held import HoldingCursor
 from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
+from store.sealing import Opening
 
 Handler = Callable[[HoldingCursor, Any], None]
 
@@ -53,8 +54,9 @@ class ReadModel(PostgresTrackingRecorder):
     # The events of the application it follows that it leaves aside on purpose: with those it
     # handles, every one (tests/integration/test_read_model_events.py).
     ignores: ClassVar[frozenset[str]] = frozenset()
-    # The events whose personal fields (domain/personal.py) it reads, by class name; None: every
-    # one it applies. The others reach it with those fields still `Sealed` (store/sealing.py).
+    # The events whose personal fields (domain/personal.py) it reads, by class name ("Closed"),
+    # or the fields, by their path in the event ("Referred.child.date_of_birth"); None: every
+    # one of every event it applies. The rest reach it still `Sealed` (store/sealing.py).
     reads_personal: ClassVar[frozenset[str] | None] = None
 
     def __init__(
@@ -116,9 +118,16 @@ class ReadModel(PostgresTrackingRecorder):
         """Whether it applies events of the class named `name`."""
         return name not in self.ignores and (name in self.handlers or "*" in self.handlers)
 
-    def opens(self, name: str) -> bool:
-        """Whether it needs the personal fields of events of the class `name` opened."""
-        return self.applies(name) and (self.reads_personal is None or name in self.reads_personal)
+    def opens(self, name: str) -> Opening:
+        """Which personal fields of events of the class `name` it needs opened."""
+        if not self.applies(name):
+            return False
+        if self.reads_personal is None or name in self.reads_personal:
+            return True
+        prefix = name + "."
+        return frozenset(
+            path.removeprefix(prefix) for path in self.reads_personal if path.startswith(prefix)
+        )
 
     def apply_batch(
         self, events: Sequence[DomainEventProtocol[Any]], after: int, position: int

@@ -39,7 +39,7 @@ from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
 from store.database import UNAVAILABLE, Database
 from store.following import follow
-from store.sealing import decoded
+from store.sealing import Opening, decoded
 
 log = logging.getLogger("keywork.projections")
 R = TypeVar("R", bound=ReadModel)
@@ -89,11 +89,16 @@ def batch_of(
     return events, notifications[-1].id if notifications else position
 
 
-def _opened_for(models: Sequence[ReadModel]) -> Callable[[str], bool]:
+def _opened_for(models: Sequence[ReadModel]) -> Callable[[str], Opening]:
     @cache
-    def opened(topic: str) -> bool:
+    def opened(topic: str) -> Opening:
         name = resolve_topic(topic).__name__
-        return any(model.opens(name) for model in models)
+        paths: set[str] = set()
+        for fields in (model.opens(name) for model in models):
+            if fields is True:
+                return True
+            paths.update(fields or ())
+        return frozenset(paths)
 
     return opened
 

@@ -36,6 +36,10 @@ CASE_SNAPSHOT_TOPIC = get_topic(CaseBase.Snapshot)
 
 # What to do with a personal value: given the value and its placeholder, the value to keep.
 Change = Callable[[Any, Any], Any]
+# Which of an event's personal fields to open: every one (True), none (False), or those at these
+# paths through its fields and the values they hold ("child.date_of_birth"); a path naming a
+# value opens all of it, and a list's path reaches each of its items.
+Opening = bool | frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,13 @@ class SealingMapper(Mapper[UUID]):
             if isinstance(stored.originator_id, UUID) and _about_a_child(stored.topic)
         )
 
-    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+    def to_domain_event(
+        self, stored_event: StoredEvent, opening: Opening = True
+    ) -> DomainEventProtocol[UUID]:
         if stored_event.topic == CASE_SNAPSHOT_TOPIC:
             stored_event = self._opened_snapshot(stored_event)
         domain_event = super().to_domain_event(stored_event)
-        if not isinstance(domain_event, CaseBase.Event):
+        if not opening or not isinstance(domain_event, CaseBase.Event):
             return domain_event
         subject = domain_event.originator_id
 
@@ -103,7 +109,7 @@ class SealingMapper(Mapper[UUID]):
                 return copy.copy(placeholder)
             return self.transcoder.decode(open_sealed(key, value.ciphertext, subject))["v"]
 
-        return _with_personal(domain_event, opened)
+        return _with_personal(domain_event, opened, None if opening is True else opening)
 
     def _opened_snapshot(self, stored_event: StoredEvent) -> StoredEvent:
         subject = stored_event.originator_id
@@ -136,20 +142,35 @@ class SealedSnapshots(EventStore[UUID]):
         return iter(snapshots)
 
 
-def _with_personal(event: Any, change: Change) -> Any:
-    """`event` with `change` applied to each personal value, however deep (a copy if any)."""
+def _with_personal(event: Any, change: Change, paths: frozenset[str] | None = None) -> Any:
+    """`event` with `change` applied to each personal value, however deep (a copy if any); with
+    `paths`, to those at the paths only."""
     personal = event_fields(type(event))
     state = vars(event)
-    changed = {
-        name: change(value, personal[name]) if name in personal else _within(value, change)
-        for name, value in state.items()
-        if name in personal or _may_hold_personal(value)
-    }
+    changed = {}
+    for name, value in state.items():
+        within = _under(paths, name)
+        if within == frozenset():
+            continue
+        if name in personal:
+            changed[name] = change(value, personal[name])
+        elif _may_hold_personal(value):
+            changed[name] = _within(value, change, within)
     if not changed:
         return event
     copy = object.__new__(type(event))
     object.__setattr__(copy, "__dict__", state | changed)
     return copy
+
+
+def _under(paths: frozenset[str] | None, name: str) -> frozenset[str] | None:
+    """The paths within the field `name` that `paths` reach: None for all of it (as when
+    `paths` is None: every path), empty for none of it. A personal field is sealed whole, so a
+    path into it opens it all."""
+    if paths is None or name in paths:
+        return None
+    prefix = name + "."
+    return frozenset(path.removeprefix(prefix) for path in paths if path.startswith(prefix))
 
 
 def _may_hold_personal(value: Any) -> bool:
@@ -160,39 +181,41 @@ def _may_hold_personal(value: Any) -> bool:
     return type(value) in VALUE_FIELDS
 
 
-def _within(value: Any, change: Change) -> Any:
+def _within(value: Any, change: Change, paths: frozenset[str] | None) -> Any:
     if isinstance(value, list):
-        return [_within(item, change) for item in value]
+        return [_within(item, change, paths) for item in value]
     if type(value) not in VALUE_FIELDS:
         return value
     personal = value_fields(type(value))
-    updates = {
-        field.name: (
-            change(getattr(value, field.name), personal[field.name])
-            if field.name in personal
-            else _within(getattr(value, field.name), change)
-        )
-        for field in dataclasses.fields(value)
-    }
+    updates = {}
+    for field in dataclasses.fields(value):
+        within = _under(paths, field.name)
+        if within == frozenset():
+            continue
+        if field.name in personal:
+            updates[field.name] = change(getattr(value, field.name), personal[field.name])
+        else:
+            updates[field.name] = _within(getattr(value, field.name), change, within)
     return dataclasses.replace(value, **updates)
 
 
 def decoded(
     mapper: Mapper[UUID],
     stored_events: Sequence[StoredEvent],
-    opened: Callable[[str], bool] = lambda topic: True,
+    opened: Callable[[str], Opening] = lambda topic: True,
 ) -> list[DomainEventProtocol[UUID]]:
     """A batch of stored events as domain events; where the mapper seals, the keys of all the
-    children they are about are opened first, with one query rather than one a child. The
-    personal fields of events whose topic is not `opened` stay `Sealed`, for readers that read
-    none of them: a rebuild of the trail then goes a quarter faster, of metrics an eighth."""
+    children they are about are opened first, with one query rather than one a child. Of each
+    event, only the personal fields its topic's `opened` names are opened; the others stay
+    `Sealed`, for readers that read none of them: a rebuild of the trail then goes a quarter
+    faster, of metrics an eighth."""
     if not isinstance(mapper, SealingMapper):
         return [mapper.to_domain_event(stored) for stored in stored_events]
     opening = [opened(stored.topic) for stored in stored_events]
     mapper.open_ahead(list(compress(stored_events, opening)))
     return [
-        mapper.to_domain_event(stored) if is_opened else Mapper.to_domain_event(mapper, stored)
-        for stored, is_opened in zip(stored_events, opening, strict=True)
+        mapper.to_domain_event(stored, fields)
+        for stored, fields in zip(stored_events, opening, strict=True)
     ]
 
 

@@ -3,22 +3,24 @@
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from eventsourcing.utils import resolve_topic
 
 from api.bootstrap import open_access_log, open_keywork
 from demo.loader import seed
 from domain.personal import EVENT_FIELDS
 from projections import runner as runner_module
+from projections.metrics import Metrics
 from projections.read_model import ReadModel
 from projections.rebuild import rebuild, rebuild_together
 from projections.registry import READ_MODELS
 from services.access import AccessLog
 from services.keywork import Keywork
 from store.database import Database
-from store.sealing import Sealed
+from store.sealing import Opening, Sealed, decoded
 from tests.conftest import fresh_database
 from tests.integration.conftest import MEETS_NORFOLK, as_, on, practitioner, refer
 from tests.integration.test_read_models import rows
@@ -108,3 +110,24 @@ def test_read_models_given_only_the_personal_fields_they_read_equal_those_given_
     # What they do read reached them opened.
     assert any("Alex Parent" in row for row in alone["key_working"]["periods"])
     assert any("the family asked" in row for row in alone["actions"]["actions"])
+
+
+def test_a_read_model_naming_a_field_gets_that_field_opened_and_the_rest_still_sealed(
+    stores: tuple[Keywork, AccessLog],
+) -> None:
+    """Metrics reads a referral for the child's date of birth alone (its age band)."""
+
+    def opened(topic: str) -> Opening:
+        return metrics.opens(resolve_topic(topic).__name__)
+
+    keywork, _ = stores
+    born = date(2016, 5, 1)
+    refer(keywork, born=born)
+    notifications = keywork.recorder.select_notifications(start=1, limit=10)
+    metrics = Metrics(keywork.store.datastore, blind_index=blind_index())
+    events = decoded(keywork.mapper, notifications, opened)
+    (referral,) = [event for event in events if type(event).__name__ == "Referred"]
+    assert referral.child.date_of_birth == born
+    assert isinstance(referral.child.given_name, Sealed)
+    assert isinstance(referral.family[0].name, Sealed)
+    assert isinstance(referral.needs, Sealed)
