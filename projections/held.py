@@ -5,6 +5,7 @@ row cost psycopg and PostgreSQL several times what the row itself does (a rebuil
 spent three quarters of its time on them). The cursor a batch is applied with holds plain inserts
 back and sends those into one table, with the same columns, as one multi-row INSERT, just before
 any other statement goes: so every statement still finds every row inserted before it, in order.
+A statement on one table alone (`execute_on`) goes after that table's rows only.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -57,17 +58,28 @@ class HoldingCursor(Cursor[DictRow]):
         self._held[key][1].append(tuple(row.values()))
 
     def send_held(self) -> None:
-        held, self._held = self._held, {}
-        for (_, columns), (start, rows) in held.items():
-            most = MOST_PARAMETERS // len(columns)
-            for first in range(0, len(rows), most):
-                chunk = rows[first : first + most]
-                values = [value for row in chunk for value in row]
-                self._sender.execute(start + _placeholders(len(columns), len(chunk)), values)
+        self._send(list(self._held))
 
     def execute(self, query: Any, params: Any = None, **options: Any) -> Self:
         self.send_held()
         return super().execute(query, params, **options)
+
+    def execute_on(self, table: Composed, query: bytes, params: Sequence[Any]) -> None:
+        """Executes `query`, which reads and writes `table` alone, after the rows held for that
+        table: the others wait, so that a table's rows go in a few statements, not one for each
+        case whose events come between statements on other tables."""
+        self._send([key for key in self._held if key[0] == id(table)])
+        super().execute(query, params)
+
+    def _send(self, keys: list[_Key]) -> None:
+        for key in keys:
+            start, rows = self._held.pop(key)
+            columns = len(key[1])
+            most = MOST_PARAMETERS // columns
+            for first in range(0, len(rows), most):
+                chunk = rows[first : first + most]
+                values = [value for row in chunk for value in row]
+                self._sender.execute(start + _placeholders(columns, len(chunk)), values)
 
     def close(self) -> None:
         self._sender.close()

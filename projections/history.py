@@ -55,12 +55,12 @@ def insert_numbered(
             within=Identifier(within),
         ),
     )
-    cursor.execute(statement, [*row.values(), at, row[within]])
+    cursor.execute_on(table, statement, [*row.values(), at, row[within]])
 
 
 # A further condition on the versions, beside the key, and its values: statements never wait on
 # a read of the rows they change, so in a pipeline a batch's statements go without a round trip.
-# Its text may name the table changed as {table}.
+# Its text may name the table changed as {table}, and reads no other table (`execute_on`).
 Condition = tuple[str, Sequence[Any]]
 EVERY: Condition = ("true", ())
 
@@ -88,7 +88,9 @@ def change(
             "INSERT INTO {table} SELECT (jsonb_populate_record(ended.version, %s)).* FROM ended"
         ).format(table=table, match=_match(table, key, where[0])),
     )
-    cursor.execute(statement, [at, *_values(key, where), Jsonb(successor, dumps=_as_json)])
+    cursor.execute_on(
+        table, statement, [at, *_values(key, where), Jsonb(successor, dumps=_as_json)]
+    )
 
 
 def end(
@@ -106,7 +108,7 @@ def end(
             table=table, match=_match(table, key, where[0])
         ),
     )
-    cursor.execute(statement, [at, *_values(key, where)])
+    cursor.execute_on(table, statement, [at, *_values(key, where)])
 
 
 def _as_json(values: dict[str, Any]) -> str:

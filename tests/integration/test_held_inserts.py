@@ -14,14 +14,16 @@ from store.database import Database
 from tests.integration.conftest import tables_made
 
 TABLE = SQL("{table}").format(table=Identifier("public", "held"))
+OTHER = SQL("{table}").format(table=Identifier("public", "other"))
 
 
 @pytest.fixture
 def connection(own_database: Database) -> Iterator[psycopg.Connection]:
     with tables_made(
         own_database,
-        "DROP TABLE IF EXISTS held, statements;"
+        "DROP TABLE IF EXISTS held, statements, other;"
         "CREATE TABLE held (number int NOT NULL, name text);"
+        "CREATE TABLE other (number int NOT NULL);"
         "CREATE TABLE statements (counted int NOT NULL);"
         "CREATE OR REPLACE FUNCTION count_statement() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN INSERT INTO statements VALUES (1); RETURN NULL; END $$;"
@@ -69,3 +71,17 @@ def test_nothing_held_is_sent_twice(connection: psycopg.Connection) -> None:
         cursor.send_held()
         cursor.execute("SELECT 1")
         assert counts(cursor) == (1, 1)
+
+
+def test_a_statement_on_one_table_goes_after_its_rows_alone(
+    connection: psycopg.Connection,
+) -> None:
+    with connection.pipeline(), HoldingCursor(connection) as cursor:
+        cursor.hold(TABLE, {"number": 1, "name": "one"})
+        cursor.hold(OTHER, {"number": 2})
+        cursor.execute_on(OTHER, b"UPDATE other SET number = number * 10", [])
+        cursor.hold(TABLE, {"number": 3, "name": "three"})
+        # A statement on no one table goes after every row held: those of `held` in one statement.
+        assert counts(cursor) == (2, 1)
+        cursor.execute("SELECT number FROM other")
+        assert cursor.fetchall() == [{"number": 20}]
