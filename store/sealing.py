@@ -44,7 +44,18 @@ Opening = bool | frozenset[str]
 
 @dataclass(frozen=True)
 class Sealed:
-    ciphertext: bytes
+    """A personal value sealed with the child's key, as stored: its ciphertext in base64, read
+    out only when it is opened (most readers of most events open nothing)."""
+
+    text: str
+
+    @classmethod
+    def of(cls, ciphertext: bytes) -> "Sealed":
+        return cls(base64.b64encode(ciphertext).decode())
+
+    @property
+    def ciphertext(self) -> bytes:
+        return base64.b64decode(self.text)
 
 
 class SealedAsText(Transcoding):
@@ -52,10 +63,10 @@ class SealedAsText(Transcoding):
     name = "sealed"
 
     def encode(self, obj: Sealed) -> str:
-        return base64.b64encode(obj.ciphertext).decode()
+        return obj.text
 
     def decode(self, data: str) -> Sealed:
-        return Sealed(base64.b64decode(data))
+        return Sealed(data)
 
 
 class SealingMapper(Mapper[UUID]):
@@ -78,7 +89,7 @@ class SealingMapper(Mapper[UUID]):
                 if value is None:
                     return None
                 plaintext = self.transcoder.encode({"v": value})
-                return Sealed(seal(self.keys.for_sealing(subject), plaintext, subject))
+                return Sealed.of(seal(self.keys.for_sealing(subject), plaintext, subject))
 
             domain_event = _with_personal(domain_event, sealed)
         return super().to_stored_event(domain_event)
