@@ -65,6 +65,15 @@ def scratch_database(database: Database) -> Iterator[Database]:
         execute(SQL("DROP DATABASE IF EXISTS {name} WITH (FORCE)").format(name=name))
 
 
+def settle(database: Database) -> None:
+    """Vacuums, analyses and checkpoints a store just written, as one in service long since is:
+    otherwise the first passes over it pay for setting its rows' hint bits and for the writes'
+    checkpoint (rebuilds straight after the writes ran 10 to 15 % slower than after this)."""
+    with psycopg.connect(database.conninfo, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+        connection.execute("CHECKPOINT")
+
+
 def bench_settings() -> Settings:
     """A master key of the benchmark's own, for its histories' children."""
     key = base64.urlsafe_b64encode(os.urandom(32)).decode()

@@ -60,6 +60,7 @@ from bench.history import (
     bench_settings,
     read_and_decode,
     scratch_database,
+    settle,
     write_cases,
     write_views,
 )
@@ -202,6 +203,7 @@ def measure_rebuilds(
         progress(f"writing {events:,} case events and {views:,} access events to {scratch.dbname}")
         write_cases(keywork, events, start)
         write_views(access, views, start)
+        settle(scratch)
         apps: dict[str, Application[Any]] = {keywork.name: keywork, access.name: access}
         baselines = {}
         for name, app in apps.items():
