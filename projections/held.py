@@ -9,7 +9,6 @@ A statement on one table alone (`execute_on`) goes after that table's rows only.
 """
 
 from collections.abc import Callable, Hashable, Sequence
-from functools import lru_cache
 from typing import Any, Self
 
 from psycopg import Connection, Cursor, RawCursor
@@ -86,7 +85,6 @@ class HoldingCursor(Cursor[DictRow]):
         super().close()
 
 
-@lru_cache(maxsize=1024)  # batches hold a few rows of a table more often than many
 def _placeholders(columns: int, rows: int) -> bytes:
     """The placeholders of `rows` rows of `columns` values: two of two are ($1, $2), ($3, $4)."""
     numbers = iter(range(1, columns * rows + 1))
