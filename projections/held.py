@@ -66,7 +66,8 @@ class HoldingCursor(Cursor[DictRow]):
     def execute_on(self, table: Composed, query: bytes, params: Sequence[Any]) -> None:
         """Executes `query`, which reads and writes `table` alone, after the rows held for that
         table: the others wait, so that a table's rows go in a few statements, not one for each
-        case whose events come between statements on other tables."""
+        case whose events come between statements on other tables. Held rows are found by the
+        table's identity: the same object they were held with (`ReadModel.table` keeps one)."""
         self._send([key for key in self._held if key[0] == id(table)])
         super().execute(query, params)
 
