@@ -23,7 +23,7 @@ from domain.catalogue import AGGREGATES, events_of
 from projections.held import HoldingCursor
 from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
-from store.sealing import Opening
+from store.sealing import Opening, paths_under
 
 Handler = Callable[[HoldingCursor, Any], None]
 
@@ -122,12 +122,8 @@ class ReadModel(PostgresTrackingRecorder):
         """Which personal fields of events of the class `name` it needs opened."""
         if not self.applies(name):
             return False
-        if self.reads_personal is None or name in self.reads_personal:
-            return True
-        prefix = name + "."
-        return frozenset(
-            path.removeprefix(prefix) for path in self.reads_personal if path.startswith(prefix)
-        )
+        fields = paths_under(self.reads_personal, name)
+        return True if fields is None else fields
 
     def apply_batch(
         self, events: Sequence[DomainEventProtocol[Any]], after: int, position: int

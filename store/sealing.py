@@ -160,7 +160,7 @@ def _with_personal(event: Any, change: Change, paths: frozenset[str] | None = No
     state = vars(event)
     changed = {}
     for name, value in state.items():
-        within = _under(paths, name)
+        within = paths_under(paths, name)
         if within == frozenset():
             continue
         if name in personal:
@@ -174,10 +174,10 @@ def _with_personal(event: Any, change: Change, paths: frozenset[str] | None = No
     return copy
 
 
-def _under(paths: frozenset[str] | None, name: str) -> frozenset[str] | None:
-    """The paths within the field `name` that `paths` reach: None for all of it (as when
-    `paths` is None: every path), empty for none of it. A personal field is sealed whole, so a
-    path into it opens it all."""
+def paths_under(paths: frozenset[str] | None, name: str) -> frozenset[str] | None:
+    """The paths within the field (or event) `name` that `paths` reach: None for all of it (as
+    when `paths` is None: every path), empty for none of it. A personal field is sealed whole,
+    so a path into it opens it all."""
     if paths is None or name in paths:
         return None
     prefix = name + "."
@@ -200,7 +200,7 @@ def _within(value: Any, change: Change, paths: frozenset[str] | None) -> Any:
     personal = value_fields(type(value))
     updates = {}
     for field in dataclasses.fields(value):
-        within = _under(paths, field.name)
+        within = paths_under(paths, field.name)
         if within == frozenset():
             continue
         if field.name in personal:
