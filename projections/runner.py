@@ -39,6 +39,7 @@ from services.rules import DEFAULT_RULES, ServiceRules
 from store.blind_index import BlindIndex
 from store.database import UNAVAILABLE, Database
 from store.following import follow
+from store.pages import page
 from store.sealing import Opening, decoded
 
 log = logging.getLogger("keywork.projections")
@@ -66,9 +67,7 @@ def read_after(
     """The events after `position` (up to `stop`; of `topics` only, if any are named), one
     batch, each decoded once for `models`, and the position read up to: the last one's, or
     `stop` once all up to it is read."""
-    notifications = app.recorder.select_notifications(
-        start=position + 1, limit=batch_size, stop=stop, topics=topics
-    )
+    notifications = page(app.recorder, position, batch_size, stop, topics)
     return batch_of(app, notifications, position, batch_size, stop, models)
 
 

@@ -19,13 +19,13 @@ from functools import partial
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
 from psycopg.sql import SQL, Identifier
 
 from projections.read_model import ReadModel
 from projections.runner import Batch, apply_up_to, batch_of
 from services.rules import ServiceRules
 from store.blind_index import BlindIndex
+from store.pages import Share, page
 
 POLL_SECONDS = 1.0
 # Opens a store's application in a process of its own (it must pickle: a partial of a function).
@@ -112,33 +112,10 @@ def _read_share(
     after: int,
 ) -> Batch:
     """The next batch of this share's events after `after` (`batch_of`)."""
-    recorder: Any = app.recorder
-    topics = SQL("AND topic = ANY(%(topics)s) ") if one_pass.topics else SQL("")
-    statement = SQL(
-        "SELECT * FROM {table} WHERE notification_id > %(after)s AND notification_id <= %(head)s "
-        "AND get_byte(uuid_send(originator_id), 15) %% %(shares)s = %(share)s {topics}"
-        "ORDER BY notification_id LIMIT %(limit)s"
-    ).format(table=Identifier(recorder.datastore.schema, recorder.events_table_name), topics=topics)
-    values = {
-        "after": after,
-        "head": one_pass.head,
-        "shares": shares,
-        "share": share,
-        "topics": one_pass.topics,
-        "limit": one_pass.batch_size,
-    }
-    with recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute(statement, values)
-        notifications = [
-            Notification(
-                id=row["notification_id"],
-                originator_id=row["originator_id"],
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=bytes(row["state"]),
-            )
-            for row in cursor.fetchall()
-        ]
+    mine = Share(share, shares)
+    notifications = page(
+        app.recorder, after, one_pass.batch_size, one_pass.head, one_pass.topics, mine
+    )
     return batch_of(app, notifications, after, one_pass.batch_size, one_pass.head, models)
 
 
