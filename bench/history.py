@@ -3,12 +3,14 @@ a review, some handovers and closures) and access-log events, written through th
 many aggregates per save."""
 
 import base64
+import heapq
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
+from itertools import islice
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -35,7 +37,7 @@ from store.database import Database
 REBUILD_DBNAME = "keywork_bench_rebuild"
 POOL_SIZE = 4
 PRACTITIONERS = 50
-CASES_PER_SAVE = 200
+EVENTS_PER_SAVE = 2000
 VIEWS_PER_SAVE = 1000
 ACTOR = "bench-coordinator"
 CHILD = Child("Sam", "Bench", date(2016, 5, 1), "9434765919")
@@ -182,21 +184,26 @@ def case_history(index: int, practitioner_ids: Sequence[UUID], start: datetime) 
 
 
 def write_cases(keywork: Keywork, events: int, start: datetime) -> None:
+    """Cases' histories (`case_history`) up to `events` events, written in the order they were
+    recorded: the cases' events interleaved as in a service's store, each case's in its own
+    order. A rebuild meets them as it would there; written a case at a time, each review's
+    outcome came in the same batch as its scheduling, and sent that insert on its own."""
     agency, practitioners = directory(start)
     keywork.save(agency, *practitioners)
     practitioner_ids = [p.id for p in practitioners]
+    histories: list[Sequence[Any]] = []  # each case's events: each carries its stamp
     written = 1 + len(practitioners)
-    index = 0
-    with tqdm(total=events, initial=written, desc="case events", unit="event") as bar:
-        while written < events:
-            batch: list[Case] = []
-            while len(batch) < CASES_PER_SAVE and written < events:
-                case = case_history(index, practitioner_ids, start)
-                written += len(case.pending_events)
-                batch.append(case)
-                index += 1
-            keywork.save(*batch)
-            bar.update(written - bar.n)
+    while written < events:
+        case = case_history(len(histories), practitioner_ids, start)
+        histories.append(case.collect_events())
+        written += len(histories[-1])
+    in_order = heapq.merge(*histories, key=lambda event: event.stamp.recorded_at)
+    with tqdm(
+        total=written, initial=written - sum(map(len, histories)), desc="case events", unit="event"
+    ) as bar:
+        while chunk := list(islice(in_order, EVENTS_PER_SAVE)):
+            keywork.events.put(chunk)
+            bar.update(len(chunk))
 
 
 def write_views(access: AccessLog, views: int, start: datetime) -> None:
