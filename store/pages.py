@@ -59,7 +59,7 @@ def page(
         recorder.datastore.get_connection() as connection,
         connection.cursor(binary=True, row_factory=tuple_row) as cursor,
     ):
-        cursor.execute(statement, [*values, limit])
+        cursor.execute(statement, [*values, limit], prepare=True)
         return [
             Notification(
                 id=id,
