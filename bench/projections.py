@@ -10,14 +10,13 @@ runs from its 2xx arriving to its X-Event-Position first being seen committed in
 
 Rebuild: with the service stopped, this process writes --events case events and --views access-log
 events into a fresh database through the applications, in the order they were recorded (cases
-interleaved, as in a service's store), then times
-a rebuild of each read model beside the raw rate of reading and decoding the same events (5,000
-per page, no writes), then all of them rebuilt together (one pass over each store), its rate in
-events of both stores a second: in this process, then with the read models that split by case
-shared between processes, one a core (`keywork projections rebuild --processes N`). Memory is
-this process's resident set, read from /proc/self/statm every 10 ms during each run (Linux): its
-peak, its growth over the run's start, and the peak of its second half over its first's (not the
-share processes').
+interleaved, as in a service's store), then times a rebuild of each read model beside the raw
+rate of reading and decoding the same events (5,000 per page, no writes), then all of them
+rebuilt together (one pass over each store), its rate in events of both stores a second: in this
+process, then with the read models that split by case shared between processes, one a core
+(`keywork projections rebuild --processes N`). Memory is this process's resident set, read from
+/proc/self/statm every 10 ms during each run (Linux): its peak, its growth over the run's start,
+and the peak of its second half over its first's (not the share processes').
 
     .venv/bin/python bench/projections.py [--seconds 15] [--rate 200] [--clients 4]
                                           [--events 100000] [--views 20000]
