@@ -45,7 +45,7 @@ test: lint $(NODE_MODULES) $(CHROMEDRIVER)
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 
-# The county's reads, then England's (13.4M case events, 21.4M reads): about an hour here.
+# The county's reads, then England's (13.4M case events, 21.4M reads): 60 to 72 minutes here.
 # Point KEYWORK_DATABASE_URL at a server to keep the history, and a second run resumes or reuses it.
 bench-scale: $(INSTALLED)
 	$(BIN)/python bench/run.py --scale england
