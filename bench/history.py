@@ -1,6 +1,6 @@
 """The history the benchmarks write and read back: cases with four months of life each (contacts,
-a review, some handovers and closures) and access-log events, written through the applications,
-many aggregates per save."""
+a review, some handovers and closures) and access-log events, written through the applications'
+event stores, the cases' events in the order they were recorded."""
 
 import base64
 import heapq
