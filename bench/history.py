@@ -192,15 +192,13 @@ def write_cases(keywork: Keywork, events: int, start: datetime) -> None:
     keywork.save(agency, *practitioners)
     practitioner_ids = [p.id for p in practitioners]
     histories: list[Sequence[Any]] = []  # each case's events: each carries its stamp
-    written = 1 + len(practitioners)
+    written = directory_events = 1 + len(practitioners)
     while written < events:
         case = case_history(len(histories), practitioner_ids, start)
         histories.append(case.collect_events())
         written += len(histories[-1])
     in_order = heapq.merge(*histories, key=lambda event: event.stamp.recorded_at)
-    with tqdm(
-        total=written, initial=written - sum(map(len, histories)), desc="case events", unit="event"
-    ) as bar:
+    with tqdm(total=written, initial=directory_events, desc="case events", unit="event") as bar:
         while chunk := list(islice(in_order, EVENTS_PER_SAVE)):
             keywork.events.put(chunk)
             bar.update(len(chunk))

@@ -170,11 +170,14 @@ def head(app: Application[Any]) -> int:
     return app.recorder.max_notification_id() or 0
 
 
-def rebuild_row(name: str, run: Run, baseline: Run, position: int) -> dict[str, Any]:
+def rebuild_row(
+    name: str, run: Run, baseline: Run, position: int, processes: int = 1
+) -> dict[str, Any]:
     """One rebuild's figures; for read models rebuilt together, their one pass over the stores
-    against reading and decoding the cases' alone."""
+    against reading and decoding the cases' alone (in `processes` processes)."""
     return {
         "read_model": name,
+        "processes": processes,
         "events": run.events,
         "position_reached": position,
         "seconds": round(run.seconds, 2),
@@ -257,7 +260,8 @@ def measure_rebuilds(
             )
             run, rebuilt = timed(events_read, together)
             reached = sum({model.follows: model.position() for model in rebuilt}.values())
-            rows.append(rebuild_row(name, run, baselines[keywork.name], reached))
+            processes = split.shares if split else 1
+            rows.append(rebuild_row(name, run, baselines[keywork.name], reached, processes))
     return rows, metrics
 
 
